@@ -1,0 +1,170 @@
+package gort.api;
+
+import gort.sched.Sched;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a runtime starts: GOMAXPROCS, GOGC and GODEBUG, read from the environment as Go reads them
+ * and overridable in code (and by CLI flags, which call the withers).
+ *
+ * <p>Invariant: a Config is always valid; every bad value is rejected when it is parsed, with a
+ * message naming the variable, the value and what is allowed.
+ */
+public final class Config {
+    /** GODEBUG settings gort understands, with their meaning. */
+    public static final Map<String, String> GODEBUG_KEYS = Map.of(
+            "gctrace", "1 prints one line per GC cycle",
+            "schedtrace", "N prints the scheduler state every N ms",
+            "gccheckmark", "1 verifies concurrent marking with a stopped-world re-mark",
+            "gcpacertrace", "1 prints the pacer's state each cycle",
+            "gcstoptheworld", "1 makes every collection stop-the-world",
+            "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done");
+
+    public static final int GOGC_OFF = -1;
+
+    private final int gomaxprocs;
+    private final int gogc;
+    private final Map<String, String> godebug;
+    private final PrintStream traceOut;
+
+    private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut) {
+        this.gomaxprocs = gomaxprocs;
+        this.gogc = gogc;
+        this.godebug = godebug;
+        this.traceOut = traceOut;
+    }
+
+    /** Defaults: GOMAXPROCS = number of CPUs, GOGC = 100, no GODEBUG. */
+    public static Config defaults() {
+        int ncpu = Math.min(java.lang.Runtime.getRuntime().availableProcessors(), Sched.MAX_GOMAXPROCS);
+        return new Config(ncpu, 100, Map.of(), System.err);
+    }
+
+    /** Defaults overridden by GOMAXPROCS, GOGC and GODEBUG from the process environment. */
+    public static Config fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    public static Config fromEnv(Map<String, String> env) {
+        Config c = defaults();
+        String v = env.get("GOMAXPROCS");
+        if (v != null && !v.isBlank()) {
+            c = c.withGomaxprocs(parseInt("GOMAXPROCS", v, 1, Sched.MAX_GOMAXPROCS));
+        }
+        v = env.get("GOGC");
+        if (v != null && !v.isBlank()) {
+            c = c.withGogc(parseGogc(v));
+        }
+        v = env.get("GODEBUG");
+        if (v != null && !v.isBlank()) {
+            c = c.withGodebug(parseGodebug(v));
+        }
+        return c;
+    }
+
+    static int parseInt(String name, String v, int min, int max) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException(name + "=" + v + " is invalid: must be an integer from " + min + " to " + max);
+    }
+
+    /** GOGC: a non-negative percentage, or "off". */
+    public static int parseGogc(String v) {
+        if (v.trim().equalsIgnoreCase("off")) {
+            return GOGC_OFF;
+        }
+        return parseInt("GOGC", v, 0, 1_000_000);
+    }
+
+    /** GODEBUG: comma-separated name=value pairs, names from {@link #GODEBUG_KEYS}. */
+    public static Map<String, String> parseGodebug(String v) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String part : v.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("GODEBUG setting \"" + p + "\" is invalid: expected name=value, names: "
+                        + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet()))));
+            }
+            String k = p.substring(0, eq);
+            String val = p.substring(eq + 1);
+            if (!GODEBUG_KEYS.containsKey(k)) {
+                throw new IllegalArgumentException("GODEBUG setting \"" + k + "\" is unknown: known are "
+                        + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet()))));
+            }
+            if (k.equals("gcwakeup")) {
+                if (!List.of("note", "park", "park-yield").contains(val)) {
+                    throw new IllegalArgumentException("GODEBUG gcwakeup=" + val + " is invalid: must be note, park or park-yield");
+                }
+            } else {
+                parseInt("GODEBUG " + k, val, 0, Integer.MAX_VALUE);
+            }
+            m.put(k, val);
+        }
+        return Map.copyOf(m);
+    }
+
+    public Config withGomaxprocs(int n) {
+        if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
+            throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
+        }
+        return new Config(n, gogc, godebug, traceOut);
+    }
+
+    public Config withGogc(int g) {
+        if (g < GOGC_OFF) {
+            throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
+        }
+        return new Config(gomaxprocs, g, godebug, traceOut);
+    }
+
+    public Config withGodebug(Map<String, String> d) {
+        Map<String, String> m = new LinkedHashMap<>(godebug);
+        m.putAll(d);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut);
+    }
+
+    /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
+    public Config withTraceOut(PrintStream out) {
+        return new Config(gomaxprocs, gogc, godebug, out);
+    }
+
+    public int gomaxprocs() {
+        return gomaxprocs;
+    }
+
+    /** GOGC percentage, or {@link #GOGC_OFF}. */
+    public int gogc() {
+        return gogc;
+    }
+
+    public Map<String, String> godebug() {
+        return godebug;
+    }
+
+    public int godebugInt(String key) {
+        String v = godebug.get(key);
+        return v == null ? 0 : Integer.parseInt(v);
+    }
+
+    public PrintStream traceOut() {
+        return traceOut;
+    }
+
+    @Override
+    public String toString() {
+        return "GOMAXPROCS=" + gomaxprocs + " GOGC=" + (gogc == GOGC_OFF ? "off" : gogc) + " GODEBUG=" + godebug;
+    }
+}

@@ -1,0 +1,47 @@
+package gort.api;
+
+import gort.platform.Platform;
+import gort.platform.RealPlatform;
+import gort.sched.FatalError;
+import gort.sched.Sched;
+
+/**
+ * One gort runtime: starts from a {@link Config}, runs a main goroutine, and returns when main
+ * returns (other goroutines are abandoned, as when a Go program's main returns).
+ *
+ * <p>Owns: the scheduler of this runtime. Invariant: {@link #run} returns normally only if main
+ * returned; a deadlock, an uncaught exception in any goroutine or a runtime fatal error surface
+ * as a {@link FatalError} whose message is what Go would print.
+ */
+public final class Runtime {
+    private final Config config;
+    private final Sched sched;
+
+    private Runtime(Config config, Platform platform) {
+        this.config = config;
+        this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut());
+    }
+
+    /** Runs main as the main goroutine of a new runtime on real threads. */
+    public static void run(Config config, Runnable main) {
+        new Runtime(config, RealPlatform.INSTANCE).runMain(main);
+    }
+
+    /** Runs main under the environment's GOMAXPROCS/GOGC/GODEBUG. */
+    public static void run(Runnable main) {
+        run(Config.fromEnv(), main);
+    }
+
+    private void runMain(Runnable main) {
+        sched.start(main);
+        sched.awaitExit();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Sched sched() {
+        return sched;
+    }
+}

@@ -1,0 +1,51 @@
+package gort.platform;
+
+/**
+ * What an operating system gives a runtime: threads to run Ms on, futex sleep and wake, a clock,
+ * and yielding or sleeping the calling thread.
+ *
+ * <p>Owns: every point at which the layers above block, start a thread or read time. Nothing above
+ * this layer calls {@code Thread}, {@code LockSupport}, {@code java.util.concurrent.locks} or
+ * {@code System.nanoTime} directly, so a deterministic simulated platform (virtual clock, Ms as
+ * continuations on one thread) can replace {@link RealPlatform} without touching them.
+ *
+ * <p>Futex contract (as Linux's): {@link #futexsleep} returns at once if the word no longer holds
+ * {@code val}; it may return spuriously; a {@link #futexwakeup} that follows a store to the word is
+ * never lost by a sleeper that checked the word before the store.
+ */
+public interface Platform {
+
+    /** Monotonic time in nanoseconds. */
+    long nanotime();
+
+    /** Gives up the calling thread's time slice. */
+    void osyield();
+
+    /** Sleeps the calling thread for about {@code micros} microseconds. */
+    void usleep(long micros);
+
+    /** Spins briefly on the CPU (Go's procyield). */
+    default void procyield(int cycles) {
+        for (int i = 0; i < cycles; i++) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Starts an OS thread that runs {@code body}; {@link #currentOwner()} on that thread returns
+     * {@code owner} (the M the thread serves).
+     */
+    OsThread newosproc(String name, Object owner, Runnable body);
+
+    /** The owner (M) of the calling thread, or null when the thread was not started by newosproc. */
+    Object currentOwner();
+
+    /** Sleeps while {@code f} holds {@code val}, for at most {@code ns} nanoseconds (forever if negative). */
+    void futexsleep(Futex f, int val, long ns);
+
+    /** Wakes up to {@code cnt} threads sleeping on {@code f}. */
+    void futexwakeup(Futex f, int cnt);
+
+    /** Number of CPUs the runtime may assume. */
+    int ncpu();
+}

@@ -1,0 +1,127 @@
+package gort.sched;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+
+/**
+ * A goroutine: a {@link Continuation} plus Go's per-G scheduling state.
+ *
+ * <p>Owns: its status word, its continuation, its links on run queues and wait queues, and its
+ * wait bookkeeping. Invariants, as in Go: the status only changes by {@link #casgstatus}; a G is
+ * on at most one run queue and only while {@code RUNNABLE}; its continuation is mounted on at
+ * most one M, and only while {@code RUNNING} or {@code SYSCALL}. A dead G is recycled by
+ * {@link Sched} with a fresh continuation (a finished continuation cannot be restarted).
+ */
+public final class G {
+    // Go's _G* statuses (runtime2.go); values match Go's.
+    public static final int IDLE = 0;
+    public static final int RUNNABLE = 1;
+    public static final int RUNNING = 2;
+    public static final int SYSCALL = 3;
+    public static final int WAITING = 4;
+    public static final int DEAD = 6;
+
+    static final ContinuationScope SCOPE = new ContinuationScope("goroutine");
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Sched sched;
+    long goid;
+    private volatile int status = IDLE;
+    Continuation cont;
+    /** The M running this G, while RUNNING or SYSCALL. */
+    M m;
+    /** Link on the global run queue, a P's free list, or a wait list. */
+    G schedlink;
+    /** Why this G waits (Go's waitreason), shown by the deadlock dump and traces. */
+    String waitreason = "";
+    /** Set by sysmon or stop-the-world: yield at the next safepoint. */
+    volatile boolean preempt;
+    /** Handoff word for channel and semaphore wakeups (Go's g.param). */
+    Object param;
+    /** This G's one sudog: without select a G waits on at most one queue at a time. */
+    final Sudog sudog = new Sudog(this);
+    /** The sudog this G currently waits on (Go's g.waiting), checked on wakeup. */
+    Sudog waiting;
+    /** True for runtime-internal goroutines (sysmon helpers, GC workers): excluded from deadlock checks. */
+    boolean system;
+    /** Name shown in dumps: the function the goroutine started with. */
+    String startName = "";
+    /** Per-G storage for layers above sched (roots frame stack, assist debt), set by them. */
+    public Object local;
+    /** Count of times this G was preempted at a safepoint. */
+    long preemptCount;
+
+    G(Sched sched) {
+        this.sched = sched;
+    }
+
+    public long goid() {
+        return goid;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String waitReason() {
+        return waitreason;
+    }
+
+    public boolean isSystem() {
+        return system;
+    }
+
+    /** CAS the status; a mismatch is a runtime bug and is fatal, as Go's casgstatus throws. */
+    void casgstatus(int oldval, int newval) {
+        if (!STATUS.compareAndSet(this, oldval, newval)) {
+            throw new IllegalStateException("fatal error: casgstatus: goroutine " + goid
+                    + " status " + statusName(status) + ", wanted " + statusName(oldval) + " -> "
+                    + statusName(newval));
+        }
+    }
+
+    void setStatus(int v) {
+        status = v;
+    }
+
+    public static String statusName(int s) {
+        return switch (s) {
+            case IDLE -> "idle";
+            case RUNNABLE -> "runnable";
+            case RUNNING -> "running";
+            case SYSCALL -> "syscall";
+            case WAITING -> "waiting";
+            case DEAD -> "dead";
+            default -> "status " + s;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid + " [" + (status == WAITING ? waitreason : statusName(status)) + "]";
+    }
+
+    /** The continuation type of goroutines: a pinned yield is a clear runtime error, never a hang. */
+    static final class GCont extends Continuation {
+        GCont(Runnable body) {
+            super(SCOPE, body);
+        }
+
+        @Override
+        protected void onPinned(Continuation.Pinned reason) {
+            throw new IllegalStateException("fatal error: goroutine cannot yield while pinned to its thread ("
+                    + reason + "): do not block the runtime inside synchronized blocks or native frames");
+        }
+    }
+}

@@ -1,0 +1,1576 @@
+package gort.sched;
+
+import gort.platform.OsThread;
+import gort.platform.Platform;
+import gort.platform.RuntimeMutex;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.internal.vm.Continuation;
+
+/**
+ * The scheduler of one runtime: Go 1.5's {@code sched} global and the functions of proc1.go.
+ *
+ * <p>Owns: all Ms, all Ps, all Gs; the global run queue; the idle-P and idle-M lists; the
+ * spinning-M count; stop-the-world state; sysmon. Everything it guards with {@code lock} is marked
+ * so below. Invariants, as in Go:
+ * <ul>
+ *   <li>an M runs Go code only while holding a P; Ps in {@code pidle} have empty run queues;
+ *   <li>{@code nmspinning} counts Ms with {@code spinning} set; a spinning M has no local work;
+ *   <li>whenever a G becomes runnable while a P is idle and no M spins, someone calls
+ *       {@link #wakep} (ready, newproc, resetspinning), so runnable work is never stranded;
+ *   <li>during stop-the-world {@code gcwaiting} is set and every P is stopped before the caller
+ *       proceeds; {@code stopwait} counts the Ps still to stop.
+ * </ul>
+ *
+ * <p>Code "on the G" runs inside a goroutine's continuation and gives control back to its M with
+ * {@link #mcall}; code "on the M" (Go's g0) runs in the M's loop between continuations. The
+ * functions Go passes to mcall (park_m, gosched_m, gopreempt_m, exitsyscall0) run on the M after
+ * the yield, so a parked G is off its thread before anyone can ready it.
+ *
+ * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller, timers, locked Ms or
+ * select; goroutines that block their thread in Java code outside the runtime are not detected.
+ */
+public final class Sched {
+    public static final int MAX_GOMAXPROCS = 256;
+    static final int MAX_MCOUNT = 10_000;
+    /** sysmon preempts a G that has run this long on one P (Go's forcePreemptNS). */
+    static final long FORCE_PREEMPT_NS = 10_000_000L;
+    static final long SYSMON_MAX_SLEEP_NS = 60_000_000_000L;
+    /** sysmon retakes a P in a syscall after it sat there one sysmon tick (at least 20 µs). */
+
+    /** How a G that the runtime is done with gives its lock back (Go's gopark unlockf). */
+    @FunctionalInterface
+    public interface Unlockf {
+        boolean unlock(G gp, Object lock);
+    }
+
+    static final Unlockf PARKUNLOCK_C = (gp, l) -> {
+        ((RuntimeMutex) l).unlock();
+        return true;
+    };
+
+    /** Hooks that layers above sched install (the GC); defaults do nothing. */
+    public interface Hooks {
+        /** Called in schedule() before looking at run queues: a GC worker that must run now. */
+        default G findRunnableGCWorker(P p) {
+            return null;
+        }
+
+        /** Called when findrunnable found nothing: an idle-priority GC worker, or null. */
+        default G findIdleGCWorker(P p) {
+            return null;
+        }
+
+        /** A P is created by procresize (allocate its mcache, gcWork...). */
+        default void pInit(P p) {}
+
+        /** A P is destroyed by procresize (flush its caches). */
+        default void pDestroy(P p) {}
+    }
+
+    final Platform platform;
+    final RuntimeMutex lock;
+    private final PrintStream out;
+    private final long starttime;
+    private final int schedtraceMs;
+    volatile Hooks hooks = new Hooks() {};
+
+    // ---- Ms (under lock) ----
+    private M midle;
+    private int nmidle;
+    private int mcount;
+    private long mnext;
+    private final List<M> allm = new ArrayList<>();
+
+    // ---- Ps ----
+    final P[] allp = new P[MAX_GOMAXPROCS];
+    private volatile int gomaxprocs;
+    private int newprocs;
+    private P pidle; // under lock
+    private final AtomicInteger npidle = new AtomicInteger();
+    private final AtomicInteger nmspinning = new AtomicInteger();
+
+    // ---- global run queue (under lock) ----
+    private G runqhead;
+    private G runqtail;
+    private volatile int runqsize;
+
+    // ---- dead Gs kept for reuse (under gflock) ----
+    private final RuntimeMutex gflock;
+    private G gfree;
+    private int ngfree;
+
+    // ---- all Gs (under allglock) ----
+    private final RuntimeMutex allglock;
+    private final ArrayList<G> allgs = new ArrayList<>();
+    private final AtomicLong goidgen = new AtomicLong();
+
+    // ---- stop the world ----
+    private volatile int gcwaiting;
+    private int stopwait; // under lock
+    private final Note stopnote;
+    private volatile int sysmonwait;
+    private final Note sysmonnote;
+    private Sema worldsema;
+
+    // ---- life and death ----
+    private volatile boolean exiting;
+    private volatile Throwable fatal;
+    private final Note exitnote;
+    private G maing;
+
+    // ---- counters for tests and traces ----
+    private final AtomicLong npreempted = new AtomicLong();
+    private final AtomicLong nretaken = new AtomicLong();
+    private final ThreadLocal<G[]> stealBufs = ThreadLocal.withInitial(() -> new G[P.RUNQ_SIZE]);
+
+    public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out) {
+        if (procs < 1 || procs > MAX_GOMAXPROCS) {
+            throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + procs);
+        }
+        this.platform = platform;
+        this.lock = new RuntimeMutex(platform);
+        this.gflock = new RuntimeMutex(platform);
+        this.allglock = new RuntimeMutex(platform);
+        this.stopnote = new Note(platform);
+        this.sysmonnote = new Note(platform);
+        this.exitnote = new Note(platform);
+        this.out = out;
+        this.schedtraceMs = schedtraceMs;
+        this.starttime = platform.nanotime();
+        this.gomaxprocs = procs;
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public int gomaxprocs() {
+        return gomaxprocs;
+    }
+
+    public void setHooks(Hooks h) {
+        this.hooks = h;
+    }
+
+    public P allp(int i) {
+        return allp[i];
+    }
+
+    // =====================================================================================
+    // Start and exit
+    // =====================================================================================
+
+    /**
+     * Starts the runtime: creates the Ps, the main goroutine on P0, M0 to run it, and sysmon.
+     * Returns at once; {@link #awaitExit} waits for main to return.
+     */
+    public void start(Runnable mainFn) {
+        lock.lock();
+        for (int i = 0; i < gomaxprocs; i++) {
+            P p = new P(i);
+            allp[i] = p;
+            hooks.pInit(p);
+        }
+        for (int i = gomaxprocs - 1; i >= 1; i--) {
+            pidleput(allp[i]);
+        }
+        lock.unlock();
+        worldsema = new Sema(this, 1);
+        maing = newG(mainFn, "main.main");
+        maing.casgstatus(G.DEAD, G.RUNNABLE);
+        allp[0].runqput(maing, true, this);
+        newm(null, allp[0], false);
+        newm(this::sysmon, null, true);
+    }
+
+    /** Waits for main to return or the runtime to die; throws the fatal error if it died. */
+    public void awaitExit() {
+        exitnote.sleep();
+        Throwable f = fatal;
+        if (f instanceof FatalError fe) {
+            throw fe;
+        }
+        if (f != null) {
+            throw new FatalError("fatal error: " + f, f);
+        }
+    }
+
+    public boolean exiting() {
+        return exiting;
+    }
+
+    /** Ends the runtime: main returned (fatal == null) or something died. Idempotent. */
+    void exit(Throwable why) {
+        lock.lock();
+        if (exiting) {
+            lock.unlock();
+            return;
+        }
+        fatal = why;
+        exiting = true;
+        // wake every idle M so its thread can end; running Gs stop at their next safepoint
+        for (M mp = midle; mp != null; mp = mp.schedlink) {
+            mp.park.wakeup();
+        }
+        midle = null;
+        if (sysmonwait != 0) {
+            sysmonwait = 0;
+            sysmonnote.wakeup();
+        }
+        for (int i = 0; i < gomaxprocs; i++) {
+            preemptone(allp[i]);
+        }
+        lock.unlock();
+        exitnote.wakeup();
+    }
+
+    /** The body every goroutine's continuation runs. */
+    private void goBody(G gp, Runnable fn) {
+        try {
+            fn.run();
+        } catch (Throwable t) {
+            if (t instanceof ExitUnwind) {
+                return;
+            }
+            exit(new FatalError(panicReport(gp, t), t));
+            return;
+        }
+        if (gp == maing) {
+            exit(null);
+        }
+    }
+
+    /** Thrown at a safepoint into a goroutine while the runtime exits, so its frames unwind. */
+    static final class ExitUnwind extends RuntimeException {
+        ExitUnwind() {
+            super("runtime exiting", null, false, false);
+        }
+    }
+
+    private String panicReport(G gp, Throwable t) {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(sw));
+        String head = t instanceof GoPanic ? "panic: " + t.getMessage() : "panic: " + t;
+        return head + "\n\ngoroutine " + gp.goid + " [running]:\n" + sw;
+    }
+
+    // =====================================================================================
+    // Goroutine creation and exit (newproc, goexit0, gfput/gfget)
+    // =====================================================================================
+
+    private G newG(Runnable fn, String name) {
+        G gp = gfget();
+        if (gp == null) {
+            gp = new G(this);
+            gp.setStatus(G.DEAD);
+            allglock.lock();
+            allgs.add(gp);
+            allglock.unlock();
+        }
+        final G g = gp;
+        gp.cont = new G.GCont(() -> goBody(g, fn));
+        gp.goid = goidgen.incrementAndGet();
+        gp.startName = name;
+        gp.preempt = false;
+        gp.system = false;
+        gp.waitreason = "";
+        return gp;
+    }
+
+    /** Starts a goroutine running fn (Go's newproc). Called on a G, or on an M that holds a P. */
+    public G newproc(Runnable fn, String name) {
+        M m = currentM();
+        P p = m.p;
+        if (p == null) {
+            throw new IllegalStateException("fatal error: newproc without a P");
+        }
+        G newg = newG(fn, name);
+        newg.casgstatus(G.DEAD, G.RUNNABLE);
+        p.runqput(newg, true, this);
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+        return newg;
+    }
+
+    /** Marks a G as runtime-internal: it does not count for deadlock detection. */
+    public void setSystem(G gp) {
+        gp.system = true;
+    }
+
+    private void goexit0(M m, G gp) {
+        gp.casgstatus(G.RUNNING, G.DEAD);
+        gp.m = null;
+        gp.param = null;
+        gp.waiting = null;
+        gp.local = null;
+        gp.cont = null;
+        gp.waitreason = "";
+        m.curg = null;
+        gfput(m.p, gp);
+    }
+
+    private void gfput(P p, G gp) {
+        gp.schedlink = p.gfree;
+        p.gfree = gp;
+        p.gfreecnt++;
+        if (p.gfreecnt >= 64) {
+            gflock.lock();
+            while (p.gfreecnt >= 32) {
+                G g = p.gfree;
+                p.gfree = g.schedlink;
+                p.gfreecnt--;
+                g.schedlink = gfree;
+                gfree = g;
+                ngfree++;
+            }
+            gflock.unlock();
+        }
+    }
+
+    private G gfget() {
+        Object o = OsThread.currentOwner();
+        P p = o instanceof M m ? m.p : null;
+        if (p == null) {
+            return null;
+        }
+        if (p.gfree == null && gfree != null) {
+            gflock.lock();
+            while (p.gfreecnt < 32 && gfree != null) {
+                G g = gfree;
+                gfree = g.schedlink;
+                ngfree--;
+                g.schedlink = p.gfree;
+                p.gfree = g;
+                p.gfreecnt++;
+            }
+            gflock.unlock();
+        }
+        G gp = p.gfree;
+        if (gp != null) {
+            p.gfree = gp.schedlink;
+            p.gfreecnt--;
+            gp.schedlink = null;
+        }
+        return gp;
+    }
+
+    // =====================================================================================
+    // getg and mcall
+    // =====================================================================================
+
+    /** The M running the calling thread; fails clearly when called off the runtime's threads. */
+    public static M currentM() {
+        Object o = OsThread.currentOwner();
+        if (o instanceof M m) {
+            return m;
+        }
+        throw new IllegalStateException("not on a gort thread: this must be called from a goroutine");
+    }
+
+    /** The current goroutine (Go's getg().m.curg), or null when on an M's scheduling loop. */
+    public static G getg() {
+        return currentM().curg;
+    }
+
+    /** The scheduler of the calling goroutine. */
+    public static Sched current() {
+        return currentM().sched;
+    }
+
+    private static void mcall(M m, int fn) {
+        m.mcallFn = fn;
+        Continuation.yield(G.SCOPE);
+    }
+
+    // =====================================================================================
+    // park / ready / Gosched / preemption
+    // =====================================================================================
+
+    /**
+     * Parks the current goroutine (Go's gopark): after it is off its M, unlockf(gp, lock) runs on
+     * the M; if it returns false the G runs again at once. Returns when someone readies it.
+     */
+    public void gopark(Unlockf unlockf, Object lk, String reason) {
+        M m = currentM();
+        G gp = m.curg;
+        if (gp == null) {
+            throw new IllegalStateException("fatal error: gopark on the scheduler stack");
+        }
+        gp.waitreason = reason;
+        m.waitunlockf = unlockf;
+        m.waitlock = lk;
+        mcall(m, M.MCALL_PARK);
+    }
+
+    /** Parks the current goroutine and releases lk once it is off its M (Go's goparkunlock). */
+    public void goparkunlock(RuntimeMutex lk, String reason) {
+        gopark(PARKUNLOCK_C, lk, reason);
+    }
+
+    /** park_m, on the M. Returns gp when it must run again at once. */
+    private G parkM(M m, G gp) {
+        gp.casgstatus(G.RUNNING, G.WAITING);
+        dropg(m);
+        Unlockf f = m.waitunlockf;
+        if (f != null) {
+            Object lk = m.waitlock;
+            m.waitunlockf = null;
+            m.waitlock = null;
+            if (!f.unlock(gp, lk)) {
+                gp.casgstatus(G.WAITING, G.RUNNABLE);
+                m.inheritTime[0] = true;
+                return gp;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Makes a waiting gp runnable in the current P's runnext (Go's ready): it runs as soon as the
+     * caller blocks, inheriting the time slice; wakes an idle P if there is one and no M spins.
+     */
+    public void ready(G gp) {
+        M m = currentM();
+        P p = m.p;
+        if (p == null) {
+            throw new IllegalStateException("fatal error: ready without a P");
+        }
+        m.locks++;
+        gp.casgstatus(G.WAITING, G.RUNNABLE);
+        p.runqput(gp, true, this);
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+        m.locks--;
+    }
+
+    /** Yields the processor: the current G goes to the global run queue (Go's Gosched). */
+    public void gosched() {
+        mcall(currentM(), M.MCALL_GOSCHED);
+    }
+
+    private void goschedImpl(M m, G gp) {
+        gp.casgstatus(G.RUNNING, G.RUNNABLE);
+        dropg(m);
+        lock.lock();
+        globrunqput(gp);
+        lock.unlock();
+    }
+
+    /**
+     * A safepoint: if sysmon or stop-the-world asked this G to yield, it goes to the global queue
+     * now. Called at every allocation, every runtime call, and by long loops.
+     */
+    public static void safepoint() {
+        Object o = OsThread.currentOwner();
+        if (o instanceof M m) {
+            G gp = m.curg;
+            if (gp != null && gp.preempt) {
+                m.sched.preemptPark(m, gp);
+            }
+        }
+    }
+
+    private void preemptPark(M m, G gp) {
+        if (exiting) {
+            throw new ExitUnwind();
+        }
+        if (m.locks != 0 || m.preemptoff != null || gp.status() != G.RUNNING) {
+            return; // not now; the flag stays and sysmon or STW asks again
+        }
+        gp.preemptCount++;
+        npreempted.incrementAndGet();
+        mcall(m, M.MCALL_PREEMPT);
+    }
+
+    private boolean preemptone(P p) {
+        if (p == null) {
+            return false;
+        }
+        M mp = p.m;
+        if (mp == null) {
+            return false;
+        }
+        G gp = mp.curg;
+        if (gp == null) {
+            return false;
+        }
+        gp.preempt = true;
+        return true;
+    }
+
+    private void preemptall() {
+        for (int i = 0; i < gomaxprocs; i++) {
+            P p = allp[i];
+            if (p != null && p.status() == P.RUNNING) {
+                preemptone(p);
+            }
+        }
+    }
+
+    public long preemptions() {
+        return npreempted.get();
+    }
+
+    public long retakes() {
+        return nretaken.get();
+    }
+
+    private static void dropg(M m) {
+        G gp = m.curg;
+        if (gp != null) {
+            gp.m = null;
+            m.curg = null;
+        }
+    }
+
+    // =====================================================================================
+    // The M's loop: mstart, schedule, execute, findrunnable
+    // =====================================================================================
+
+    private void mstart(M m) {
+        try {
+            if (m.mstartfn != null) {
+                m.mstartfn.run();
+                if (m.isSysmon) {
+                    return;
+                }
+            }
+            if (m.nextp != null) {
+                P p = m.nextp;
+                m.nextp = null;
+                acquirep(m, p);
+            }
+            for (;;) {
+                G gp = schedule(m);
+                if (gp == null) {
+                    return;
+                }
+                boolean inherit = m.inheritTime[0];
+                do {
+                    execute(m, gp, inherit);
+                    gp = afterYield(m);
+                    inherit = m.inheritTime[0];
+                } while (gp != null);
+            }
+        } catch (Throwable t) {
+            exit(t instanceof FatalError ? t : new FatalError("fatal error: runtime: " + t + " on " + m, t));
+        }
+    }
+
+    private void execute(M m, G gp, boolean inheritTime) {
+        gp.casgstatus(G.RUNNABLE, G.RUNNING);
+        gp.preempt = false;
+        if (!inheritTime) {
+            m.p.schedtick++;
+        }
+        m.curg = gp;
+        gp.m = m;
+        gp.cont.run();
+    }
+
+    /** Runs on the M after its G yielded or finished: the mcall target. Returns a G to run now. */
+    private G afterYield(M m) {
+        G gp = m.curg;
+        if (gp.cont.isDone()) {
+            goexit0(m, gp);
+            return null;
+        }
+        int fn = m.mcallFn;
+        m.mcallFn = M.MCALL_NONE;
+        return switch (fn) {
+            case M.MCALL_PARK -> parkM(m, gp);
+            case M.MCALL_GOSCHED, M.MCALL_PREEMPT -> {
+                goschedImpl(m, gp);
+                yield null;
+            }
+            case M.MCALL_EXITSYSCALL -> exitsyscall0(m, gp);
+            default -> throw new IllegalStateException("fatal error: goroutine " + gp.goid + " yielded without a request");
+        };
+    }
+
+    /** One round of the scheduler: finds a runnable G (blocking until there is one). Null on exit. */
+    private G schedule(M m) {
+        for (;;) {
+            if (exiting) {
+                return null;
+            }
+            if (gcwaiting != 0) {
+                gcstopm(m);
+                continue;
+            }
+            P p = m.p;
+            G gp = hooks.findRunnableGCWorker(p);
+            if (gp != null) {
+                m.inheritTime[0] = false;
+                resetspinning(m);
+                return gp;
+            }
+            // Check the global runnable queue once in a while to ensure fairness.
+            if (p.schedtick % 61 == 0 && runqsize > 0) {
+                lock.lock();
+                gp = globrunqget(p, 1);
+                lock.unlock();
+                if (gp != null) {
+                    m.inheritTime[0] = false;
+                    resetspinning(m);
+                    return gp;
+                }
+            }
+            gp = p.runqget(m.inheritTime);
+            if (gp != null) {
+                if (m.spinning) {
+                    throw new IllegalStateException("fatal error: schedule: spinning with local work");
+                }
+                return gp;
+            }
+            gp = findrunnable(m);
+            if (gp == null) {
+                continue; // exiting, or must re-check from the top
+            }
+            resetspinning(m);
+            return gp;
+        }
+    }
+
+    /** Finds a runnable G: local queue, global queue, stealing; else gives up the P and sleeps. */
+    private G findrunnable(M m) {
+        top:
+        for (;;) {
+            if (exiting) {
+                return null;
+            }
+            if (gcwaiting != 0) {
+                gcstopm(m);
+                continue;
+            }
+            P p = m.p;
+            G gp = p.runqget(m.inheritTime);
+            if (gp != null) {
+                return gp;
+            }
+            m.inheritTime[0] = false;
+            if (runqsize != 0) {
+                lock.lock();
+                gp = globrunqget(p, 0);
+                lock.unlock();
+                if (gp != null) {
+                    return gp;
+                }
+            }
+            int procs = gomaxprocs;
+            // If the number of spinning Ms >= the number of busy Ps, block.
+            if (m.spinning || 2 * nmspinning.get() < procs - npidle.get()) {
+                if (!m.spinning) {
+                    m.spinning = true;
+                    nmspinning.incrementAndGet();
+                }
+                // random steal from other Ps
+                for (int i = 0; i < 4 * procs; i++) {
+                    if (gcwaiting != 0) {
+                        continue top;
+                    }
+                    P p2 = allp[Integer.remainderUnsigned(m.fastrand1(), procs)];
+                    if (p2 == p) {
+                        gp = p.runqget(m.inheritTime);
+                    } else {
+                        gp = p.runqsteal(p2, i > 2 * procs, this);
+                    }
+                    if (gp != null) {
+                        m.inheritTime[0] = false;
+                        return gp;
+                    }
+                }
+            }
+            // stop: nothing to do. The GC may want this P for idle-time marking.
+            gp = hooks.findIdleGCWorker(p);
+            if (gp != null) {
+                m.inheritTime[0] = false;
+                return gp;
+            }
+            lock.lock();
+            if (gcwaiting != 0 || exiting) {
+                lock.unlock();
+                continue;
+            }
+            if (runqsize != 0) {
+                gp = globrunqget(p, 0);
+                lock.unlock();
+                m.inheritTime[0] = false;
+                return gp;
+            }
+            P released = releasep(m);
+            pidleput(released);
+            lock.unlock();
+            if (m.spinning) {
+                m.spinning = false;
+                nmspinning.decrementAndGet();
+            }
+            // check all run queues once again
+            for (int i = 0; i < procs; i++) {
+                P p2 = allp[i];
+                if (p2 != null && !p2.runqempty()) {
+                    lock.lock();
+                    P pp = pidleget();
+                    lock.unlock();
+                    if (pp != null) {
+                        acquirep(m, pp);
+                        continue top;
+                    }
+                    break;
+                }
+            }
+            stopm(m);
+            if (exiting) {
+                return null;
+            }
+        }
+    }
+
+    private void resetspinning(M m) {
+        int n;
+        if (m.spinning) {
+            m.spinning = false;
+            n = nmspinning.decrementAndGet();
+            if (n < 0) {
+                throw new IllegalStateException("fatal error: findrunnable: negative nmspinning");
+            }
+        } else {
+            n = nmspinning.get();
+        }
+        // M wakeup policy is deliberately somewhat conservative: see if another P should run.
+        if (n == 0 && npidle.get() > 0) {
+            wakep();
+        }
+    }
+
+    G[] stealBuf(P p) {
+        return stealBufs.get();
+    }
+
+    // =====================================================================================
+    // Ms: newm, startm, stopm, wakep, handoffp; Ps: acquirep, releasep
+    // =====================================================================================
+
+    private M newm(Runnable fn, P p) {
+        return newm(fn, p, false);
+    }
+
+    private M newm(Runnable fn, P p, boolean isSysmon) {
+        lock.lock();
+        M m = new M(this, mnext++);
+        m.isSysmon = isSysmon;
+        mcount++;
+        if (mcount > MAX_MCOUNT) {
+            lock.unlock();
+            throw new FatalError("fatal error: thread exhaustion: more than " + MAX_MCOUNT + " Ms");
+        }
+        allm.add(m);
+        lock.unlock();
+        m.nextp = p;
+        m.mstartfn = fn;
+        m.thread = platform.newosproc("gort-M" + m.id, m, () -> mstart(m));
+        return m;
+    }
+
+    /** Wakes or starts an M to run p (or some idle P when p is null). */
+    private void startm(P p, boolean spinning) {
+        lock.lock();
+        if (p == null) {
+            p = pidleget();
+            if (p == null) {
+                lock.unlock();
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                return;
+            }
+        }
+        M mp = mget();
+        lock.unlock();
+        if (mp == null) {
+            newm(spinning ? this::mspinning : null, p);
+            return;
+        }
+        if (mp.spinning) {
+            throw new IllegalStateException("fatal error: startm: m is spinning");
+        }
+        if (mp.nextp != null) {
+            throw new IllegalStateException("fatal error: startm: m has p");
+        }
+        mp.spinning = spinning;
+        mp.nextp = p;
+        mp.park.wakeup();
+    }
+
+    private void mspinning() {
+        currentM().spinning = true;
+    }
+
+    /** Tries to add one more P to execute Gs, when there is an idle P and no spinning M. */
+    void wakep() {
+        if (!nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        startm(null, true);
+    }
+
+    /** Stops the current M until new work is available; returns holding a P (unless exiting). */
+    private void stopm(M m) {
+        if (m.p != null) {
+            throw new IllegalStateException("fatal error: stopm holding p");
+        }
+        if (m.spinning) {
+            m.spinning = false;
+            nmspinning.decrementAndGet();
+        }
+        lock.lock();
+        if (exiting) {
+            lock.unlock();
+            return;
+        }
+        mput(m);
+        lock.unlock();
+        m.park.sleep();
+        m.park.clear();
+        if (exiting) {
+            return;
+        }
+        P p = m.nextp;
+        m.nextp = null;
+        acquirep(m, p);
+    }
+
+    /** Gives up a P that is in a syscall or being released: start an M for it if there is work. */
+    private void handoffp(P p) {
+        // if it has local work, start it straight away
+        if (!p.runqempty() || runqsize != 0) {
+            startm(p, false);
+            return;
+        }
+        // no local work; if nobody spins or idles, start a spinning M to look for work
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            startm(p, true);
+            return;
+        }
+        lock.lock();
+        if (gcwaiting != 0) {
+            p.setStatus(P.GCSTOP);
+            stopwait--;
+            if (stopwait == 0) {
+                stopnote.wakeup();
+            }
+            lock.unlock();
+            return;
+        }
+        if (runqsize != 0) {
+            lock.unlock();
+            startm(p, false);
+            return;
+        }
+        pidleput(p);
+        lock.unlock();
+    }
+
+    private void acquirep(M m, P p) {
+        if (m.p != null || p.m != null || p.status() != P.IDLE) {
+            throw new IllegalStateException("fatal error: acquirep: invalid p state: " + p + " status "
+                    + p.status() + " m " + p.m + " (asked by " + m + " holding " + m.p + ")");
+        }
+        m.p = p;
+        p.m = m;
+        p.setStatus(P.RUNNING);
+    }
+
+    private P releasep(M m) {
+        P p = m.p;
+        if (p == null || p.m != m || p.status() != P.RUNNING) {
+            throw new IllegalStateException("fatal error: releasep: invalid p state");
+        }
+        m.p = null;
+        p.m = null;
+        p.setStatus(P.IDLE);
+        return p;
+    }
+
+    // under lock
+    private void mput(M m) {
+        m.schedlink = midle;
+        midle = m;
+        nmidle++;
+        checkdead();
+    }
+
+    // under lock
+    private M mget() {
+        M m = midle;
+        if (m != null) {
+            midle = m.schedlink;
+            m.schedlink = null;
+            nmidle--;
+        }
+        return m;
+    }
+
+    // under lock
+    private void pidleput(P p) {
+        if (!p.runqempty()) {
+            throw new IllegalStateException("fatal error: pidleput: P has non-empty run queue");
+        }
+        p.link = pidle;
+        pidle = p;
+        npidle.incrementAndGet();
+    }
+
+    // under lock
+    private P pidleget() {
+        P p = pidle;
+        if (p != null) {
+            pidle = p.link;
+            p.link = null;
+            npidle.decrementAndGet();
+        }
+        return p;
+    }
+
+    // =====================================================================================
+    // The global run queue (under lock)
+    // =====================================================================================
+
+    void globrunqput(G gp) {
+        gp.schedlink = null;
+        if (runqtail != null) {
+            runqtail.schedlink = gp;
+        } else {
+            runqhead = gp;
+        }
+        runqtail = gp;
+        runqsize++;
+    }
+
+    void globrunqputhead(G gp) {
+        gp.schedlink = runqhead;
+        runqhead = gp;
+        if (runqtail == null) {
+            runqtail = gp;
+        }
+        runqsize++;
+    }
+
+    /** Puts a linked batch on the global queue; takes the lock itself (called from runqputslow). */
+    void globrunqputbatch(G ghead, G gtail, int n) {
+        lock.lock();
+        gtail.schedlink = null;
+        if (runqtail != null) {
+            runqtail.schedlink = ghead;
+        } else {
+            runqhead = ghead;
+        }
+        runqtail = gtail;
+        runqsize += n;
+        lock.unlock();
+    }
+
+    /** Takes a batch from the global queue: returns one, moves the rest to p's local queue. */
+    private G globrunqget(P p, int max) {
+        if (runqsize == 0) {
+            return null;
+        }
+        int n = runqsize / gomaxprocs + 1;
+        if (n > runqsize) {
+            n = runqsize;
+        }
+        if (max > 0 && n > max) {
+            n = max;
+        }
+        if (n > P.RUNQ_SIZE / 2) {
+            n = P.RUNQ_SIZE / 2;
+        }
+        runqsize -= n;
+        if (runqsize == 0) {
+            runqtail = null;
+        }
+        G gp = runqhead;
+        runqhead = gp.schedlink;
+        gp.schedlink = null;
+        n--;
+        for (; n > 0; n--) {
+            G gp1 = runqhead;
+            runqhead = gp1.schedlink;
+            gp1.schedlink = null;
+            p.runqput(gp1, false, this);
+        }
+        return gp;
+    }
+
+    public int globalRunqSize() {
+        return runqsize;
+    }
+
+    // =====================================================================================
+    // System calls and notes
+    // =====================================================================================
+
+    /** The current G enters a short blocking call: its P stays attached but can be retaken. */
+    public void entersyscall() {
+        M m = currentM();
+        G gp = m.curg;
+        P p = m.p;
+        m.locks++;
+        gp.casgstatus(G.RUNNING, G.SYSCALL);
+        if (sysmonwait != 0) {
+            lock.lock();
+            if (sysmonwait != 0) {
+                sysmonwait = 0;
+                sysmonnote.wakeup();
+            }
+            lock.unlock();
+        }
+        m.syscalltick = p.syscalltick;
+        p.m = null;
+        p.setStatus(P.SYSCALL);
+        if (gcwaiting != 0) {
+            lock.lock();
+            if (stopwait > 0 && p.casStatus(P.SYSCALL, P.GCSTOP)) {
+                p.syscalltick++;
+                if (--stopwait == 0) {
+                    stopnote.wakeup();
+                }
+            }
+            lock.unlock();
+        }
+        m.locks--;
+    }
+
+    /** The current G enters a call known to block: its P is handed off at once. */
+    public void entersyscallblock() {
+        M m = currentM();
+        G gp = m.curg;
+        P p = m.p;
+        m.locks++;
+        m.syscalltick = p.syscalltick;
+        p.syscalltick++;
+        gp.casgstatus(G.RUNNING, G.SYSCALL);
+        handoffp(releasep(m));
+        m.locks--;
+    }
+
+    /**
+     * The current G returns from a syscall: runs on at once if its old P (or an idle one) is free;
+     * otherwise it goes to the global run queue and its M stops.
+     */
+    public void exitsyscall() {
+        M m = currentM();
+        G gp = m.curg;
+        m.locks++;
+        if (exitsyscallfast(m)) {
+            m.p.syscalltick++;
+            gp.casgstatus(G.SYSCALL, G.RUNNING);
+            m.locks--;
+            return;
+        }
+        m.locks--;
+        mcall(m, M.MCALL_EXITSYSCALL);
+        // the scheduler ran us again, with a P
+        currentM().p.syscalltick++;
+    }
+
+    private boolean exitsyscallfast(M m) {
+        P oldp = m.p;
+        if (oldp != null && oldp.status() == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.RUNNING)) {
+            oldp.m = m;
+            return true;
+        }
+        m.p = null;
+        if (npidle.get() != 0) {
+            lock.lock();
+            P p = pidleget();
+            if (p != null && sysmonwait != 0) {
+                sysmonwait = 0;
+                sysmonnote.wakeup();
+            }
+            lock.unlock();
+            if (p != null) {
+                acquirep(m, p);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** exitsyscall0, on the M: no P was free, so gp goes to the global queue and the M stops. */
+    private G exitsyscall0(M m, G gp) {
+        gp.casgstatus(G.SYSCALL, G.RUNNABLE);
+        dropg(m);
+        lock.lock();
+        P p = pidleget();
+        if (p == null) {
+            globrunqput(gp);
+        } else if (sysmonwait != 0) {
+            sysmonwait = 0;
+            sysmonnote.wakeup();
+        }
+        lock.unlock();
+        if (p != null) {
+            acquirep(m, p);
+            m.inheritTime[0] = false;
+            return gp;
+        }
+        stopm(m);
+        return null;
+    }
+
+    /**
+     * Sleeps on a note from a goroutine (Go's notetsleepg): the P is handed off for the sleep, and
+     * on waking the G needs a P again (the global run queue if none is idle). True if woken.
+     */
+    public boolean notetsleepg(Note n, long ns) {
+        if (getg() == null) {
+            throw new IllegalStateException("fatal error: notetsleepg on the scheduler stack");
+        }
+        entersyscallblock();
+        boolean ok = n.tsleep(ns);
+        exitsyscall();
+        return ok;
+    }
+
+    public Note newNote() {
+        return new Note(platform);
+    }
+
+    public RuntimeMutex newMutex() {
+        return new RuntimeMutex(platform);
+    }
+
+    // =====================================================================================
+    // Stop and start the world
+    // =====================================================================================
+
+    /** Stops every P at a safepoint; the caller (a goroutine) keeps running on its own P. */
+    public void stopTheWorld(String reason) {
+        worldsema.acquire();
+        M m = currentM();
+        m.preemptoff = reason;
+        stopTheWorldWithSema(m);
+    }
+
+    /** Restarts everything stopped by {@link #stopTheWorld}. */
+    public void startTheWorld() {
+        M m = currentM();
+        startTheWorldWithSema(m);
+        m.preemptoff = null;
+        worldsema.release();
+    }
+
+    private void stopTheWorldWithSema(M m) {
+        lock.lock();
+        stopwait = gomaxprocs;
+        gcwaiting = 1;
+        preemptall();
+        // stop the current P
+        m.p.setStatus(P.GCSTOP);
+        stopwait--;
+        // try to retake all Ps in syscall
+        for (int i = 0; i < gomaxprocs; i++) {
+            P p = allp[i];
+            int s = p.status();
+            if (s == P.SYSCALL && p.casStatus(s, P.GCSTOP)) {
+                p.syscalltick++;
+                stopwait--;
+            }
+        }
+        // stop idle Ps
+        for (;;) {
+            P p = pidleget();
+            if (p == null) {
+                break;
+            }
+            p.setStatus(P.GCSTOP);
+            stopwait--;
+        }
+        boolean wait = stopwait > 0;
+        lock.unlock();
+        // wait for the remaining Ps to stop voluntarily
+        if (wait) {
+            for (;;) {
+                // wait 100 µs, then preempt again in case of races
+                if (stopnote.tsleep(100_000)) {
+                    stopnote.clear();
+                    break;
+                }
+                if (exiting) {
+                    throw new ExitUnwind();
+                }
+                preemptall();
+            }
+        }
+        if (stopwait != 0) {
+            throw new IllegalStateException("fatal error: stopTheWorld: not stopped (stopwait=" + stopwait + ")");
+        }
+        for (int i = 0; i < gomaxprocs; i++) {
+            if (allp[i].status() != P.GCSTOP) {
+                throw new IllegalStateException("fatal error: stopTheWorld: not stopped: " + allp[i]);
+            }
+        }
+    }
+
+    private void startTheWorldWithSema(M m) {
+        m.locks++;
+        lock.lock();
+        int procs = gomaxprocs;
+        if (newprocs != 0) {
+            procs = newprocs;
+            newprocs = 0;
+        }
+        P p1 = procresize(m, procs);
+        gcwaiting = 0;
+        if (sysmonwait != 0) {
+            sysmonwait = 0;
+            sysmonnote.wakeup();
+        }
+        lock.unlock();
+        while (p1 != null) {
+            P p = p1;
+            p1 = p1.link;
+            p.link = null;
+            if (p.m != null) {
+                M mp = p.m;
+                p.m = null;
+                if (mp.nextp != null) {
+                    throw new IllegalStateException("fatal error: startTheWorld: inconsistent mp->nextp");
+                }
+                mp.nextp = p;
+                mp.park.wakeup();
+            } else {
+                newm(null, p);
+            }
+        }
+        // Wake an additional proc in case there are excess runnable goroutines.
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+        m.locks--;
+    }
+
+    /** True while the world is stopped or stopping (for assertions in layers above). */
+    public boolean worldStopped() {
+        return gcwaiting != 0;
+    }
+
+    /** An M whose G stopped at a safepoint during stop-the-world gives its P up and sleeps. */
+    private void gcstopm(M m) {
+        if (gcwaiting == 0) {
+            throw new IllegalStateException("fatal error: gcstopm: not waiting for gc");
+        }
+        if (m.spinning) {
+            m.spinning = false;
+            nmspinning.decrementAndGet();
+        }
+        P p = releasep(m);
+        lock.lock();
+        p.setStatus(P.GCSTOP);
+        if (--stopwait == 0) {
+            stopnote.wakeup();
+        }
+        lock.unlock();
+        stopm(m);
+    }
+
+    /**
+     * Changes the number of Ps, with the world stopped (under lock). Returns the Ps that have local
+     * work, each with an idle M to run it in p.m (or none). Go's procresize.
+     */
+    private P procresize(M m, int nprocs) {
+        int old = gomaxprocs;
+        for (int i = 0; i < nprocs; i++) {
+            if (allp[i] == null) {
+                P p = new P(i);
+                p.setStatus(P.GCSTOP);
+                allp[i] = p;
+                hooks.pInit(p);
+            }
+        }
+        for (int i = nprocs; i < old; i++) {
+            P p = allp[i];
+            // move all runnable goroutines to the head of the global queue, keeping their order
+            ArrayList<G> gs = new ArrayList<>();
+            boolean[] inh = new boolean[1];
+            G gp;
+            while ((gp = p.runqget(inh)) != null) {
+                gs.add(gp);
+            }
+            for (int j = gs.size() - 1; j >= 0; j--) {
+                globrunqputhead(gs.get(j));
+            }
+            while (p.gfree != null) {
+                G g = p.gfree;
+                p.gfree = g.schedlink;
+                p.gfreecnt--;
+                gflock.lock();
+                g.schedlink = gfree;
+                gfree = g;
+                ngfree++;
+                gflock.unlock();
+            }
+            hooks.pDestroy(p);
+            p.setStatus(P.DEAD);
+            allp[i] = null;
+        }
+        if (m.p != null && m.p.id < nprocs) {
+            m.p.setStatus(P.RUNNING);
+        } else {
+            if (m.p != null) {
+                m.p.m = null;
+            }
+            m.p = null;
+            P p = allp[0];
+            p.m = null;
+            p.setStatus(P.IDLE);
+            acquirep(m, p);
+        }
+        P runnablePs = null;
+        for (int i = nprocs - 1; i >= 0; i--) {
+            P p = allp[i];
+            if (m.p == p) {
+                continue;
+            }
+            p.setStatus(P.IDLE);
+            if (p.runqempty()) {
+                pidleput(p);
+            } else {
+                p.m = mget();
+                p.link = runnablePs;
+                runnablePs = p;
+            }
+        }
+        gomaxprocs = nprocs;
+        return runnablePs;
+    }
+
+    /** Changes GOMAXPROCS at run time (stops and restarts the world); returns the old value. */
+    public int setGomaxprocs(int n) {
+        if (n < 1 || n > MAX_GOMAXPROCS) {
+            throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + n);
+        }
+        int prev = gomaxprocs;
+        stopTheWorld("GOMAXPROCS");
+        newprocs = n;
+        startTheWorld();
+        return prev;
+    }
+
+    // =====================================================================================
+    // sysmon: preemption, retaking Ps from syscalls, schedtrace
+    // =====================================================================================
+
+    private void sysmon() {
+        int idle = 0;
+        long delay = 0;
+        long lasttrace = 0;
+        while (!exiting) {
+            if (idle == 0) {
+                delay = 20; // start with a 20 µs sleep
+            } else if (idle > 50) {
+                delay *= 2; // double after 1 ms of idleness
+            }
+            if (delay > 10_000) {
+                delay = 10_000; // up to 10 ms
+            }
+            platform.usleep(delay);
+            if (schedtraceMs <= 0 && (gcwaiting != 0 || npidle.get() == gomaxprocs)) {
+                lock.lock();
+                if (!exiting && (gcwaiting != 0 || npidle.get() == gomaxprocs)) {
+                    sysmonwait = 1;
+                    lock.unlock();
+                    sysmonnote.tsleep(SYSMON_MAX_SLEEP_NS);
+                    lock.lock();
+                    sysmonwait = 0;
+                    sysmonnote.clear();
+                    idle = 0;
+                    delay = 20;
+                }
+                lock.unlock();
+            }
+            long now = platform.nanotime();
+            if (retake(now) != 0) {
+                idle = 0;
+            } else {
+                idle++;
+            }
+            if (schedtraceMs > 0 && lasttrace + schedtraceMs * 1_000_000L <= now) {
+                lasttrace = now;
+                schedtrace();
+            }
+        }
+    }
+
+    private int retake(long now) {
+        int n = 0;
+        int procs = gomaxprocs;
+        for (int i = 0; i < procs; i++) {
+            P p = allp[i];
+            if (p == null) {
+                continue;
+            }
+            int s = p.status();
+            if (s == P.SYSCALL) {
+                // Retake a P from a syscall if it has been there for more than one sysmon tick.
+                int t = p.syscalltick;
+                if (p.sysmonSyscalltick != t) {
+                    p.sysmonSyscalltick = t;
+                    p.sysmonSyscallwhen = now;
+                    continue;
+                }
+                // Don't retake if there is no other work, unless it has been 10 ms.
+                if (p.runqempty() && nmspinning.get() + npidle.get() > 0
+                        && p.sysmonSyscallwhen + 10_000_000L > now) {
+                    continue;
+                }
+                if (p.casStatus(s, P.IDLE)) {
+                    n++;
+                    nretaken.incrementAndGet();
+                    p.syscalltick++;
+                    handoffp(p);
+                }
+            } else if (s == P.RUNNING) {
+                // Preempt the G if it has been running too long.
+                int t = p.schedtick;
+                if (p.sysmonSchedtick != t) {
+                    p.sysmonSchedtick = t;
+                    p.sysmonSchedwhen = now;
+                    continue;
+                }
+                if (p.sysmonSchedwhen + FORCE_PREEMPT_NS > now) {
+                    continue;
+                }
+                preemptone(p);
+            }
+        }
+        return n;
+    }
+
+    /** Go's schedtrace line. */
+    public String schedtraceLine() {
+        long ms = (platform.nanotime() - starttime) / 1_000_000L;
+        StringBuilder sb = new StringBuilder();
+        lock.lock();
+        try {
+            sb.append("SCHED ").append(ms).append("ms: gomaxprocs=").append(gomaxprocs)
+                    .append(" idleprocs=").append(npidle.get())
+                    .append(" threads=").append(mcount)
+                    .append(" spinningthreads=").append(nmspinning.get())
+                    .append(" idlethreads=").append(nmidle)
+                    .append(" runqueue=").append(runqsize)
+                    .append(" [");
+            for (int i = 0; i < gomaxprocs; i++) {
+                P p = allp[i];
+                sb.append(p == null ? 0 : p.runqsize());
+                if (i != gomaxprocs - 1) {
+                    sb.append(' ');
+                }
+            }
+            sb.append(']');
+        } finally {
+            lock.unlock();
+        }
+        return sb.toString();
+    }
+
+    private void schedtrace() {
+        out.println(schedtraceLine());
+    }
+
+    // =====================================================================================
+    // Deadlock detection
+    // =====================================================================================
+
+    /**
+     * Called (under lock) whenever an M goes idle: if no M is running and every goroutine waits,
+     * nothing can ever wake one, and the runtime dies with Go's message and dump.
+     */
+    private void checkdead() {
+        if (exiting) {
+            return;
+        }
+        int run = mcount - nmidle - 1; // -1 for sysmon
+        if (run > 0) {
+            return;
+        }
+        if (run < 0) {
+            fatalLocked("fatal error: checkdead: inconsistent counts: mcount=" + mcount + " nmidle=" + nmidle);
+            return;
+        }
+        int waiting = 0;
+        allglock.lock();
+        StringBuilder dump = new StringBuilder();
+        try {
+            for (G gp : allgs) {
+                if (gp.system) {
+                    continue;
+                }
+                int s = gp.status();
+                switch (s) {
+                    case G.WAITING -> {
+                        waiting++;
+                        dump.append("\ngoroutine ").append(gp.goid).append(" [").append(gp.waitreason)
+                                .append("]:\n\t").append(gp.startName).append('\n');
+                    }
+                    case G.RUNNABLE, G.RUNNING, G.SYSCALL -> {
+                        fatalLocked("fatal error: checkdead: runnable g " + gp.goid + " (" + G.statusName(s) + ")");
+                        return;
+                    }
+                    default -> {}
+                }
+            }
+        } finally {
+            allglock.unlock();
+        }
+        if (waiting == 0) {
+            fatalLocked("fatal error: no goroutines (main called runtime.Goexit) - deadlock!");
+            return;
+        }
+        fatalLocked("fatal error: all goroutines are asleep - deadlock!\n" + dump);
+    }
+
+    /** Dies from inside a section that holds lock: exit() takes the lock itself, so finish there. */
+    private void fatalLocked(String msg) {
+        FatalError f = new FatalError(msg);
+        fatal = f;
+        exiting = true;
+        for (M mp = midle; mp != null; mp = mp.schedlink) {
+            if (!mp.park.isSet()) {
+                mp.park.wakeup();
+            }
+        }
+        midle = null;
+        if (sysmonwait != 0) {
+            sysmonwait = 0;
+            sysmonnote.wakeup();
+        }
+        exitnote.wakeup();
+    }
+
+    /** A snapshot of every live goroutine (for dumps and tests). */
+    public List<G> allgs() {
+        allglock.lock();
+        try {
+            return List.copyOf(allgs);
+        } finally {
+            allglock.unlock();
+        }
+    }
+
+    public int mcount() {
+        lock.lock();
+        try {
+            return mcount;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
