@@ -57,13 +57,12 @@ public final class Chan<T> {
     }
 
     public T recv() {
-        return chanrecv(true, null);
+        return chanrecv(true);
     }
 
     public Recv<T> recv2() {
-        boolean[] ok = new boolean[1];
-        T v = chanrecv(true, ok);
-        return new Recv<>(v, ok[0]);
+        T v = chanrecv(true);
+        return new Recv<>(v, Sched.getg().recvOk);
     }
 
     public void close() {
@@ -163,13 +162,13 @@ public final class Chan<T> {
     }
 
     @SuppressWarnings("unchecked")
-    private T chanrecv(boolean block, boolean[] ok) {
+    private T chanrecv(boolean block) {
         Sched.safepoint();
         lock.lock();
         if (dataqsiz == 0) {
             if (closed) {
                 lock.unlock();
-                return recvclosed(ok);
+                return recvclosed();
             }
             Sudog sg = sendq.dequeue();
             if (sg != null) { // found a waiting sender: take its value
@@ -179,9 +178,7 @@ public final class Chan<T> {
                 G gp = sg.g;
                 gp.param = sg;
                 sched.ready(gp);
-                if (ok != null) {
-                    ok[0] = true;
-                }
+                Sched.getg().recvOk = true;
                 return v;
             }
             G gp = Sched.getg();
@@ -200,9 +197,7 @@ public final class Chan<T> {
             T v = (T) mysg.elem;
             mysg.elem = null;
             if (haveData) {
-                if (ok != null) {
-                    ok[0] = true;
-                }
+                Sched.getg().recvOk = true;
                 return v;
             }
             lock.lock();
@@ -210,13 +205,13 @@ public final class Chan<T> {
                 throw new IllegalStateException("fatal error: chanrecv: spurious wakeup");
             }
             lock.unlock();
-            return recvclosed(ok);
+            return recvclosed();
         }
         // buffered: wait for data
         while (qcount <= 0) {
             if (closed) {
                 lock.unlock();
-                return recvclosed(ok);
+                return recvclosed();
             }
             G gp = Sched.getg();
             Sudog mysg = gp.sudog;
@@ -238,16 +233,12 @@ public final class Chan<T> {
         if (sg != null) {
             sched.ready(sg.g);
         }
-        if (ok != null) {
-            ok[0] = true;
-        }
+        Sched.getg().recvOk = true;
         return v;
     }
 
-    private T recvclosed(boolean[] ok) {
-        if (ok != null) {
-            ok[0] = false;
-        }
+    private T recvclosed() {
+        Sched.getg().recvOk = false;
         return null;
     }
 

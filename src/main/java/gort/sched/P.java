@@ -43,10 +43,14 @@ public final class P {
     private volatile int status = IDLE;
     /** Link on the idle-P list (sched.pidle) or on procresize's runnable list. */
     P link;
-    /** Incremented on every scheduler call that does not inherit a time slice. */
-    volatile int schedtick;
-    /** Incremented on every system call. */
-    volatile int syscalltick;
+    /**
+     * Incremented on every scheduler call that does not inherit a time slice. Written only by the
+     * owner M; sysmon reads it racily, as in Go (a plain int: no tearing, and no fence on the
+     * scheduler's hot path).
+     */
+    int schedtick;
+    /** Incremented on every system call (owner writes, sysmon reads racily). */
+    int syscalltick;
     /** The M this P is attached to, or null when idle. */
     volatile M m;
 

@@ -565,7 +565,9 @@ public final class Sched {
 
     private void execute(M m, G gp, boolean inheritTime) {
         gp.casgstatus(G.RUNNABLE, G.RUNNING);
-        gp.preempt = false;
+        if (gp.preempt) { // a volatile store costs a fence: only clear a set flag
+            gp.preempt = false;
+        }
         if (!inheritTime) {
             m.p.schedtick++;
         }

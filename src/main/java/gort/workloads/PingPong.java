@@ -1,17 +1,48 @@
 package gort.workloads;
 
+import gort.api.Config;
 import gort.api.Go;
+import gort.api.Runtime;
 import gort.sched.Chan;
+import gort.sched.Sched;
+import java.util.Map;
 
 /**
  * The round trip between two goroutines over two unbuffered channels, as the Go anchor's
- * pingpong: main sends on {@code a}, the echo goroutine sends back on {@code b}.
+ * pingpong: main sends on {@code a}, the echo goroutine receives and sends back on {@code b}.
  */
-public final class PingPong {
-    private PingPong() {}
+public final class PingPong implements Workload {
+    @Override
+    public String name() {
+        return "pingpong";
+    }
+
+    @Override
+    public String opName() {
+        return "round trip";
+    }
+
+    @Override
+    public long defaultOps() {
+        return 2_000_000;
+    }
+
+    @Override
+    public Result run(Config config, long ops, int reps) {
+        double[] ns = new double[reps];
+        long[] preempt = new long[1];
+        Runtime.run(config, () -> {
+            roundTrips(Math.min(ops, 200_000)); // warm-up
+            for (int r = 0; r < reps; r++) {
+                ns[r] = (double) roundTrips(ops) / ops;
+            }
+            preempt[0] = Sched.current().preemptions();
+        });
+        return new Result(name(), opName(), config.gomaxprocs(), ops, ns, Map.of("preemptions", preempt[0]));
+    }
 
     /** Runs n round trips from the calling goroutine; returns the elapsed nanoseconds. */
-    public static long run(int n, gort.platform.Platform platform) {
+    public static long roundTrips(long n) {
         Chan<Integer> a = Go.makeChan(0);
         Chan<Integer> b = Go.makeChan(0);
         Go.go("pingpong.echo", () -> {
@@ -24,8 +55,9 @@ public final class PingPong {
             }
         });
         Integer token = 1;
+        var platform = Sched.current().platform();
         long t0 = platform.nanotime();
-        for (int i = 0; i < n; i++) {
+        for (long i = 0; i < n; i++) {
             a.send(token);
             token = b.recv();
         }

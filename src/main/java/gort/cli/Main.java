@@ -1,0 +1,59 @@
+package gort.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code gort} command. Owns: argument parsing and exit codes. Invariants: a usage error (bad
+ * flag, unknown command, out-of-range value) prints one line naming the problem and exits 2; a
+ * runtime fatal error prints Go's message and exits 2 as a crashed Go program does; success is 0.
+ */
+@Command(name = "gort", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A Go-style runtime for the JVM: goroutines on a G/M/P scheduler, a managed heap, Go 1.5's concurrent GC.",
+        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_FATAL = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, help");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter err = c.getErr();
+            err.println("gort: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                c.getErr().println("gort: " + ex.getMessage());
+                return EXIT_USAGE;
+            }
+            if (ex instanceof gort.sched.FatalError) {
+                c.getErr().println(ex.getMessage());
+                return EXIT_FATAL;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gort 0.1.0 on Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package gort.workloads;
+
+import gort.api.Config;
+import java.util.Map;
+
+/**
+ * A goroutine program that gort runs and measures. Owns nothing between runs. Invariant: each
+ * {@link #run} starts a fresh runtime from the given Config and leaves nothing running after.
+ */
+public interface Workload {
+    String name();
+
+    /** What one operation is, for reports (e.g. "round trip"). */
+    String opName();
+
+    long defaultOps();
+
+    /**
+     * Runs {@code reps} measured repetitions of {@code ops} operations each (after one unmeasured
+     * warm-up repetition) in one runtime, so the host JIT is warm for the measured ones.
+     */
+    Result run(Config config, long ops, int reps);
+
+    default Result run(Config config, long ops) {
+        return run(config, ops, 1);
+    }
+
+    /** What a run measured: nanoseconds per operation for each measured repetition. */
+    record Result(String workload, String opName, int procs, long ops, double[] nsPerOp, Map<String, Object> extra) {
+        public double median() {
+            double[] s = nsPerOp.clone();
+            java.util.Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+
+        public String summary() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(workload).append(": procs=").append(procs).append(" ops=").append(ops)
+                    .append(String.format(" ns_per_%s=%.1f", opName.replace(' ', '_'), median()));
+            if (nsPerOp.length > 1) {
+                sb.append(" (median of ").append(nsPerOp.length).append(':');
+                for (double d : nsPerOp) {
+                    sb.append(String.format(" %.1f", d));
+                }
+                sb.append(')');
+            }
+            extra.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
+        }
+    }
+}

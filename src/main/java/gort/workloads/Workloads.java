@@ -1,0 +1,43 @@
+package gort.workloads;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The registry of workloads by name. Invariant: names are unique and listed in help texts. */
+public final class Workloads {
+    private static final Map<String, Workload> ALL = new LinkedHashMap<>();
+
+    static {
+        register(new PingPong());
+    }
+
+    private Workloads() {}
+
+    private static void register(Workload w) {
+        ALL.put(w.name(), w);
+    }
+
+    public static Workload lookup(String name) {
+        Workload w = ALL.get(name);
+        if (w == null) {
+            throw new IllegalArgumentException("unknown workload \"" + name + "\": one of " + String.join(", ", ALL.keySet()));
+        }
+        return w;
+    }
+
+    public static long checkOps(long n) {
+        if (n < 1 || n > 1_000_000_000_000L) {
+            throw new IllegalArgumentException("--ops=" + n + " is invalid: must be from 1 to 10^12");
+        }
+        return n;
+    }
+
+    /** For picocli's completion candidates and help. */
+    public static final class Names implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return ALL.keySet().iterator();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package gort.testing;
+
+import gort.api.Config;
+import gort.api.Runtime;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Test support: runs a runtime under a watchdog so that a hung scheduler fails its test instead
+ * of hanging the suite. The watchdog bounds time only; no test asserts on elapsed time.
+ */
+public final class Rt {
+    private Rt() {}
+
+    /** Default hang guard for one runtime in a test. */
+    public static final long WATCHDOG_SECONDS = 60;
+
+    public static void run(int procs, Runnable main) {
+        run(Config.defaults().withGomaxprocs(procs), main);
+    }
+
+    public static void run(Config config, Runnable main) {
+        run(config, WATCHDOG_SECONDS, main);
+    }
+
+    /** Runs main in a fresh runtime; rethrows what the runtime threw; fails after seconds. */
+    public static void run(Config config, long seconds, Runnable main) {
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                Runtime.run(config, main);
+            } catch (Throwable e) {
+                err.set(e);
+            }
+        }, "gort-test-runner");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        if (t.isAlive()) {
+            throw new AssertionError("watchdog: runtime did not finish within " + seconds + " s (hang?)");
+        }
+        Throwable e = err.get();
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error er) {
+            throw er;
+        }
+    }
+
+    /** Spins (no safepoint) until the condition holds or the bound passes; returns whether it held. */
+    public static boolean spinUntil(java.util.function.BooleanSupplier cond, long maxMillis) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        return true;
+    }
+}
