@@ -1,0 +1,408 @@
+package gort.heap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A run of pages (Go's {@code mspan}): either free, holding objects of one size class, holding one
+ * large object, or handed to the runtime for its own use (manual).
+ *
+ * <p>Owns: its allocation bitmap, its mark bits and checkmark bits (one bit per object slot, beside
+ * the span rather than in the heap words), its sweep generation and its list links.
+ *
+ * <p>Geometry is immutable: a span object never changes its pages or size class. Splitting or
+ * coalescing runs makes new span objects and retires the old ones to {@link State#DEAD}; so a span
+ * reference read racily from the page table is either the right span or one whose state says it is
+ * gone. Life is one-way: {@code IN_USE -> DEAD}, {@code MANUAL -> DEAD}, {@code FREE -> DEAD}.
+ *
+ * <p>Allocation state (simplified from Go 1.5's free list to Go 1.7's design): {@code allocBits} has
+ * bit i set iff slot i holds an allocated object; every slot below {@code freeindex} is allocated;
+ * {@code allocCount} is the number of set bits. While the span is cached ({@code incache}) only its
+ * owning {@link MCache} touches these fields; otherwise they change only under its
+ * {@link MCentral}'s lock or while the span is claimed for sweeping.
+ *
+ * <p>Sweep generation, with {@code sg} the heap's sweepgen: {@code sweepgen == sg - 2} the span
+ * needs sweeping; {@code sg - 1} it is being swept (claimed by CAS from {@code sg - 2}); {@code sg}
+ * it is swept and ready to use. The heap bumps {@code sg} by 2 after each mark phase.
+ *
+ * <p>Mark bits are set with an atomic OR and cleared only by sweep (after marking ended, under the
+ * stop-the-world that ends marking), so {@link #setMarked} returns true exactly once per object and
+ * cycle. Sweep frees every allocated, unmarked slot: {@code allocBits &= markBits}, then clears the
+ * mark bits.
+ */
+public final class MSpan {
+    /** Span states (Go 1.5's {@code _MSpanInUse}, {@code _MSpanStack} (manual), {@code _MSpanFree}, {@code _MSpanDead}). */
+    public enum State {
+        IN_USE,
+        MANUAL,
+        FREE,
+        DEAD
+    }
+
+    private static final VarHandle SWEEPGEN;
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final long[] NO_BITS = new long[0];
+
+    static {
+        try {
+            SWEEPGEN = MethodHandles.lookup().findVarHandle(MSpan.class, "sweepgen", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final MHeap heap;
+    /** First page and page count. */
+    final long startPage;
+    final long npages;
+    /** First word and one past the last word. */
+    final long base;
+    final long limit;
+    /** Size class; 0 for a large object, a free or a manual span. */
+    final int sizeclass;
+    /** Words per object slot (for a large span, the whole span). */
+    final int elemWords;
+    final long elemBytes;
+    /** Object slots in the span. */
+    final int nelems;
+    /** ceil(2^32 / elemWords): objIndex by multiply and shift (Go's divMagic). */
+    private final long divMul;
+
+    final long[] allocBits;
+    final long[] gcmarkBits;
+    final long[] checkmarkBits;
+
+    volatile State state;
+    @SuppressWarnings("unused") // through SWEEPGEN as well
+    volatile int sweepgen;
+
+    int freeindex;
+    int allocCount;
+    /** Held by an MCache. */
+    boolean incache;
+    /** Some words may be non-zero: zero objects as they are allocated. */
+    boolean needzero;
+
+    MSpan next;
+    MSpan prev;
+    MSpanList list;
+
+    MSpan(MHeap heap, long startPage, long npages, State state, int sizeclass, boolean needzero) {
+        this.heap = heap;
+        this.startPage = startPage;
+        this.npages = npages;
+        this.base = startPage << AddressSpace.LOG_PAGE_WORDS;
+        this.limit = base + (npages << AddressSpace.LOG_PAGE_WORDS);
+        this.sizeclass = sizeclass;
+        this.state = state;
+        this.needzero = needzero;
+        if (state == State.IN_USE) {
+            if (sizeclass != 0) {
+                this.elemWords = SizeClasses.classToSize(sizeclass) / AddressSpace.WORD_BYTES;
+                this.nelems = (int) ((npages << AddressSpace.LOG_PAGE_WORDS) / elemWords);
+            } else {
+                if (npages > Integer.MAX_VALUE >>> AddressSpace.LOG_PAGE_WORDS) {
+                    throw new IllegalArgumentException("large object of " + npages + " pages is too large");
+                }
+                this.elemWords = (int) (npages << AddressSpace.LOG_PAGE_WORDS);
+                this.nelems = 1;
+            }
+            int nwords = (nelems + 63) >>> 6;
+            this.allocBits = new long[nwords];
+            this.gcmarkBits = new long[nwords];
+            this.checkmarkBits = new long[nwords];
+        } else {
+            this.elemWords = (int) Math.min(Integer.MAX_VALUE, npages << AddressSpace.LOG_PAGE_WORDS);
+            this.nelems = 0;
+            this.allocBits = NO_BITS;
+            this.gcmarkBits = NO_BITS;
+            this.checkmarkBits = NO_BITS;
+        }
+        this.elemBytes = (long) elemWords * AddressSpace.WORD_BYTES;
+        this.divMul = elemWords == 0 ? 0 : ((1L << 32) + elemWords - 1) / elemWords;
+    }
+
+    // ---- geometry ----
+
+    /** First word of the span. */
+    public long base() {
+        return base;
+    }
+
+    /** One past the last word of the span. */
+    public long limit() {
+        return limit;
+    }
+
+    public long startPage() {
+        return startPage;
+    }
+
+    public long npages() {
+        return npages;
+    }
+
+    public int sizeclass() {
+        return sizeclass;
+    }
+
+    public boolean isLarge() {
+        return sizeclass == 0 && state == State.IN_USE;
+    }
+
+    /** Bytes per object slot. */
+    public long elemBytes() {
+        return elemBytes;
+    }
+
+    public int elemWords() {
+        return elemWords;
+    }
+
+    public int nelems() {
+        return nelems;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public int sweepgen() {
+        return sweepgen;
+    }
+
+    /** Objects currently allocated (racy when read by a thread other than the span's owner). */
+    public int allocCount() {
+        return allocCount;
+    }
+
+    public boolean inCache() {
+        return incache;
+    }
+
+    /** Index of the object slot holding {@code addr} (addr must lie in the span). */
+    public int objIndex(long addr) {
+        return (int) (((addr - base) * divMul) >>> 32);
+    }
+
+    /** Start (header address) of the slot holding the interior address {@code addr}. */
+    public long base(long addr) {
+        return base + (long) objIndex(addr) * elemWords;
+    }
+
+    /** Address of object slot {@code i}. */
+    public long objAddr(int i) {
+        return base + (long) i * elemWords;
+    }
+
+    public boolean contains(long addr) {
+        return addr >= base && addr < limit;
+    }
+
+    // ---- allocation bits ----
+
+    /** Whether slot {@code i} holds an allocated object. */
+    public boolean isAllocatedIndex(int i) {
+        return i >= 0 && i < nelems && (allocBits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    /**
+     * The first free slot at or after {@code freeindex}, or {@code nelems} if the span is full;
+     * advances {@code freeindex} to it. Owner only.
+     */
+    int nextFreeIndex() {
+        int i = freeindex;
+        final int n = nelems;
+        if (i >= n) {
+            return n;
+        }
+        final long[] bits = allocBits;
+        int w = i >>> 6;
+        long free = ~bits[w] & (-1L << i);
+        while (free == 0) {
+            if (++w >= bits.length) {
+                freeindex = n;
+                return n;
+            }
+            free = ~bits[w];
+        }
+        int idx = (w << 6) + Long.numberOfTrailingZeros(free);
+        if (idx >= n) {
+            freeindex = n;
+            return n;
+        }
+        freeindex = idx;
+        return idx;
+    }
+
+    /** Marks slot {@code idx} (just returned by nextFreeIndex) allocated. Owner only. */
+    void allocIndex(int idx) {
+        allocBits[idx >>> 6] |= 1L << idx;
+        freeindex = idx + 1;
+        allocCount++;
+    }
+
+    // ---- mark bits ----
+
+    /** Sets the mark bit of the object holding {@code addr}; true iff it was not set before. */
+    public boolean setMarked(long addr) {
+        return setMarkedIndex(objIndex(addr));
+    }
+
+    /** Sets the mark bit of slot {@code i}; true iff it was not set before. Safe from any thread. */
+    public boolean setMarkedIndex(int i) {
+        int w = i >>> 6;
+        long bit = 1L << i;
+        if ((gcmarkBits[w] & bit) != 0) {
+            return false; // bits are never cleared during marking, so a set bit seen is set
+        }
+        return ((long) BITS.getAndBitwiseOr(gcmarkBits, w, bit) & bit) == 0;
+    }
+
+    public boolean isMarked(long addr) {
+        return isMarkedIndex(objIndex(addr));
+    }
+
+    public boolean isMarkedIndex(int i) {
+        return ((long) BITS.getOpaque(gcmarkBits, i >>> 6) & (1L << i)) != 0;
+    }
+
+    /** Sets the checkmark bit (GODEBUG=gccheckmark's second mark) of the object holding addr. */
+    public boolean setCheckmarked(long addr) {
+        int i = objIndex(addr);
+        int w = i >>> 6;
+        long bit = 1L << i;
+        if ((checkmarkBits[w] & bit) != 0) {
+            return false;
+        }
+        return ((long) BITS.getAndBitwiseOr(checkmarkBits, w, bit) & bit) == 0;
+    }
+
+    public boolean isCheckmarked(long addr) {
+        int i = objIndex(addr);
+        return ((long) BITS.getOpaque(checkmarkBits, i >>> 6) & (1L << i)) != 0;
+    }
+
+    /** Clears all checkmark bits (before a checkmark pass, with the world stopped). */
+    public void clearCheckmarks() {
+        java.util.Arrays.fill(checkmarkBits, 0);
+    }
+
+    /** Number of marked slots (for the collector's accounting and tests). */
+    public int countMarked() {
+        int n = 0;
+        for (int w = 0; w < gcmarkBits.length; w++) {
+            n += Long.bitCount((long) BITS.getOpaque(gcmarkBits, w));
+        }
+        return n;
+    }
+
+    // ---- sweeping ----
+
+    boolean casSweepgen(int expect, int update) {
+        return SWEEPGEN.compareAndSet(this, expect, update);
+    }
+
+    /**
+     * Sweeps this span if it needs it and waits for a concurrent sweeper otherwise (Go's
+     * {@code mSpan_EnsureSwept}). Returns once {@code sweepgen == sg}.
+     */
+    public void ensureSwept() {
+        if (state != State.IN_USE) {
+            return;
+        }
+        int sg = heap.sweepgen;
+        if (sweepgen == sg) {
+            return;
+        }
+        if (casSweepgen(sg - 2, sg - 1)) {
+            sweep(false);
+            return;
+        }
+        while (sweepgen != sg && state == State.IN_USE) {
+            heap.platform.osyield();
+        }
+    }
+
+    /**
+     * Frees every allocated, unmarked object back to this span and clears the mark bits (Go's
+     * {@code mSpan_Sweep}). The caller must have claimed the span ({@code sweepgen == sg - 1}).
+     * With debug on, freed objects' words (header included) are overwritten with
+     * {@link MHeap#POISON}. A small span whose objects are all freed goes back to the heap, unless
+     * {@code preserve} (the caller, {@link MCentral#cacheSpan}, is about to use it); a large span
+     * whose object is freed always does.
+     *
+     * @return true if the span was returned to the heap
+     */
+    public boolean sweep(boolean preserve) {
+        final MHeap h = heap;
+        final int sg = h.sweepgen;
+        if (state != State.IN_USE || sweepgen != sg - 1) {
+            throw new IllegalStateException("fatal error: MSpan.sweep: bad span state " + this
+                    + " (heap sweepgen " + sg + "; the caller must claim the span first)");
+        }
+        h.pagesSwept.addAndGet(npages);
+        if (sizeclass == 0) {
+            return sweepLarge(h, sg);
+        }
+        int nfree = 0;
+        final long[] alloc = allocBits;
+        final long[] mark = gcmarkBits;
+        for (int w = 0; w < alloc.length; w++) {
+            long a = alloc[w];
+            long m = mark[w];
+            long freed = a & ~m;
+            if (freed != 0) {
+                nfree += Long.bitCount(freed);
+                if (h.debug) {
+                    for (long f = freed; f != 0; f &= f - 1) {
+                        int i = (w << 6) + Long.numberOfTrailingZeros(f);
+                        h.mem.fill(objAddr(i), elemWords, MHeap.POISON);
+                    }
+                }
+            }
+            alloc[w] = a & m; // a mark on a free slot never resurrects it
+            mark[w] = 0;
+        }
+        if (nfree > 0) {
+            allocCount -= nfree;
+            freeindex = 0;
+            needzero = true;
+            h.recordFree(nfree, nfree * elemBytes);
+            // MCentral.freeSpan publishes the new sweepgen.
+            return h.central[sizeclass].freeSpan(this, nfree, preserve);
+        }
+        SWEEPGEN.setVolatile(this, sg);
+        return false;
+    }
+
+    private boolean sweepLarge(MHeap h, int sg) {
+        boolean allocated = (allocBits[0] & 1) != 0;
+        boolean marked = (gcmarkBits[0] & 1) != 0;
+        gcmarkBits[0] = 0;
+        if (allocated && !marked) {
+            if (h.debug) {
+                h.mem.fill(base, limit - base, MHeap.POISON);
+            }
+            allocBits[0] = 0;
+            allocCount = 0;
+            h.recordFree(1, elemBytes);
+            SWEEPGEN.setVolatile(this, sg);
+            h.freeSpan(this);
+            return true;
+        }
+        SWEEPGEN.setVolatile(this, sg);
+        return false;
+    }
+
+    void publishSweepgen(int sg) {
+        SWEEPGEN.setVolatile(this, sg);
+    }
+
+    @Override
+    public String toString() {
+        return "span[0x" + Long.toHexString(base) + "+" + npages + "p " + state
+                + (state == State.IN_USE ? (sizeclass == 0 ? " large " + elemBytes + "B" : " class " + sizeclass + " (" + elemBytes + "B x " + nelems + ")") + " alloc " + allocCount : "")
+                + " sweepgen " + sweepgen + "]";
+    }
+}

@@ -1,0 +1,335 @@
+package gort.heap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A type descriptor: name, size in words and a pointer bitmap (Go's {@code _type} with its
+ * {@code gcdata}), plus the one-word object header that names it.
+ *
+ * <p>Kinds: a {@link Kind#STRUCT} has a fixed number of one-word fields, each a pointer or a
+ * scalar; an {@link Kind#ARRAY} repeats an element struct {@code arrayLen} times; {@link Kind#BYTES}
+ * is a byte string packed eight bytes per word, little-endian, with no pointers.
+ *
+ * <p><b>Object layout.</b> Every object starts with one header word, followed by its data words:
+ * <pre>
+ *   addr + 0          header = (typeId &lt;&lt; 32) | (arrayLen &amp; 0xFFFF_FFFF)
+ *   addr + 1 + i      data word i  (field i of a struct; word i of an array's elements;
+ *                     bytes 8i..8i+7 of a string, byte k in bits 8(k%8)..8(k%8)+7)
+ * </pre>
+ * An object's address is the address of its header (the first word of its slot in the span), so
+ * {@code MSpan.base(addr) == addr} for every object. {@code arrayLen} is 0 for structs, the element
+ * count for arrays and the byte length for strings. Type ids are positive, so a header is never 0
+ * (zeroed memory) and never the debug poison {@code 0xDEADBEEFDEADBEEF} (whose id would be negative).
+ *
+ * <p>Invariants: a descriptor is immutable once built and registered for its lifetime in a global,
+ * append-only table (ids are never reused), so {@link #byId} needs no lock. Registration takes a
+ * short spin lock (never a monitor) and publishes the table with a volatile store.
+ */
+public final class Type {
+    /** What shape a type's data has. */
+    public enum Kind {
+        STRUCT,
+        ARRAY,
+        BYTES
+    }
+
+    /** Words of header before an object's data. */
+    public static final int HEADER_WORDS = 1;
+
+    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
+    private static final AtomicBoolean REGISTRY_LOCK = new AtomicBoolean();
+    private static volatile Type[] registry = new Type[64];
+
+    private static final java.lang.invoke.VarHandle ARRAY_TYPE;
+
+    static {
+        try {
+            ARRAY_TYPE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Type.class, "arrayType", Type.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A single pointer word. */
+    public static final Type PTR = struct("ptr", "ptr");
+    /** A single scalar word. */
+    public static final Type SCALAR = struct("int64", "scalar");
+    /** An array of pointers ({@code []*T}). */
+    public static final Type PTR_ARRAY = arrayOf(PTR);
+    /** An array of scalar words ({@code []int64}). */
+    public static final Type SCALAR_ARRAY = arrayOf(SCALAR);
+    /** A byte string. */
+    public static final Type BYTES = new Type("string", Kind.BYTES, 0, new long[0], null);
+
+    private final int id;
+    private final String name;
+    private final Kind kind;
+    /** Fields of a struct; element stride of an array; 0 for strings. */
+    private final int sizeWords;
+    /** Bit i set = word i (of the struct, or of one array element) holds a pointer. */
+    private final long[] ptrmask;
+    private final Type elem;
+    private final boolean hasPointers;
+    private volatile Type arrayType;
+
+    private Type(String name, Kind kind, int sizeWords, long[] ptrmask, Type elem) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a type needs a non-empty name");
+        }
+        this.name = name;
+        this.kind = kind;
+        this.sizeWords = sizeWords;
+        this.ptrmask = ptrmask;
+        this.elem = elem;
+        boolean any = false;
+        for (long w : ptrmask) {
+            any |= w != 0;
+        }
+        this.hasPointers = any;
+        this.id = register(this);
+    }
+
+    private static int register(Type t) {
+        while (!REGISTRY_LOCK.compareAndSet(false, true)) {
+            Thread.onSpinWait(); // registration is rare and short; no monitor (it could pin a goroutine)
+        }
+        try {
+            int id = NEXT_ID.getAndIncrement();
+            Type[] cur = registry;
+            if (id >= cur.length) {
+                cur = java.util.Arrays.copyOf(cur, cur.length * 2);
+            }
+            cur[id] = t;
+            registry = cur; // volatile store publishes the slot
+            return id;
+        } finally {
+            REGISTRY_LOCK.set(false);
+        }
+    }
+
+    /** The registered type with this id. */
+    public static Type byId(int id) {
+        Type[] t = registry;
+        if (id > 0 && id < t.length) {
+            Type x = t[id];
+            if (x != null) {
+                return x;
+            }
+        }
+        throw new IllegalArgumentException("no type with id " + id
+                + " (a corrupt header, or an address that is not an object)");
+    }
+
+    /**
+     * A struct from a comma-separated layout of field kinds, e.g. {@code "ptr,ptr,scalar"}.
+     * Allowed kinds: {@code ptr} (also {@code p}) and {@code scalar} (also {@code s}, {@code int}).
+     * An empty layout is a struct with no fields.
+     */
+    public static Type struct(String name, String layout) {
+        Builder b = builder(name);
+        String trimmed = layout == null ? "" : layout.trim();
+        if (!trimmed.isEmpty()) {
+            String[] parts = trimmed.split(",", -1);
+            for (int i = 0; i < parts.length; i++) {
+                String p = parts[i].trim();
+                switch (p) {
+                    case "ptr", "p" -> b.ptr();
+                    case "scalar", "s", "int" -> b.scalar();
+                    default -> throw new IllegalArgumentException("type " + name + ": field " + i + " has kind '" + p
+                            + "'; allowed kinds are ptr (p) and scalar (s, int)");
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** A struct whose field i is a pointer iff {@code isPtr[i]}. */
+    public static Type struct(String name, boolean... isPtr) {
+        Builder b = builder(name);
+        for (boolean p : isPtr) {
+            if (p) {
+                b.ptr();
+            } else {
+                b.scalar();
+            }
+        }
+        return b.build();
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The array type whose elements are {@code elem} (cached: one descriptor per element type). */
+    public static Type arrayOf(Type elem) {
+        if (elem.kind != Kind.STRUCT) {
+            throw new IllegalArgumentException("array element type " + elem.name + " must be a struct, not " + elem.kind);
+        }
+        Type a = elem.arrayType;
+        if (a == null) {
+            Type created = new Type("[]" + elem.name, Kind.ARRAY, elem.sizeWords, elem.ptrmask, elem);
+            // Benign race: two threads may each register one; the first stored wins for the cache.
+            a = (Type) ARRAY_TYPE.compareAndExchange(elem, (Type) null, created);
+            if (a == null) {
+                a = created;
+            }
+        }
+        return a;
+    }
+
+    /** Builds struct types field by field. */
+    public static final class Builder {
+        private final String name;
+        private final List<Boolean> fields = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder ptr() {
+            fields.add(true);
+            return this;
+        }
+
+        public Builder scalar() {
+            fields.add(false);
+            return this;
+        }
+
+        public Builder ptrs(int n) {
+            for (int i = 0; i < n; i++) {
+                ptr();
+            }
+            return this;
+        }
+
+        public Builder scalars(int n) {
+            for (int i = 0; i < n; i++) {
+                scalar();
+            }
+            return this;
+        }
+
+        public Type build() {
+            int n = fields.size();
+            long[] mask = new long[(n + 63) >>> 6];
+            for (int i = 0; i < n; i++) {
+                if (fields.get(i)) {
+                    mask[i >>> 6] |= 1L << i;
+                }
+            }
+            return new Type(name, Kind.STRUCT, n, mask, null);
+        }
+    }
+
+    // ---- header encoding ----
+
+    /** The header word of an object of type {@code t} with {@code arrayLen} elements (or bytes). */
+    public static long header(Type t, int arrayLen) {
+        return ((long) t.id << 32) | (arrayLen & 0xFFFF_FFFFL);
+    }
+
+    /** The type id a header names. */
+    public static int headerTypeId(long header) {
+        return (int) (header >>> 32);
+    }
+
+    /** The array length (element count, or byte count for strings) a header holds. */
+    public static int headerArrayLen(long header) {
+        return (int) header;
+    }
+
+    // ---- queries ----
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Fields of a struct; words per element of an array; 0 for strings. */
+    public int sizeWords() {
+        return sizeWords;
+    }
+
+    /** The element type of an array, else null. */
+    public Type elem() {
+        return elem;
+    }
+
+    public boolean isArray() {
+        return kind == Kind.ARRAY;
+    }
+
+    public boolean hasPointers() {
+        return hasPointers;
+    }
+
+    /**
+     * Data words (excluding the header) of an object of this type with {@code arrayLen} elements.
+     *
+     * @throws IllegalArgumentException if {@code arrayLen} is negative, or nonzero for a struct
+     */
+    public long dataWords(int arrayLen) {
+        switch (kind) {
+            case STRUCT -> {
+                if (arrayLen != 0) {
+                    throw new IllegalArgumentException("type " + name + " is a struct, not an array: arrayLen must be 0, got " + arrayLen);
+                }
+                return sizeWords;
+            }
+            case ARRAY -> {
+                if (arrayLen < 0) {
+                    throw new IllegalArgumentException("array length of " + name + " must be >= 0, got " + arrayLen);
+                }
+                return (long) sizeWords * arrayLen;
+            }
+            default -> {
+                if (arrayLen < 0) {
+                    throw new IllegalArgumentException("byte length of " + name + " must be >= 0, got " + arrayLen);
+                }
+                return ((long) arrayLen + 7) >>> 3;
+            }
+        }
+    }
+
+    /** Words of an object including its header. */
+    public long objectWords(int arrayLen) {
+        return HEADER_WORDS + dataWords(arrayLen);
+    }
+
+    /** Whether data word {@code i} of an object of this type holds a pointer. */
+    public boolean isPointer(long i) {
+        if (!hasPointers) {
+            return false;
+        }
+        long w = kind == Kind.ARRAY ? i % sizeWords : i;
+        return w < sizeWords && (ptrmask[(int) (w >>> 6)] & (1L << w)) != 0;
+    }
+
+    /** The layout as "ptr,scalar,..." (a struct, or one array element). */
+    public String layout() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sizeWords; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append((ptrmask[i >>> 6] & (1L << i)) != 0 ? "ptr" : "scalar");
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

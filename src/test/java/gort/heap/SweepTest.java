@@ -1,0 +1,300 @@
+package gort.heap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SweepTest {
+    static final Type NODE = Type.struct("node", "ptr,ptr,scalar");
+
+    /** One collection as the gc layer will drive it, with marking done by hand. */
+    static void gcCycle(MHeap h, Iterable<Long> live) {
+        h.finishSweep(); // sweep termination: the previous sweep is complete
+        for (long a : live) {
+            h.setMarked(a);
+        }
+        h.flushAllMCaches(); // mark termination
+        h.startSweep();
+    }
+
+    @Test
+    void unmarkedObjectsAreFreedAndReusedMarkedOnesSurviveIntact() {
+        MHeap h = new MHeap(16L << 20);
+        MCache c = h.newMCache();
+        List<Long> all = new ArrayList<>();
+        List<Long> kept = new ArrayList<>();
+        Set<Long> dead = new HashSet<>();
+        long prev = 0;
+        for (int i = 0; i < 1000; i++) {
+            long a = c.alloc(NODE);
+            h.store(a + 1, prev);
+            h.store(a + 3, i);
+            prev = a;
+            all.add(a);
+            if (i % 3 == 0) {
+                kept.add(a);
+            } else {
+                dead.add(a);
+            }
+        }
+        gcCycle(h, kept);
+        assertThat(h.heapObjects()).as("nothing is freed before sweeping").isEqualTo(1000);
+        h.finishSweep();
+        assertThat(h.sweepDone()).isTrue();
+        assertThat(h.heapObjects()).isEqualTo(kept.size());
+        assertThat(h.readStats().frees()).isEqualTo(dead.size());
+        for (int i = 0; i < all.size(); i++) {
+            long a = all.get(i);
+            if (i % 3 == 0) {
+                assertThat(h.isAllocated(a)).isTrue();
+                assertThat(h.isMarked(a)).as("sweep clears mark bits").isFalse();
+                assertThat(h.load(a + 3)).isEqualTo(i);
+                assertThat(h.load(a + 1)).isEqualTo(i == 0 ? 0 : all.get(i - 1));
+                assertThat(h.typeOf(a)).isSameAs(NODE);
+                h.checkLive(a);
+            } else {
+                assertThat(h.isAllocated(a)).isFalse();
+            }
+        }
+        for (int i = 0; i < dead.size(); i++) {
+            long a = c.alloc(NODE);
+            assertThat(dead.remove(a)).as("new object 0x%x reuses a freed slot", a).isTrue();
+            assertThat(h.load(a + 1)).isZero();
+            assertThat(h.load(a + 3)).isZero();
+        }
+    }
+
+    @Test
+    void cacheSpanSweepsLazily() {
+        MHeap h = new MHeap(16L << 20);
+        MCache c = h.newMCache();
+        Set<Long> first = new HashSet<>();
+        int perSpan = SizeClasses.classToNElems(SizeClasses.sizeToClass(32));
+        for (int i = 0; i < perSpan * 3; i++) {
+            first.add(c.alloc(NODE));
+        }
+        long keep = first.iterator().next();
+        gcCycle(h, List.of(keep));
+        int sg = h.sweepgen();
+        long unsweptPages = h.heapInuse() / AddressSpace.PAGE_BYTES;
+        long a = c.alloc(NODE); // refill: the central must sweep a span to use it
+        assertThat(first).contains(a);
+        MSpan s = h.spanOf(a);
+        assertThat(s.sweepgen()).isEqualTo(sg);
+        assertThat(h.pagesSwept()).isPositive().isLessThan(unsweptPages + 1);
+        int swept = 0;
+        int unswept = 0;
+        for (long x : first) {
+            MSpan t = h.spanOf(x);
+            if (t.sweepgen() == sg) {
+                swept++;
+            } else {
+                assertThat(t.sweepgen()).isEqualTo(sg - 2);
+                unswept++;
+            }
+        }
+        assertThat(swept).isPositive();
+        assertThat(unswept).as("the other spans wait for the sweeper").isPositive();
+        h.finishSweep();
+        assertThat(h.isAllocated(keep)).isTrue();
+    }
+
+    @Test
+    void sweeponeReturnsFreedPagesThenMinusOne() {
+        MHeap h = new MHeap(16L << 20);
+        MCache c = h.newMCache();
+        long bigLive = c.alloc(Type.SCALAR_ARRAY, 3 * AddressSpace.PAGE_WORDS);   // 4 pages
+        long bigDead = c.alloc(Type.SCALAR_ARRAY, 7 * AddressSpace.PAGE_WORDS);   // 8 pages
+        h.store(bigLive + 1000, 1234);
+        List<Long> small = new ArrayList<>();
+        int perSpan = SizeClasses.classToNElems(SizeClasses.sizeToClass(32));
+        for (int i = 0; i < perSpan * 2; i++) {
+            small.add(c.alloc(NODE)); // two one-page spans, all dead
+        }
+        long inuseBefore = h.heapInuse();
+        gcCycle(h, List.of(bigLive));
+        long freed = 0;
+        int calls = 0;
+        for (long n; (n = h.sweepone()) != -1; calls++) {
+            assertThat(n).isNotNegative();
+            freed += n;
+        }
+        assertThat(calls).isEqualTo(4);
+        assertThat(freed).isEqualTo(8 + 2);
+        assertThat(h.sweepDone()).isTrue();
+        assertThat(h.sweepone()).isEqualTo(-1);
+        assertThat(h.heapInuse()).isEqualTo(inuseBefore - 10L * AddressSpace.PAGE_BYTES);
+        assertThat(h.load(bigLive + 1000)).isEqualTo(1234);
+        assertThat(h.isAllocated(bigDead)).isFalse();
+        assertThat(h.spanOfHeap(bigDead)).isNull();
+        // the freed large span's pages are reused, zeroed
+        long again = c.alloc(Type.SCALAR_ARRAY, 7 * AddressSpace.PAGE_WORDS);
+        for (long w = 1; w <= 7 * AddressSpace.PAGE_WORDS; w++) {
+            assertThat(h.load(again + w)).isZero();
+        }
+    }
+
+    @Test
+    void freeingEverythingCoalescesTheHeapBackToOneRun() {
+        MHeap h = new MHeap(32L << 20);
+        MCache c = h.newMCache();
+        Random r = new Random(1);
+        for (int i = 0; i < 20_000; i++) {
+            if (i % 500 == 0) {
+                c.alloc(Type.SCALAR_ARRAY, 5000 + r.nextInt(20_000));
+            } else {
+                c.alloc(Type.SCALAR_ARRAY, r.nextInt(60));
+            }
+        }
+        gcCycle(h, List.of());
+        h.finishSweep();
+        assertThat(h.heapInuse()).isZero();
+        assertThat(h.heapObjects()).isZero();
+        List<MSpan> runs = h.freeRuns();
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).npages() * AddressSpace.PAGE_BYTES).isEqualTo(h.heapSys());
+    }
+
+    @Test
+    void debugPoisoningCatchesAFreedObject() {
+        MHeap h = new MHeap(16L << 20, true);
+        MCache c = h.newMCache();
+        long live = c.alloc(NODE);
+        long dead = c.alloc(NODE);
+        h.store(dead + 3, 77);
+        gcCycle(h, List.of(live)); // live keeps the span in use
+        h.finishSweep();
+        for (long w = 0; w < 4; w++) {
+            assertThat(h.load(dead + w)).isEqualTo(MHeap.POISON);
+        }
+        assertThatThrownBy(() -> h.checkLive(dead))
+                .isInstanceOf(BadPointerException.class)
+                .hasMessageContaining("0x" + Long.toHexString(dead))
+                .hasMessageContaining("freed object")
+                .hasMessageContaining("poison");
+        h.checkLive(live);
+        // a whole freed span is poisoned too, and reported as free heap pages
+        long big = c.alloc(Type.SCALAR_ARRAY, 9000);
+        gcCycle(h, List.of(live));
+        h.finishSweep();
+        assertThat(h.load(big + 5)).isEqualTo(MHeap.POISON);
+        assertThatThrownBy(() -> h.checkLive(big)).hasMessageContaining("free heap pages").hasMessageContaining("poison");
+    }
+
+    @Test
+    void debugModeCatchesAWriteAfterFree() {
+        MHeap h = new MHeap(16L << 20, true);
+        MCache c = h.newMCache();
+        long live = c.alloc(NODE);
+        long dead = c.alloc(NODE);
+        gcCycle(h, List.of(live));
+        h.finishSweep();
+        h.store(dead + 2, 5); // a dangling write
+        assertThatThrownBy(() -> {
+                    for (int i = 0; i < 10_000; i++) {
+                        c.alloc(NODE);
+                    }
+                })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("write after free")
+                .hasMessageContaining("0x" + Long.toHexString(dead + 2));
+    }
+
+    @Test
+    void allocatedBlackSurvivesTheSweep() {
+        MHeap h = new MHeap(16L << 20);
+        MCache c = h.newMCache();
+        long white = c.alloc(NODE);
+        h.finishSweep();
+        h.allocBlack = true;
+        long black = c.alloc(NODE);
+        h.allocBlack = false;
+        h.flushAllMCaches();
+        h.startSweep();
+        h.finishSweep();
+        assertThat(h.isAllocated(black)).isTrue();
+        assertThat(h.isAllocated(white)).isFalse();
+    }
+
+    @Test
+    void startSweepRefusesCachedSpansAndAnUnfinishedSweep() {
+        MHeap h = new MHeap(16L << 20);
+        MCache c = h.newMCache();
+        c.alloc(NODE);
+        assertThatThrownBy(h::startSweep).isInstanceOf(IllegalStateException.class).hasMessageContaining("flushAllMCaches");
+        c.releaseAll();
+        h.startSweep();
+        assertThatThrownBy(h::startSweep).hasMessageContaining("finishSweep");
+        h.finishSweep();
+        h.startSweep();
+    }
+
+    @Test
+    void proportionalSweepKeepsAheadOfSpanAllocation() {
+        MHeap h = new MHeap(64L << 20);
+        MCache c = h.newMCache();
+        List<Long> objs = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            objs.add(c.alloc(NODE));
+        }
+        h.finishSweep();
+        objs.forEach(h::setMarked);
+        h.flushAllMCaches();
+        long distance = 4L << 20;
+        h.startSweep(distance);
+        long inusePages = h.heapInuse() / AddressSpace.PAGE_BYTES;
+        double ppb = h.sweepPagesPerByte();
+        assertThat(ppb).isEqualTo((double) inusePages / (distance - (1 << 20)));
+        long charged = 0;
+        while (!h.sweepDone()) {
+            h.deductSweepCredit(AddressSpace.PAGE_BYTES, 0);
+            charged += AddressSpace.PAGE_BYTES;
+            if (!h.sweepDone()) {
+                assertThat(h.pagesSwept()).isGreaterThanOrEqualTo((long) (ppb * charged));
+            }
+        }
+        assertThat(charged).isLessThanOrEqualTo(distance - (1 << 20) + AddressSpace.PAGE_BYTES);
+        assertThat(h.pagesSwept()).isEqualTo(inusePages);
+        assertThat(h.heapObjects()).isEqualTo(objs.size());
+    }
+
+    @Test
+    void steadyLiveSetKeepsHeapSysFlat() {
+        MHeap h = new MHeap(64L << 20);
+        MCache c = h.newMCache();
+        Random r = new Random(42);
+        long[] ring = new long[2000];
+        long sysAfterWarmup = 0;
+        for (int cycle = 0; cycle < 30; cycle++) {
+            for (int i = 0; i < 20_000; i++) {
+                switch (r.nextInt(10)) {
+                    case 0 -> c.alloc(Type.SCALAR_ARRAY, r.nextInt(200));
+                    case 1 -> c.alloc(Type.SCALAR_ARRAY, i % 97 == 0 ? 5000 + r.nextInt(5000) : 3);
+                    default -> {
+                        long a = c.alloc(NODE);
+                        if (i % 10 == 0) {
+                            ring[r.nextInt(ring.length)] = a; // the live set: always 2000 nodes
+                        }
+                    }
+                }
+            }
+            List<Long> live = new ArrayList<>();
+            for (long a : ring) {
+                if (a != 0) {
+                    live.add(a);
+                }
+            }
+            gcCycle(h, live);
+            if (cycle == 10) {
+                sysAfterWarmup = h.heapSys();
+            }
+        }
+        assertThat(h.heapSys()).as("HeapSys after warm-up %d", sysAfterWarmup).isLessThanOrEqualTo(sysAfterWarmup);
+    }
+}
