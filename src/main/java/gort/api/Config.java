@@ -82,7 +82,11 @@ public final class Config {
         if (v.trim().equalsIgnoreCase("off")) {
             return GOGC_OFF;
         }
-        return parseInt("GOGC", v, 0, 1_000_000);
+        try {
+            return parseInt("GOGC", v, 0, 1_000_000);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("GOGC=" + v + " is invalid: must be an integer from 0 to 1000000, or off");
+        }
     }
 
     /** GODEBUG: comma-separated name=value pairs, names from {@link #GODEBUG_KEYS}. */

@@ -1,5 +1,9 @@
 package gort.platform;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * A platform thread serving one M. Owns: the back-pointer to that M, so that code running on the
  * thread (including a goroutine's continuation mounted on it) finds its M from the thread itself.
@@ -24,7 +28,40 @@ public final class OsThread extends Thread {
      * Ms on one host thread re-points the owner when it switches Ms.
      */
     public static Object currentOwner() {
-        return Thread.currentThread() instanceof OsThread t ? t.owner : null;
+        return current() instanceof OsThread t ? t.owner : null;
+    }
+
+    /**
+     * The thread the caller runs on right now. Goroutine code must use this, never an inlined
+     * {@code Thread.currentThread()}: the JIT (C2) treats {@code currentThread()} as immutable
+     * within a compiled method and may hoist it out of a loop or reuse it across a call, but a
+     * goroutine's continuation can yield on one carrier thread and resume on another, so an inlined
+     * value can name the thread (and so the M) the goroutine ran on before it last parked. Going
+     * through a non-constant method handle keeps every lookup a real, non-inlined call, evaluated
+     * on the thread that makes it.
+     */
+    public static Thread current() {
+        try {
+            return (Thread) currentThreadMH.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Thread currentThreadOutOfLine() {
+        return Thread.currentThread();
+    }
+
+    /** Deliberately not final: a constant method handle would be inlined, defeating its purpose. */
+    private static MethodHandle currentThreadMH;
+
+    static {
+        try {
+            currentThreadMH = MethodHandles.lookup().findStatic(OsThread.class, "currentThreadOutOfLine",
+                    MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** For simulated platforms: re-point the calling thread at another M. */

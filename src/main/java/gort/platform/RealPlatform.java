@@ -45,7 +45,7 @@ public final class RealPlatform implements Platform {
 
     @Override
     public Object currentOwner() {
-        return Thread.currentThread() instanceof OsThread t ? t.owner : null;
+        return OsThread.currentOwner();
     }
 
     @SuppressWarnings("unchecked")
@@ -69,7 +69,7 @@ public final class RealPlatform implements Platform {
             return;
         }
         ConcurrentLinkedQueue<Thread> q = waiters(f);
-        Thread self = Thread.currentThread();
+        Thread self = OsThread.current(); // not Thread.currentThread(): see OsThread.current()
         q.add(self);
         try {
             if (f.load() != val) {

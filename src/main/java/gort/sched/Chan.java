@@ -57,12 +57,13 @@ public final class Chan<T> {
     }
 
     public T recv() {
-        return chanrecv(true);
+        return chanrecv(true, null);
     }
 
     public Recv<T> recv2() {
-        T v = chanrecv(true);
-        return new Recv<>(v, Sched.getg().recvOk);
+        boolean[] ok = new boolean[1];
+        T v = chanrecv(true, ok);
+        return new Recv<>(v, ok[0]);
     }
 
     public void close() {
@@ -87,8 +88,11 @@ public final class Chan<T> {
         lock.unlock();
     }
 
+    // One thread lookup per operation (Sched.safepointM); after a park the goroutine may be on
+    // another M, so code after gopark uses only the G, or looks its M up again.
+
     private boolean chansend(T v, boolean block) {
-        Sched.safepoint();
+        M m = Sched.safepointM();
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -101,20 +105,20 @@ public final class Chan<T> {
                 G recvg = sg.g;
                 sg.elem = v;
                 recvg.param = sg;
-                sched.ready(recvg);
+                sched.ready(m, recvg);
                 return true;
             }
             if (!block) {
                 lock.unlock();
                 return false;
             }
-            G gp = Sched.getg();
+            G gp = m.curg;
             Sudog mysg = gp.sudog;
             mysg.elem = v;
             gp.waiting = mysg;
             gp.param = null;
             sendq.enqueue(mysg);
-            sched.goparkunlock(lock, "chan send");
+            sched.goparkunlock(m, lock, "chan send");
             if (mysg != gp.waiting) {
                 throw new IllegalStateException("fatal error: G waiting list is corrupted");
             }
@@ -135,13 +139,14 @@ public final class Chan<T> {
                 lock.unlock();
                 return false;
             }
-            G gp = Sched.getg();
+            G gp = m.curg;
             Sudog mysg = gp.sudog;
             mysg.elem = null;
             gp.waiting = mysg;
             sendq.enqueue(mysg);
-            sched.goparkunlock(lock, "chan send");
+            sched.goparkunlock(m, lock, "chan send");
             gp.waiting = null;
+            m = Sched.currentM();
             lock.lock();
             if (closed) {
                 lock.unlock();
@@ -156,19 +161,19 @@ public final class Chan<T> {
         Sudog sg = recvq.dequeue();
         lock.unlock();
         if (sg != null) {
-            sched.ready(sg.g);
+            sched.ready(m, sg.g);
         }
         return true;
     }
 
     @SuppressWarnings("unchecked")
-    private T chanrecv(boolean block) {
-        Sched.safepoint();
+    private T chanrecv(boolean block, boolean[] ok) {
+        M m = Sched.safepointM();
         lock.lock();
         if (dataqsiz == 0) {
             if (closed) {
                 lock.unlock();
-                return recvclosed();
+                return recvclosed(ok);
             }
             Sudog sg = sendq.dequeue();
             if (sg != null) { // found a waiting sender: take its value
@@ -177,17 +182,16 @@ public final class Chan<T> {
                 sg.elem = null;
                 G gp = sg.g;
                 gp.param = sg;
-                sched.ready(gp);
-                Sched.getg().recvOk = true;
-                return v;
+                sched.ready(m, gp);
+                return received(v, ok);
             }
-            G gp = Sched.getg();
+            G gp = m.curg;
             Sudog mysg = gp.sudog;
             mysg.elem = null;
             gp.waiting = mysg;
             gp.param = null;
             recvq.enqueue(mysg);
-            sched.goparkunlock(lock, "chan receive");
+            sched.goparkunlock(m, lock, "chan receive");
             if (mysg != gp.waiting) {
                 throw new IllegalStateException("fatal error: G waiting list is corrupted");
             }
@@ -197,29 +201,29 @@ public final class Chan<T> {
             T v = (T) mysg.elem;
             mysg.elem = null;
             if (haveData) {
-                Sched.getg().recvOk = true;
-                return v;
+                return received(v, ok);
             }
             lock.lock();
             if (!closed) {
                 throw new IllegalStateException("fatal error: chanrecv: spurious wakeup");
             }
             lock.unlock();
-            return recvclosed();
+            return recvclosed(ok);
         }
         // buffered: wait for data
         while (qcount <= 0) {
             if (closed) {
                 lock.unlock();
-                return recvclosed();
+                return recvclosed(ok);
             }
-            G gp = Sched.getg();
+            G gp = m.curg;
             Sudog mysg = gp.sudog;
             mysg.elem = null;
             gp.waiting = mysg;
             recvq.enqueue(mysg);
-            sched.goparkunlock(lock, "chan receive");
+            sched.goparkunlock(m, lock, "chan receive");
             gp.waiting = null;
+            m = Sched.currentM();
             lock.lock();
         }
         T v = (T) buf[recvx];
@@ -231,14 +235,22 @@ public final class Chan<T> {
         Sudog sg = sendq.dequeue();
         lock.unlock();
         if (sg != null) {
-            sched.ready(sg.g);
+            sched.ready(m, sg.g);
         }
-        Sched.getg().recvOk = true;
+        return received(v, ok);
+    }
+
+    private static <T> T received(T v, boolean[] ok) {
+        if (ok != null) {
+            ok[0] = true;
+        }
         return v;
     }
 
-    private T recvclosed() {
-        Sched.getg().recvOk = false;
+    private static <T> T recvclosed(boolean[] ok) {
+        if (ok != null) {
+            ok[0] = false;
+        }
         return null;
     }
 

@@ -49,8 +49,6 @@ public final class G {
     volatile boolean preempt;
     /** Handoff word for channel and semaphore wakeups (Go's g.param). */
     Object param;
-    /** The ok of this G's last channel receive ({@code v, ok := <-c}). */
-    boolean recvOk;
     /** This G's one sudog: without select a G waits on at most one queue at a time. */
     final Sudog sudog = new Sudog(this);
     /** The sudog this G currently waits on (Go's g.waiting), checked on wakeup. */
@@ -70,6 +68,10 @@ public final class G {
 
     public long goid() {
         return goid;
+    }
+
+    public boolean preempt() {
+        return preempt;
     }
 
     public int status() {

@@ -180,11 +180,12 @@ public final class Sched {
         }
         lock.unlock();
         worldsema = new Sema(this, 1);
-        maing = newG(mainFn, "main.main");
+        maing = newG(mainFn, "main.main", null);
         maing.casgstatus(G.DEAD, G.RUNNABLE);
         allp[0].runqput(maing, true, this);
-        newm(null, allp[0], false);
+        // sysmon first, so that it is counted before main can block (checkdead subtracts it)
         newm(this::sysmon, null, true);
+        newm(null, allp[0], false);
     }
 
     /** Waits for main to return or the runtime to die; throws the fatal error if it died. */
@@ -262,8 +263,8 @@ public final class Sched {
     // Goroutine creation and exit (newproc, goexit0, gfput/gfget)
     // =====================================================================================
 
-    private G newG(Runnable fn, String name) {
-        G gp = gfget();
+    private G newG(Runnable fn, String name, P p) {
+        G gp = p == null ? null : gfget(p);
         if (gp == null) {
             gp = new G(this);
             gp.setStatus(G.DEAD);
@@ -288,7 +289,7 @@ public final class Sched {
         if (p == null) {
             throw new IllegalStateException("fatal error: newproc without a P");
         }
-        G newg = newG(fn, name);
+        G newg = newG(fn, name, p);
         newg.casgstatus(G.DEAD, G.RUNNABLE);
         p.runqput(newg, true, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
@@ -332,12 +333,7 @@ public final class Sched {
         }
     }
 
-    private G gfget() {
-        Object o = OsThread.currentOwner();
-        P p = o instanceof M m ? m.p : null;
-        if (p == null) {
-            return null;
-        }
+    private G gfget(P p) {
         if (p.gfree == null && gfree != null) {
             gflock.lock();
             while (p.gfreecnt < 32 && gfree != null) {
@@ -396,7 +392,15 @@ public final class Sched {
      * the M; if it returns false the G runs again at once. Returns when someone readies it.
      */
     public void gopark(Unlockf unlockf, Object lk, String reason) {
-        M m = currentM();
+        gopark(currentM(), unlockf, lk, reason);
+    }
+
+    /**
+     * gopark for callers that already looked up their M (one lookup per runtime call: see
+     * {@link OsThread#current()}). {@code m} must be the caller's M; do not use it after this
+     * returns, since the goroutine may resume on another M.
+     */
+    void gopark(M m, Unlockf unlockf, Object lk, String reason) {
         G gp = m.curg;
         if (gp == null) {
             throw new IllegalStateException("fatal error: gopark on the scheduler stack");
@@ -409,7 +413,11 @@ public final class Sched {
 
     /** Parks the current goroutine and releases lk once it is off its M (Go's goparkunlock). */
     public void goparkunlock(RuntimeMutex lk, String reason) {
-        gopark(PARKUNLOCK_C, lk, reason);
+        gopark(currentM(), PARKUNLOCK_C, lk, reason);
+    }
+
+    void goparkunlock(M m, RuntimeMutex lk, String reason) {
+        gopark(m, PARKUNLOCK_C, lk, reason);
     }
 
     /** park_m, on the M. Returns gp when it must run again at once. */
@@ -435,7 +443,11 @@ public final class Sched {
      * caller blocks, inheriting the time slice; wakes an idle P if there is one and no M spins.
      */
     public void ready(G gp) {
-        M m = currentM();
+        ready(currentM(), gp);
+    }
+
+    /** ready for callers that already hold their current M. */
+    void ready(M m, G gp) {
         P p = m.p;
         if (p == null) {
             throw new IllegalStateException("fatal error: ready without a P");
@@ -474,6 +486,20 @@ public final class Sched {
                 m.sched.preemptPark(m, gp);
             }
         }
+    }
+
+    /**
+     * A safepoint that returns the caller's M, for runtime calls that need it next: one thread
+     * lookup serves both. After a preemption the goroutine may run on another M, so look again.
+     */
+    static M safepointM() {
+        M m = currentM();
+        G gp = m.curg;
+        if (gp != null && gp.preempt) {
+            m.sched.preemptPark(m, gp);
+            m = currentM();
+        }
+        return m;
     }
 
     private void preemptPark(M m, G gp) {
@@ -592,7 +618,7 @@ public final class Sched {
                 yield null;
             }
             case M.MCALL_EXITSYSCALL -> exitsyscall0(m, gp);
-            default -> throw new IllegalStateException("fatal error: goroutine " + gp.goid + " yielded without a request");
+            default -> throw new IllegalStateException("fatal error: goroutine " + gp.goid + " yielded without a request on " + m);
         };
     }
 

@@ -42,7 +42,8 @@ public final class Sema {
         if (cansemacquire()) {
             return;
         }
-        G gp = Sched.getg();
+        M m = Sched.currentM();
+        G gp = m.curg;
         Sudog s = gp.sudog;
         for (;;) {
             lock.lock();
@@ -56,8 +57,9 @@ public final class Sema {
             s.elem = null;
             gp.waiting = s;
             waiters.enqueue(s);
-            sched.goparkunlock(lock, "semacquire");
+            sched.goparkunlock(m, lock, "semacquire");
             gp.waiting = null;
+            m = Sched.currentM();
             if (cansemacquire()) {
                 return;
             }

@@ -1,0 +1,235 @@
+package gort.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
+
+/** The gort command: exit codes, one-line usage errors, help, and bench's JSON output. */
+class CliTest {
+
+    record Result(int code, String out, String err) {}
+
+    static Result exec(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static void assertUsageError(Result r, String... mentions) {
+        assertThat(r.code()).as("exit code; stderr=%s", r.err()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as("stderr lines").hasSize(1);
+        assertThat(r.err()).startsWith("gort: ");
+        for (String m : mentions) {
+            assertThat(r.err()).contains(m);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // usage errors: exit 2, exactly one line on stderr
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void unknownCommand() {
+        assertUsageError(exec("frobnicate"), "frobnicate");
+    }
+
+    @Test
+    void missingCommand() {
+        assertUsageError(exec(), "command");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void unknownFlag(String cmd) {
+        assertUsageError(exec(cmd, "pingpong", "--bogus"), "--bogus");
+    }
+
+    @Test
+    void unknownTopLevelFlag() {
+        assertUsageError(exec("--bogus"), "--bogus");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void procsZero(String cmd) {
+        assertUsageError(exec(cmd, "pingpong", "--procs", "0"), "GOMAXPROCS", "0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void procsTooLarge(String cmd) {
+        assertUsageError(exec(cmd, "pingpong", "--procs", "257"), "GOMAXPROCS", "257");
+    }
+
+    @Test
+    void procsNotANumber() {
+        assertUsageError(exec("run", "pingpong", "--procs", "abc"), "abc");
+    }
+
+    @Test
+    void repsZero() {
+        assertUsageError(exec("bench", "pingpong", "--reps", "0"), "--reps");
+    }
+
+    @Test
+    void repsTooLarge() {
+        assertUsageError(exec("bench", "pingpong", "--reps", "101"), "--reps");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void opsZero(String cmd) {
+        assertUsageError(exec(cmd, "pingpong", "--ops", "0"), "--ops");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void unknownWorkload(String cmd) {
+        assertUsageError(exec(cmd, "nosuchworkload"), "nosuchworkload", "pingpong");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void missingWorkload(String cmd) {
+        assertUsageError(exec(cmd), "WORKLOAD");
+    }
+
+    @ParameterizedTest(name = "--gogc {0}")
+    @ValueSource(strings = {"x", "-5", "of"})
+    void badGogc(String v) {
+        assertUsageError(exec("run", "pingpong", "--gogc", v), "GOGC");
+    }
+
+    @ParameterizedTest(name = "--godebug {0}")
+    @ValueSource(strings = {"frobnicate=1", "gctrace", "gcwakeup=fast", "schedtrace=x"})
+    void badGodebug(String v) {
+        assertUsageError(exec("bench", "pingpong", "--godebug", v), "GODEBUG");
+    }
+
+    @Test
+    void jsonIntoMissingDirectory(@TempDir Path dir) {
+        Path f = dir.resolve("no/such/dir/out.json");
+        assertUsageError(exec("bench", "pingpong", "--ops", "10", "--reps", "1", "--json", f.toString()), "--json");
+        assertThat(f).doesNotExist();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // help and version
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void helpForGort() {
+        Result r = exec("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Usage: gort").contains("run").contains("bench");
+    }
+
+    @Test
+    void helpForRun() {
+        Result r = exec("run", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Usage: gort run").contains("--procs").contains("--gogc").contains("--godebug")
+                .contains("WORKLOAD");
+    }
+
+    @Test
+    void helpForBench() {
+        Result r = exec("bench", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Usage: gort bench").contains("--json").contains("--reps").contains("--procs")
+                .contains("pingpong");
+    }
+
+    @Test
+    void helpSubcommand() {
+        Result r = exec("help", "bench");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: gort bench");
+    }
+
+    @Test
+    void version() {
+        Result r = exec("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("gort ");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // running
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void runPingpong() {
+        Result r = exec("run", "pingpong", "--procs", "1", "--ops", "2000");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("pingpong: procs=1 ops=2000").contains("ns_per_round_trip=");
+    }
+
+    @Test
+    void benchPingpongWritesJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("pingpong.json");
+        Result r = exec("bench", "pingpong", "--procs", "1", "--ops", "20000", "--reps", "2", "--json", json.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("bench pingpong").contains("pingpong: procs=1 ops=20000");
+        assertThat(json).exists();
+        assertThat(dir.resolve("pingpong.json.tmp")).doesNotExist();
+
+        Map<String, Object> top = new HashMap<>();
+        int repsCount = -1;
+        try (JsonParser p = new JsonFactory().createParser(Files.readString(json))) {
+            assertThat(p.nextToken()).isEqualTo(JsonToken.START_OBJECT);
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                assertThat(t).isEqualTo(JsonToken.PROPERTY_NAME);
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (v) {
+                    case VALUE_STRING -> top.put(name, p.getString());
+                    case VALUE_NUMBER_INT -> top.put(name, p.getLongValue());
+                    case VALUE_NUMBER_FLOAT -> top.put(name, p.getDoubleValue());
+                    case START_ARRAY -> {
+                        int n = 0;
+                        for (JsonToken a = p.nextToken(); a != JsonToken.END_ARRAY; a = p.nextToken()) {
+                            assertThat(a.isNumeric()).isTrue();
+                            assertThat(p.getDoubleValue()).isPositive();
+                            n++;
+                        }
+                        if (name.equals("reps_ns_per_op")) {
+                            repsCount = n;
+                        }
+                    }
+                    default -> throw new AssertionError("unexpected token " + v + " for " + name);
+                }
+            }
+            assertThat(p.nextToken()).isNull();
+        }
+        assertThat(top.get("benchmark")).isEqualTo("pingpong");
+        assertThat(top.get("procs")).isInstanceOf(Number.class);
+        assertThat(((Number) top.get("procs")).intValue()).isEqualTo(1);
+        assertThat(top.get("ns_per_op")).isInstanceOf(Number.class);
+        assertThat(((Number) top.get("ns_per_op")).doubleValue()).isPositive();
+        assertThat(((Number) top.get("ops")).longValue()).isEqualTo(20000);
+        assertThat(repsCount).isEqualTo(2);
+    }
+}
