@@ -56,15 +56,22 @@ public final class Chan<T> {
         return chansend(v, false);
     }
 
+    /** {@code <-c}: the zero value (null) once the channel is closed and drained. */
+    @SuppressWarnings("unchecked")
     public T recv() {
-        return chanrecv(true, null);
+        Object v = chanrecv(true);
+        return v == CLOSED ? null : (T) v;
     }
 
+    /** {@code v, ok := <-c}. */
+    @SuppressWarnings("unchecked")
     public Recv<T> recv2() {
-        boolean[] ok = new boolean[1];
-        T v = chanrecv(true, ok);
-        return new Recv<>(v, ok[0]);
+        Object v = chanrecv(true);
+        return v == CLOSED ? new Recv<>(null, false) : new Recv<>((T) v, true);
     }
+
+    /** What chanrecv returns for a closed, drained channel: no allocation for the ok flag. */
+    private static final Object CLOSED = new Object();
 
     public void close() {
         lock.lock();
@@ -166,24 +173,23 @@ public final class Chan<T> {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
-    private T chanrecv(boolean block, boolean[] ok) {
+    private Object chanrecv(boolean block) {
         M m = Sched.safepointM();
         lock.lock();
         if (dataqsiz == 0) {
             if (closed) {
                 lock.unlock();
-                return recvclosed(ok);
+                return CLOSED;
             }
             Sudog sg = sendq.dequeue();
             if (sg != null) { // found a waiting sender: take its value
                 lock.unlock();
-                T v = (T) sg.elem;
+                Object v = sg.elem;
                 sg.elem = null;
                 G gp = sg.g;
                 gp.param = sg;
                 sched.ready(m, gp);
-                return received(v, ok);
+                return v;
             }
             G gp = m.curg;
             Sudog mysg = gp.sudog;
@@ -198,23 +204,23 @@ public final class Chan<T> {
             gp.waiting = null;
             boolean haveData = gp.param != null;
             gp.param = null;
-            T v = (T) mysg.elem;
+            Object v = mysg.elem;
             mysg.elem = null;
             if (haveData) {
-                return received(v, ok);
+                return v;
             }
             lock.lock();
             if (!closed) {
                 throw new IllegalStateException("fatal error: chanrecv: spurious wakeup");
             }
             lock.unlock();
-            return recvclosed(ok);
+            return CLOSED;
         }
         // buffered: wait for data
         while (qcount <= 0) {
             if (closed) {
                 lock.unlock();
-                return recvclosed(ok);
+                return CLOSED;
             }
             G gp = m.curg;
             Sudog mysg = gp.sudog;
@@ -226,7 +232,7 @@ public final class Chan<T> {
             m = Sched.currentM();
             lock.lock();
         }
-        T v = (T) buf[recvx];
+        Object v = buf[recvx];
         buf[recvx] = null;
         if (++recvx == dataqsiz) {
             recvx = 0;
@@ -237,21 +243,7 @@ public final class Chan<T> {
         if (sg != null) {
             sched.ready(m, sg.g);
         }
-        return received(v, ok);
-    }
-
-    private static <T> T received(T v, boolean[] ok) {
-        if (ok != null) {
-            ok[0] = true;
-        }
         return v;
-    }
-
-    private static <T> T recvclosed(boolean[] ok) {
-        if (ok != null) {
-            ok[0] = false;
-        }
-        return null;
     }
 
     // ---- nil-channel semantics for Java null references ----

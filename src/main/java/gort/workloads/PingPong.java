@@ -32,7 +32,8 @@ public final class PingPong implements Workload {
         double[] ns = new double[reps];
         long[] preempt = new long[1];
         Runtime.run(config, () -> {
-            roundTrips(Math.min(ops, 200_000)); // warm-up
+            roundTrips(Math.max(ops, 1_000_000)); // warm-up: long enough for the JIT's top tier
+            roundTrips(Math.max(ops, 1_000_000));
             for (int r = 0; r < reps; r++) {
                 ns[r] = (double) roundTrips(ops) / ops;
             }
