@@ -29,18 +29,23 @@ public final class Config {
     private final int gogc;
     private final Map<String, String> godebug;
     private final PrintStream traceOut;
+    private final long heapCapBytes;
+    private final boolean debugHeap;
 
-    private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut) {
+    private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
+            boolean debugHeap) {
         this.gomaxprocs = gomaxprocs;
         this.gogc = gogc;
         this.godebug = godebug;
         this.traceOut = traceOut;
+        this.heapCapBytes = heapCapBytes;
+        this.debugHeap = debugHeap;
     }
 
     /** Defaults: GOMAXPROCS = number of CPUs, GOGC = 100, no GODEBUG. */
     public static Config defaults() {
         int ncpu = Math.min(java.lang.Runtime.getRuntime().availableProcessors(), Sched.MAX_GOMAXPROCS);
-        return new Config(ncpu, 100, Map.of(), System.err);
+        return new Config(ncpu, 100, Map.of(), System.err, gort.heap.AddressSpace.defaultCapBytes(), false);
     }
 
     /** Defaults overridden by GOMAXPROCS, GOGC and GODEBUG from the process environment. */
@@ -124,25 +129,47 @@ public final class Config {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap);
+    }
+
+    /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
+    public Config withHeapCap(long bytes) {
+        long min = 2L * gort.heap.AddressSpace.PAGE_BYTES;
+        if (bytes < min) {
+            throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
+        }
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap);
+    }
+
+    /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
+    public Config withDebugHeap(boolean on) {
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on);
+    }
+
+    public long heapCapBytes() {
+        return heapCapBytes;
+    }
+
+    public boolean debugHeap() {
+        return debugHeap;
     }
 
     public int gomaxprocs() {

@@ -49,6 +49,39 @@ public final class Go {
         return s.setGomaxprocs(n);
     }
 
+    /** The managed heap: allocation and checked field access. */
+    public static Heap heap() {
+        return Runtime.current().heap();
+    }
+
+    /** The current goroutine's shadow stack of root slots. */
+    public static gort.gc.Stack stack() {
+        return gort.gc.Collector.stackOf(Sched.getg());
+    }
+
+    /** runtime.GC(): runs a full collection and returns when it is done. */
+    public static void gc() {
+        Runtime.current().collector().gc();
+    }
+
+    /** runtime.ReadMemStats. */
+    public static gort.gc.MemStats readMemStats() {
+        return Runtime.current().collector().readMemStats();
+    }
+
+    /** A new global root slot (holding nil); returns its index. */
+    public static int newGlobal() {
+        return Runtime.current().collector().globals().add();
+    }
+
+    public static long global(int i) {
+        return Runtime.current().collector().globals().get(i);
+    }
+
+    public static void setGlobal(int i, long addr) {
+        Runtime.current().collector().setGlobal(i, addr);
+    }
+
     /** The current goroutine. */
     public static G getg() {
         return Sched.getg();

@@ -1,5 +1,7 @@
 package gort.api;
 
+import gort.gc.Collector;
+import gort.heap.MHeap;
 import gort.platform.Platform;
 import gort.platform.RealPlatform;
 import gort.sched.FatalError;
@@ -9,17 +11,30 @@ import gort.sched.Sched;
  * One gort runtime: starts from a {@link Config}, runs a main goroutine, and returns when main
  * returns (other goroutines are abandoned, as when a Go program's main returns).
  *
- * <p>Owns: the scheduler of this runtime. Invariant: {@link #run} returns normally only if main
+ * <p>Owns: the scheduler, the heap and the collector of this runtime. Invariant: {@link #run} returns normally only if main
  * returned; a deadlock, an uncaught exception in any goroutine or a runtime fatal error surface
  * as a {@link FatalError} whose message is what Go would print.
  */
 public final class Runtime {
     private final Config config;
     private final Sched sched;
+    private final MHeap mheap;
+    private final Collector gc;
+    private final Heap heap;
 
     private Runtime(Config config, Platform platform) {
         this.config = config;
         this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut());
+        this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
+        this.gc = new Collector(sched, mheap, config.gogc(), config.godebugInt("gctrace"), config.traceOut());
+        this.heap = new Heap(gc);
+        sched.setHooks(gc.hooks());
+        sched.env = this;
+    }
+
+    /** The runtime of the calling goroutine. */
+    static Runtime current() {
+        return (Runtime) Sched.current().env;
     }
 
     /** Runs main as the main goroutine of a new runtime on real threads. */
@@ -33,8 +48,20 @@ public final class Runtime {
     }
 
     private void runMain(Runnable main) {
-        sched.start(main);
+        sched.start(() -> {
+            // as Go's runtime.main: start the background sweeper, then run the program
+            sched.setSystem(sched.newproc(gc::bgsweep, "runtime.bgsweep"));
+            main.run();
+        });
         sched.awaitExit();
+    }
+
+    public Collector collector() {
+        return gc;
+    }
+
+    public Heap heap() {
+        return heap;
     }
 
     public Config config() {

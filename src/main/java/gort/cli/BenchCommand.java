@@ -33,6 +33,9 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON to FILE")
     Path json;
 
+    @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
+    int depth;
+
     @Mixin
     Options options = new Options();
 
@@ -53,7 +56,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + n + " " + w.opName() + "s after a warm-up...");
         out.flush();
-        Workload.Result r = w.run(config, n, reps);
+        Workload.Result r = w.run(config, new Workload.Params(n, reps, depth));
         out.println(r.summary());
         out.flush();
         if (json != null) {

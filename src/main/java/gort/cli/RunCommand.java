@@ -18,6 +18,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ops", paramLabel = "N", description = "operations to run (workload-specific default)")
     Long ops;
 
+    @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
+    int depth;
+
     @Mixin
     Options options = new Options();
 
@@ -28,7 +31,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         Workload w = Workloads.lookup(workload);
         long n = ops != null ? Workloads.checkOps(ops) : w.defaultOps();
-        Workload.Result r = w.run(options.config(), n);
+        Workload.Result r = w.run(options.config(), new Workload.Params(n, 1, depth));
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();

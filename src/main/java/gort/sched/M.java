@@ -50,6 +50,12 @@ public final class M {
     /** Random state for work stealing (Go's fastrand1). */
     int fastrand;
     boolean isSysmon;
+    /** A collector task to run on waking (Go's m.helpgc); set only while the M is idle. */
+    volatile Runnable helpgc;
+
+    public Sched sched() {
+        return sched;
+    }
 
     M(Sched sched, long id) {
         this.sched = sched;

@@ -77,6 +77,8 @@ public final class Sched {
     private final long starttime;
     private final int schedtraceMs;
     volatile Hooks hooks = new Hooks() {};
+    /** The runtime object of the layers above (api), reachable from any goroutine via its M. */
+    public volatile Object env;
 
     // ---- Ms (under lock) ----
     private M midle;
@@ -237,7 +239,12 @@ public final class Sched {
             if (t instanceof ExitUnwind) {
                 return;
             }
-            exit(new FatalError(panicReport(gp, t), t));
+            String msg = t.getMessage();
+            if (msg != null && msg.startsWith("fatal error:")) { // a runtime throw, not a panic
+                exit(new FatalError(msg + "\n\ngoroutine " + gp.goid + " [running]:\n\t" + gp.startName, t));
+            } else {
+                exit(new FatalError(panicReport(gp, t), t));
+            }
             return;
         }
         if (gp == maing) {
@@ -492,7 +499,7 @@ public final class Sched {
      * A safepoint that returns the caller's M, for runtime calls that need it next: one thread
      * lookup serves both. After a preemption the goroutine may run on another M, so look again.
      */
-    static M safepointM() {
+    public static M safepointM() {
         M m = currentM();
         G gp = m.curg;
         if (gp != null && gp.preempt) {
@@ -571,6 +578,8 @@ public final class Sched {
                 P p = m.nextp;
                 m.nextp = null;
                 acquirep(m, p);
+            } else {
+                stopm(m); // a GC helper started without a P
             }
             for (;;) {
                 G gp = schedule(m);
@@ -857,17 +866,26 @@ public final class Sched {
             m.spinning = false;
             nmspinning.decrementAndGet();
         }
-        lock.lock();
-        if (exiting) {
+        for (;;) {
+            lock.lock();
+            if (exiting) {
+                lock.unlock();
+                return;
+            }
+            mput(m);
             lock.unlock();
-            return;
-        }
-        mput(m);
-        lock.unlock();
-        m.park.sleep();
-        m.park.clear();
-        if (exiting) {
-            return;
+            m.park.sleep();
+            m.park.clear();
+            if (exiting) {
+                return;
+            }
+            Runnable help = m.helpgc;
+            if (help == null) {
+                break;
+            }
+            // woken to help the collector while the world is stopped (Go's gchelper)
+            m.helpgc = null;
+            help.run();
         }
         P p = m.nextp;
         m.nextp = null;
@@ -1173,6 +1191,33 @@ public final class Sched {
 
     public RuntimeMutex newMutex() {
         return new RuntimeMutex(platform);
+    }
+
+    // =====================================================================================
+    // GC helpers (Go's helpgc / gchelper)
+    // =====================================================================================
+
+    /**
+     * Runs {@code task} on {@code n} Ms other than the caller's, with the world stopped (Go's
+     * helpgc): idle Ms are woken for it, new ones started when there are too few. The Ms hold no
+     * P; each goes back to the idle list when the task returns. The caller waits for the tasks
+     * itself (the collector's work-buffer termination protocol does).
+     */
+    public void helpgc(int n, Runnable task) {
+        if (gcwaiting == 0) {
+            throw new IllegalStateException("fatal error: helpgc with the world running");
+        }
+        for (int i = 0; i < n; i++) {
+            lock.lock();
+            M mp = mget();
+            lock.unlock();
+            if (mp == null) {
+                newm(task, null); // runs task first (mstartfn), then goes idle
+                continue;
+            }
+            mp.helpgc = task;
+            mp.park.wakeup();
+        }
     }
 
     // =====================================================================================

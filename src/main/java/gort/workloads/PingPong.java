@@ -28,7 +28,9 @@ public final class PingPong implements Workload {
     }
 
     @Override
-    public Result run(Config config, long ops, int reps) {
+    public Result run(Config config, Params p) {
+        long ops = p.ops();
+        int reps = p.reps();
         double[] ns = new double[reps];
         long[] preempt = new long[1];
         Runtime.run(config, () -> {

@@ -15,11 +15,24 @@ public interface Workload {
 
     long defaultOps();
 
+    /** Workload-specific knobs from the command line. */
+    record Params(long ops, int reps, int depth) {
+        public static final int DEFAULT_DEPTH = 18;
+
+        public static Params of(long ops, int reps) {
+            return new Params(ops, reps, DEFAULT_DEPTH);
+        }
+    }
+
     /**
-     * Runs {@code reps} measured repetitions of {@code ops} operations each (after one unmeasured
-     * warm-up repetition) in one runtime, so the host JIT is warm for the measured ones.
+     * Runs {@code p.reps()} measured repetitions of {@code p.ops()} operations each (after an
+     * unmeasured warm-up) in one runtime, so the host JIT is warm for the measured ones.
      */
-    Result run(Config config, long ops, int reps);
+    Result run(Config config, Params p);
+
+    default Result run(Config config, long ops, int reps) {
+        return run(config, Params.of(ops, reps));
+    }
 
     default Result run(Config config, long ops) {
         return run(config, ops, 1);

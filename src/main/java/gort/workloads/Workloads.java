@@ -10,6 +10,8 @@ public final class Workloads {
 
     static {
         register(new PingPong());
+        register(new Alloc());
+        register(new BinTree());
     }
 
     private Workloads() {}

@@ -1,0 +1,152 @@
+package gort.api;
+
+import gort.gc.Collector;
+import gort.heap.AddressSpace;
+import gort.heap.MHeap;
+import gort.heap.MSpan;
+import gort.heap.Type;
+import gort.sched.GoPanic;
+import gort.sched.M;
+import gort.sched.Sched;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a goroutine sees of the managed heap: allocation (a safepoint) and checked loads and
+ * stores of object fields by index. Addresses are longs (word indices), 0 is nil.
+ *
+ * <p>Contract (DESIGN.md): an address held only in a Java local is valid until the goroutine's
+ * next safepoint (any allocation, any runtime call, {@link Go#poll()}); anything that must live
+ * across one goes into a {@link gort.gc.Stack} frame slot, a global, or a heap object.
+ *
+ * <p>Invariant: no access corrupts the heap silently. A nil dereference, an index out of range, a
+ * pointer op on a scalar field (or the reverse), storing something that is not an object's address
+ * into a pointer field, and (in debug mode) touching a freed object raise a runtime panic that
+ * names the object, its type and the field.
+ */
+public final class Heap {
+    private final Collector gc;
+    private final MHeap heap;
+    private final AddressSpace mem;
+    private final boolean debug;
+
+    Heap(Collector gc) {
+        this.gc = gc;
+        this.heap = gc.heap();
+        this.mem = heap.mem();
+        this.debug = heap.debug();
+    }
+
+    // ---- allocation (each is a safepoint) ----
+
+    /** {@code new(T)}: a zeroed struct. */
+    public long alloc(Type t) {
+        if (t.isArray() || t.kind() == Type.Kind.BYTES) {
+            throw new IllegalArgumentException("alloc: " + t.name() + " is not a struct type; use allocArray or allocString");
+        }
+        M m = Sched.safepointM();
+        return gc.mallocgc(m, t, 0);
+    }
+
+    /** {@code make([]T, n)}: a zeroed array of n elements of struct type elem. */
+    public long allocArray(Type elem, int n) {
+        if (n < 0) {
+            throw new GoPanic("runtime error: makeslice: len out of range: " + n);
+        }
+        Type at = Type.arrayOf(elem);
+        M m = Sched.safepointM();
+        return gc.mallocgc(m, at, n);
+    }
+
+    /** A byte string. */
+    public long allocString(byte[] bytes) {
+        M m = Sched.safepointM();
+        return gc.allocString(m, bytes);
+    }
+
+    public long allocString(String s) {
+        return allocString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- checked access ----
+
+    public long loadPtr(long obj, int i) {
+        return mem.load(field(obj, i, true, "loadPtr"));
+    }
+
+    public void storePtr(long obj, int i, long v) {
+        long a = field(obj, i, true, "storePtr");
+        if (v != 0) {
+            checkTarget(v, obj, i);
+        }
+        mem.store(a, v);
+    }
+
+    public long loadInt(long obj, int i) {
+        return mem.load(field(obj, i, false, "loadInt"));
+    }
+
+    public void storeInt(long obj, int i, long v) {
+        mem.store(field(obj, i, false, "storeInt"), v);
+    }
+
+    /** Element count of an array (byte length of a string; 0 for a struct). */
+    public int len(long obj) {
+        checkObject(obj, "len", -1);
+        return Type.headerArrayLen(mem.load(obj));
+    }
+
+    public Type typeOf(long obj) {
+        checkObject(obj, "typeOf", -1);
+        return heap.typeOf(obj);
+    }
+
+    public byte[] loadBytes(long obj) {
+        checkObject(obj, "loadBytes", -1);
+        return heap.loadBytes(obj);
+    }
+
+    public String loadString(long obj) {
+        return new String(loadBytes(obj), StandardCharsets.UTF_8);
+    }
+
+    private void checkObject(long obj, String op, int i) {
+        if (obj == 0) {
+            throw new GoPanic("runtime error: invalid memory address or nil pointer dereference ("
+                    + op + (i >= 0 ? " of field " + i : "") + " of nil)");
+        }
+        if (debug) {
+            try {
+                heap.checkLive(obj);
+            } catch (RuntimeException e) {
+                throw new GoPanic("runtime error: " + op + (i >= 0 ? " of field " + i : "") + " of a dead object: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The address of word i of obj's data, after every check. */
+    private long field(long obj, int i, boolean wantPtr, String op) {
+        checkObject(obj, op, i);
+        long h = mem.load(obj);
+        Type t = Type.byId(Type.headerTypeId(h));
+        long words = t.dataWords(Type.headerArrayLen(h));
+        if (i < 0 || i >= words) {
+            throw new GoPanic("runtime error: index out of range [" + i + "] with length " + words + " ("
+                    + op + " of " + t.name() + " object 0x" + Long.toHexString(obj) + ")");
+        }
+        if (t.kind() == Type.Kind.BYTES ? wantPtr : t.isPointer(i) != wantPtr) {
+            throw new GoPanic("runtime error: " + op + " of field " + i + " of " + t.name() + " object 0x"
+                    + Long.toHexString(obj) + ": the field holds a " + (wantPtr ? "scalar" : "pointer")
+                    + " (layout " + (t.kind() == Type.Kind.BYTES ? "bytes" : t.layout()) + ")");
+        }
+        return obj + Type.HEADER_WORDS + i;
+    }
+
+    private void checkTarget(long v, long obj, int i) {
+        MSpan s = heap.spanOfHeap(v);
+        if (s == null || s.base(v) != v || !heap.isAllocated(v)) {
+            throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "
+                    + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
+                    + ": not the address of a live object (a scalar in a pointer field?)");
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package gort.gc;
+
+import gort.heap.AddressSpace;
+import gort.heap.MCache;
+import gort.heap.MHeap;
+import gort.heap.MSpan;
+import gort.heap.Type;
+import gort.platform.Platform;
+import gort.sched.G;
+import gort.sched.M;
+import gort.sched.Note;
+import gort.sched.P;
+import gort.sched.Sched;
+import gort.sched.Sema;
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The garbage collector of one runtime, first form: Go 1.5 with {@code GODEBUG=gcstoptheworld=1}
+ * — every phase runs with the world stopped, marking in parallel on helper Ms — then concurrent
+ * sweep by a background goroutine and by allocation (lazy and proportional sweeping in the heap).
+ * The concurrent collector (issue 4) keeps this mode as its checking baseline.
+ *
+ * <p>Owns: the trigger ({@code nextGC}), the cycle sequence, the mark work state, the roots (every
+ * goroutine's {@link Stack} and the {@link Globals}), and the collection statistics. Invariants:
+ * <ul>
+ *   <li>one cycle at a time: a cycle runs inside stop-the-world, which the world semaphore
+ *       serializes; a goroutine that triggered a cycle someone else already ran does nothing;
+ *   <li>marking starts only after the previous sweep finished (sweep termination), with every
+ *       mark bit clear; after marking, every object reachable from a root is marked;
+ *   <li>{@code nextGC = max(marked × (1 + GOGC/100), 4 MiB)}; GOGC off never triggers;
+ *   <li>an allocation checks the trigger <em>before</em> allocating, so the object it returns is
+ *       never swept by the cycle it triggered.
+ * </ul>
+ */
+public final class Collector {
+    /** Go's heapminimum: the goal is never below 4 MiB. */
+    public static final long HEAP_MINIMUM = 4L << 20;
+    /** Go's MemStats.PauseNs ring size. */
+    public static final int PAUSE_RING = 256;
+    /** Go's _MaxGcproc: at most this many Ms mark in stop-the-world mode (also capped at ncpu). */
+    static final int MAX_GCPROCS = 32;
+
+    private final Sched sched;
+    private final MHeap heap;
+    private final Platform platform;
+    private final Work work;
+    private final Globals globals;
+    private final int gogc;
+    private final int gctrace;
+    private final PrintStream traceOut;
+    private final long startNanos;
+
+    private volatile long nextGC;
+    private final AtomicInteger numGC = new AtomicInteger();
+    private final long[] pauseNs = new long[PAUSE_RING];
+    private final AtomicLong pauseTotalNs = new AtomicLong();
+    private volatile long lastGCNanos;
+    private final AtomicLong gcCpuNanos = new AtomicLong();
+    private final Note alldone;
+    private final AtomicInteger ndone = new AtomicInteger();
+    private volatile int nhelpers;
+
+    // background sweeper (Go's bgsweep): parked on sweepSema between cycles
+    private final Sema sweepWake;
+
+    public Collector(Sched sched, MHeap heap, int gogc, int gctrace, PrintStream traceOut) {
+        this.sched = sched;
+        this.heap = heap;
+        this.platform = sched.platform();
+        this.work = new Work(platform);
+        this.globals = new Globals(sched.newMutex());
+        this.gogc = gogc;
+        this.gctrace = gctrace;
+        this.traceOut = traceOut;
+        this.alldone = sched.newNote();
+        this.sweepWake = new Sema(sched, 0);
+        this.startNanos = platform.nanotime();
+        this.nextGC = gogc < 0 ? Long.MAX_VALUE : HEAP_MINIMUM;
+    }
+
+    public MHeap heap() {
+        return heap;
+    }
+
+    public Globals globals() {
+        return globals;
+    }
+
+    /** Stores into a global slot (checked: nil or an object's address). */
+    public void setGlobal(int i, long addr) {
+        if (addr != 0) {
+            MSpan s = heap.spanOfHeap(addr);
+            if (s == null || s.base(addr) != addr) {
+                throw new IllegalArgumentException("global slot " + i + ": 0x" + Long.toHexString(addr) + " is not an object's address");
+            }
+        }
+        globals.setRaw(i, addr);
+    }
+
+    /** The shadow stack of a goroutine (created on first use). */
+    public static Stack stackOf(G gp) {
+        Object l = gp.local;
+        if (l instanceof Stack s) {
+            return s;
+        }
+        Stack s = new Stack();
+        gp.local = s;
+        return s;
+    }
+
+    /** Installs the per-P state this collector needs (an mcache per P). */
+    public Sched.Hooks hooks() {
+        return new Sched.Hooks() {
+            @Override
+            public void pInit(P p) {
+                p.mcache = heap.newMCache();
+            }
+
+            @Override
+            public void pDestroy(P p) {
+                MCache c = (MCache) p.mcache;
+                if (c != null) {
+                    c.releaseAll();
+                    heap.freeMCache(c);
+                    p.mcache = null;
+                }
+            }
+        };
+    }
+
+    // =====================================================================================
+    // Allocation
+    // =====================================================================================
+
+    /**
+     * Allocates on behalf of the goroutine running on m (a safepoint already passed): starts a
+     * cycle first if the heap reached its goal, then allocates from the P's mcache.
+     */
+    public long mallocgc(M m, Type t, int n) {
+        if (heap.heapLive() >= nextGC) {
+            gcStart(false);
+            m = Sched.currentM(); // the cycle stopped the world: we may resume on another M
+        }
+        return heap.mallocgc((MCache) m.p().mcache, t, n);
+    }
+
+    public long allocString(M m, byte[] bytes) {
+        if (heap.heapLive() >= nextGC) {
+            gcStart(false);
+            m = Sched.currentM();
+        }
+        return heap.allocString((MCache) m.p().mcache, bytes);
+    }
+
+    // =====================================================================================
+    // The cycle
+    // =====================================================================================
+
+    /** runtime.GC(): a full collection, blocking the caller until it is done. */
+    public void gc() {
+        gcStart(true);
+    }
+
+    /** Runs one stop-the-world cycle, unless (when not forced) another goroutine just ran one. */
+    private void gcStart(boolean force) {
+        if (!force && gogc < 0) {
+            return;
+        }
+        int n0 = numGC.get();
+        long t0 = platform.nanotime();
+        sched.stopTheWorld("GC (stop the world)");
+        if (!force && (numGC.get() != n0 || heap.heapLive() < nextGC)) {
+            sched.startTheWorld(); // someone else collected while we waited for the world
+            return;
+        }
+        long tStopped = platform.nanotime();
+        long heap0 = heap.heapLive();
+
+        // sweep termination: finish the previous cycle's sweep; mark bits are then all clear
+        heap.finishSweep();
+        heap.flushAllMCaches();
+        long tMark = platform.nanotime();
+
+        // mark, in parallel on helper Ms
+        int procs = Math.max(1, Math.min(Math.min(sched.gomaxprocs(), platform.ncpu()), MAX_GCPROCS));
+        work.reset(procs);
+        int helpers = procs - 1;
+        nhelpers = helpers;
+        ndone.set(0);
+        alldone.clear();
+        if (helpers > 0) {
+            sched.helpgc(helpers, this::gchelper);
+        }
+        GcWork gcw = new GcWork(work);
+        markroots(gcw);
+        drain(gcw);
+        gcw.dispose();
+        if (helpers > 0) {
+            alldone.sleep(); // every helper flushed its counts
+        }
+        long tMarkTerm = platform.nanotime();
+
+        // mark termination
+        long marked = work.bytesMarked.get();
+        heap.setHeapLive(marked);
+        long goal = gogc < 0 ? Long.MAX_VALUE : Math.max(marked + marked * gogc / 100, HEAP_MINIMUM);
+        nextGC = goal;
+        heap.flushAllMCaches();
+        heap.startSweep(goal == Long.MAX_VALUE ? 0 : goal - marked);
+        long tEnd = platform.nanotime();
+        int cycle = numGC.incrementAndGet();
+        long pause = tEnd - tStopped;
+        pauseNs[(cycle - 1) % PAUSE_RING] = pause;
+        pauseTotalNs.addAndGet(pause);
+        lastGCNanos = tEnd;
+        long cpu = (tEnd - tStopped) + (tMarkTerm - tMark) * helpers;
+        gcCpuNanos.addAndGet(cpu);
+        sched.startTheWorld();
+        sweepWake.release(); // wake the background sweeper
+        if (gctrace > 0) {
+            traceOut.println(gctraceLine(cycle, t0, tStopped, tMark, tMarkTerm, tEnd, helpers, heap0, marked, goal, procs, force));
+        }
+    }
+
+    private void gchelper() {
+        GcWork gcw = new GcWork(work);
+        drain(gcw);
+        gcw.dispose();
+        if (ndone.incrementAndGet() == nhelpers) {
+            alldone.wakeup();
+        }
+    }
+
+    /** Greys every root: each goroutine's stack slots and the global slots. World stopped. */
+    private void markroots(GcWork gcw) {
+        for (G gp : sched.allgs()) {
+            if (gp.status() == G.DEAD) {
+                continue;
+            }
+            if (gp.local instanceof Stack st) {
+                long[] slots = st.slots();
+                int sp = st.depth();
+                for (int i = 0; i < sp; i++) {
+                    long p = slots[i];
+                    if (p != 0) {
+                        greyobject(p, gcw, "stack slot " + i + " of goroutine " + gp.goid());
+                    }
+                }
+            }
+        }
+        long[] g = globals.snapshot();
+        int n = globals.count();
+        for (int i = 0; i < n; i++) {
+            if (g[i] != 0) {
+                greyobject(g[i], gcw, "global slot " + i);
+            }
+        }
+        // share the roots with the helpers right away
+        gcw.dispose();
+    }
+
+    private void drain(GcWork gcw) {
+        for (;;) {
+            long obj = gcw.get();
+            if (obj == 0) {
+                return;
+            }
+            scanobject(obj, gcw);
+        }
+    }
+
+    /** Greys every pointer field of obj. */
+    private void scanobject(long obj, GcWork gcw) {
+        AddressSpace mem = heap.mem();
+        long h = mem.load(obj);
+        Type t = Type.byId(Type.headerTypeId(h));
+        long words = t.dataWords(Type.headerArrayLen(h));
+        gcw.scanWork += words;
+        for (long i = 0; i < words; i++) {
+            if (t.isPointer(i)) {
+                long p = mem.load(obj + Type.HEADER_WORDS + i);
+                if (p != 0) {
+                    greyobject(p, gcw, null);
+                }
+            }
+        }
+    }
+
+    /** Marks the object at p; queues it for scanning if it holds pointers. */
+    private void greyobject(long p, GcWork gcw, String where) {
+        MSpan s = heap.spanOfHeap(p);
+        if (s == null || s.base(p) != p) {
+            throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
+                    + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
+        }
+        if (s.setMarked(p)) {
+            gcw.bytesMarked += s.elemBytes();
+            if (heap.typeOf(p).hasPointers()) {
+                gcw.put(p);
+            }
+        }
+    }
+
+    // =====================================================================================
+    // Background sweeping
+    // =====================================================================================
+
+    /** Body of the background sweeper goroutine (Go's bgsweep): sweeps a span, yields, repeats. */
+    public void bgsweep() {
+        for (;;) {
+            while (heap.sweepone() != -1) {
+                Sched.current().gosched();
+            }
+            sweepWake.acquire(); // "GC sweep wait" until the next cycle ends
+        }
+    }
+
+    // =====================================================================================
+    // Statistics and traces
+    // =====================================================================================
+
+    public int numGC() {
+        return numGC.get();
+    }
+
+    public long nextGC() {
+        return nextGC;
+    }
+
+    public long pauseTotalNs() {
+        return pauseTotalNs.get();
+    }
+
+    /** Go's MemStats subset. */
+    public MemStats readMemStats() {
+        var st = heap.readStats();
+        int n = numGC.get();
+        long[] ring = pauseNs.clone();
+        return new MemStats(st.heapAlloc(), st.heapSys(), st.heapObjects(), st.heapInuse(), n, ring,
+                pauseTotalNs.get(), nextGC == Long.MAX_VALUE ? 0 : nextGC, st.totalAlloc(), st.mallocs(), st.frees(),
+                lastGCNanos);
+    }
+
+    private String gctraceLine(int cycle, long t0, long tStopped, long tMark, long tMarkTerm, long tEnd, int helpers,
+            long heap0, long marked, long goal, int procs, boolean forced) {
+        double sinceStart = (t0 - startNanos) / 1e9;
+        double wall = Math.max(1, tEnd - startNanos) * (double) sched.gomaxprocs();
+        long pct = Math.round(100.0 * gcCpuNanos.get() / wall);
+        // Go 1.5's line: sweep termination, scan, install barrier, mark, mark termination (clock and
+        // cpu); in stop-the-world mode the concurrent phases take no time.
+        String clock = ms(tMark - tStopped) + "+0+0+" + ms(tMarkTerm - tMark) + "+" + ms(tEnd - tMarkTerm);
+        String cpu = ms(tMark - tStopped) + "+0+0+" + ms((tMarkTerm - tMark) * (helpers + 1)) + "/0/0+" + ms(tEnd - tMarkTerm);
+        return String.format("gc #%d @%.3fs %d%%: %s ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s",
+                cycle, sinceStart, pct, clock, cpu, heap0 >> 20, heap.heapLive() >> 20, marked >> 20,
+                goal == Long.MAX_VALUE ? 0 : goal >> 20, sched.gomaxprocs(), forced ? " (forced)" : "");
+    }
+
+    private static String ms(long ns) {
+        double v = ns / 1e6;
+        return v >= 10 ? String.format("%.0f", v) : v >= 1 ? String.format("%.1f", v) : String.format("%.3f", v);
+    }
+}

@@ -1,0 +1,84 @@
+package gort.gc;
+
+/**
+ * A worker's cache of grey objects (Go's gcWork): one work buffer it fills and drains without
+ * synchronization, exchanging whole buffers with the global lists. Owns: that buffer and its
+ * local counts. Invariant: only its owner touches it; {@link #dispose} hands everything back.
+ */
+final class GcWork {
+    private final Work work;
+    private WorkBuf wbuf;
+    long bytesMarked;
+    long scanWork;
+
+    GcWork(Work work) {
+        this.work = work;
+    }
+
+    /** Queues a grey object. */
+    void put(long obj) {
+        WorkBuf b = wbuf;
+        if (b == null) {
+            b = wbuf = work.getempty();
+        } else if (b.isFull()) {
+            work.putfull(b);
+            b = wbuf = work.getempty();
+        }
+        b.obj[b.nobj++] = obj;
+    }
+
+    /** Takes a grey object without waiting; 0 if none is at hand. */
+    long tryGet() {
+        WorkBuf b = wbuf;
+        if (b == null || b.isEmpty()) {
+            if (b != null) {
+                work.putempty(b);
+            }
+            b = wbuf = work.trygetfull();
+            if (b == null) {
+                return 0;
+            }
+        }
+        return b.obj[--b.nobj];
+    }
+
+    /** Takes a grey object, waiting for other workers' buffers; 0 when marking is complete. */
+    long get() {
+        WorkBuf b = wbuf;
+        if (b == null || b.isEmpty()) {
+            if (b != null) {
+                work.putempty(b);
+            }
+            b = wbuf = work.getfull();
+            if (b == null) {
+                return 0;
+            }
+        }
+        return b.obj[--b.nobj];
+    }
+
+    /** Gives the buffer back (full ones to the full list) and flushes the counts. */
+    void dispose() {
+        WorkBuf b = wbuf;
+        if (b != null) {
+            if (b.isEmpty()) {
+                work.putempty(b);
+            } else {
+                work.putfull(b);
+            }
+            wbuf = null;
+        }
+        if (bytesMarked != 0) {
+            work.bytesMarked.addAndGet(bytesMarked);
+            bytesMarked = 0;
+        }
+        if (scanWork != 0) {
+            work.scanWork.addAndGet(scanWork);
+            scanWork = 0;
+        }
+    }
+
+    boolean hasLocalWork() {
+        return wbuf != null && !wbuf.isEmpty();
+    }
+}

@@ -1,0 +1,79 @@
+package gort.workloads;
+
+import gort.api.Config;
+import gort.api.Go;
+import gort.api.Heap;
+import gort.api.Runtime;
+import gort.gc.MemStats;
+import gort.gc.Stack;
+import gort.heap.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Go anchor's alloc: 24-byte objects {@code {a, b *small; x int64}}, each linked to its
+ * predecessor (chains cut every 64), every 64th kept in a live ring of 2^17 entries, so the live
+ * heap stays fixed while almost everything allocated becomes garbage.
+ */
+public final class Alloc implements Workload {
+    /** Go's {@code small}: two pointers and an int64 (24 bytes of data). */
+    public static final Type SMALL = Type.struct("small", "ptr,ptr,scalar");
+    /** The anchor's window of 100000 rounded up to a power of two. */
+    public static final int RING = 1 << 17;
+
+    @Override
+    public String name() {
+        return "alloc";
+    }
+
+    @Override
+    public String opName() {
+        return "alloc";
+    }
+
+    @Override
+    public long defaultOps() {
+        return 50_000_000;
+    }
+
+    @Override
+    public Result run(Config config, Params p) {
+        double[] ns = new double[p.reps()];
+        Map<String, Object> extra = new LinkedHashMap<>();
+        Runtime.run(config, () -> {
+            Heap h = Go.heap();
+            int sink = Go.newGlobal();
+            loop(h, sink, Math.min(p.ops(), 5_000_000)); // warm-up
+            MemStats before = Go.readMemStats();
+            for (int r = 0; r < p.reps(); r++) {
+                long t0 = System.nanoTime();
+                loop(h, sink, p.ops());
+                ns[r] = (double) (System.nanoTime() - t0) / p.ops();
+            }
+            MemStats after = Go.readMemStats();
+            extra.put("numgc", after.numGC() - before.numGC());
+            extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
+            extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
+        });
+        return new Result(name(), opName(), config.gomaxprocs(), p.ops(), ns, extra);
+    }
+
+    /** Allocates n objects; the ring is a pointer array held in global slot {@code sink}. */
+    static void loop(Heap h, int sink, long n) {
+        Stack st = Go.stack();
+        int f = st.push(1); // slot 0: prev
+        Go.setGlobal(sink, h.allocArray(Type.PTR, RING));
+        for (long i = 0; i < n; i++) {
+            long s = h.alloc(SMALL);
+            h.storePtr(s, 0, st.get(f, 0));
+            h.storeInt(s, 2, i);
+            if ((i & 63) == 0) {
+                h.storePtr(Go.global(sink), (int) ((i >> 6) & (RING - 1)), s);
+                st.set(f, 0, 0);
+            } else {
+                st.set(f, 0, s);
+            }
+        }
+        st.pop(f);
+    }
+}
