@@ -271,16 +271,24 @@ public final class Collector {
         }
     }
 
-    /** Greys every pointer field of obj. */
+    /** Greys every pointer field of obj (the struct's, or each array element's, pointer words). */
     private void scanobject(long obj, GcWork gcw) {
         AddressSpace mem = heap.mem();
         long h = mem.load(obj);
         Type t = Type.byId(Type.headerTypeId(h));
         long words = t.dataWords(Type.headerArrayLen(h));
         gcw.scanWork += words;
-        for (long i = 0; i < words; i++) {
-            if (t.isPointer(i)) {
-                long p = mem.load(obj + Type.HEADER_WORDS + i);
+        int[] offs = t.ptrOffsets();
+        if (offs.length == 0) {
+            return;
+        }
+        long data = obj + Type.HEADER_WORDS;
+        int stride = t.sizeWords();
+        long nelem = t.isArray() ? words / stride : 1;
+        for (long e = 0; e < nelem; e++) {
+            long base = data + e * stride;
+            for (int off : offs) {
+                long p = mem.load(base + off);
                 if (p != 0) {
                     greyobject(p, gcw, null);
                 }

@@ -73,6 +73,8 @@ public final class Type {
     private final long[] ptrmask;
     private final Type elem;
     private final boolean hasPointers;
+    /** Indices of the pointer words of the struct (or of one array element), ascending. */
+    private final int[] ptrOffsets;
     private volatile Type arrayType;
 
     private Type(String name, Kind kind, int sizeWords, long[] ptrmask, Type elem) {
@@ -89,6 +91,18 @@ public final class Type {
             any |= w != 0;
         }
         this.hasPointers = any;
+        int np = 0;
+        for (int i = 0; i < sizeWords; i++) {
+            if ((ptrmask[i >>> 6] & (1L << i)) != 0) {
+                np++;
+            }
+        }
+        this.ptrOffsets = new int[np];
+        for (int i = 0, k = 0; i < sizeWords; i++) {
+            if ((ptrmask[i >>> 6] & (1L << i)) != 0) {
+                ptrOffsets[k++] = i;
+            }
+        }
         this.id = register(this);
     }
 
@@ -305,6 +319,14 @@ public final class Type {
     /** Words of an object including its header. */
     public long objectWords(int arrayLen) {
         return HEADER_WORDS + dataWords(arrayLen);
+    }
+
+    /**
+     * The pointer words of the struct, or of one array element (add {@code k * sizeWords()} for
+     * element k): what the collector scans. Do not modify the array.
+     */
+    public int[] ptrOffsets() {
+        return ptrOffsets;
     }
 
     /** Whether data word {@code i} of an object of this type holds a pointer. */
