@@ -263,6 +263,9 @@ public final class Collector {
 
     private void drain(GcWork gcw) {
         for (;;) {
+            if (!work.hasFull()) {
+                gcw.balance(); // someone may be idle: share
+            }
             long obj = gcw.get();
             if (obj == 0) {
                 return;

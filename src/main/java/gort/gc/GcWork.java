@@ -78,6 +78,25 @@ final class GcWork {
         }
     }
 
+    /**
+     * Moves half of the local buffer to the global list when it holds more than a few objects
+     * (Go's gcWork.balance), so that idle workers get work even when this one's buffer never fills
+     * (a depth-first walk of a tree keeps only about its depth in the buffer).
+     */
+    void balance() {
+        WorkBuf b = wbuf;
+        if (b == null || b.nobj <= 4) {
+            return;
+        }
+        WorkBuf b1 = work.getempty();
+        int n = b.nobj / 2;
+        System.arraycopy(b.obj, b.nobj - n, b1.obj, 0, n);
+        b.nobj -= n;
+        b1.nobj = n;
+        work.putfull(b);
+        wbuf = b1;
+    }
+
     boolean hasLocalWork() {
         return wbuf != null && !wbuf.isEmpty();
     }

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Measure gort beside its anchors (Go 1.19, JDK virtual threads) in one run, rounds interleaved
+# so machine drift hits every system alike; print medians, ratios and raw values, save JSON.
+all] [--rounds K]      (default: pingpong, K=3)|all] [--rounds K]      (default: pingpong, K=3)
+# Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
+# To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
+# has an equivalent, run_loom_<b>; each prints one ns/op figure (missing system -> "-").
+set -euo pipefail
+die() { echo "anchors.sh: $*" >&2; exit 1; }
+
+BENCHES=(pingpong alloc bintree)
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"   # sets gort_root
+cd "$gort_root"
+
+which=pingpong rounds=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) [ $# -ge 2 ] || die "--rounds needs a number"; rounds=$2; shift 2 ;;
+    --rounds=*) rounds=${1#*=}; shift ;;
+    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -*) die "unknown option $1" ;;
+    *) which=$1; shift ;;
+  esac
+done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
+if [ "$which" = all ]; then selected=("${BENCHES[@]}")
+elif [[ " ${BENCHES[*]} " == *" $which "* ]]; then selected=("$which")
+else die "unknown benchmark '$which' (known: ${BENCHES[*]} all)"; fi
+
+ANCHORS="${GORT_ANCHORS:-$(dirname "$gort_root")/shared/anchors}"
+[ -f "$ANCHORS/go/main.go" ] && [ -f "$ANCHORS/java/LoomPingPong.java" ] \
+  || die "anchors not found at $ANCHORS (need go/main.go and java/LoomPingPong.java); set GORT_ANCHORS=/path"
+ANCHORS="$(cd "$ANCHORS" && pwd)"
+command -v python3 >/dev/null || die "python3 is required"
+gort_find_jdk || exit 1
+JAVA="$GORT_JAVA_HOME/bin/java"
+
+# --- Go anchor binary (cached; rebuilt when its sources change) ---
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/gort/anchors"
+GO=/usr/lib/go-1.19/bin/go
+GOBIN_ANCHORS="$CACHE/anchors"
+build_go_anchor() {
+  if [ ! -x "$GO" ]; then
+    echo "anchors.sh: installing golang-1.19-go..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq golang-1.19-go >/dev/null 2>&1 \
+      || { apt-get update -qq && apt-get install -y -qq golang-1.19-go >/dev/null; } \
+      || die "could not install golang-1.19-go with apt-get"
+    [ -x "$GO" ] || die "$GO still missing after installing golang-1.19-go"
+  fi
+  if [ -x "$GOBIN_ANCHORS" ] && [ -z "$(find "$ANCHORS/go" -newer "$GOBIN_ANCHORS" -print -quit)" ]; then
+    return 0
+  fi
+  mkdir -p "$CACHE"
+  local work; work="$(mktemp -d)"
+  cp "$ANCHORS"/go/go.mod "$ANCHORS"/go/*.go "$work"/ && chmod -R u+w "$work"
+  echo "anchors.sh: building Go anchor with $("$GO" version)" >&2
+  (cd "$work" && GOPATH="$CACHE/gopath" GOCACHE="$CACHE/gocache" GOFLAGS=-mod=mod \
+     GOTOOLCHAIN=local GOPROXY=off "$GO" build -o "$GOBIN_ANCHORS" .) \
+    || { rm -rf "$work"; die "go build of $ANCHORS/go failed"; }
+  rm -rf "$work"
+}
+
+TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+
+# --- per-benchmark runners: print one ns/op figure on stdout (extra detail -> $TMP/detail) ---
+run_gort_pingpong() {
+  ./gort bench pingpong --procs 1 --reps 5 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "gort bench pingpong failed"; }
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
+    "$TMP/gort.json" "$TMP/detail"
+}
+run_go_pingpong() {
+  GOMAXPROCS=1 "$GOBIN_ANCHORS" pingpong -n 2000000 >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "Go anchor pingpong failed"; }
+  parse_ns ns_per_roundtrip 1
+}
+run_loom_pingpong() {
+  "$JAVA" -Djdk.virtualThreadScheduler.parallelism=1 "$ANCHORS/java/LoomPingPong.java" 1000000 \
+    >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; die "LoomPingPong failed"; }
+  parse_ns ns_per_roundtrip 3
+}
+# alloc: ns per object; gort's default GOMAXPROCS is the machine's, as Go's.
+run_gort_alloc() {
+  ./gort bench alloc --reps 3 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "gort bench alloc failed"; }
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
+    "$TMP/gort.json" "$TMP/detail"
+}
+run_go_alloc() {
+  "$GOBIN_ANCHORS" alloc -n 50000000 -window 100000 >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "Go anchor alloc failed"; }
+  parse_ns ns_per_alloc 1
+}
+# bintree: the figure is the run's time in ns (seconds x 1e9), depth 18 at GOMAXPROCS=2.
+run_gort_bintree() {
+  ./gort bench bintree --depth 18 --procs 2 --reps 3 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "gort bench bintree failed"; }
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
+    "$TMP/gort.json" "$TMP/detail"
+}
+run_go_bintree() {
+  GOMAXPROCS=2 "$GOBIN_ANCHORS" bintree -depth 18 >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "Go anchor bintree failed"; }
+  python3 - "$TMP/out" "$TMP/detail" <<'EOF2'
+import re, sys, json
+v = float(re.search(r"seconds=([0-9.]+)", open(sys.argv[1]).read()).group(1)) * 1e9
+open(sys.argv[2], "w").write(json.dumps([v])); print(v)
+EOF2
+}
+# parse_ns KEY N: median of the N "KEY=value" figures in $TMP/out; the list goes to $TMP/detail.
+parse_ns() {
+  python3 - "$1" "$2" "$TMP/out" "$TMP/detail" <<'EOF'
+import re, statistics, sys, json
+key, n, out, detail = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+vals = [float(v) for v in re.findall(re.escape(key) + r"=([0-9.]+)", open(out).read())]
+if len(vals) != n:
+    sys.exit(f"anchors.sh: expected {n} '{key}=' figures, got {len(vals)} in:\n" + open(out).read())
+json.dump(vals, open(detail, "w")); print(statistics.median(vals))
+EOF
+}
+
+# --- run ---
+echo "anchors.sh: anchors=$ANCHORS benchmarks=${selected[*]} rounds=$rounds" >&2
+build_go_anchor
+./gort --version >/dev/null || die "gort build failed"   # build now, not inside round 1
+: >"$TMP/raw"
+for ((r = 1; r <= rounds; r++)); do
+  for b in "${selected[@]}"; do
+    for sys in gort go loom; do
+      declare -F "run_${sys}_$b" >/dev/null || continue
+      echo "anchors.sh: round $r/$rounds  $b  $sys..." >&2
+      echo '[]' >"$TMP/detail"
+      v=$("run_${sys}_$b") || exit 1
+      printf "anchors.sh:   -> %.1f ns/op\n" "$v" >&2
+      printf '%s\t%s\t%s\t%s\t%s\n' "$b" "$sys" "$r" "$v" "$(cat "$TMP/detail")" >>"$TMP/raw"
+    done
+  done
+done
+
+mkdir -p bench/results
+OUT_JSON="bench/results/anchors-$(date +%Y%m%d-%H%M%S).json"
+python3 - "$TMP/raw" "$OUT_JSON" "$rounds" "$("$GO" version)" "$("$JAVA" -version 2>&1 | head -1)" \
+  "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([ -z "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] || echo -dirty)" \
+  "$(nproc)" <<'EOF'
+import json, statistics, sys, datetime, socket
+raw, out, rounds, gover, jver, commit, ncpu = sys.argv[1:]
+res = {}
+for line in open(raw):
+    b, s, r, v, det = line.rstrip("\n").split("\t")
+    res.setdefault(b, {}).setdefault(s, []).append({"round": int(r), "ns_per_op": float(v), "detail": json.loads(det)})
+def med(b, s):
+    xs = [x["ns_per_op"] for x in res[b].get(s, [])]
+    return statistics.median(xs) if xs else None
+f = lambda x, p=1: "-" if x is None else f"{x:.{p}f}"
+ratio = lambda a, c: None if a is None or c is None else a / c
+rows = []
+hdr = f"{'benchmark':<10} {'gort ns':>9} {'Go ns':>9} {'Loom ns':>9} {'gort/Go':>8} {'gort/Loom':>9}"
+print(hdr); print("-" * len(hdr))
+for b in res:
+    g, o, l = med(b, "gort"), med(b, "go"), med(b, "loom")
+    print(f"{b:<10} {f(g):>9} {f(o):>9} {f(l):>9} {f(ratio(g, o), 2):>8} {f(ratio(g, l), 2):>9}")
+    rows.append({"benchmark": b, "median_ns_per_op": {"gort": g, "go": o, "loom": l},
+                 "ratio_gort_go": ratio(g, o), "ratio_gort_loom": ratio(g, l), "rounds": res[b]})
+print("\nraw ns/op per round (gort: median of 5 reps; Go: 1 run; Loom: median of 3 reps in one JVM):")
+for b in res:
+    for s, xs in res[b].items():
+        print(f"  {b:<10} {s:<5} " + "  ".join(f(x["ns_per_op"]) for x in xs)
+              + ("   reps: " + " | ".join(" ".join(f(v) for v in x["detail"]) for x in xs) if any(x["detail"] for x in xs) else ""))
+json.dump({"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "host": socket.gethostname(),
+           "cpus": int(ncpu), "rounds": int(rounds), "gort_commit": commit, "go": gover, "java": jver,
+           "benchmarks": rows}, open(out, "w"), indent=2)
+print(f"\nwrote {out}")
+EOF
