@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measure gort beside its anchors (Go 1.19, JDK virtual threads) in one run, rounds interleaved
 # so machine drift hits every system alike; print medians, ratios and raw values, save JSON.
-all] [--rounds K]      (default: pingpong, K=3)|all] [--rounds K]      (default: pingpong, K=3)
+# Usage: bench/anchors.sh [pingpong|alloc|bintree|all] [--rounds K]   (default: pingpong, K=3)
 # Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
 # To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
 # has an equivalent, run_loom_<b>; each prints one ns/op figure (missing system -> "-").
