@@ -143,7 +143,7 @@ public final class Heap {
 
     private void checkTarget(long v, long obj, int i) {
         MSpan s = heap.spanOfHeap(v);
-        if (s == null || s.base(v) != v || !heap.isAllocated(v)) {
+        if (s == null || s.base(v) != v || (debug && !heap.isAllocated(v))) {
             throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "
                     + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
                     + ": not the address of a live object (a scalar in a pointer field?)");

@@ -92,8 +92,9 @@ public final class Collector {
     public void setGlobal(int i, long addr) {
         if (addr != 0) {
             MSpan s = heap.spanOfHeap(addr);
-            if (s == null || s.base(addr) != addr) {
-                throw new IllegalArgumentException("global slot " + i + ": 0x" + Long.toHexString(addr) + " is not an object's address");
+            if (s == null || s.base(addr) != addr || !heap.isAllocated(addr)) { // a freed slot too, as storePtr
+                throw new IllegalArgumentException("global slot " + i + ": 0x" + Long.toHexString(addr) + " is not an object's address"
+                        + (s != null && s.base(addr) == addr ? " (the slot is free: a stale address of a freed object?)" : ""));
             }
         }
         globals.setRaw(i, addr);
@@ -302,15 +303,14 @@ public final class Collector {
     /** Marks the object at p; queues it for scanning if it holds pointers. */
     private void greyobject(long p, GcWork gcw, String where) {
         MSpan s = heap.spanOfHeap(p);
-        if (s == null || s.base(p) != p) {
+        int i;
+        if (s == null || s.objAddr(i = s.objIndex(p)) != p) {
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
                     + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
         }
-        if (s.setMarked(p)) {
+        if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
-            if (heap.typeOf(p).hasPointers()) {
-                gcw.put(p);
-            }
+            gcw.put(p); // scanobject skips objects without pointers
         }
     }
 
