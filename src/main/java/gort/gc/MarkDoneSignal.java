@@ -1,0 +1,127 @@
+package gort.gc;
+
+import gort.platform.Platform;
+import gort.platform.RuntimeMutex;
+import gort.sched.G;
+import gort.sched.Note;
+import gort.sched.Sched;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The coordinator's wait for the end of one phase of concurrent marking, and the completers'
+ * signal (Go 1.5's {@code bgMarkSignal}, or before seed 000 its note), under one
+ * {@link WakeupStrategy}.
+ *
+ * <p>Owns: the done flag (completers race to CAS it 0→1; only the winner signals), the note or
+ * the parked-coordinator slot with its lock and wake flag, and the measurements DESIGN.md defines:
+ * {@code done} time (the winning CAS), {@code resumed} time (the coordinator runs again), and the
+ * winner's kind. Invariants: at most one signal per {@link #clear}; a completion that comes before
+ * the coordinator waits is not lost (the note stays set, or {@code wake} is set under the lock and
+ * the coordinator does not park); the coordinator is readied exactly once.
+ */
+public final class MarkDoneSignal {
+    private final Sched sched;
+    private final Platform platform;
+    private final WakeupStrategy strategy;
+    private final AtomicInteger done = new AtomicInteger(1);
+    // note strategy
+    private final Note note;
+    // park strategies
+    private final RuntimeMutex lock;
+    private G g;
+    private boolean wake;
+    // measurements
+    private volatile long doneNanos;
+    private volatile long resumedNanos;
+    private volatile CompleterKind completer;
+
+    public MarkDoneSignal(Sched sched, WakeupStrategy strategy) {
+        this.sched = sched;
+        this.platform = sched.platform();
+        this.strategy = strategy;
+        this.note = sched.newNote();
+        this.lock = sched.newMutex();
+    }
+
+    public WakeupStrategy strategy() {
+        return strategy;
+    }
+
+    /** Arms the signal for a new phase (the coordinator, before marking of that phase starts). */
+    public void clear() {
+        doneNanos = 0;
+        resumedNanos = 0;
+        completer = null;
+        done.set(0);
+    }
+
+    /** True once some completer won this phase. */
+    public boolean isDone() {
+        return done.get() != 0;
+    }
+
+    /** The coordinator waits for the phase to complete (Go's bgMarkSignal.wait). */
+    public void await() {
+        if (strategy == WakeupStrategy.NOTE) {
+            sched.notetsleepg(note, -1);
+            note.clear();
+        } else {
+            lock.lock();
+            if (wake) {
+                lock.unlock(); // the wakeup already happened
+            } else {
+                g = Sched.getg();
+                sched.goparkunlock(lock, "mark wait (idle)");
+            }
+            wake = false;
+            g = null;
+        }
+        resumedNanos = platform.nanotime();
+    }
+
+    /**
+     * Signals completion of this phase (Go's bgMarkSignal.complete): only the first call per phase
+     * has an effect. Returns true if this call readied (or will let run) the coordinator; the caller
+     * should then deschedule itself soon so the coordinator can run.
+     */
+    public boolean complete(CompleterKind kind) {
+        if (!done.compareAndSet(0, 1)) {
+            return false;
+        }
+        doneNanos = platform.nanotime();
+        completer = kind;
+        if (strategy == WakeupStrategy.NOTE) {
+            note.wakeup();
+        } else {
+            lock.lock();
+            if (g == null) {
+                wake = true; // it has not parked yet
+            } else {
+                sched.ready(g);
+            }
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** When the winning completer's CAS succeeded (platform nanotime), 0 if not yet. */
+    public long doneNanos() {
+        return doneNanos;
+    }
+
+    /** When the coordinator ran again after its wait, 0 if not yet. */
+    public long resumedNanos() {
+        return resumedNanos;
+    }
+
+    /** resumed − done for the last phase, or -1 if it has not both completed and resumed. */
+    public long wakeupDelayNanos() {
+        long d = doneNanos;
+        long r = resumedNanos;
+        return d == 0 || r == 0 ? -1 : r - d;
+    }
+
+    public CompleterKind completer() {
+        return completer;
+    }
+}

@@ -1,0 +1,128 @@
+package gort.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gort.api.Go;
+import gort.sched.Chan;
+import gort.sched.G;
+import gort.sched.Sched;
+import gort.sched.WaitGroup;
+import gort.testing.Rt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The coordinator's wakeup mechanisms on the real scheduler, observed by where the woken
+ * coordinator goes — the seeds' mechanisms, not their timings (those are measured by gort compare).
+ */
+class MarkDoneSignalTest {
+
+    @Test
+    void parkReadiesTheCoordinatorIntoTheCompletersRunnext() {
+        AtomicReference<String> seen = new AtomicReference<>("");
+        Rt.run(2, () -> {
+            Sched s = Sched.current();
+            MarkDoneSignal sig = new MarkDoneSignal(s, WakeupStrategy.PARK);
+            sig.clear();
+            AtomicReference<G> coord = new AtomicReference<>();
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            Go.go(() -> {
+                coord.set(Sched.getg());
+                sig.await();
+                wg.done();
+            });
+            // wait until the coordinator parked
+            Rt.spinUntil(() -> coord.get() != null && coord.get().status() == G.WAITING, 10_000);
+            boolean won = sig.complete(CompleterKind.DEDICATED);
+            boolean inRunnext = Sched.currentM().p().runnextForTest() == coord.get();
+            seen.set("won=" + won + " runnext=" + inRunnext + " again=" + sig.complete(CompleterKind.ASSIST));
+            wg.await(); // we block: the coordinator runs next on this P
+            seen.set(seen.get() + " kind=" + sig.completer() + " delayMeasured=" + (sig.wakeupDelayNanos() >= 0));
+        });
+        assertThat(seen.get()).isEqualTo("won=true runnext=true again=false kind=DEDICATED delayMeasured=true");
+    }
+
+    @Test
+    void noteSendsTheWokenCoordinatorThroughTheGlobalRunQueueWhenNoPIsIdle() {
+        AtomicReference<String> seen = new AtomicReference<>("");
+        Rt.run(2, () -> {
+            Sched s = Sched.current();
+            MarkDoneSignal sig = new MarkDoneSignal(s, WakeupStrategy.NOTE);
+            sig.clear();
+            AtomicReference<G> coord = new AtomicReference<>();
+            AtomicBoolean resumed = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            WaitGroup wg = new WaitGroup();
+            wg.add(2);
+            Chan<Integer> started = Go.makeChan(0);
+            Go.go(() -> {
+                coord.set(Sched.getg());
+                started.send(1);
+                sig.await(); // notetsleepg: hands its P off
+                resumed.set(true);
+                wg.done();
+            });
+            started.recv();
+            // keep the other P busy too, so no P is idle when the note is woken
+            Go.go(() -> {
+                while (!stop.get()) {
+                    Go.poll();
+                }
+                wg.done();
+            });
+            Rt.spinUntil(() -> coord.get().status() == G.SYSCALL, 10_000);
+            // Hold our P without a safepoint while completing: the woken coordinator finds no idle
+            // P, goes to the global run queue, and its M stops.
+            sig.complete(CompleterKind.IDLE);
+            boolean global = Rt.spinUntil(() -> coord.get().status() == G.RUNNABLE && s.globalRunqSize() >= 1, 10_000);
+            seen.set("global=" + global + " resumedEarly=" + resumed.get());
+            stop.set(true);
+            wg.await();
+            seen.set(seen.get() + " resumed=" + resumed.get() + " kind=" + sig.completer());
+        });
+        assertThat(seen.get()).isEqualTo("global=true resumedEarly=false resumed=true kind=IDLE");
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void completionBeforeTheCoordinatorWaitsIsNotLost(WakeupStrategy w) {
+        AtomicInteger phases = new AtomicInteger();
+        Rt.run(2, () -> {
+            MarkDoneSignal sig = new MarkDoneSignal(Sched.current(), w);
+            for (int phase = 0; phase < 50; phase++) {
+                sig.clear();
+                WaitGroup wg = new WaitGroup();
+                wg.add(1);
+                CompleterKind kind = phase % 2 == 0 ? CompleterKind.ASSIST : CompleterKind.FRACTIONAL;
+                Go.go(() -> {
+                    sig.complete(kind);
+                    wg.done();
+                });
+                if (phase % 3 == 0) {
+                    wg.await(); // complete surely came first
+                }
+                sig.await(); // must return: the signal is kept
+                if (phase % 3 != 0) {
+                    wg.await();
+                }
+                assertThat(sig.isDone()).isTrue();
+                phases.incrementAndGet();
+            }
+        });
+        assertThat(phases.get()).isEqualTo(50);
+    }
+
+    @Test
+    void strategiesParseFromTheirFlags() {
+        assertThat(WakeupStrategy.parse("note")).isEqualTo(WakeupStrategy.NOTE);
+        assertThat(WakeupStrategy.parse("park")).isEqualTo(WakeupStrategy.PARK);
+        assertThat(WakeupStrategy.parse("park-yield")).isEqualTo(WakeupStrategy.PARK_YIELD);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WakeupStrategy.parse("fast"))
+                .hasMessageContaining("note, park or park-yield");
+    }
+}
