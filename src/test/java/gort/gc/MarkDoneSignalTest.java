@@ -24,7 +24,8 @@ class MarkDoneSignalTest {
     @Test
     void parkReadiesTheCoordinatorIntoTheCompletersRunnext() {
         AtomicReference<String> seen = new AtomicReference<>("");
-        Rt.run(2, () -> {
+        // one P: with an idle second P, ready's wakep may let that P steal runnext (as in Go)
+        Rt.run(1, () -> {
             Sched s = Sched.current();
             MarkDoneSignal sig = new MarkDoneSignal(s, WakeupStrategy.PARK);
             sig.clear();
@@ -50,38 +51,29 @@ class MarkDoneSignalTest {
     @Test
     void noteSendsTheWokenCoordinatorThroughTheGlobalRunQueueWhenNoPIsIdle() {
         AtomicReference<String> seen = new AtomicReference<>("");
-        Rt.run(2, () -> {
+        Rt.run(1, () -> {
             Sched s = Sched.current();
             MarkDoneSignal sig = new MarkDoneSignal(s, WakeupStrategy.NOTE);
             sig.clear();
             AtomicReference<G> coord = new AtomicReference<>();
             AtomicBoolean resumed = new AtomicBoolean();
-            AtomicBoolean stop = new AtomicBoolean();
             WaitGroup wg = new WaitGroup();
-            wg.add(2);
+            wg.add(1);
             Chan<Integer> started = Go.makeChan(0);
             Go.go(() -> {
                 coord.set(Sched.getg());
                 started.send(1);
-                sig.await(); // notetsleepg: hands its P off
+                sig.await(); // notetsleepg: hands the only P (and us with it) to another M
                 resumed.set(true);
                 wg.done();
             });
             started.recv();
-            // keep the other P busy too, so no P is idle when the note is woken
-            Go.go(() -> {
-                while (!stop.get()) {
-                    Go.poll();
-                }
-                wg.done();
-            });
             Rt.spinUntil(() -> coord.get().status() == G.SYSCALL, 10_000);
-            // Hold our P without a safepoint while completing: the woken coordinator finds no idle
-            // P, goes to the global run queue, and its M stops.
+            // Hold the only P without a safepoint while completing: the woken coordinator finds
+            // no idle P, goes to the global run queue, and its M stops.
             sig.complete(CompleterKind.IDLE);
             boolean global = Rt.spinUntil(() -> coord.get().status() == G.RUNNABLE && s.globalRunqSize() >= 1, 10_000);
             seen.set("global=" + global + " resumedEarly=" + resumed.get());
-            stop.set(true);
             wg.await();
             seen.set(seen.get() + " resumed=" + resumed.get() + " kind=" + sig.completer());
         });
