@@ -32,13 +32,15 @@ class MarkDoneSignalTest {
             AtomicReference<G> coord = new AtomicReference<>();
             WaitGroup wg = new WaitGroup();
             wg.add(1);
+            Chan<Integer> started = Go.makeChan(0);
             Go.go(() -> {
                 coord.set(Sched.getg());
+                started.send(1); // readies us; we run once the coordinator parks
                 sig.await();
                 wg.done();
             });
-            // wait until the coordinator parked
-            Rt.spinUntil(() -> coord.get() != null && coord.get().status() == G.WAITING, 10_000);
+            started.recv();
+            Rt.spinUntil(() -> coord.get().status() == G.WAITING, 10_000);
             boolean won = sig.complete(CompleterKind.DEDICATED);
             boolean inRunnext = Sched.currentM().p().runnextForTest() == coord.get();
             seen.set("won=" + won + " runnext=" + inRunnext + " again=" + sig.complete(CompleterKind.ASSIST));
