@@ -1,0 +1,266 @@
+package gort.gc;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Go 1.5's GC pacing controller ({@code gcControllerState} in mgc.go; Clements, "Go 1.5 concurrent
+ * garbage collector pacing", 2015): when to trigger the next cycle, how much background marking to
+ * schedule, and how much scan work each allocated byte owes as an assist.
+ *
+ * <p>Owns: the trigger ratio (carried across cycles), the per-cycle counters (scan work,
+ * background scan credit, assist time, worker time by mode), the heap goal, the worker tokens, the
+ * assist ratio, and the heap figures the controller reasons about (heap_marked, heap_reachable,
+ * heap_scan, next_gc). Invariants, as Go's:
+ * <ul>
+ *   <li>{@code 0 <= triggerRatio <= 0.95 × GOGC/100}: there is always a margin, so the assist
+ *       ratio is finite;
+ *   <li>{@code heapGoal = heap_reachable × (1 + GOGC/100)}; {@code next_gc >= 4 MiB};
+ *   <li>dedicated workers = floor(0.25 × GOMAXPROCS), plus one fractional worker token when the
+ *       product has a fraction, which runs while its share of wall time is under the remainder;
+ *   <li>assist ratio = expected scan work / (heap goal − heap at cycle start), the distance
+ *       floored at 1 MiB.
+ * </ul>
+ * Times are platform nanoseconds passed in by the caller, so tests and a simulated platform drive
+ * it without a clock.
+ */
+public final class Pacer {
+    /** Go's gcGoalUtilization: background marking's share of GOMAXPROCS. */
+    public static final double GOAL_UTILIZATION = 0.25;
+    /** Proportional gain of the trigger controller (Go's triggerGain). */
+    public static final double TRIGGER_GAIN = 0.5;
+    /** Go's heapminimum. */
+    public static final long HEAP_MINIMUM = 4L << 20;
+    /** Go's sweepMinHeapDistance: room left for concurrent sweep before the next trigger. */
+    public static final long SWEEP_MIN_HEAP_DISTANCE = 1L << 20;
+    /** Scan work a background worker batches before publishing it as credit (gcBgCreditSlack). */
+    public static final long BG_CREDIT_SLACK = 2000;
+
+    private final int gcpercent;
+
+    private double triggerRatio = 7 / 8.0;
+
+    // per cycle
+    final AtomicLong scanWork = new AtomicLong();
+    final AtomicLong bgScanCredit = new AtomicLong();
+    final AtomicLong assistTime = new AtomicLong();
+    final AtomicLong dedicatedMarkTime = new AtomicLong();
+    final AtomicLong fractionalMarkTime = new AtomicLong();
+    final AtomicLong idleMarkTime = new AtomicLong();
+    final AtomicLong dedicatedMarkWorkersNeeded = new AtomicLong();
+    final AtomicLong fractionalMarkWorkersNeeded = new AtomicLong();
+    private volatile long bgMarkStartTime;
+    private volatile long assistStartTime;
+    private volatile long heapGoal;
+    private volatile double fractionalUtilizationGoal;
+    private volatile double assistRatio;
+
+    // the heap figures of memstats the controller uses
+    private long heapMarked;
+    private long heapReachable;
+    private long heapScan;
+    private volatile long nextGC = HEAP_MINIMUM;
+    private long initialHeapLive;
+
+    /** @param gcpercent GOGC (must be >= 0; GOGC=off never starts a cycle and needs no pacer) */
+    public Pacer(int gcpercent) {
+        if (gcpercent < 0) {
+            throw new IllegalArgumentException("the pacer needs GOGC >= 0, got " + gcpercent);
+        }
+        this.gcpercent = gcpercent;
+    }
+
+    /**
+     * Resets the per-cycle state and computes this cycle's goal and worker counts (Go's
+     * startCycle). The world is stopped; {@code heapLive} is heap_live at the start of the cycle.
+     */
+    public void startCycle(int gomaxprocs, long heapLive) {
+        scanWork.set(0);
+        bgScanCredit.set(0);
+        assistTime.set(0);
+        dedicatedMarkTime.set(0);
+        fractionalMarkTime.set(0);
+        idleMarkTime.set(0);
+        initialHeapLive = heapLive;
+        // On the first cycle or a tiny heap, fake heap_marked so next_gc looks like the right
+        // growth from it (the real one is meaningless or gives a huge error response).
+        if (nextGC <= HEAP_MINIMUM) {
+            heapMarked = (long) (nextGC / (1 + triggerRatio));
+            heapReachable = heapMarked;
+        }
+        heapGoal = heapReachable + heapReachable * gcpercent / 100;
+        double total = gomaxprocs * GOAL_UTILIZATION;
+        long dedicated = (long) total;
+        dedicatedMarkWorkersNeeded.set(dedicated);
+        fractionalUtilizationGoal = total - dedicated;
+        fractionalMarkWorkersNeeded.set(fractionalUtilizationGoal > 0 ? 1 : 0);
+        revise();
+    }
+
+    /** Recomputes the assist ratio from the current estimates (Go's revise). */
+    public void revise() {
+        long scanWorkExpected = heapScan;
+        long heapDistance = heapGoal - initialHeapLive;
+        if (heapDistance <= 1 << 20) {
+            heapDistance = 1 << 20; // the trigger was late or the goal close: floor the distance
+        }
+        assistRatio = (double) scanWorkExpected / heapDistance;
+    }
+
+    /** Marks the start of background marking and of assists (the cycle's clocks). */
+    public void markStarted(long now) {
+        bgMarkStartTime = now;
+        assistStartTime = now;
+    }
+
+    /**
+     * Adjusts the trigger ratio by this cycle's error, at the end of concurrent marking (Go's
+     * endCycle): how far the heap grew past the trigger, scaled by how far GC CPU utilization was
+     * from the 25% goal, compared with the GOGC growth.
+     */
+    public void endCycle(long heapLive, int gomaxprocs, long now) {
+        double goalGrowthRatio = gcpercent / 100.0;
+        double actualGrowthRatio = (double) heapLive / heapMarked - 1;
+        long assistDuration = now - assistStartTime;
+        double utilization = GOAL_UTILIZATION; // assume background marking hit its goal
+        if (assistDuration > 0) {
+            utilization += (double) assistTime.get() / ((double) assistDuration * gomaxprocs);
+        }
+        double triggerError = goalGrowthRatio - triggerRatio
+                - utilization / GOAL_UTILIZATION * (actualGrowthRatio - triggerRatio);
+        lastEnd = new EndState(triggerRatio, actualGrowthRatio, heapLive, utilization, heapMarked, nextGC, scanWork.get());
+        triggerRatio += TRIGGER_GAIN * triggerError;
+        if (triggerRatio < 0) {
+            triggerRatio = 0;
+        } else if (triggerRatio > goalGrowthRatio * 0.95) {
+            triggerRatio = goalGrowthRatio * 0.95;
+        }
+    }
+
+    /** What endCycle saw, for gcpacertrace (printed in terms of the pacing design document). */
+    private volatile EndState lastEnd;
+
+    private record EndState(double hT, double hA, long heapLive, double uA, long heapMarkedPrev, long trigger, long scanWork) {}
+
+    /**
+     * Sets next_gc from this cycle's marking (the end of Go's gcMark): the reachable heap at the
+     * start of the cycle is estimated as the bytes marked less the bytes allocated during the
+     * cycle; the next trigger is that times (1 + triggerRatio), at least 4 MiB, and at least
+     * enough above the live heap for concurrent sweeping. Returns next_gc.
+     */
+    public long markDone(long bytesMarked, long heapLiveAtTermination) {
+        long allocatedDuringCycle = heapLiveAtTermination - initialHeapLive;
+        heapReachable = bytesMarked >= allocatedDuringCycle ? bytesMarked - allocatedDuringCycle : 0;
+        long next = (long) (heapReachable * (1 + triggerRatio));
+        if (next < HEAP_MINIMUM) {
+            next = HEAP_MINIMUM;
+        }
+        heapMarked = bytesMarked;
+        heapScan = scanWork.get();
+        long minNextGC = bytesMarked + SWEEP_MIN_HEAP_DISTANCE * gcpercent / 100;
+        if (next < minNextGC) {
+            next = minNextGC;
+        }
+        nextGC = next;
+        return next;
+    }
+
+    /** Takes a dedicated-worker token (Go's decIfPositive on dedicatedMarkWorkersNeeded). */
+    public boolean takeDedicated() {
+        return decIfPositive(dedicatedMarkWorkersNeeded);
+    }
+
+    /**
+     * Takes the fractional-worker token if the fractional worker is at or under its share of wall
+     * time since background marking started; returns it otherwise.
+     */
+    public boolean takeFractional(long now) {
+        if (!decIfPositive(fractionalMarkWorkersNeeded)) {
+            return false;
+        }
+        long then = now - bgMarkStartTime;
+        long used = fractionalMarkTime.get();
+        if (then > 0 && (double) used / then > fractionalUtilizationGoal) {
+            fractionalMarkWorkersNeeded.incrementAndGet(); // we'd overshoot the utilization goal
+            return false;
+        }
+        return true;
+    }
+
+    /** A background worker in mode {@code kind} ran for {@code ns}; gives its token back. */
+    public void workerDone(CompleterKind kind, long ns) {
+        switch (kind) {
+            case DEDICATED -> {
+                dedicatedMarkTime.addAndGet(ns);
+                dedicatedMarkWorkersNeeded.incrementAndGet();
+            }
+            case FRACTIONAL -> {
+                fractionalMarkTime.addAndGet(ns);
+                fractionalMarkWorkersNeeded.incrementAndGet();
+            }
+            case IDLE -> idleMarkTime.addAndGet(ns);
+            default -> throw new IllegalArgumentException("not a worker: " + kind);
+        }
+    }
+
+    private static boolean decIfPositive(AtomicLong v) {
+        if (v.get() > 0) {
+            if (v.decrementAndGet() >= 0) {
+                return true;
+            }
+            v.incrementAndGet(); // lost a race
+        }
+        return false;
+    }
+
+    public double triggerRatio() {
+        return triggerRatio;
+    }
+
+    public long heapGoal() {
+        return heapGoal;
+    }
+
+    public long nextGC() {
+        return nextGC;
+    }
+
+    public double assistRatio() {
+        return assistRatio;
+    }
+
+    public long heapMarked() {
+        return heapMarked;
+    }
+
+    public double fractionalUtilizationGoal() {
+        return fractionalUtilizationGoal;
+    }
+
+    public long dedicatedWorkersNeeded() {
+        return dedicatedMarkWorkersNeeded.get();
+    }
+
+    public long fractionalWorkersNeeded() {
+        return fractionalMarkWorkersNeeded.get();
+    }
+
+    /** The line GODEBUG=gcpacertrace=1 prints at the start of a cycle (Go's format). */
+    public String startTrace() {
+        return "pacer: assist ratio=" + assistRatio + " (scan " + (heapScan >> 20) + " MB in " + (initialHeapLive >> 20)
+                + "->" + (heapGoal >> 20) + " MB) workers=" + dedicatedMarkWorkersNeeded.get() + "+"
+                + fractionalMarkWorkersNeeded.get();
+    }
+
+    /** The line GODEBUG=gcpacertrace=1 prints at the end of concurrent marking (Go's format). */
+    public String endTrace() {
+        EndState e = lastEnd;
+        if (e == null) {
+            return "pacer: (no cycle ended yet)";
+        }
+        double hG = gcpercent / 100.0;
+        return "pacer: H_m_prev=" + e.heapMarkedPrev + " h_t=" + e.hT + " H_T=" + e.trigger + " h_a=" + e.hA + " H_a=" + e.heapLive
+                + " h_g=" + hG + " H_g=" + (long) (e.heapMarkedPrev * (1 + hG)) + " u_a=" + e.uA + " u_g=" + GOAL_UTILIZATION
+                + " W_a=" + e.scanWork + " goalΔ=" + (hG - e.hT) + " actualΔ=" + (e.hA - e.hT) + " u_a/u_g="
+                + (e.uA / GOAL_UTILIZATION);
+    }
+}
