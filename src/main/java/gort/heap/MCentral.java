@@ -78,6 +78,7 @@ public final class MCentral {
                         s.sweep(true);
                         return s;
                     }
+                    g = s.sweepgen; // re-read, as Go: a failed CAS means a sweeper just claimed the span
                     if (g == sg - 1) {
                         continue; // a background sweeper holds it
                     }
@@ -102,6 +103,7 @@ public final class MCentral {
                         locked = true;
                         continue retry; // still full; it is already on empty
                     }
+                    g = s.sweepgen; // re-read after a failed CAS, as above
                     if (g == sg - 1) {
                         continue;
                     }
