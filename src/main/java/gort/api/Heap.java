@@ -2,6 +2,7 @@ package gort.api;
 
 import gort.gc.Collector;
 import gort.heap.AddressSpace;
+import gort.heap.BadPointerException;
 import gort.heap.MHeap;
 import gort.heap.MSpan;
 import gort.heap.Type;
@@ -20,8 +21,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Invariant: no access corrupts the heap silently. A nil dereference, an index out of range, a
  * pointer op on a scalar field (or the reverse), storing something that is not an object's address
- * into a pointer field, and (in debug mode) touching a freed object raise a runtime panic that
- * names the object, its type and the field.
+ * into a pointer field, and touching a freed object (once swept, until its slot is reused: the
+ * slot's type entry is 0; the debug heap also poisons its words) raise a runtime panic that names
+ * the object, its type and the field.
  */
 public final class Heap {
     private final Collector gc;
@@ -92,17 +94,29 @@ public final class Heap {
     /** Element count of an array (byte length of a string; 0 for a struct). */
     public int len(long obj) {
         checkObject(obj, "len", -1);
-        return Type.headerArrayLen(mem.load(obj));
+        try {
+            return heap.arrayLen(obj);
+        } catch (BadPointerException e) {
+            throw dead(obj, "len", -1, e);
+        }
     }
 
     public Type typeOf(long obj) {
         checkObject(obj, "typeOf", -1);
-        return heap.typeOf(obj);
+        try {
+            return heap.typeOf(obj);
+        } catch (BadPointerException e) {
+            throw dead(obj, "typeOf", -1, e);
+        }
     }
 
     public byte[] loadBytes(long obj) {
         checkObject(obj, "loadBytes", -1);
-        return heap.loadBytes(obj);
+        try {
+            return heap.loadBytes(obj);
+        } catch (BadPointerException e) {
+            throw dead(obj, "loadBytes", -1, e);
+        }
     }
 
     public String loadString(long obj) {
@@ -118,17 +132,32 @@ public final class Heap {
             try {
                 heap.checkLive(obj);
             } catch (RuntimeException e) {
-                throw new GoPanic("runtime error: " + op + (i >= 0 ? " of field " + i : "") + " of a dead object: " + e.getMessage());
+                throw dead(obj, op, i, e);
             }
         }
     }
 
-    /** The address of word i of obj's data, after every check. */
+    private static GoPanic dead(long obj, String op, int i, RuntimeException why) {
+        return new GoPanic("runtime error: " + op + (i >= 0 ? " of field " + i : "") + " of a dead object: " + why.getMessage());
+    }
+
+    /**
+     * The address of word i of obj's data (obj + i), after every check. The type and length come
+     * from obj's span: one page-table lookup ({@code spanOf}: any span it names answers a slot
+     * lookup safely, see MSpan), one slot index, one load of the slot's entry. An address that is
+     * not an allocated object's (interior, wild, or a swept slot, whose entry is 0) panics even
+     * without the debug heap.
+     */
     private long field(long obj, int i, boolean wantPtr, String op) {
         checkObject(obj, op, i);
-        long h = mem.load(obj);
-        Type t = Type.byId(Type.headerTypeId(h));
-        long words = t.dataWords(Type.headerArrayLen(h));
+        MSpan s = heap.spanOf(obj);
+        int idx;
+        long info;
+        if (s == null || (int) (info = s.slotInfoAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+            throw dead(obj, op, i, heap.notAnObject(obj));
+        }
+        Type t = Type.byId((int) info);
+        long words = t.dataWords((int) (info >>> 32));
         if (i < 0 || i >= words) {
             throw new GoPanic("runtime error: index out of range [" + i + "] with length " + words + " ("
                     + op + " of " + t.name() + " object 0x" + Long.toHexString(obj) + ")");
@@ -138,12 +167,14 @@ public final class Heap {
                     + Long.toHexString(obj) + ": the field holds a " + (wantPtr ? "scalar" : "pointer")
                     + " (layout " + (t.kind() == Type.Kind.BYTES ? "bytes" : t.layout()) + ")");
         }
-        return obj + Type.HEADER_WORDS + i;
+        return obj + i;
     }
 
+    /** v, stored into field i of obj, must be an allocated object's address (its slot has a type). */
     private void checkTarget(long v, long obj, int i) {
-        MSpan s = heap.spanOfHeap(v);
-        if (s == null || s.base(v) != v || (debug && !heap.isAllocated(v))) {
+        MSpan s = heap.spanOf(v);
+        int idx;
+        if (s == null || s.typeIdAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
             throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "
                     + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
                     + ": not the address of a live object (a scalar in a pointer field?)");

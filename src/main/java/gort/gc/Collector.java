@@ -275,22 +275,32 @@ public final class Collector {
         }
     }
 
-    /** Greys every pointer field of obj (the struct's, or each array element's, pointer words). */
+    /**
+     * Greys every pointer field of obj (the struct's, or each array element's, pointer words). The
+     * type and length come from obj's span (objects have no header); data word i is at obj + i.
+     */
     private void scanobject(long obj, GcWork gcw) {
-        AddressSpace mem = heap.mem();
-        long h = mem.load(obj);
-        Type t = Type.byId(Type.headerTypeId(h));
-        long words = t.dataWords(Type.headerArrayLen(h));
+        MSpan s = heap.spanOf(obj); // greyobject checked that obj is an object's address
+        int i = s.objIndex(obj);
+        long info = s.slotInfoAt(i);
+        int id = (int) info;
+        if (id == 0) {
+            throw new IllegalStateException("fatal error: found pointer to free object 0x" + Long.toHexString(obj)
+                    + " (slot " + i + " of " + s + " holds no object: a root or heap word kept the address of a freed object)");
+        }
+        Type t = Type.byId(id);
+        int len = (int) (info >>> 32);
+        long words = t.dataWords(len);
         gcw.scanWork += words;
         int[] offs = t.ptrOffsets();
         if (offs.length == 0) {
             return;
         }
-        long data = obj + Type.HEADER_WORDS;
+        AddressSpace mem = heap.mem();
         int stride = t.sizeWords();
-        long nelem = t.isArray() ? words / stride : 1;
+        long nelem = t.isArray() ? len : 1;
         for (long e = 0; e < nelem; e++) {
-            long base = data + e * stride;
+            long base = obj + e * stride;
             for (int off : offs) {
                 long p = mem.load(base + off);
                 if (p != 0) {
@@ -363,13 +373,13 @@ public final class Collector {
         // cpu); in stop-the-world mode the concurrent phases take no time.
         String clock = ms(tMark - tStopped) + "+0+0+" + ms(tMarkTerm - tMark) + "+" + ms(tEnd - tMarkTerm);
         String cpu = ms(tMark - tStopped) + "+0+0+" + ms((tMarkTerm - tMark) * (helpers + 1)) + "/0/0+" + ms(tEnd - tMarkTerm);
-        return String.format("gc #%d @%.3fs %d%%: %s ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s",
+        return String.format(java.util.Locale.ROOT, "gc #%d @%.3fs %d%%: %s ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s",
                 cycle, sinceStart, pct, clock, cpu, heap0 >> 20, heap.heapLive() >> 20, marked >> 20,
                 goal == Long.MAX_VALUE ? 0 : goal >> 20, sched.gomaxprocs(), forced ? " (forced)" : "");
     }
 
     private static String ms(long ns) {
         double v = ns / 1e6;
-        return v >= 10 ? String.format("%.0f", v) : v >= 1 ? String.format("%.1f", v) : String.format("%.3f", v);
+        return v >= 10 ? String.format(java.util.Locale.ROOT, "%.0f", v) : v >= 1 ? String.format(java.util.Locale.ROOT, "%.1f", v) : String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 }

@@ -34,7 +34,7 @@ public final class MCache {
         return heap;
     }
 
-    /** Allocates a zeroed object of struct type {@code t}; returns its address (its header). */
+    /** Allocates a zeroed object of struct type {@code t}; returns its address (its first data word). */
     public long alloc(Type t) {
         return heap.mallocgc(this, t, 0);
     }

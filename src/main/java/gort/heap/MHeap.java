@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       neighbours; growing coalesces with the run at the top).
  *   <li>{@code spans[p]} is the span of page p for every page of an in-use or manual span; for a
  *       free run only its first and last pages are guaranteed (as Go 1.5's {@code h_spans}); other
- *       entries may name retired (DEAD) spans. {@link #spanOf} is one array load.
+ *       entries are null or name retired free runs (DEAD, holding no objects), never a retired
+ *       in-use span: {@link #freeSpan} clears the pages of the span it frees. So a small span's
+ *       slot-type array can be reused once the span is retired. {@link #spanOf} is one array load.
  *   <li>Every span taken from the heap starts with {@code sweepgen == sg}. Sweeping: after marking,
  *       with the world stopped and every MCache released, {@link #startSweep} bumps {@code sg} by
  *       2, so every in-use span needs sweeping; spans are then swept lazily by
@@ -38,9 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Allocation colour: while {@link #allocBlack} is set (mark 2 and mark termination), new objects
  * are born marked.
  *
+ * <p>Objects have no header: an object's address is its first data word, and its type id and array
+ * length live beside it in its span, one entry per slot ({@code MSpan.slotInfo}), written by
+ * {@link #mallocgc} and cleared (type 0 = no object) by sweep; see {@link Type} for the layout.
+ *
  * <p>Debug mode (fixed at construction): sweep poisons freed objects' words with {@link #POISON};
  * allocation verifies that a reused slot still holds only poison or zeros (a write after free
  * fails loudly) and re-zeroes it; {@link #checkLive} rejects freed and unallocated addresses.
+ * Without debug mode a freed slot is still recognised (its type entry is 0) until it is reused.
  *
  * <p>Simplified from Go 1.5: no scavenger (memory is never returned, HeapReleased is 0), no busy
  * lists (the in-use list serves the sweeper's snapshot), span objects are never recycled (the JVM
@@ -69,6 +76,16 @@ public final class MHeap {
     private final ArrayList<MSpan> allSpans = new ArrayList<>();
     private int pruneAt = 64;
     private final ArrayList<MCache> caches = new ArrayList<>();
+    /**
+     * Zeroed slot-type arrays ({@code MSpan.slotInfo}) of retired small spans, per size class, for
+     * the next span of that class: a span's array (8 bytes per slot, up to 8 KiB a page) would
+     * otherwise be host-JVM garbage, and a sweep retires thousands of spans at once. In all at most
+     * {@code max(SLOT_POOL_MIN_BYTES, heapSys / 8)} bytes. Guarded by {@code lock}.
+     */
+    private final long[][][] slotInfoPool = new long[SizeClasses.NUM_SIZE_CLASSES][][];
+    private final int[] slotInfoPooled = new int[SizeClasses.NUM_SIZE_CLASSES];
+    private long slotInfoPoolBytes;
+    static final long SLOT_POOL_MIN_BYTES = 4 << 20;
     private volatile long pagesInUse;
     private volatile long manualPagesInUse;
 
@@ -179,8 +196,9 @@ public final class MHeap {
 
     /**
      * Allocates an object of type {@code t} with {@code arrayLen} elements (0 for a struct; the byte
-     * length for a string) through cache {@code c}: takes a slot, zeroes it, writes the header, and
-     * marks it if allocating black. Returns the object's address (its header word).
+     * length for a string) through cache {@code c}: takes a slot, zeroes it, records the type and
+     * length beside the span, and marks it if allocating black. Returns the object's address (its
+     * first data word).
      *
      * @throws HeapExhaustedError if the heap would exceed its cap
      * @throws IllegalArgumentException for a bad array length
@@ -189,8 +207,7 @@ public final class MHeap {
         if (c.heap != this) {
             throw new IllegalArgumentException("mallocgc: the MCache belongs to another heap");
         }
-        final long words = t.objectWords(arrayLen);
-        final long header = Type.header(t, arrayLen);
+        final long words = t.objectWords(arrayLen); // >= 1
         final MSpan s;
         final int idx;
         final long addr;
@@ -216,7 +233,7 @@ public final class MHeap {
             idx = 0;
             addr = s.base;
         }
-        mem.store(addr, header);
+        s.slotInfo[idx] = MSpan.slotInfo(t.id(), arrayLen);
         if (allocBlack) {
             s.setMarkedIndex(idx);
         }
@@ -232,7 +249,7 @@ public final class MHeap {
             for (int k = 0; k < end; k++) {
                 v |= (bytes[w * 8 + k] & 0xFFL) << (8 * k);
             }
-            mem.store(addr + Type.HEADER_WORDS + w, v);
+            mem.store(addr + w, v);
         }
         return addr;
     }
@@ -244,15 +261,16 @@ public final class MHeap {
 
     /** The bytes of the string object at {@code addr}. */
     public byte[] loadBytes(long addr) {
-        long h = mem.load(addr);
-        if (Type.headerTypeId(h) != Type.BYTES.id()) {
+        MSpan s = objectSpan(addr);
+        int i = s.objIndex(addr);
+        if (s.typeIdAt(i) != Type.BYTES.id()) {
             throw new IllegalArgumentException("object at 0x" + Long.toHexString(addr) + " is a "
-                    + describeHeader(h) + ", not a string");
+                    + describeType(s.typeIdAt(i)) + ", not a string");
         }
-        int n = Type.headerArrayLen(h);
+        int n = s.lenAt(i);
         byte[] out = new byte[n];
         for (int k = 0; k < n; k++) {
-            long w = mem.load(addr + Type.HEADER_WORDS + (k >>> 3));
+            long w = mem.load(addr + (k >>> 3));
             out[k] = (byte) (w >>> (8 * (k & 7)));
         }
         return out;
@@ -273,7 +291,7 @@ public final class MHeap {
                         addr + off, off, addr, s, mem.load(addr + off), POISON));
             }
         }
-        mem.fill(addr + Type.HEADER_WORDS, words - Type.HEADER_WORDS, 0);
+        mem.fill(addr, words, 0);
     }
 
     /** An object larger than MAX_SMALL_SIZE gets its own span (Go's largeAlloc). */
@@ -359,7 +377,8 @@ public final class MHeap {
         }
         f.list.remove(f);
         f.state = MSpan.State.DEAD;
-        MSpan s = new MSpan(this, f.startPage, npage, st, sizeclass, f.needzero);
+        long[] info = st == MSpan.State.IN_USE && sizeclass != 0 ? takeSlotInfoLocked(sizeclass) : null;
+        MSpan s = new MSpan(this, f.startPage, npage, st, sizeclass, f.needzero, info);
         if (f.npages > npage) {
             MSpan t = new MSpan(this, f.startPage + npage, f.npages - npage, MSpan.State.FREE, 0, f.needzero);
             spans[(int) t.startPage] = t;
@@ -442,10 +461,60 @@ public final class MHeap {
                 throw new IllegalStateException("fatal error: MHeap.freeSpan of a listed or cached span " + s);
             }
             s.state = MSpan.State.DEAD;
+            // no page may name the retired span any more (so its slot array can be reused); the
+            // new free run's first and last pages are set by freeRunLocked
+            java.util.Arrays.fill(spans, (int) s.startPage, (int) (s.startPage + s.npages), null);
+            if (st == MSpan.State.IN_USE && s.sizeclass != 0) {
+                poolSlotInfoLocked(s);
+            }
             freeRunLocked(s.startPage, s.npages, true);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A pooled, zeroed slot array for a new span of {@code sizeclass}, or null. Caller holds the lock. */
+    private long[] takeSlotInfoLocked(int sizeclass) {
+        int n = slotInfoPooled[sizeclass];
+        if (n == 0) {
+            return null;
+        }
+        long[][] pool = slotInfoPool[sizeclass];
+        long[] a = pool[--n];
+        pool[n] = null;
+        slotInfoPooled[sizeclass] = n;
+        slotInfoPoolBytes -= 8L * a.length;
+        return a;
+    }
+
+    /**
+     * Keeps the slot array of the retired small span {@code s} for reuse. Every entry is 0: sweep
+     * cleared each slot it freed before the span was returned. Caller holds the lock.
+     */
+    private void poolSlotInfoLocked(MSpan s) {
+        long[] a = s.slotInfo;
+        if (debug) {
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != 0) {
+                    throw new IllegalStateException("fatal error: freeSpan of " + s + " whose slot " + i
+                            + " still holds an object (type id " + (int) a[i] + ")");
+                }
+            }
+        }
+        long bytes = 8L * a.length;
+        if (slotInfoPoolBytes + bytes > Math.max(SLOT_POOL_MIN_BYTES, mem.sysBytes() >>> 3)) {
+            return; // host-JVM garbage, then
+        }
+        int cl = s.sizeclass;
+        long[][] pool = slotInfoPool[cl];
+        int n = slotInfoPooled[cl];
+        if (pool == null || n == pool.length) {
+            pool = java.util.Arrays.copyOf(pool == null ? new long[0][] : pool, Math.max(16, n * 2));
+            slotInfoPool[cl] = pool;
+        }
+        pool[n] = a;
+        slotInfoPooled[cl] = n + 1;
+        slotInfoPoolBytes += bytes;
     }
 
     /** Makes pages [start, start+npages) a free run, coalescing with free neighbours. */
@@ -487,7 +556,9 @@ public final class MHeap {
     /**
      * The page table entry for {@code addr} (Go's {@code h_spans[addr >> PageShift]}): the span of
      * any page of an in-use or manual span; possibly a FREE or DEAD span otherwise; null outside
-     * the heap. O(1): the collector calls it for every pointer it greys.
+     * the heap. O(1): the collector calls it for every pointer it greys. Whatever span it returns,
+     * {@code s.typeIdAt(s.objIndex(addr))} is safe and nonzero only for an allocated object's slot
+     * (see MSpan, page-table safety): the mutator's field check needs nothing more.
      */
     public MSpan spanOf(long addr) {
         long page = addr >>> AddressSpace.LOG_PAGE_WORDS;
@@ -526,14 +597,42 @@ public final class MHeap {
         }
     }
 
-    /** The type named by the header of the object at {@code addr}. */
-    public Type typeOf(long addr) {
-        return Type.byId(Type.headerTypeId(mem.load(addr)));
+    /**
+     * The span of the allocated object at {@code addr} (its slot's type entry is set).
+     *
+     * @throws BadPointerException naming the address and why it is not an object, as {@link #checkLive}
+     */
+    private MSpan objectSpan(long addr) {
+        MSpan s = spanOfHeap(addr);
+        if (s != null) {
+            int i = s.objIndex(addr);
+            if (s.typeIdAt(i) != 0 && s.objAddr(i) == addr) {
+                return s;
+            }
+        }
+        throw notAnObject(addr);
     }
 
-    /** The array length (or byte length) in the header of the object at {@code addr}. */
+    /**
+     * The exception for an address that is not an allocated object: {@link #checkLive}'s, or a
+     * generic one if the address became an object meanwhile (a racy caller).
+     */
+    public BadPointerException notAnObject(long addr) {
+        String why = whyNotLive(addr);
+        return new BadPointerException(addr, why != null ? why
+                : "address 0x" + Long.toHexString(addr) + " was not an allocated object when it was used");
+    }
+
+    /** The type of the object at {@code addr} (from its span's slot types). */
+    public Type typeOf(long addr) {
+        MSpan s = objectSpan(addr);
+        return Type.byId(s.typeIdAt(s.objIndex(addr)));
+    }
+
+    /** The array length (element count, or byte length of a string; 0 for a struct) of the object at {@code addr}. */
     public int arrayLen(long addr) {
-        return Type.headerArrayLen(mem.load(addr));
+        MSpan s = objectSpan(addr);
+        return s.lenAt(s.objIndex(addr));
     }
 
     /** Whether {@code addr} is the address of an allocated object (racy for cached spans). */
@@ -543,7 +642,7 @@ public final class MHeap {
             return false;
         }
         int i = s.objIndex(addr);
-        return s.objAddr(i) == addr && s.isAllocatedIndex(i);
+        return s.objAddr(i) == addr && s.typeIdAt(i) != 0 && s.isAllocatedIndex(i);
     }
 
     /**
@@ -551,38 +650,49 @@ public final class MHeap {
      * a {@link BadPointerException} naming the address and the reason otherwise.
      */
     public void checkLive(long addr) {
+        String why = whyNotLive(addr);
+        if (why != null) {
+            throw new BadPointerException(addr, why);
+        }
+    }
+
+    /** Why {@code addr} is not a live object's address (naming the address), or null if it is one. */
+    private String whyNotLive(long addr) {
         if (addr == 0) {
-            throw new BadPointerException(0, "nil pointer dereference (address 0x0)");
+            return "nil pointer dereference (address 0x0)";
         }
         String a = "address 0x" + Long.toHexString(addr);
-        MSpan s = spanOf(addr);
         if (addr < 0 || (addr >>> AddressSpace.LOG_PAGE_WORDS) >= mem.usedPages()) {
-            throw new BadPointerException(addr, a + " is not in the heap (beyond the memory it has obtained)");
+            return a + " is not in the heap (beyond the memory it has obtained)";
         }
+        MSpan s = spanOf(addr);
         if (s == null || s.state != MSpan.State.IN_USE || !s.contains(addr)) {
             String why = s != null && s.state == MSpan.State.MANUAL && s.contains(addr)
                     ? "lies in a manual (runtime-owned) span " + s
                     : "lies in free heap pages (its span was freed)";
-            throw new BadPointerException(addr, a + " is not a live object: it " + why
-                    + (debug && poisoned(addr) ? "; the word holds the debug poison" : ""));
+            return a + " is not a live object: it " + why
+                    + (debug && poisoned(addr) ? "; the word holds the debug poison" : "");
         }
         int i = s.objIndex(addr);
         if (i >= s.nelems) {
-            throw new BadPointerException(addr, a + " lies in the unused tail of " + s);
+            return a + " lies in the unused tail of " + s;
         }
         long obj = s.objAddr(i);
+        int id = s.typeIdAt(i);
         if (obj != addr) {
-            throw new BadPointerException(addr, a + " points into the object at 0x" + Long.toHexString(obj)
-                    + " (word " + (addr - obj) + "); it is not an object address");
+            return a + " points into the object at 0x" + Long.toHexString(obj) + " (word " + (addr - obj)
+                    + (id != 0 ? " of a " + describeType(id) : "; the slot holds no object")
+                    + "); it is not an object address";
         }
-        long h = mem.load(addr);
-        if (h == POISON) {
-            throw new BadPointerException(addr, a + " is a freed object: its header holds the debug poison 0x"
-                    + Long.toHexString(POISON) + " (slot " + i + " of " + s + ")");
+        if (id == 0 || !s.isAllocatedIndex(i)) {
+            if (debug && poisoned(addr)) {
+                return a + " is a freed object: sweep freed slot " + i + " of " + s
+                        + " (its type entry is cleared) and its words hold the debug poison 0x" + Long.toHexString(POISON);
+            }
+            return a + " is not an allocated object (slot " + i + " of " + s + " is free"
+                    + (debug ? "" : ": never allocated, or freed by a sweep") + ")";
         }
-        if (!s.isAllocatedIndex(i) || h == 0) {
-            throw new BadPointerException(addr, a + " is not an allocated object (slot " + i + " of " + s + " is free)");
-        }
+        return null;
     }
 
     private boolean poisoned(long addr) {
@@ -593,11 +703,11 @@ public final class MHeap {
         }
     }
 
-    private static String describeHeader(long h) {
+    private static String describeType(int id) {
         try {
-            return Type.byId(Type.headerTypeId(h)).name();
+            return Type.byId(id).name();
         } catch (IllegalArgumentException e) {
-            return "non-object (header 0x" + Long.toHexString(h) + ")";
+            return "non-object (type id " + id + ")";
         }
     }
 

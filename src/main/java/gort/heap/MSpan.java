@@ -2,13 +2,16 @@ package gort.heap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * A run of pages (Go's {@code mspan}): either free, holding objects of one size class, holding one
  * large object, or handed to the runtime for its own use (manual).
  *
  * <p>Owns: its allocation bitmap, its mark bits and checkmark bits (one bit per object slot, beside
- * the span rather than in the heap words), its sweep generation and its list links.
+ * the span rather than in the heap words), the type id and array length of the object in each slot
+ * ({@code slotInfo}: objects have no header; see {@link Type}), its sweep generation and its list
+ * links.
  *
  * <p>Geometry is immutable: a span object never changes its pages or size class. Splitting or
  * coalescing runs makes new span objects and retires the old ones to {@link State#DEAD}; so a span
@@ -29,6 +32,27 @@ import java.lang.invoke.VarHandle;
  * stop-the-world that ends marking), so {@link #setMarked} returns true exactly once per object and
  * cycle. Sweep frees every allocated, unmarked slot: {@code allocBits &= markBits}, then clears the
  * mark bits.
+ *
+ * <p>Slot types: {@code slotInfo[i]} holds, for the object in slot i, its type id in the low 32
+ * bits and its array length (element count, byte count for a string, 0 for a struct) in the high
+ * 32 bits: {@link #typeIdAt} and {@link #lenAt}. One long rather than two int arrays, so the
+ * mutator's field check and the collector's scan read both with one load from one cache line. A
+ * type id of 0 means the slot holds no object (ids are positive), and then the length means
+ * nothing. {@code mallocgc} writes the entry right after taking the slot, before the address is
+ * returned; sweep zeroes the entry of every slot it frees, so a dangling address to a swept slot
+ * is recognised as "no object". Thus a nonzero type implies the slot is allocated. Entries are
+ * written by the same owners as the allocation bits and read racily by anyone holding an object's
+ * address (the collector reads them with the world stopped).
+ *
+ * <p>Page-table safety: for any span {@code s} the page table maps an address {@code a} to (in use
+ * or not), {@code s.typeIdAt(s.objIndex(a))} is in bounds and is 0 unless {@code a}'s slot holds an
+ * allocated object: an in-use span has {@code nelems + 1} entries (the last, for the unused tail,
+ * stays 0); every other span (free, manual, or split off) has index 0 only, a shared zero entry; and
+ * an in-use span is retired only once sweep has freed, and so zeroed, every slot, and then no page
+ * names it any more ({@link MHeap#freeSpan} clears its pages), so the heap may hand its zeroed
+ * array to the next span of its class. So the mutator can find an object's type with
+ * {@link MHeap#spanOf} alone, without reading the volatile {@code state} (whose barrier costs the
+ * hot path more than the rest of the lookup).
  */
 public final class MSpan {
     /** Span states (Go 1.5's {@code _MSpanInUse}, {@code _MSpanStack} (manual), {@code _MSpanFree}, {@code _MSpanDead}). */
@@ -42,6 +66,10 @@ public final class MSpan {
     private static final VarHandle SWEEPGEN;
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long[] NO_BITS = new long[0];
+    /** The one slot entry of every span that is not in use: always 0, never written. */
+    private static final long[] NO_OBJECT = new long[1];
+    /** Bits of a {@code slotInfo} entry holding the type id. */
+    public static final long INFO_TYPE_MASK = 0xFFFF_FFFFL;
 
     static {
         try {
@@ -65,12 +93,22 @@ public final class MSpan {
     final long elemBytes;
     /** Object slots in the span. */
     final int nelems;
-    /** ceil(2^32 / elemWords): objIndex by multiply and shift (Go's divMagic). */
+    /**
+     * ceil(2^32 / elemWords): objIndex by multiply and shift (Go's divMagic); exact for every offset
+     * in a small-class span. 0 for a large span (its one object is slot 0; the magic is not exact
+     * for slots of 64 Ki words or more) and for a span not in use (index 0: see page-table safety).
+     */
     private final long divMul;
 
     final long[] allocBits;
     final long[] gcmarkBits;
     final long[] checkmarkBits;
+    /**
+     * Per slot: {@code typeId | (long) arrayLen << 32}; 0 = no object. {@code nelems + 1} entries:
+     * an address in the unused tail of a small span has objIndex {@code nelems}, whose entry is
+     * always 0, so a reader indexing by objIndex needs no bounds test of its own.
+     */
+    final long[] slotInfo;
 
     volatile State state;
     @SuppressWarnings("unused") // through SWEEPGEN as well
@@ -88,6 +126,13 @@ public final class MSpan {
     MSpanList list;
 
     MSpan(MHeap heap, long startPage, long npages, State state, int sizeclass, boolean needzero) {
+        this(heap, startPage, npages, state, sizeclass, needzero, null);
+    }
+
+    /**
+     * @param slotInfo a zeroed slot array of a retired span of the same class to reuse, or null
+     */
+    MSpan(MHeap heap, long startPage, long npages, State state, int sizeclass, boolean needzero, long[] slotInfo) {
         this.heap = heap;
         this.startPage = startPage;
         this.npages = npages;
@@ -111,15 +156,17 @@ public final class MSpan {
             this.allocBits = new long[nwords];
             this.gcmarkBits = new long[nwords];
             this.checkmarkBits = new long[nwords];
+            this.slotInfo = slotInfo != null && slotInfo.length == nelems + 1 ? slotInfo : new long[nelems + 1];
         } else {
             this.elemWords = (int) Math.min(Integer.MAX_VALUE, npages << AddressSpace.LOG_PAGE_WORDS);
             this.nelems = 0;
             this.allocBits = NO_BITS;
             this.gcmarkBits = NO_BITS;
             this.checkmarkBits = NO_BITS;
+            this.slotInfo = NO_OBJECT;
         }
         this.elemBytes = (long) elemWords * AddressSpace.WORD_BYTES;
-        this.divMul = elemWords == 0 ? 0 : ((1L << 32) + elemWords - 1) / elemWords;
+        this.divMul = state != State.IN_USE || sizeclass == 0 ? 0 : ((1L << 32) + elemWords - 1) / elemWords;
     }
 
     // ---- geometry ----
@@ -185,7 +232,7 @@ public final class MSpan {
         return (int) (((addr - base) * divMul) >>> 32);
     }
 
-    /** Start (header address) of the slot holding the interior address {@code addr}. */
+    /** Start of the slot holding the interior address {@code addr} (the object's address). */
     public long base(long addr) {
         return base + (long) objIndex(addr) * elemWords;
     }
@@ -197,6 +244,35 @@ public final class MSpan {
 
     public boolean contains(long addr) {
         return addr >= base && addr < limit;
+    }
+
+    // ---- slot types ----
+
+    /**
+     * Type id of the object in slot {@code i} (0 if the slot holds none), for {@code i = objIndex(a)}
+     * of any address the page table maps to this span (slot {@code nelems}, the unused tail, and
+     * the one slot of a span not in use always read 0).
+     */
+    public int typeIdAt(int i) {
+        return (int) slotInfo[i];
+    }
+
+    /** Array length (element or byte count; 0 for a struct) of the object in slot {@code i}, if any. */
+    public int lenAt(int i) {
+        return (int) (slotInfo[i] >>> 32);
+    }
+
+    /**
+     * Type id and length of slot {@code i} in one load: {@code (int) info} is the type id (0 = no
+     * object), {@code (int) (info >>> 32)} the array length.
+     */
+    public long slotInfoAt(int i) {
+        return slotInfo[i];
+    }
+
+    /** The slot entry of an object of type id {@code typeId} with {@code arrayLen} elements. */
+    static long slotInfo(int typeId, int arrayLen) {
+        return (typeId & INFO_TYPE_MASK) | ((long) arrayLen << 32);
     }
 
     // ---- allocation bits ----
@@ -327,10 +403,10 @@ public final class MSpan {
     /**
      * Frees every allocated, unmarked object back to this span and clears the mark bits (Go's
      * {@code mSpan_Sweep}). The caller must have claimed the span ({@code sweepgen == sg - 1}).
-     * With debug on, freed objects' words (header included) are overwritten with
-     * {@link MHeap#POISON}. A small span whose objects are all freed goes back to the heap, unless
-     * {@code preserve} (the caller, {@link MCentral#cacheSpan}, is about to use it); a large span
-     * whose object is freed always does.
+     * Freed slots' type entries are cleared to 0; with debug on, their words (the whole slot) are
+     * overwritten with {@link MHeap#POISON}. A small span whose objects are all freed goes back to
+     * the heap, unless {@code preserve} (the caller, {@link MCentral#cacheSpan}, is about to use
+     * it); a large span whose object is freed always does.
      *
      * @return true if the span was returned to the heap
      */
@@ -348,16 +424,26 @@ public final class MSpan {
         int nfree = 0;
         final long[] alloc = allocBits;
         final long[] mark = gcmarkBits;
+        final long[] info = slotInfo;
+        final boolean debug = h.debug;
         for (int w = 0; w < alloc.length; w++) {
             long a = alloc[w];
             long m = mark[w];
             long freed = a & ~m;
             if (freed != 0) {
                 nfree += Long.bitCount(freed);
-                if (h.debug) {
+                // no object here any more: a dangling address finds type 0
+                if (m == 0 && !debug) {
+                    // nothing in these 64 slots survives; the free ones already hold 0
+                    int from = w << 6;
+                    Arrays.fill(info, from, Math.min(from + 64, nelems), 0L);
+                } else {
                     for (long f = freed; f != 0; f &= f - 1) {
                         int i = (w << 6) + Long.numberOfTrailingZeros(f);
-                        h.mem.fill(objAddr(i), elemWords, MHeap.POISON);
+                        info[i] = 0;
+                        if (debug) {
+                            h.mem.fill(objAddr(i), elemWords, MHeap.POISON);
+                        }
                     }
                 }
             }
@@ -381,6 +467,7 @@ public final class MSpan {
         boolean marked = (gcmarkBits[0] & 1) != 0;
         gcmarkBits[0] = 0;
         if (allocated && !marked) {
+            slotInfo[0] = 0;
             if (h.debug) {
                 h.mem.fill(base, limit - base, MHeap.POISON);
             }

@@ -7,22 +7,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A type descriptor: name, size in words and a pointer bitmap (Go's {@code _type} with its
- * {@code gcdata}), plus the one-word object header that names it.
+ * {@code gcdata}).
  *
  * <p>Kinds: a {@link Kind#STRUCT} has a fixed number of one-word fields, each a pointer or a
  * scalar; an {@link Kind#ARRAY} repeats an element struct {@code arrayLen} times; {@link Kind#BYTES}
  * is a byte string packed eight bytes per word, little-endian, with no pointers.
  *
- * <p><b>Object layout.</b> Every object starts with one header word, followed by its data words:
+ * <p><b>Object layout.</b> An object has no header (as in Go): its address is its first data word,
  * <pre>
- *   addr + 0          header = (typeId &lt;&lt; 32) | (arrayLen &amp; 0xFFFF_FFFF)
- *   addr + 1 + i      data word i  (field i of a struct; word i of an array's elements;
+ *   addr + i          data word i  (field i of a struct; word i of an array's elements;
  *                     bytes 8i..8i+7 of a string, byte k in bits 8(k%8)..8(k%8)+7)
  * </pre>
- * An object's address is the address of its header (the first word of its slot in the span), so
- * {@code MSpan.base(addr) == addr} for every object. {@code arrayLen} is 0 for structs, the element
- * count for arrays and the byte length for strings. Type ids are positive, so a header is never 0
- * (zeroed memory) and never the debug poison {@code 0xDEADBEEFDEADBEEF} (whose id would be negative).
+ * and it occupies {@link #objectWords} = max(1, data words) words, rounded up to its size class
+ * (a zero-size object gets one word, so every object has a distinct address). An object's address
+ * is the first word of its slot in the span, so {@code MSpan.base(addr) == addr} for every object.
+ * What the header used to hold lives beside the span, one entry per slot (Go keeps it in the heap
+ * bitmap): the type id and the array length ({@code MSpan.slotInfo}; {@code arrayLen} is 0 for
+ * structs, the element count for arrays and the byte length for strings). Type ids are positive,
+ * so a type entry of 0 means "no object in this slot".
  *
  * <p>Invariants: a descriptor is immutable once built and registered for its lifetime in a global,
  * append-only table (ids are never reused), so {@link #byId} needs no lock. Registration takes a
@@ -36,12 +38,15 @@ public final class Type {
         BYTES
     }
 
-    /** Words of header before an object's data. */
-    public static final int HEADER_WORDS = 1;
-
     private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
     private static final AtomicBoolean REGISTRY_LOCK = new AtomicBoolean();
     private static volatile Type[] registry = new Type[64];
+    /**
+     * The same table, for {@link #byId}'s fast path: a plain read costs the mutator's hot path far
+     * less than a volatile one (which keeps the JIT from reusing earlier loads). A stale table
+     * misses and falls back to {@link #registry}; a Type found is safely published (final fields).
+     */
+    private static Type[] registryPlain = registry;
 
     private static final java.lang.invoke.VarHandle ARRAY_TYPE;
 
@@ -62,7 +67,7 @@ public final class Type {
     /** An array of scalar words ({@code []int64}). */
     public static final Type SCALAR_ARRAY = arrayOf(SCALAR);
     /** A byte string. */
-    public static final Type BYTES = new Type("string", Kind.BYTES, 0, new long[0], null);
+    public static final Type BYTES = create("string", Kind.BYTES, 0, new long[0], null);
 
     private final int id;
     private final String name;
@@ -77,10 +82,8 @@ public final class Type {
     private final int[] ptrOffsets;
     private volatile Type arrayType;
 
-    private Type(String name, Kind kind, int sizeWords, long[] ptrmask, Type elem) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("a type needs a non-empty name");
-        }
+    private Type(String name, Kind kind, int sizeWords, long[] ptrmask, Type elem, int id) {
+        this.id = id;
         this.name = name;
         this.kind = kind;
         this.sizeWords = sizeWords;
@@ -103,22 +106,30 @@ public final class Type {
                 ptrOffsets[k++] = i;
             }
         }
-        this.id = register(this);
     }
 
-    private static int register(Type t) {
+    /**
+     * Builds and registers a descriptor. It is published only once fully constructed, so a thread
+     * that finds it through {@link #byId}'s plain read sees its final fields.
+     */
+    private static Type create(String name, Kind kind, int sizeWords, long[] ptrmask, Type elem) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a type needs a non-empty name");
+        }
         while (!REGISTRY_LOCK.compareAndSet(false, true)) {
             Thread.onSpinWait(); // registration is rare and short; no monitor (it could pin a goroutine)
         }
         try {
             int id = NEXT_ID.getAndIncrement();
+            Type t = new Type(name, kind, sizeWords, ptrmask, elem, id);
             Type[] cur = registry;
             if (id >= cur.length) {
                 cur = java.util.Arrays.copyOf(cur, cur.length * 2);
             }
             cur[id] = t;
             registry = cur; // volatile store publishes the slot
-            return id;
+            registryPlain = cur;
+            return t;
         } finally {
             REGISTRY_LOCK.set(false);
         }
@@ -126,6 +137,17 @@ public final class Type {
 
     /** The registered type with this id. */
     public static Type byId(int id) {
+        Type[] p = registryPlain;
+        if (id > 0 && id < p.length) {
+            Type x = p[id];
+            if (x != null) {
+                return x;
+            }
+        }
+        return byIdSlow(id);
+    }
+
+    private static Type byIdSlow(int id) {
         Type[] t = registry;
         if (id > 0 && id < t.length) {
             Type x = t[id];
@@ -134,7 +156,7 @@ public final class Type {
             }
         }
         throw new IllegalArgumentException("no type with id " + id
-                + " (a corrupt header, or an address that is not an object)");
+                + " (a corrupt type entry, or an address that is not an object)");
     }
 
     /**
@@ -184,7 +206,7 @@ public final class Type {
         }
         Type a = elem.arrayType;
         if (a == null) {
-            Type created = new Type("[]" + elem.name, Kind.ARRAY, elem.sizeWords, elem.ptrmask, elem);
+            Type created = create("[]" + elem.name, Kind.ARRAY, elem.sizeWords, elem.ptrmask, elem);
             // Benign race: two threads may each register one; the first stored wins for the cache.
             a = (Type) ARRAY_TYPE.compareAndExchange(elem, (Type) null, created);
             if (a == null) {
@@ -235,25 +257,8 @@ public final class Type {
                     mask[i >>> 6] |= 1L << i;
                 }
             }
-            return new Type(name, Kind.STRUCT, n, mask, null);
+            return create(name, Kind.STRUCT, n, mask, null);
         }
-    }
-
-    // ---- header encoding ----
-
-    /** The header word of an object of type {@code t} with {@code arrayLen} elements (or bytes). */
-    public static long header(Type t, int arrayLen) {
-        return ((long) t.id << 32) | (arrayLen & 0xFFFF_FFFFL);
-    }
-
-    /** The type id a header names. */
-    public static int headerTypeId(long header) {
-        return (int) (header >>> 32);
-    }
-
-    /** The array length (element count, or byte count for strings) a header holds. */
-    public static int headerArrayLen(long header) {
-        return (int) header;
     }
 
     // ---- queries ----
@@ -289,7 +294,8 @@ public final class Type {
     }
 
     /**
-     * Data words (excluding the header) of an object of this type with {@code arrayLen} elements.
+     * Data words of an object of this type with {@code arrayLen} elements (0 for an empty struct,
+     * array or string).
      *
      * @throws IllegalArgumentException if {@code arrayLen} is negative, or nonzero for a struct
      */
@@ -316,9 +322,12 @@ public final class Type {
         }
     }
 
-    /** Words of an object including its header. */
+    /**
+     * Words an object of this type with {@code arrayLen} elements occupies before size-class
+     * rounding: its data words, at least 1 (a zero-size object still gets a distinct address).
+     */
     public long objectWords(int arrayLen) {
-        return HEADER_WORDS + dataWords(arrayLen);
+        return Math.max(1, dataWords(arrayLen));
     }
 
     /**

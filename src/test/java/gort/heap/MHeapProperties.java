@@ -96,6 +96,13 @@ class MHeapProperties {
             }
         }
         assertThat(next).as("spans tile [1, usedPages)").isEqualTo(h.usedPages());
+        for (long p = 1; p < h.usedPages(); p++) {
+            MSpan s = h.spanOf(p * AddressSpace.PAGE_WORDS);
+            if (s != null && s.state() == MSpan.State.DEAD) {
+                assertThat(s.nelems()).as("page %d names a retired in-use span %s (its slot array may be reused)", p, s)
+                        .isZero();
+            }
+        }
         for (int i = 1; i < runs.size(); i++) {
             MSpan a = runs.get(i - 1);
             assertThat(a.startPage() + a.npages()).as("free runs %s and %s are coalesced", a, runs.get(i))

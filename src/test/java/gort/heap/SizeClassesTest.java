@@ -80,7 +80,7 @@ class SizeClassesTest {
         MCache c = h.newMCache();
         for (int cl = 1; cl < SizeClasses.NUM_SIZE_CLASSES; cl++) {
             int words = SizeClasses.classToSize(cl) / 8;
-            Type t = Type.builder("c" + cl).scalars(words - 1).build();
+            Type t = Type.builder("c" + cl).scalars(words).build(); // fills the class exactly (no header)
             long first = c.alloc(t);
             MSpan s = h.spanOf(first);
             assertThat(s.sizeclass()).isEqualTo(cl);

@@ -46,8 +46,9 @@ class SweepProperties {
                         : r.nextInt(50) == 0 ? 4096 + r.nextInt(9000) : r.nextInt(64);
                 long a = c.alloc(t, len);
                 assertThat(model).doesNotContainKey(a);
-                long words = t.objectWords(len);
-                for (long w = 1; w < words; w++) {
+                long words = t.objectWords(len); // max(1, data words): every word the object owns
+                assertThat(h.spanOf(a).elemBytes()).isEqualTo(SizeClasses.roundUpSize(8 * words));
+                for (long w = 0; w < words; w++) {
                     if (h.load(a + w) != 0) {
                         throw new AssertionError("new object 0x" + Long.toHexString(a) + " word " + w + " not zeroed");
                     }
@@ -83,7 +84,7 @@ class SweepProperties {
             h.checkLive(a);
             assertThat(h.typeOf(a)).isSameAs(o.type());
             assertThat(h.arrayLen(a)).isEqualTo(o.len());
-            for (long w = 1; w < o.words(); w++) {
+            for (long w = 0; w < o.words(); w++) {
                 if (h.load(a + w) != stamp(a, w)) {
                     throw new AssertionError("object 0x" + Long.toHexString(a) + " word " + w + " corrupted");
                 }

@@ -33,8 +33,8 @@ class SweepTest {
         long prev = 0;
         for (int i = 0; i < 1000; i++) {
             long a = c.alloc(NODE);
-            h.store(a + 1, prev);
-            h.store(a + 3, i);
+            h.store(a, prev);
+            h.store(a + 2, i);
             prev = a;
             all.add(a);
             if (i % 3 == 0) {
@@ -54,20 +54,93 @@ class SweepTest {
             if (i % 3 == 0) {
                 assertThat(h.isAllocated(a)).isTrue();
                 assertThat(h.isMarked(a)).as("sweep clears mark bits").isFalse();
-                assertThat(h.load(a + 3)).isEqualTo(i);
-                assertThat(h.load(a + 1)).isEqualTo(i == 0 ? 0 : all.get(i - 1));
+                assertThat(h.load(a + 2)).isEqualTo(i);
+                assertThat(h.load(a)).isEqualTo(i == 0 ? 0 : all.get(i - 1));
                 assertThat(h.typeOf(a)).isSameAs(NODE);
                 h.checkLive(a);
             } else {
                 assertThat(h.isAllocated(a)).isFalse();
+                assertThat(h.spanOf(a).typeIdAt(h.spanOf(a).objIndex(a))).as("sweep clears a freed slot's type").isZero();
+                assertThatThrownBy(() -> h.checkLive(a)).isInstanceOf(BadPointerException.class).hasMessageContaining("is free");
             }
         }
         for (int i = 0; i < dead.size(); i++) {
             long a = c.alloc(NODE);
             assertThat(dead.remove(a)).as("new object 0x%x reuses a freed slot", a).isTrue();
-            assertThat(h.load(a + 1)).isZero();
-            assertThat(h.load(a + 3)).isZero();
+            assertThat(h.load(a)).isZero();
+            assertThat(h.load(a + 2)).isZero();
+            assertThat(h.typeOf(a)).isSameAs(NODE);
         }
+    }
+
+    @Test
+    void sweepClearsTheTypeOfEveryFreedSlotAndOnlyThose() {
+        for (boolean debug : new boolean[] {false, true}) {
+            MHeap h = new MHeap(16L << 20, debug);
+            MCache c = h.newMCache();
+            int perSpan = SizeClasses.classToNElems(SizeClasses.sizeToClass(24));
+            List<Long> all = new ArrayList<>();
+            for (int i = 0; i < perSpan * 3; i++) {
+                all.add(c.alloc(NODE));
+            }
+            // keep the first object of each span and one in the middle of the second: whole
+            // 64-slot words with no survivor, and words with one
+            Set<Long> keep = new HashSet<>(List.of(all.get(0), all.get(perSpan), all.get(perSpan + 100), all.get(2 * perSpan)));
+            keep.forEach(a -> h.store(a + 2, a));
+            gcCycle(h, keep);
+            h.finishSweep();
+            for (long a : all) {
+                MSpan s = h.spanOf(a);
+                int id = s.typeIdAt(s.objIndex(a));
+                if (keep.contains(a)) {
+                    assertThat(id).isEqualTo(NODE.id());
+                    assertThat(h.load(a + 2)).isEqualTo(a);
+                } else {
+                    assertThat(id).as("debug %s: freed slot 0x%x", debug, a).isZero();
+                    assertThat(h.isAllocated(a)).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRetiredSpansSlotArrayIsReusedAndNoPageNamesTheRetiredSpan() {
+        MHeap h = new MHeap(16L << 20, true);
+        MCache c = h.newMCache();
+        int perSpan = SizeClasses.classToNElems(SizeClasses.sizeToClass(24));
+        List<Long> first = new ArrayList<>();
+        for (int i = 0; i < perSpan * 3; i++) {
+            first.add(c.alloc(NODE));
+        }
+        MSpan dead = h.spanOf(first.get(perSpan)); // the middle span: freed between two others
+        long[] info = dead.slotInfo;
+        long keep = first.get(0);
+        gcCycle(h, List.of(keep));
+        h.finishSweep();
+        assertThat(dead.state()).isEqualTo(MSpan.State.DEAD);
+        for (long a = dead.base(); a < dead.limit(); a += AddressSpace.PAGE_WORDS) {
+            assertThat(h.spanOf(a)).isNotSameAs(dead);
+        }
+        assertThatThrownBy(() -> h.checkLive(first.get(perSpan))).isInstanceOf(BadPointerException.class)
+                .hasMessageContaining("free heap pages");
+        // the next span of the class gets the zeroed array, and its entries are its own
+        MSpan next = null;
+        for (int i = 0; i < perSpan * 3 && next == null; i++) {
+            long a = c.alloc(NODE);
+            if (h.spanOf(a).slotInfo == info) {
+                next = h.spanOf(a);
+            }
+        }
+        assertThat(next).as("a new class span reuses the retired span's slot array").isNotNull().isNotSameAs(dead);
+        int typed = 0;
+        for (int i = 0; i < next.nelems(); i++) {
+            if (next.typeIdAt(i) != 0) {
+                typed++;
+                assertThat(next.isAllocatedIndex(i)).isTrue();
+            }
+        }
+        assertThat(typed).isEqualTo(next.allocCount());
+        assertThat(next.typeIdAt(next.nelems())).isZero();
     }
 
     @Test
@@ -109,8 +182,8 @@ class SweepTest {
     void sweeponeReturnsFreedPagesThenMinusOne() {
         MHeap h = new MHeap(16L << 20);
         MCache c = h.newMCache();
-        long bigLive = c.alloc(Type.SCALAR_ARRAY, 3 * AddressSpace.PAGE_WORDS);   // 4 pages
-        long bigDead = c.alloc(Type.SCALAR_ARRAY, 7 * AddressSpace.PAGE_WORDS);   // 8 pages
+        long bigLive = c.alloc(Type.SCALAR_ARRAY, 3 * AddressSpace.PAGE_WORDS);   // 3 pages (no header)
+        long bigDead = c.alloc(Type.SCALAR_ARRAY, 7 * AddressSpace.PAGE_WORDS);   // 7 pages
         h.store(bigLive + 1000, 1234);
         List<Long> small = new ArrayList<>();
         int perSpan = SizeClasses.classToNElems(SizeClasses.sizeToClass(32));
@@ -126,16 +199,16 @@ class SweepTest {
             freed += n;
         }
         assertThat(calls).isEqualTo(4);
-        assertThat(freed).isEqualTo(8 + 2);
+        assertThat(freed).isEqualTo(7 + 2);
         assertThat(h.sweepDone()).isTrue();
         assertThat(h.sweepone()).isEqualTo(-1);
-        assertThat(h.heapInuse()).isEqualTo(inuseBefore - 10L * AddressSpace.PAGE_BYTES);
+        assertThat(h.heapInuse()).isEqualTo(inuseBefore - 9L * AddressSpace.PAGE_BYTES);
         assertThat(h.load(bigLive + 1000)).isEqualTo(1234);
         assertThat(h.isAllocated(bigDead)).isFalse();
         assertThat(h.spanOfHeap(bigDead)).isNull();
         // the freed large span's pages are reused, zeroed
         long again = c.alloc(Type.SCALAR_ARRAY, 7 * AddressSpace.PAGE_WORDS);
-        for (long w = 1; w <= 7 * AddressSpace.PAGE_WORDS; w++) {
+        for (long w = 0; w < 7 * AddressSpace.PAGE_WORDS; w++) {
             assertThat(h.load(again + w)).isZero();
         }
     }
@@ -167,12 +240,13 @@ class SweepTest {
         MCache c = h.newMCache();
         long live = c.alloc(NODE);
         long dead = c.alloc(NODE);
-        h.store(dead + 3, 77);
+        h.store(dead + 2, 77);
         gcCycle(h, List.of(live)); // live keeps the span in use
         h.finishSweep();
-        for (long w = 0; w < 4; w++) {
+        for (long w = 0; w < 4; w++) { // the whole 32-byte slot
             assertThat(h.load(dead + w)).isEqualTo(MHeap.POISON);
         }
+        assertThat(h.isAllocated(dead)).isFalse();
         assertThatThrownBy(() -> h.checkLive(dead))
                 .isInstanceOf(BadPointerException.class)
                 .hasMessageContaining("0x" + Long.toHexString(dead))

@@ -17,7 +17,7 @@ class TypeTest {
         assertThat(node.hasPointers()).isTrue();
         assertThat(node.layout()).isEqualTo("ptr,ptr,scalar");
         assertThat(node.dataWords(0)).isEqualTo(3);
-        assertThat(node.objectWords(0)).isEqualTo(4);
+        assertThat(node.objectWords(0)).as("no header: data words only").isEqualTo(3);
         assertThat(Type.byId(node.id())).isSameAs(node);
     }
 
@@ -30,6 +30,7 @@ class TypeTest {
         assertThat(a.isPointer(72)).isFalse();
         assertThat(b.layout()).isEqualTo("scalar,ptr,ptr");
         assertThat(Type.struct("empty", "").sizeWords()).isZero();
+        assertThat(Type.struct("empty2", "").objectWords(0)).as("a zero-size object still takes a word").isEqualTo(1);
         assertThat(Type.struct("nums", "s,int,scalar").hasPointers()).isFalse();
     }
 
@@ -60,6 +61,10 @@ class TypeTest {
         assertThat(Type.BYTES.dataWords(1)).isEqualTo(1);
         assertThat(Type.BYTES.dataWords(8)).isEqualTo(1);
         assertThat(Type.BYTES.dataWords(9)).isEqualTo(2);
+        assertThat(Type.BYTES.objectWords(0)).isEqualTo(1);
+        assertThat(Type.BYTES.objectWords(16)).isEqualTo(2);
+        assertThat(Type.PTR_ARRAY.objectWords(0)).isEqualTo(1);
+        assertThat(pairs.objectWords(5)).isEqualTo(10);
         assertThat(Type.BYTES.hasPointers()).isFalse();
         assertThatThrownBy(() -> pair.dataWords(3)).hasMessageContaining("pair is a struct");
         assertThatThrownBy(() -> pairs.dataWords(-1)).hasMessageContaining(">= 0");
@@ -67,17 +72,14 @@ class TypeTest {
     }
 
     @Test
-    void headerEncodesTypeAndLength() {
+    void typeIdsArePositiveSoZeroMeansNoObject() {
         Type t = Type.struct("h", "ptr");
-        long h = Type.header(t, 0);
-        assertThat(h).isNotZero().isNotEqualTo(MHeap.POISON);
-        assertThat(Type.headerTypeId(h)).isEqualTo(t.id());
-        assertThat(Type.headerArrayLen(h)).isZero();
-        long ha = Type.header(Type.PTR_ARRAY, Integer.MAX_VALUE);
-        assertThat(Type.headerArrayLen(ha)).isEqualTo(Integer.MAX_VALUE);
-        assertThat(Type.headerTypeId(ha)).isEqualTo(Type.PTR_ARRAY.id());
-        assertThatThrownBy(() -> Type.byId(Type.headerTypeId(MHeap.POISON))).hasMessageContaining("no type with id");
+        assertThat(t.id()).isPositive();
+        assertThat(Type.PTR_ARRAY.id()).isPositive();
+        assertThat(Type.BYTES.id()).isPositive();
+        assertThat(Type.byId(t.id())).isSameAs(t);
         assertThatThrownBy(() -> Type.byId(0)).hasMessageContaining("no type with id 0");
+        assertThatThrownBy(() -> Type.byId((int) (MHeap.POISON >>> 32))).hasMessageContaining("no type with id");
     }
 
     @Test
