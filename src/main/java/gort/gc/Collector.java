@@ -364,22 +364,52 @@ public final class Collector {
                 lastGCNanos);
     }
 
-    private String gctraceLine(int cycle, long t0, long tStopped, long tMark, long tMarkTerm, long tEnd, int helpers,
-            long heap0, long marked, long goal, int procs, boolean forced) {
-        double sinceStart = (t0 - startNanos) / 1e9;
+    /**
+     * Go 1.5's gctrace line for a stop-the-world cycle (gc(gcForceMode)): every phase after sweep
+     * termination collapses into mark termination, the heap goal shown is the heap at the start,
+     * and the line ends in "(forced)", as Go prints with GODEBUG=gcstoptheworld=1.
+     */
+    private String gctraceLine(int cycle, long tSweepTerm, long tStopped, long tMark, long tMarkTerm, long tEnd,
+            int helpers, long heap0, long marked, long goal, int procs, boolean forced) {
+        long tScan = tMark; // tScan = tInstallWB = tMark = tMarkTerm in a forced cycle
         double wall = Math.max(1, tEnd - startNanos) * (double) sched.gomaxprocs();
-        long pct = Math.round(100.0 * gcCpuNanos.get() / wall);
-        // Go 1.5's line: sweep termination, scan, install barrier, mark, mark termination (clock and
-        // cpu); in stop-the-world mode the concurrent phases take no time.
-        String clock = ms(tMark - tStopped) + "+0+0+" + ms(tMarkTerm - tMark) + "+" + ms(tEnd - tMarkTerm);
-        String cpu = ms(tMark - tStopped) + "+0+0+" + ms((tMarkTerm - tMark) * (helpers + 1)) + "/0/0+" + ms(tEnd - tMarkTerm);
-        return String.format(java.util.Locale.ROOT, "gc #%d @%.3fs %d%%: %s ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s",
-                cycle, sinceStart, pct, clock, cpu, heap0 >> 20, heap.heapLive() >> 20, marked >> 20,
-                goal == Long.MAX_VALUE ? 0 : goal >> 20, sched.gomaxprocs(), forced ? " (forced)" : "");
+        long util = (long) (100.0 * gcCpuNanos.get() / wall);
+        long sweepTermCpu = (long) procs * (tScan - tSweepTerm);
+        long markTermCpu = (long) procs * (tEnd - tScan);
+        String clock = fmtNSAsMS(tScan - tSweepTerm) + "+0+0+0+" + fmtNSAsMS(tEnd - tScan);
+        String cpu = fmtNSAsMS(sweepTermCpu) + "+0+0+0/0/0+" + fmtNSAsMS(markTermCpu);
+        return "gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + util + "%: "
+                + clock + " ms clock, " + cpu + " ms cpu, " + (heap0 >> 20) + "->" + (heap0 >> 20) + "->" + (marked >> 20)
+                + " MB, " + (heap0 >> 20) + " MB goal, " + sched.gomaxprocs() + " P (forced)";
     }
 
-    private static String ms(long ns) {
-        double v = ns / 1e6;
-        return v >= 10 ? String.format(java.util.Locale.ROOT, "%.0f", v) : v >= 1 ? String.format(java.util.Locale.ROOT, "%.1f", v) : String.format(java.util.Locale.ROOT, "%.3f", v);
+    /** val / 10^dec with exactly dec decimals (Go's itoaDiv). */
+    static String itoaDiv(long val, int dec) {
+        StringBuilder sb = new StringBuilder(Long.toString(val));
+        if (dec == 0) {
+            return sb.toString();
+        }
+        while (sb.length() <= dec) {
+            sb.insert(0, '0');
+        }
+        sb.insert(sb.length() - dec, '.');
+        return sb.toString();
+    }
+
+    /** Nanoseconds as milliseconds with two significant digits and at most three decimals (Go's fmtNSAsMS). */
+    static String fmtNSAsMS(long ns) {
+        if (ns >= 10_000_000L) {
+            return itoaDiv(ns / 1_000_000L, 0);
+        }
+        long x = ns / 1000;
+        if (x == 0) {
+            return "0";
+        }
+        int dec = 3;
+        while (x >= 100) {
+            x /= 10;
+            dec--;
+        }
+        return itoaDiv(x, dec);
     }
 }
