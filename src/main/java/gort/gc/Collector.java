@@ -312,7 +312,10 @@ public final class Collector {
 
     /** Marks the object at p; queues it for scanning if it holds pointers. */
     private void greyobject(long p, GcWork gcw, String where) {
-        MSpan s = heap.spanOfHeap(p);
+        // spanOf, not spanOfHeap: any span the page table names answers slot lookups (MSpan's
+        // page-table safety), and the volatile state read is the marking loop's most frequent
+        // cost. A pointer into a freed span is caught when the object is scanned (slot info 0).
+        MSpan s = heap.spanOf(p);
         int i;
         if (s == null || s.objAddr(i = s.objIndex(p)) != p) {
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
