@@ -64,11 +64,15 @@ build_go_anchor() {
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
 
 # --- per-benchmark runners: print one ns/op figure on stdout (extra detail -> $TMP/detail) ---
+# gort_json: print ns_per_op from gort's --json output; the repetitions go to $TMP/detail.
+gort_json() {
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
+    "$TMP/gort.json" "$TMP/detail"
+}
 run_gort_pingpong() {
   ./gort bench pingpong --procs 1 --reps 5 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
     || { cat "$TMP/out" >&2; die "gort bench pingpong failed"; }
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
-    "$TMP/gort.json" "$TMP/detail"
+  gort_json
 }
 run_go_pingpong() {
   GOMAXPROCS=1 "$GOBIN_ANCHORS" pingpong -n 2000000 >"$TMP/out" 2>&1 \
@@ -84,8 +88,7 @@ run_loom_pingpong() {
 run_gort_alloc() {
   ./gort bench alloc --reps 3 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
     || { cat "$TMP/out" >&2; die "gort bench alloc failed"; }
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
-    "$TMP/gort.json" "$TMP/detail"
+  gort_json
 }
 run_go_alloc() {
   "$GOBIN_ANCHORS" alloc -n 50000000 -window 100000 >"$TMP/out" 2>&1 \
@@ -96,8 +99,7 @@ run_go_alloc() {
 run_gort_bintree() {
   ./gort bench bintree --depth 18 --procs 2 --reps 3 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
     || { cat "$TMP/out" >&2; die "gort bench bintree failed"; }
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"]); open(sys.argv[2],"w").write(json.dumps(d.get("reps_ns_per_op")))' \
-    "$TMP/gort.json" "$TMP/detail"
+  gort_json
 }
 run_go_bintree() {
   GOMAXPROCS=2 "$GOBIN_ANCHORS" bintree -depth 18 >"$TMP/out" 2>&1 \

@@ -23,6 +23,13 @@ public final class Config {
             "gcstoptheworld", "1 makes every collection stop-the-world",
             "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done");
 
+    /**
+     * GODEBUG settings that are parsed and validated but take effect only with the concurrent
+     * collector (issue 4); a runtime started with one says so on its trace stream.
+     */
+    public static final java.util.Set<String> GODEBUG_NOT_YET_EFFECTIVE =
+            java.util.Set.of("gccheckmark", "gcpacertrace", "gcwakeup");
+
     public static final int GOGC_OFF = -1;
 
     private final int gomaxprocs;

@@ -30,6 +30,12 @@ public final class Runtime {
         this.heap = new Heap(gc);
         sched.setHooks(gc.hooks());
         sched.env = this;
+        for (String k : config.godebug().keySet()) {
+            if (Config.GODEBUG_NOT_YET_EFFECTIVE.contains(k)) {
+                config.traceOut().println("gort: GODEBUG " + k + "=" + config.godebug().get(k)
+                        + " has no effect yet: it arrives with the concurrent collector (every collection stops the world)");
+            }
+        }
     }
 
     /** The runtime of the calling goroutine. */

@@ -24,17 +24,11 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
     String workload;
 
-    @Option(names = "--ops", paramLabel = "N", description = "operations per repetition (workload-specific default)")
-    Long ops;
-
     @Option(names = "--reps", paramLabel = "R", defaultValue = "5", description = "measured repetitions (1..100, default ${DEFAULT-VALUE})")
     int reps;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON to FILE")
     Path json;
-
-    @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
-    int depth;
 
     @Mixin
     Options options = new Options();
@@ -48,15 +42,15 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reps=" + reps + " is invalid: must be from 1 to 100");
         }
         Workload w = Workloads.lookup(workload);
-        long n = ops != null ? Workloads.checkOps(ops) : w.defaultOps();
+        Workload.Params params = options.params(w, reps);
         var config = options.config();
         if (json != null && json.getParent() != null && !Files.isDirectory(json.getParent())) {
             throw new IllegalArgumentException("--json " + json + ": directory " + json.getParent() + " does not exist");
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + n + " " + w.opName() + "s after a warm-up...");
+        out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + params.ops() + " " + w.opName() + "s after a warm-up...");
         out.flush();
-        Workload.Result r = w.run(config, new Workload.Params(n, reps, depth));
+        Workload.Result r = w.run(config, params);
         out.println(r.summary());
         out.flush();
         if (json != null) {

@@ -9,6 +9,18 @@ import picocli.CommandLine.Option;
  * environment. Invariant: {@link #config()} validates every value and names the bad one.
  */
 final class Options {
+    @Option(names = "--ops", paramLabel = "N", description = "operations per repetition (workload-specific default)")
+    Long ops;
+
+    @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
+    int depth;
+
+    /** The workload's parameters for {@code reps} repetitions, validated. */
+    gort.workloads.Workload.Params params(gort.workloads.Workload w, int reps) {
+        long n = ops != null ? gort.workloads.Workloads.checkOps(ops) : w.defaultOps();
+        return new gort.workloads.Workload.Params(n, reps, depth);
+    }
+
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")
     Integer procs;
 

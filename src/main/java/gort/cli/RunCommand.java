@@ -15,12 +15,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
     String workload;
 
-    @Option(names = "--ops", paramLabel = "N", description = "operations to run (workload-specific default)")
-    Long ops;
-
-    @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
-    int depth;
-
     @Mixin
     Options options = new Options();
 
@@ -30,8 +24,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() {
         Workload w = Workloads.lookup(workload);
-        long n = ops != null ? Workloads.checkOps(ops) : w.defaultOps();
-        Workload.Result r = w.run(options.config(), new Workload.Params(n, 1, depth));
+        Workload.Result r = w.run(options.config(), options.params(w, 1));
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();

@@ -29,27 +29,21 @@ final class GcWork {
 
     /** Takes a grey object without waiting; 0 if none is at hand. */
     long tryGet() {
-        WorkBuf b = wbuf;
-        if (b == null || b.isEmpty()) {
-            if (b != null) {
-                work.putempty(b);
-            }
-            b = wbuf = work.trygetfull();
-            if (b == null) {
-                return 0;
-            }
-        }
-        return b.obj[--b.nobj];
+        return take(false);
     }
 
     /** Takes a grey object, waiting for other workers' buffers; 0 when marking is complete. */
     long get() {
+        return take(true);
+    }
+
+    private long take(boolean wait) {
         WorkBuf b = wbuf;
         if (b == null || b.isEmpty()) {
             if (b != null) {
                 work.putempty(b);
             }
-            b = wbuf = work.getfull();
+            b = wbuf = wait ? work.getfull() : work.trygetfull();
             if (b == null) {
                 return 0;
             }

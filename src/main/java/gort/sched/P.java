@@ -59,6 +59,9 @@ public final class P {
     private final G[] runq = new G[RUNQ_SIZE];
     private volatile G runnext;
 
+    /** Scratch for runqsteal; only this P's owner steals into it. */
+    private final G[] stealTmp = new G[RUNQ_SIZE];
+
     /** Dead Gs kept for reuse (Go's gfree list), owned by this P. */
     G gfree;
     int gfreecnt;
@@ -228,7 +231,7 @@ public final class P {
     /** Steals half of p2's Gs into this P's ring and returns one of them. Owner only (of this). */
     G runqsteal(P p2, boolean stealRunNextG, Sched sched) {
         int t = runqtail;
-        G[] tmp = sched.stealBuf(this);
+        G[] tmp = stealTmp;
         int n = p2.runqgrab(tmp, 0, stealRunNextG, sched);
         if (n == 0) {
             return null;

@@ -127,7 +127,6 @@ public final class Sched {
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
     private final AtomicLong nretaken = new AtomicLong();
-    private final ThreadLocal<G[]> stealBufs = ThreadLocal.withInitial(() -> new G[P.RUNQ_SIZE]);
 
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out) {
         if (procs < 1 || procs > MAX_GOMAXPROCS) {
@@ -784,10 +783,6 @@ public final class Sched {
         if (n == 0 && npidle.get() > 0) {
             wakep();
         }
-    }
-
-    G[] stealBuf(P p) {
-        return stealBufs.get();
     }
 
     // =====================================================================================

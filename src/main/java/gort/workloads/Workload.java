@@ -50,11 +50,11 @@ public interface Workload {
         public String summary() {
             StringBuilder sb = new StringBuilder();
             sb.append(workload).append(": procs=").append(procs).append(" ops=").append(ops)
-                    .append(String.format(" ns_per_%s=%.1f", opName.replace(' ', '_'), median()));
+                    .append(String.format(java.util.Locale.ROOT, " ns_per_%s=%.1f", opName.replace(' ', '_'), median()));
             if (nsPerOp.length > 1) {
                 sb.append(" (median of ").append(nsPerOp.length).append(':');
                 for (double d : nsPerOp) {
-                    sb.append(String.format(" %.1f", d));
+                    sb.append(String.format(java.util.Locale.ROOT, " %.1f", d));
                 }
                 sb.append(')');
             }
