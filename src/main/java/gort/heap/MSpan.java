@@ -254,12 +254,12 @@ public final class MSpan {
      * the one slot of a span not in use always read 0).
      */
     public int typeIdAt(int i) {
-        return (int) slotInfo[i];
+        return (int) slotInfoAt(i);
     }
 
     /** Array length (element or byte count; 0 for a struct) of the object in slot {@code i}, if any. */
     public int lenAt(int i) {
-        return (int) (slotInfo[i] >>> 32);
+        return (int) (slotInfoAt(i) >>> 32);
     }
 
     /**
@@ -267,7 +267,9 @@ public final class MSpan {
      * object), {@code (int) (info >>> 32)} the array length.
      */
     public long slotInfoAt(int i) {
-        return slotInfo[i];
+        // An address in the span's tail (past its last slot) has index nelems: no object there.
+        // (The array may be longer than nelems: slot arrays of retired spans are reused.)
+        return i < nelems ? slotInfo[i] : 0;
     }
 
     /** The slot entry of an object of type id {@code typeId} with {@code arrayLen} elements. */

@@ -98,4 +98,29 @@ class HeapLayoutTest {
                 .contains("points into the object at 0x").contains("(word 1 of a layout.node)");
         assertThat(messages.get(3)).startsWith("runtime error: len of a dead object: address " + hx);
     }
+
+    /** 48-byte objects leave 32 bytes at the end of an 8 KiB span: an address there is no object. */
+    @Test
+    void anAddressInASpansTailIsRefusedWithAPanic() {
+        Type six = Type.struct("layout.six", "ptr,scalar,scalar,scalar,scalar,scalar");
+        List<String> msgs = new CopyOnWriteArrayList<>();
+        Rt.run(Config.defaults().withGomaxprocs(1), () -> {
+            Heap h = Go.heap();
+            Stack st = Go.stack();
+            int f = st.push(1);
+            long first = h.alloc(six);
+            st.set(f, 0, first);
+            long spanBase = first & ~(gort.heap.AddressSpace.PAGE_WORDS - 1L);
+            long tail = spanBase + (8192 / 48) * 6; // past the span's last slot (170 × 6 words)
+            for (Runnable r : List.<Runnable>of(() -> h.storePtr(first, 0, tail), () -> h.loadInt(tail, 0))) {
+                try {
+                    r.run();
+                    msgs.add("no panic");
+                } catch (GoPanic e) {
+                    msgs.add(e.getMessage().contains("0x" + Long.toHexString(tail)) ? "named" : e.getMessage());
+                }
+            }
+        });
+        assertThat(msgs).containsExactly("named", "named");
+    }
 }
