@@ -18,7 +18,7 @@ public final class Config {
     public static final Map<String, String> GODEBUG_KEYS = Map.of(
             "gctrace", "1 prints one line per GC cycle",
             "schedtrace", "N prints the scheduler state every N ms",
-            "gccheckmark", "1 verifies concurrent marking with a stopped-world re-mark",
+            "gccheckmark", "1 re-marks the stopped world after every mark and dies naming any reachable object left unmarked",
             "gcpacertrace", "1 prints the pacer's state each cycle",
             "gcstoptheworld", "1 makes every collection stop-the-world",
             "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done");
@@ -28,7 +28,7 @@ public final class Config {
      * collector (issue 4); a runtime started with one says so on its trace stream.
      */
     public static final java.util.Set<String> GODEBUG_NOT_YET_EFFECTIVE =
-            java.util.Set.of("gccheckmark", "gcpacertrace", "gcwakeup");
+            java.util.Set.of("gcpacertrace", "gcwakeup");
 
     public static final int GOGC_OFF = -1;
 

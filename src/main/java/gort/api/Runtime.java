@@ -26,7 +26,8 @@ public final class Runtime {
         this.config = config;
         this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut());
         this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
-        this.gc = new Collector(sched, mheap, config.gogc(), config.godebugInt("gctrace"), config.traceOut());
+        this.gc = new Collector(sched, mheap, config.gogc(), config.godebugInt("gctrace"),
+                config.godebugInt("gccheckmark") > 0, config.traceOut());
         this.heap = new Heap(gc);
         sched.setHooks(gc.hooks());
         sched.env = this;

@@ -49,6 +49,7 @@ public final class Collector {
     private final Globals globals;
     private final int gogc;
     private final int gctrace;
+    private final boolean checkmark;
     private final PrintStream traceOut;
     private final long startNanos;
 
@@ -66,6 +67,14 @@ public final class Collector {
     private final Sema sweepWake;
 
     public Collector(Sched sched, MHeap heap, int gogc, int gctrace, PrintStream traceOut) {
+        this(sched, heap, gogc, gctrace, false, traceOut);
+    }
+
+    /**
+     * @param checkmark GODEBUG=gccheckmark=1: after marking, re-mark the world-stopped heap with
+     *     the checkmark bits and die, naming the object, if marking left a reachable one unmarked
+     */
+    public Collector(Sched sched, MHeap heap, int gogc, int gctrace, boolean checkmark, PrintStream traceOut) {
         this.sched = sched;
         this.heap = heap;
         this.platform = sched.platform();
@@ -73,6 +82,7 @@ public final class Collector {
         this.globals = new Globals(sched.newMutex());
         this.gogc = gogc;
         this.gctrace = gctrace;
+        this.checkmark = checkmark;
         this.traceOut = traceOut;
         this.alldone = sched.newNote();
         this.sweepWake = new Sema(sched, 0);
@@ -201,6 +211,9 @@ public final class Collector {
         if (helpers > 0) {
             alldone.sleep(); // every helper flushed its counts
         }
+        if (checkmark) {
+            checkmarkVerify();
+        }
         long tMarkTerm = platform.nanotime();
 
         // mark termination
@@ -252,7 +265,7 @@ public final class Collector {
             }
         }
         long[] g = globals.snapshot();
-        int n = globals.count();
+        int n = faultSkipGlobalRoots ? 0 : globals.count();
         for (int i = 0; i < n; i++) {
             if (g[i] != 0) {
                 greyobject(g[i], gcw, "global slot " + i);
@@ -325,6 +338,95 @@ public final class Collector {
             gcw.bytesMarked += s.elemBytes();
             gcw.put(p); // scanobject skips objects without pointers
         }
+    }
+
+    // =====================================================================================
+    // Checkmark (GODEBUG=gccheckmark=1)
+    // =====================================================================================
+
+    /** Fault injection for tests: the mark phase forgets the global roots (checkmark must notice). */
+    volatile boolean faultSkipGlobalRoots;
+
+    /** Objects checkmarked in the last verification (for tests). */
+    private volatile long checkmarked;
+
+    public long lastCheckmarked() {
+        return checkmarked;
+    }
+
+    /**
+     * Re-marks everything reachable from the roots with the checkmark bits, single-threaded, with
+     * the world stopped, and dies if an object reached this way was left unmarked by the mark
+     * phase (Go's gccheckmark: the baseline that catches a lost object before sweep frees it).
+     */
+    private void checkmarkVerify() {
+        heap.clearCheckmarks();
+        long[] stack = new long[1024];
+        int sp = 0;
+        long n = 0;
+        // roots
+        java.util.ArrayList<long[]> rootSets = new java.util.ArrayList<>();
+        java.util.ArrayList<String> rootNames = new java.util.ArrayList<>();
+        for (G gp : sched.allgs()) {
+            if (gp.status() != G.DEAD && gp.local instanceof Stack st) {
+                rootSets.add(java.util.Arrays.copyOf(st.slots(), st.depth()));
+                rootNames.add("stack of goroutine " + gp.goid());
+            }
+        }
+        rootSets.add(java.util.Arrays.copyOf(globals.snapshot(), globals.count()));
+        rootNames.add("globals");
+        AddressSpace mem = heap.mem();
+        for (int r = 0; r < rootSets.size(); r++) {
+            for (long p : rootSets.get(r)) {
+                if (p == 0) {
+                    continue;
+                }
+                if (checkgrey(p, rootNames.get(r))) {
+                    n++;
+                    if (sp == stack.length) {
+                        stack = java.util.Arrays.copyOf(stack, sp * 2);
+                    }
+                    stack[sp++] = p;
+                }
+                while (sp > 0) {
+                    long obj = stack[--sp];
+                    MSpan s = heap.spanOf(obj);
+                    long info = s.slotInfoAt(s.objIndex(obj));
+                    Type t = Type.byId((int) info);
+                    int[] offs = t.ptrOffsets();
+                    long nelem = t.isArray() ? (int) (info >>> 32) : 1;
+                    for (long e = 0; e < nelem; e++) {
+                        for (int off : offs) {
+                            long q = mem.load(obj + e * t.sizeWords() + off);
+                            if (q != 0 && checkgrey(q, t.name() + " object 0x" + Long.toHexString(obj) + " field " + (e * t.sizeWords() + off))) {
+                                n++;
+                                if (sp == stack.length) {
+                                    stack = java.util.Arrays.copyOf(stack, sp * 2);
+                                }
+                                stack[sp++] = q;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        checkmarked = n;
+    }
+
+    /** Checkmarks p; true if newly checkmarked. Dies if p is reachable but was not marked. */
+    private boolean checkgrey(long p, String from) {
+        MSpan s = heap.spanOfHeap(p);
+        if (s == null || s.base(p) != p || s.typeIdAt(s.objIndex(p)) == 0) {
+            throw new IllegalStateException("fatal error: checkmark found bad pointer 0x" + Long.toHexString(p) + " in " + from);
+        }
+        if (!s.setCheckmarked(p)) {
+            return false;
+        }
+        if (!s.isMarked(p)) {
+            throw new IllegalStateException("fatal error: checkmark found unmarked object 0x" + Long.toHexString(p) + " ("
+                    + heap.typeOf(p).name() + "), reachable from " + from + ": the mark phase lost it");
+        }
+        return true;
     }
 
     // =====================================================================================
