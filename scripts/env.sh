@@ -36,6 +36,8 @@ gort_build_if_stale() {
   fi
   gort_need_mvn || return 1
   echo "gort: building (first use or sources changed)..." >&2
-  (cd "$gort_root" && JAVA_HOME="$GORT_JAVA_HOME" mvn -B -q -Dstyle.color=never -DskipTests package >&2) || {
+  # (Maven 3.8 prints colour resets even when quiet: strip them)
+  (set -o pipefail; cd "$gort_root" && JAVA_HOME="$GORT_JAVA_HOME" mvn -B -q -Dstyle.color=never -DskipTests package 2>&1 \
+     | sed 's/\x1b\[[0-9;]*m//g' >&2) || {
     echo "gort: build failed" >&2; return 1; }
 }
