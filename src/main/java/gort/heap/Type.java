@@ -117,7 +117,9 @@ public final class Type {
             throw new IllegalArgumentException("a type needs a non-empty name");
         }
         while (!REGISTRY_LOCK.compareAndSet(false, true)) {
-            Thread.onSpinWait(); // registration is rare and short; no monitor (it could pin a goroutine)
+            // registration is rare and short; no monitor (it could pin a goroutine), and a pure spin
+            // neither blocks nor reads time, so it needs no Platform (Type has no runtime at hand)
+            Thread.onSpinWait();
         }
         try {
             int id = NEXT_ID.getAndIncrement();

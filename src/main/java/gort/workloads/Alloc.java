@@ -46,9 +46,9 @@ public final class Alloc implements Workload {
             loop(h, sink, Math.min(p.ops(), 5_000_000)); // warm-up
             MemStats before = Go.readMemStats();
             for (int r = 0; r < p.reps(); r++) {
-                long t0 = System.nanoTime();
+                long t0 = gort.sched.Sched.current().platform().nanotime();
                 loop(h, sink, p.ops());
-                ns[r] = (double) (System.nanoTime() - t0) / p.ops();
+                ns[r] = (double) (gort.sched.Sched.current().platform().nanotime() - t0) / p.ops();
             }
             MemStats after = Go.readMemStats();
             extra.put("numgc", after.numGC() - before.numGC());

@@ -49,9 +49,9 @@ public final class BinTree implements Workload {
             MemStats before = Go.readMemStats();
             long checks = 0;
             for (int r = 0; r < p.reps(); r++) {
-                long t0 = System.nanoTime();
+                long t0 = gort.sched.Sched.current().platform().nanotime();
                 checks = bintree(depth);
-                ns[r] = System.nanoTime() - t0;
+                ns[r] = gort.sched.Sched.current().platform().nanotime() - t0;
             }
             MemStats after = Go.readMemStats();
             extra.put("depth", depth);
