@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 public final class Collector {
-    /** Go's heapminimum: the goal is never below 4 MiB. */
-    public static final long HEAP_MINIMUM = 4L << 20;
+    /** Go's heapminimum: the goal is never below 4 MiB (the pacer's constant). */
+    public static final long HEAP_MINIMUM = Pacer.HEAP_MINIMUM;
     /** Go's MemStats.PauseNs ring size. */
     public static final int PAUSE_RING = 256;
     /** Go's _MaxGcproc: at most this many Ms mark in stop-the-world mode (also capped at ncpu). */
@@ -150,19 +150,20 @@ public final class Collector {
      * cycle first if the heap reached its goal, then allocates from the P's mcache.
      */
     public long mallocgc(M m, Type t, int n) {
+        return heap.mallocgc(mcacheAfterTrigger(m), t, n);
+    }
+
+    public long allocString(M m, byte[] bytes) {
+        return heap.allocString(mcacheAfterTrigger(m), bytes);
+    }
+
+    /** Starts a cycle if the heap reached its goal, then returns the (then) current P's mcache. */
+    private MCache mcacheAfterTrigger(M m) {
         if (heap.heapLive() >= nextGC) {
             gcStart(false);
             m = Sched.currentM(); // the cycle stopped the world: we may resume on another M
         }
-        return heap.mallocgc((MCache) m.p().mcache, t, n);
-    }
-
-    public long allocString(M m, byte[] bytes) {
-        if (heap.heapLive() >= nextGC) {
-            gcStart(false);
-            m = Sched.currentM();
-        }
-        return heap.allocString((MCache) m.p().mcache, bytes);
+        return (MCache) m.p().mcache;
     }
 
     // =====================================================================================

@@ -27,23 +27,14 @@ final class GcWork {
         b.obj[b.nobj++] = obj;
     }
 
-    /** Takes a grey object without waiting; 0 if none is at hand. */
-    long tryGet() {
-        return take(false);
-    }
-
     /** Takes a grey object, waiting for other workers' buffers; 0 when marking is complete. */
     long get() {
-        return take(true);
-    }
-
-    private long take(boolean wait) {
         WorkBuf b = wbuf;
         if (b == null || b.isEmpty()) {
             if (b != null) {
                 work.putempty(b);
             }
-            b = wbuf = wait ? work.getfull() : work.trygetfull();
+            b = wbuf = work.getfull();
             if (b == null) {
                 return 0;
             }
@@ -89,9 +80,5 @@ final class GcWork {
         b1.nobj = n;
         work.putfull(b);
         wbuf = b1;
-    }
-
-    boolean hasLocalWork() {
-        return wbuf != null && !wbuf.isEmpty();
     }
 }

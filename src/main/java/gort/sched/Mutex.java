@@ -66,7 +66,7 @@ public final class Mutex {
     }
 
     private boolean canSpin(int iter) {
-        return iter < 4 && sched.platform.ncpu() > 1 && sched.gomaxprocs() > 1;
+        return sched.canSpin(iter);
     }
 
     public boolean tryLock() {

@@ -204,8 +204,8 @@ public final class P {
                     G next = runnext;
                     if (next != null) {
                         // Back off so this P can run the G it just readied, rather than thrash
-                        // Gs between Ps (the ready-then-block case).
-                        sched.platform.usleep(3);
+                        // Gs between Ps (the ready-then-block case): Go 1.5 sleeps 100 µs here.
+                        sched.platform.usleep(100);
                         if (!RUNNEXT.compareAndSet(this, next, null)) {
                             continue;
                         }
@@ -254,12 +254,19 @@ public final class P {
         return gp;
     }
 
-    /** Empties the local queue (runnext first) into the global queue; used when a P is destroyed. */
+    /**
+     * Empties the local queue into the <em>head</em> of the global queue, runnext first and the
+     * ring in order (Go's procresize for a destroyed P). Caller holds sched.lock.
+     */
     void drainTo(Sched sched) {
+        java.util.ArrayList<G> gs = new java.util.ArrayList<>();
         boolean[] inh = new boolean[1];
         G gp;
         while ((gp = runqget(inh)) != null) {
-            sched.globrunqput(gp);
+            gs.add(gp);
+        }
+        for (int j = gs.size() - 1; j >= 0; j--) {
+            sched.globrunqputhead(gs.get(j));
         }
     }
 

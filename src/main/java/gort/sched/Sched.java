@@ -1188,6 +1188,18 @@ public final class Sched {
         return new RuntimeMutex(platform);
     }
 
+    /**
+     * Whether sync.Mutex may spin (Go's sync_runtime_canSpin): only a few times, on a multicore
+     * machine, while another P is running, and only if the caller's local run queue is empty.
+     */
+    boolean canSpin(int iter) {
+        if (iter >= 4 || platform.ncpu() <= 1 || gomaxprocs <= npidle.get() + nmspinning.get() + 1) {
+            return false;
+        }
+        P p = currentM().p;
+        return p != null && p.runqempty();
+    }
+
     // =====================================================================================
     // GC helpers (Go's helpgc / gchelper)
     // =====================================================================================
@@ -1325,11 +1337,6 @@ public final class Sched {
         m.locks--;
     }
 
-    /** True while the world is stopped or stopping (for assertions in layers above). */
-    public boolean worldStopped() {
-        return gcwaiting != 0;
-    }
-
     /** An M whose G stopped at a safepoint during stop-the-world gives its P up and sleeps. */
     private void gcstopm(M m) {
         if (gcwaiting == 0) {
@@ -1365,16 +1372,7 @@ public final class Sched {
         }
         for (int i = nprocs; i < old; i++) {
             P p = allp[i];
-            // move all runnable goroutines to the head of the global queue, keeping their order
-            ArrayList<G> gs = new ArrayList<>();
-            boolean[] inh = new boolean[1];
-            G gp;
-            while ((gp = p.runqget(inh)) != null) {
-                gs.add(gp);
-            }
-            for (int j = gs.size() - 1; j >= 0; j--) {
-                globrunqputhead(gs.get(j));
-            }
+            p.drainTo(this);
             while (p.gfree != null) {
                 G g = p.gfree;
                 p.gfree = g.schedlink;
@@ -1630,15 +1628,6 @@ public final class Sched {
             return List.copyOf(allgs);
         } finally {
             allglock.unlock();
-        }
-    }
-
-    public int mcount() {
-        lock.lock();
-        try {
-            return mcount;
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -19,9 +19,6 @@ public interface Workload {
     record Params(long ops, int reps, int depth) {
         public static final int DEFAULT_DEPTH = 18;
 
-        public static Params of(long ops, int reps) {
-            return new Params(ops, reps, DEFAULT_DEPTH);
-        }
     }
 
     /**
@@ -29,14 +26,6 @@ public interface Workload {
      * unmeasured warm-up) in one runtime, so the host JIT is warm for the measured ones.
      */
     Result run(Config config, Params p);
-
-    default Result run(Config config, long ops, int reps) {
-        return run(config, Params.of(ops, reps));
-    }
-
-    default Result run(Config config, long ops) {
-        return run(config, ops, 1);
-    }
 
     /** What a run measured: nanoseconds per operation for each measured repetition. */
     record Result(String workload, String opName, int procs, long ops, double[] nsPerOp, Map<String, Object> extra) {

@@ -38,7 +38,7 @@ class RunqProperties {
     /** runqsteal: thief P {@code to} steals from P {@code from}. */
     record Steal(int from, int to, boolean stealRunnext) implements Op {}
 
-    /** drainTo: empties P p into the global queue (as procresize does for a destroyed P). */
+    /** drainTo: empties P p into the head of the global queue (as procresize does for a destroyed P). */
     record Drain(int p) implements Op {}
 
     @Provide
@@ -171,12 +171,14 @@ class RunqProperties {
 
         void drain(int pi) {
             ModelP m = model[pi];
+            List<G> moved = new ArrayList<>(); // to the head of the global queue, runnext first
             if (m.runnext != null) {
-                global.add(m.runnext);
+                moved.add(m.runnext);
                 m.runnext = null;
             }
-            global.addAll(m.ring);
+            moved.addAll(m.ring);
             m.ring.clear();
+            global.addAll(0, moved);
             ps[pi].drainTo(sched);
         }
 
