@@ -23,13 +23,6 @@ public final class Config {
             "gcstoptheworld", "1 makes every collection stop-the-world",
             "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done");
 
-    /**
-     * GODEBUG settings that are parsed and validated but take effect only with the concurrent
-     * collector (issue 4); a runtime started with one says so on its trace stream.
-     */
-    public static final java.util.Set<String> GODEBUG_NOT_YET_EFFECTIVE =
-            java.util.Set.of("gcpacertrace", "gcwakeup");
-
     public static final int GOGC_OFF = -1;
 
     private final int gomaxprocs;
@@ -121,7 +114,9 @@ public final class Config {
                         + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet()))));
             }
             if (k.equals("gcwakeup")) {
-                if (!List.of("note", "park", "park-yield").contains(val)) {
+                try {
+                    gort.gc.WakeupStrategy.parse(val);
+                } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("GODEBUG gcwakeup=" + val + " is invalid: must be note, park or park-yield");
                 }
             } else {
@@ -193,8 +188,28 @@ public final class Config {
     }
 
     public int godebugInt(String key) {
+        if (key.equals("gcwakeup")) {
+            throw new IllegalArgumentException("gcwakeup is not a number: use wakeup()");
+        }
         String v = godebug.get(key);
         return v == null ? 0 : Integer.parseInt(v);
+    }
+
+    /** How the GC coordinator learns marking is done: GODEBUG gcwakeup, default park-yield (Go 1.5). */
+    public gort.gc.WakeupStrategy wakeup() {
+        String v = godebug.get("gcwakeup");
+        return v == null ? gort.gc.WakeupStrategy.PARK_YIELD : gort.gc.WakeupStrategy.parse(v);
+    }
+
+    /** Sets the wakeup strategy (as GODEBUG gcwakeup would). */
+    public Config withWakeup(gort.gc.WakeupStrategy w) {
+        return withGodebug(Map.of("gcwakeup", w.flag()));
+    }
+
+    /** The collector's settings from GOGC and GODEBUG. */
+    public gort.gc.Collector.Settings collectorSettings() {
+        return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
+                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup());
     }
 
     public PrintStream traceOut() {

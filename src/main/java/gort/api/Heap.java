@@ -75,10 +75,14 @@ public final class Heap {
         return mem.load(field(obj, i, true, "loadPtr"));
     }
 
+    /** Stores pointer v into field i of obj, with the write barrier (Dijkstra: shade v while marking). */
     public void storePtr(long obj, int i, long v) {
         long a = field(obj, i, true, "storePtr");
         if (v != 0) {
             checkTarget(v, obj, i);
+            if (gc.writeBarrierEnabled()) {
+                gc.shade(v);
+            }
         }
         mem.store(a, v);
     }

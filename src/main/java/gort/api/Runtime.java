@@ -26,17 +26,10 @@ public final class Runtime {
         this.config = config;
         this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut());
         this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
-        this.gc = new Collector(sched, mheap, config.gogc(), config.godebugInt("gctrace"),
-                config.godebugInt("gccheckmark") > 0, config.traceOut());
+        this.gc = new Collector(sched, mheap, config.collectorSettings(), config.traceOut());
         this.heap = new Heap(gc);
         sched.setHooks(gc.hooks());
         sched.env = this;
-        for (String k : config.godebug().keySet()) {
-            if (Config.GODEBUG_NOT_YET_EFFECTIVE.contains(k)) {
-                config.traceOut().println("gort: GODEBUG " + k + "=" + config.godebug().get(k)
-                        + " has no effect yet: it arrives with the concurrent collector (every collection stops the world)");
-            }
-        }
     }
 
     /** The runtime of the calling goroutine. */

@@ -6,6 +6,7 @@ import gort.heap.MHeap;
 import gort.heap.MSpan;
 import gort.heap.Type;
 import gort.platform.Platform;
+import gort.platform.RuntimeMutex;
 import gort.sched.G;
 import gort.sched.M;
 import gort.sched.Note;
@@ -13,26 +14,51 @@ import gort.sched.P;
 import gort.sched.Sched;
 import gort.sched.Sema;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The garbage collector of one runtime, first form: Go 1.5 with {@code GODEBUG=gcstoptheworld=1}
- * — every phase runs with the world stopped, marking in parallel on helper Ms — then concurrent
- * sweep by a background goroutine and by allocation (lazy and proportional sweeping in the heap).
- * The concurrent collector (issue 4) keeps this mode as its checking baseline.
+ * The garbage collector of one runtime: Go 1.5's concurrent mark-sweep collector (mgc.go), with
+ * its stop-the-world form ({@code GODEBUG=gcstoptheworld=1}, and {@code runtime.GC()}) kept as
+ * the checking baseline.
  *
- * <p>Owns: the trigger ({@code nextGC}), the cycle sequence, the mark work state, the roots (every
- * goroutine's {@link Stack} and the {@link Globals}), and the collection statistics. Invariants:
+ * <p>A concurrent cycle, driven by the coordinator goroutine ({@link #backgroundgc}), which the
+ * allocation that crosses the trigger readies and yields to:
+ * <ol>
+ *   <li>sweep termination (world stopped): finish sweeping, reset the cycle's state, start the
+ *       pacer's cycle, turn the write barrier on, scan the roots (stacks and globals) into the work
+ *       lists, enable blackening (workers and assists);
+ *   <li>concurrent mark: background workers (dedicated, fractional, idle) and assists drain the
+ *       work; the Dijkstra barrier greys pointers stored into the heap and globals; the
+ *       coordinator waits for mark 1 completion by the run's {@link WakeupStrategy};
+ *   <li>mark 2: rescan the globals, dispose work promptly, allocate black, flush every P's work
+ *       cache with a {@link Sched#forEachP} ragged barrier, wait for mark 2 completion;
+ *   <li>mark termination (world stopped): flush, close the pacer's cycle, rescan every root and
+ *       drain in parallel on helper Ms, optionally checkmark, set the next trigger, turn the
+ *       barrier off, start concurrent sweep.
+ * </ol>
+ *
+ * <p>Owns: the trigger ({@code nextGC}), the phase flags (write barrier, blackening, prompt
+ * disposal), the coordinator (its G, lock, working flag), each P's worker and work cache, the two
+ * completion signals, the mark work state, the roots' globals, and the statistics and per-cycle
+ * records. Invariants:
  * <ul>
- *   <li>one cycle at a time: a cycle runs inside stop-the-world, which the world semaphore
- *       serializes; a goroutine that triggered a cycle someone else already ran does nothing;
- *   <li>marking starts only after the previous sweep finished (sweep termination), with every
- *       mark bit clear; after marking, every object reachable from a root is marked;
- *   <li>{@code nextGC = max(marked × (1 + GOGC/100), 4 MiB)}; GOGC off never triggers;
- *   <li>an allocation checks the trigger <em>before</em> allocating, so the object it returns is
- *       never swept by the cycle it triggered.
+ *   <li>one cycle at a time: a cycle (concurrent or forced) holds the world semaphore from start
+ *       to end, so a forced collection or a GOMAXPROCS change waits for a concurrent cycle;
+ *   <li>marking starts with every mark bit clear (the previous sweep finished); at mark
+ *       termination every object reachable from a root is marked (checked by gccheckmark);
+ *   <li>the write barrier is on from sweep termination to mark termination; blackening (workers,
+ *       assists) only while it is on; allocate-black from mark 2 to mark termination;
+ *   <li>an allocation does its GC work (trigger, assist, yield) <em>before</em> it allocates, so
+ *       the address it returns is never exposed to a safepoint before the caller stores it.
  * </ul>
+ *
+ * <p>Simplified from Go 1.5, each said where it matters: stacks are scanned in the sweep
+ * termination pause instead of one goroutine at a time (so Go's scan and install-WB phases take
+ * no time); an assist does one bounded drain and carries unpaid debt to its next assist (Go as of
+ * the seeds, July 2015, before assists blocked); assist time is published per assist, not batched.
  */
 public final class Collector {
     /** Go's heapminimum: the goal is never below 4 MiB (the pacer's constant). */
@@ -41,51 +67,103 @@ public final class Collector {
     public static final int PAUSE_RING = 256;
     /** Go's _MaxGcproc: at most this many Ms mark in stop-the-world mode (also capped at ncpu). */
     static final int MAX_GCPROCS = 32;
+    /** Per-cycle records kept (the oldest are dropped beyond this). */
+    static final int MAX_RECORDS = 1 << 16;
+
+    /** Go's gcphase, as far as gort distinguishes it. */
+    public enum Phase { OFF, MARK, MARKTERMINATION }
 
     private final Sched sched;
     private final MHeap heap;
     private final Platform platform;
     private final Work work;
+    private final Mark mark;
     private final Globals globals;
     private final int gogc;
     private final int gctrace;
     private final boolean checkmark;
+    private final boolean pacertrace;
+    private final boolean stopTheWorldMode;
+    private final WakeupStrategy strategy;
+    private final Pacer pacer; // null when GOGC=off
     private final PrintStream traceOut;
     private final long startNanos;
 
     private volatile long nextGC;
+    private volatile Phase phase = Phase.OFF;
+    /** Go's writeBarrierEnabled. */
+    private volatile boolean writeBarrier;
+    /** Go's gcBlackenEnabled: background workers and assists may mark. */
+    private volatile boolean blackenEnabled;
+    /** Go's gcBlackenPromptly: mark 2, work caches are disposed at once. */
+    private volatile boolean blackenPromptly;
+    private final MarkDoneSignal mark1;
+    private final MarkDoneSignal mark2;
+
+    // the coordinator (Go's bggc)
+    private final RuntimeMutex bggcLock;
+    private G bggcG;
+    private volatile int bggcWorking;
+    private boolean bggcStarted; // under bggcLock
+    private final Note bgMarkReady;
+
+    // statistics
     private final AtomicInteger numGC = new AtomicInteger();
     private final long[] pauseNs = new long[PAUSE_RING];
     private final AtomicLong pauseTotalNs = new AtomicLong();
     private volatile long lastGCNanos;
     private final AtomicLong gcCpuNanos = new AtomicLong();
+    private final ArrayList<CycleRecord> records = new ArrayList<>();
+
+    // stop-the-world marking helpers
     private final Note alldone;
     private final AtomicInteger ndone = new AtomicInteger();
     private volatile int nhelpers;
 
-    // background sweeper (Go's bgsweep): parked on sweepSema between cycles
+    // background sweeper (Go's bgsweep): parked on sweepWake between cycles
     private final Sema sweepWake;
 
-    public Collector(Sched sched, MHeap heap, int gogc, int gctrace, PrintStream traceOut) {
-        this(sched, heap, gogc, gctrace, false, traceOut);
+    /** Per-P collector state (hung on {@link P#gcLocal}). */
+    private static final class PState {
+        /** This P's background mark worker, parked between turns (Go's p.gcBgMarkWorker). */
+        volatile G worker;
+        /** The mode the scheduler picked for the worker's next turn (Go's p.gcMarkWorkerMode). */
+        volatile CompleterKind mode;
     }
 
-    /**
-     * @param checkmark GODEBUG=gccheckmark=1: after marking, re-mark the world-stopped heap with
-     *     the checkmark bits and die, naming the object, if marking left a reachable one unmarked
-     */
-    public Collector(Sched sched, MHeap heap, int gogc, int gctrace, boolean checkmark, PrintStream traceOut) {
+    /** How one runtime's collector is set up. */
+    public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
+            WakeupStrategy wakeup) {
+        public static Settings defaults() {
+            return new Settings(100, 0, false, false, false, WakeupStrategy.PARK_YIELD);
+        }
+    }
+
+    public Collector(Sched sched, MHeap heap, int gogc, int gctrace, PrintStream traceOut) {
+        this(sched, heap, new Settings(gogc, gctrace, false, false, false, WakeupStrategy.PARK_YIELD), traceOut);
+    }
+
+    public Collector(Sched sched, MHeap heap, Settings cfg, PrintStream traceOut) {
         this.sched = sched;
         this.heap = heap;
         this.platform = sched.platform();
         this.work = new Work(platform);
+        this.mark = new Mark(heap, work);
         this.globals = new Globals(sched.newMutex());
-        this.gogc = gogc;
-        this.gctrace = gctrace;
-        this.checkmark = checkmark;
+        this.gogc = cfg.gogc();
+        this.gctrace = cfg.gctrace();
+        this.checkmark = cfg.checkmark();
+        this.pacertrace = cfg.pacertrace();
+        this.stopTheWorldMode = cfg.stopTheWorld();
+        this.strategy = cfg.wakeup();
+        this.pacer = gogc < 0 ? null : new Pacer(gogc);
         this.traceOut = traceOut;
         this.alldone = sched.newNote();
         this.sweepWake = new Sema(sched, 0);
+        this.bggcLock = sched.newMutex();
+        this.bgMarkReady = sched.newNote();
+        this.mark1 = new MarkDoneSignal(sched, strategy, heap::heapLive);
+        this.mark2 = new MarkDoneSignal(sched, strategy, heap::heapLive);
         this.startNanos = platform.nanotime();
         this.nextGC = gogc < 0 ? Long.MAX_VALUE : HEAP_MINIMUM;
     }
@@ -98,13 +176,28 @@ public final class Collector {
         return globals;
     }
 
-    /** Stores into a global slot (checked: nil or an object's address). */
+    public WakeupStrategy strategy() {
+        return strategy;
+    }
+
+    public boolean stopTheWorldMode() {
+        return stopTheWorldMode;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Stores into a global slot (checked: nil or an object's address), with the write barrier. */
     public void setGlobal(int i, long addr) {
         if (addr != 0) {
             MSpan s = heap.spanOfHeap(addr);
             if (s == null || s.base(addr) != addr || !heap.isAllocated(addr)) { // a freed slot too, as storePtr
                 throw new IllegalArgumentException("global slot " + i + ": 0x" + Long.toHexString(addr) + " is not an object's address"
                         + (s != null && s.base(addr) == addr ? " (the slot is free: a stale address of a freed object?)" : ""));
+            }
+            if (writeBarrier) {
+                shade(addr);
             }
         }
         globals.setRaw(i, addr);
@@ -121,12 +214,24 @@ public final class Collector {
         return s;
     }
 
-    /** Installs the per-P state this collector needs (an mcache per P). */
+    /** Installs the per-P state this collector needs: an mcache, a gcWork and a worker slot. */
     public Sched.Hooks hooks() {
         return new Sched.Hooks() {
             @Override
+            public G findRunnableGCWorker(P p) {
+                return blackenEnabled ? Collector.this.findRunnableGCWorker(p) : null;
+            }
+
+            @Override
+            public G findIdleGCWorker(P p) {
+                return blackenEnabled ? Collector.this.findIdleGCWorker(p) : null;
+            }
+
+            @Override
             public void pInit(P p) {
                 p.mcache = heap.newMCache();
+                p.gcw = new GcWork(work);
+                p.gcLocal = new PState();
             }
 
             @Override
@@ -137,43 +242,567 @@ public final class Collector {
                     heap.freeMCache(c);
                     p.mcache = null;
                 }
+                if (p.gcw instanceof GcWork w) {
+                    w.dispose();
+                }
+                if (p.gcLocal instanceof PState st) {
+                    st.worker = null; // its worker stays parked for good (a system goroutine)
+                }
             }
         };
     }
 
     // =====================================================================================
-    // Allocation
+    // Allocation: the trigger, assists, and the write barrier
     // =====================================================================================
 
     /**
-     * Allocates on behalf of the goroutine running on m (a safepoint already passed): starts a
-     * cycle first if the heap reached its goal, then allocates from the P's mcache.
+     * Allocates on behalf of the goroutine running on m (a safepoint already passed). When the
+     * P's cache just took a new span, or while marking, the GC's share comes first (Go's mallocgc
+     * epilogue, moved before the allocation: see the class note).
      */
     public long mallocgc(M m, Type t, int n) {
-        return heap.mallocgc(mcacheAfterTrigger(m), t, n);
+        MCache c = (MCache) m.p().mcache;
+        if (c.shouldhelpgc || blackenEnabled) {
+            c = mallocPrologue(m, c, t.objectWords(n) << 3);
+        }
+        return heap.mallocgc(c, t, n);
     }
 
     public long allocString(M m, byte[] bytes) {
-        return heap.allocString(mcacheAfterTrigger(m), bytes);
-    }
-
-    /** Starts a cycle if the heap reached its goal, then returns the (then) current P's mcache. */
-    private MCache mcacheAfterTrigger(M m) {
-        if (heap.heapLive() >= nextGC) {
-            gcStart(false);
-            m = Sched.currentM(); // the cycle stopped the world: we may resume on another M
+        MCache c = (MCache) m.p().mcache;
+        if (c.shouldhelpgc || blackenEnabled) {
+            c = mallocPrologue(m, c, Type.BYTES.objectWords(bytes.length) << 3);
         }
-        return (MCache) m.p().mcache;
+        return heap.allocString(c, bytes);
     }
 
+    /** Trigger, assist or yield, as Go's mallocgc does after a refill; returns the (then) current P's cache. */
+    private MCache mallocPrologue(M m, MCache c, long size) {
+        boolean help = c.shouldhelpgc;
+        c.shouldhelpgc = false;
+        if (help && gogc >= 0 && heap.heapLive() >= nextGC && bggcWorking == 0) {
+            if (stopTheWorldMode) {
+                gcStart(false);
+            } else {
+                startGC(false);
+            }
+        } else if (blackenEnabled) {
+            gcAssistAlloc(m, m.curg(), size, help);
+        } else if (help && bggcWorking != 0) {
+            // The GC is starting up or shutting down: it cannot be assisted, but allocation
+            // should not run unabated either. Yield so the coordinator gets scheduled (Go 1.5).
+            sched.gosched();
+        }
+        return (MCache) Sched.currentM().p().mcache; // we may have been rescheduled
+    }
+
+    /** True while pointer stores must shade their target (Go's writeBarrierEnabled). */
+    public boolean writeBarrierEnabled() {
+        return writeBarrier;
+    }
+
+    /**
+     * The Dijkstra insertion barrier's shade: greys the object a pointer store is about to install
+     * (Go's writebarrierptr → shade), into the current P's work cache; disposed at once in mark 2.
+     */
+    public void shade(long obj) {
+        GcWork gcw = (GcWork) Sched.currentM().p().gcw;
+        mark.greyobject(obj, gcw, "a pointer store (write barrier)");
+        if (blackenPromptly || phase == Phase.MARKTERMINATION) {
+            gcw.dispose();
+        }
+    }
+
+    /**
+     * Charges size bytes to gp and, when allowed (a refill just happened), pays the assist debt:
+     * steals background scan credit, else scans (Go's gcAssistAlloc, July 2015). An assist that
+     * finds marking complete signals it; under park-yield it then yields to the coordinator.
+     */
+    private void gcAssistAlloc(M m, G gp, long size, boolean allowAssist) {
+        gp.gcalloc += size;
+        if (!allowAssist || gp.isSystem()) {
+            return;
+        }
+        double ratio = Math.max(pacer.assistRatio(), minAssistRatio);
+        long scanWork = (long) (ratio * gp.gcalloc) - gp.gcscanwork;
+        if (scanWork <= 0) {
+            return;
+        }
+        // Steal as much background credit as we can (racy: the credit may go below zero).
+        long credit = pacer.bgScanCredit.get();
+        if (credit > 0) {
+            long stolen = Math.min(credit, scanWork);
+            pacer.bgScanCredit.addAndGet(-stolen);
+            scanWork -= stolen;
+            gp.gcscanwork += stolen;
+            if (scanWork == 0) {
+                return;
+            }
+        }
+        if (!blackenEnabled) {
+            return; // the cycle left marking since the check in malloc
+        }
+        long t0 = platform.nanotime();
+        work.startWorking();
+        GcWork gcw = (GcWork) m.p().gcw;
+        long done = mark.gcDrainN(gcw, scanWork);
+        gp.gcscanwork += done;
+        if (blackenPromptly) {
+            gcw.dispose();
+        }
+        boolean completed = false;
+        if (work.stopWorking()) {
+            completed = signalCompletion(CompleterKind.ASSIST);
+        }
+        pacer.assistTime.addAndGet(platform.nanotime() - t0);
+        if (completed && strategy == WakeupStrategy.PARK_YIELD) {
+            // seed 003: we readied the coordinator into this P's runnext; run it now
+            sched.gosched();
+        }
+    }
+
+    /** Test knob: a floor under the assist ratio (so the first cycle, which has none, assists). */
+    volatile double minAssistRatio;
+
     // =====================================================================================
-    // The cycle
+    // Starting a cycle
     // =====================================================================================
 
-    /** runtime.GC(): a full collection, blocking the caller until it is done. */
+    /** runtime.GC(): a full stop-the-world collection, blocking the caller until it is done. */
     public void gc() {
         gcStart(true);
     }
+
+    /**
+     * Starts a concurrent cycle now, whatever the heap size (Go's startGC(gcBackgroundMode,
+     * forceTrigger)), unless one is running; returns at once. For tests and experiments.
+     */
+    public void triggerConcurrentCycle() {
+        if (stopTheWorldMode || gogc < 0) {
+            throw new IllegalStateException("no concurrent collector: " + (gogc < 0 ? "GOGC=off" : "GODEBUG=gcstoptheworld=1"));
+        }
+        startGC(true);
+    }
+
+    /**
+     * Readies the coordinator (starting it the first time) if the heap reached the trigger and no
+     * cycle is running, then yields to it (Go's startGC in background mode).
+     */
+    private void startGC(boolean forceTrigger) {
+        boolean readied = false;
+        bggcLock.lock();
+        // the trigger was checked speculatively: recheck under the lock
+        if (!((forceTrigger || heap.heapLive() >= nextGC) && bggcWorking == 0)) {
+            bggcLock.unlock();
+            return;
+        }
+        if (!bggcStarted) {
+            bggcWorking = 1;
+            bggcStarted = true;
+            readied = true;
+            sched.setSystem(sched.newproc(this::backgroundgc, "runtime.backgroundgc"));
+        } else {
+            bggcWorking = 1;
+            readied = true;
+            sched.ready(bggcG);
+        }
+        bggcLock.unlock();
+        if (readied) {
+            sched.gosched(); // switch to the coordinator
+        }
+    }
+
+    /** The coordinator goroutine (Go's backgroundgc): one concurrent cycle per wakeup. */
+    private void backgroundgc() {
+        bggcG = Sched.getg();
+        for (;;) {
+            gcBackground();
+            bggcLock.lock();
+            bggcWorking = 0;
+            sched.goparkunlock(bggcLock, "Concurrent GC wait");
+        }
+    }
+
+    /** Makes sure every P has a background mark worker (Go's gcBgMarkStartWorkers). Holds worldsema. */
+    private void gcBgMarkStartWorkers() {
+        int procs = sched.gomaxprocs();
+        for (int i = 0; i < procs; i++) {
+            P p = sched.allp(i);
+            PState st = (PState) p.gcLocal;
+            if (st.worker == null) {
+                sched.setSystem(sched.newproc(() -> gcBgMarkWorker(p, st), "runtime.gcBgMarkWorker"));
+                sched.notetsleepg(bgMarkReady, -1);
+                bgMarkReady.clear();
+            }
+        }
+    }
+
+    // =====================================================================================
+    // The concurrent cycle (Go's gc(gcBackgroundMode))
+    // =====================================================================================
+
+    private void gcBackground() {
+        sched.semacquireWorld();
+        // pick up the remaining unswept spans concurrently
+        while (heap.sweepone() != -1) {
+            // keep sweeping
+        }
+        gcBgMarkStartWorkers();
+        int procs = sched.gomaxprocs();
+        int stwprocs = stwprocs();
+        long tSweepTerm = platform.nanotime();
+        long heap0 = heap.heapLive();
+
+        // ---- sweep termination (world stopped) ----
+        sched.stopTheWorldWithSema("GC sweep termination");
+        heap.finishSweep();
+        resetMarkState();
+        pacer.startCycle(procs, heap.heapLive());
+        long heapGoal = pacer.heapGoal();
+        if (pacertrace) {
+            traceOut.println(pacer.startTrace());
+        }
+        phase = Phase.MARK;
+        writeBarrier = true;
+        work.prepareConcurrent();
+        mark1.disarm();
+        mark2.disarm();
+        // the roots (simplification: in this pause, not goroutine by goroutine)
+        GcWork gcw = new GcWork(work);
+        mark.markrootStacks(sched, gcw);
+        mark.markrootGlobals(globals, gcw, faultSkipGlobalRoots);
+        gcw.dispose();
+        blackenEnabled = true;
+        sched.startTheWorldWithSema();
+        long tScan = platform.nanotime();
+        long sweepTermPause = tScan - tSweepTerm;
+        pacer.markStarted(tScan);
+
+        // ---- concurrent mark, until mark 1 completes ----
+        long tMark = tScan;
+        mark1.clear();
+        await(mark1);
+        CycleRecord.Completion c1 = completion(mark1);
+
+        // ---- mark 2: rescan globals, dispose promptly, allocate black, flush every P ----
+        GcWork g2 = new GcWork(work);
+        mark.markrootGlobals(globals, g2, faultSkipGlobalRoots);
+        g2.dispose();
+        blackenPromptly = true;
+        heap.allocBlack = true;
+        sched.forEachP(p -> ((GcWork) p.gcw).dispose());
+        mark2.clear();
+        await(mark2);
+        CycleRecord.Completion c2 = completion(mark2);
+
+        // ---- mark termination (world stopped) ----
+        long tMarkTerm = platform.nanotime();
+        sched.stopTheWorldWithSema("GC mark termination");
+        gcFlushGCWork();
+        long heap1 = heap.heapLive();
+        pacer.scanWork.set(work.scanWork.get());
+        pacer.endCycle(heap1, procs, platform.nanotime());
+        if (pacertrace) {
+            traceOut.println(pacer.endTrace());
+        }
+        blackenEnabled = false;
+        blackenPromptly = false;
+        phase = Phase.MARKTERMINATION;
+        long marked = gcMarkTermination(stwprocs);
+        long next = pacer.markDone(marked, heap.heapLive());
+        finishCycle(marked, next);
+        long tEnd = platform.nanotime();
+
+        long markTermPause = tEnd - tMarkTerm;
+        long assist = pacer.assistTime.get();
+        long dedicated = pacer.dedicatedMarkTime.get();
+        long fractional = pacer.fractionalMarkTime.get();
+        long idle = pacer.idleMarkTime.get();
+        long sweepTermCpu = (long) stwprocs * (tScan - tSweepTerm);
+        long markTermCpu = (long) stwprocs * (tEnd - tMarkTerm);
+        gcCpuNanos.addAndGet(sweepTermCpu + assist + dedicated + fractional + markTermCpu);
+        int cycle = endStats(sweepTermPause + markTermPause, tEnd);
+        sched.startTheWorldWithSema();
+        sched.semreleaseWorld();
+        sweepWake.release(); // wake the background sweeper
+        record(new CycleRecord(cycle, false, strategy.flag(), procs, tSweepTerm - startNanos, tEnd - startNanos, heap0, heapGoal,
+                heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
+        if (gctrace > 0) {
+            String clock = fmtNSAsMS(tScan - tSweepTerm) + "+0+0+" + fmtNSAsMS(tMarkTerm - tMark) + "+" + fmtNSAsMS(tEnd - tMarkTerm);
+            String cpu = fmtNSAsMS(sweepTermCpu) + "+0+0+" + fmtNSAsMS(assist) + "/" + fmtNSAsMS(dedicated + fractional) + "/"
+                    + fmtNSAsMS(idle) + "+" + fmtNSAsMS(markTermCpu);
+            traceOut.println("gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
+                    + clock + " ms clock, " + cpu + " ms cpu, " + (heap0 >> 20) + "->" + (heap1 >> 20) + "->" + (marked >> 20)
+                    + " MB, " + (heapGoal >> 20) + " MB goal, " + procs + " P");
+        }
+    }
+
+    /** Test knob: runs on the coordinator just before it waits for a completion. */
+    volatile Runnable beforeMarkWait;
+
+    /**
+     * Waits for the phase's completion. First, liveness (not in Go 1.5, where other goroutines
+     * always ran): work on the global list wakes an idle P, whose idle worker will take it; and a
+     * completion point reached with no worker ever running (no work at all) is signalled here,
+     * since under the note strategy the coordinator's P goes idle without passing the scheduler's
+     * own check.
+     */
+    private void await(MarkDoneSignal s) {
+        Runnable r = beforeMarkWait;
+        if (r != null) {
+            r.run();
+        }
+        if (work.hasFull()) {
+            sched.wakeIdleP();
+        }
+        if (work.atCompletionPoint()) {
+            signalCompletion(CompleterKind.SCHEDULER);
+        }
+        s.await();
+    }
+
+    private CycleRecord.Completion completion(MarkDoneSignal s) {
+        return new CycleRecord.Completion(s.completer(), s.doneNanos() - startNanos, s.resumedNanos() - startNanos, s.doneHeap(),
+                heap.heapLive());
+    }
+
+    /** Resets the cycle's counters (Go's gcResetMarkState and gcResetGState). World stopped. */
+    private void resetMarkState() {
+        if (work.hasFull()) {
+            throw new IllegalStateException("fatal error: work.full not empty at the start of a cycle");
+        }
+        work.resetCounters();
+        heap.takeBlackBytes();
+        for (G gp : sched.allgs()) {
+            gp.gcalloc = 0;
+            gp.gcscanwork = 0;
+        }
+    }
+
+    /** Disposes every P's work cache (Go's gcFlushGCWork). World stopped. */
+    private void gcFlushGCWork() {
+        int procs = sched.gomaxprocs();
+        for (int i = 0; i < procs; i++) {
+            ((GcWork) sched.allp(i).gcw).dispose();
+        }
+    }
+
+    /**
+     * Mark termination's mark (Go's gcMark), world stopped: every root again, and every grey
+     * object left, drained in parallel on helper Ms; then the optional checkmark. Returns the
+     * bytes marked this cycle (including objects allocated black).
+     */
+    private long gcMarkTermination(int stwprocs) {
+        gcFlushGCWork();
+        heap.flushAllMCaches();
+        stwMark(stwprocs);
+        if (checkmark) {
+            checkmarkVerify();
+        }
+        for (int i = 0; i < sched.gomaxprocs(); i++) {
+            if (!((GcWork) sched.allp(i).gcw).isEmpty()) {
+                throw new IllegalStateException("fatal error: P has cached GC work at end of mark termination");
+            }
+        }
+        pacer.scanWork.set(work.scanWork.get());
+        return work.bytesMarked.get() + heap.takeBlackBytes();
+    }
+
+    /** Marks from every root with stwprocs Ms, the world stopped; leaves no grey object. */
+    private void stwMark(int stwprocs) {
+        work.resetForTermination(stwprocs);
+        int helpers = stwprocs - 1;
+        nhelpers = helpers;
+        ndone.set(0);
+        alldone.clear();
+        if (helpers > 0) {
+            sched.helpgc(helpers, this::gchelper);
+        }
+        GcWork gcw = new GcWork(work);
+        mark.markrootStacks(sched, gcw);
+        mark.markrootGlobals(globals, gcw, faultSkipGlobalRoots);
+        gcw.dispose(); // share the roots with the helpers right away
+        mark.gcDrain(gcw, null);
+        gcw.dispose();
+        if (helpers > 0) {
+            alldone.sleep(); // every helper flushed its counts
+        }
+        if (work.hasFull()) {
+            throw new IllegalStateException("fatal error: work.full != 0 after mark termination");
+        }
+    }
+
+    private void gchelper() {
+        GcWork gcw = new GcWork(work);
+        mark.gcDrain(gcw, null);
+        gcw.dispose();
+        if (ndone.incrementAndGet() == nhelpers) {
+            alldone.wakeup();
+        }
+    }
+
+    /** Ms that mark with the world stopped (Go's gcprocs). */
+    private int stwprocs() {
+        return Math.max(1, Math.min(Math.min(sched.gomaxprocs(), platform.ncpu()), MAX_GCPROCS));
+    }
+
+    /** Ends marking and starts sweeping (end of gcMark, gcSweep). World stopped, caches released. */
+    private void finishCycle(long marked, long next) {
+        heap.setHeapLive(marked);
+        nextGC = next;
+        phase = Phase.OFF;
+        writeBarrier = false;
+        heap.allocBlack = false;
+        heap.flushAllMCaches();
+        heap.startSweep(next == Long.MAX_VALUE ? 0 : next - marked);
+    }
+
+    /** Counts the cycle and its pause (memstats). Returns the cycle number. */
+    private int endStats(long pause, long tEnd) {
+        int cycle = numGC.incrementAndGet();
+        pauseNs[(cycle - 1) % PAUSE_RING] = pause;
+        pauseTotalNs.addAndGet(pause);
+        lastGCNanos = tEnd;
+        return cycle;
+    }
+
+    private long utilization(long tEnd) {
+        double wall = Math.max(1, tEnd - startNanos) * (double) sched.gomaxprocs();
+        return (long) (100.0 * gcCpuNanos.get() / wall);
+    }
+
+    private void record(CycleRecord r) {
+        synchronized (records) {
+            if (records.size() == MAX_RECORDS) {
+                records.subList(0, MAX_RECORDS / 2).clear();
+            }
+            records.add(r);
+        }
+    }
+
+    /** Every cycle's record so far, oldest first (at most {@value #MAX_RECORDS}). */
+    public List<CycleRecord> cycleRecords() {
+        synchronized (records) {
+            return List.copyOf(records);
+        }
+    }
+
+    // =====================================================================================
+    // Completion, workers and the scheduler's side
+    // =====================================================================================
+
+    /**
+     * Signals a completion point of the current mark phase (mark 2 once blackening is prompt).
+     * Returns true if this call won and signalled the coordinator.
+     */
+    private boolean signalCompletion(CompleterKind kind) {
+        if (blackenPromptly) {
+            if (!mark1.isDone()) {
+                throw new IllegalStateException("fatal error: completing mark 2, but mark 1 is not done");
+            }
+            return mark2.complete(kind);
+        }
+        return mark1.complete(kind);
+    }
+
+    /** Test knob: which background worker modes may be started (bits of CompleterKind ordinals). */
+    volatile int workerModes = (1 << CompleterKind.DEDICATED.ordinal()) | (1 << CompleterKind.FRACTIONAL.ordinal())
+            | (1 << CompleterKind.IDLE.ordinal());
+
+    private boolean modeAllowed(CompleterKind k) {
+        return (workerModes & (1 << k.ordinal())) != 0;
+    }
+
+    /**
+     * Whether p should run its background mark worker now, and in which mode (Go's
+     * gcControllerState.findRunnableGCWorker): a dedicated token first; else, if there is work,
+     * the fractional token while under its utilization share. With no work and nobody working,
+     * this is a completion point that nobody may be left to signal: signal it here.
+     */
+    private G findRunnableGCWorker(P p) {
+        PState st = (PState) p.gcLocal;
+        G w = st.worker;
+        if (w == null || (mark1.isDone() && mark2.isDone())) {
+            return null; // background mark is done (or not started): do not spin the worker
+        }
+        if (modeAllowed(CompleterKind.DEDICATED) && pacer.takeDedicated()) {
+            st.mode = CompleterKind.DEDICATED;
+            return w;
+        }
+        if (((GcWork) p.gcw).isEmpty() && !work.hasFull()) {
+            if (work.atCompletionPoint()) {
+                signalCompletion(CompleterKind.SCHEDULER);
+            }
+            return null;
+        }
+        if (!modeAllowed(CompleterKind.FRACTIONAL) || !pacer.takeFractional(platform.nanotime())) {
+            return null;
+        }
+        st.mode = CompleterKind.FRACTIONAL;
+        return w;
+    }
+
+    /** An idle P marks rather than sleeps, if there is work (Go's findrunnable idle-time marking). */
+    private G findIdleGCWorker(P p) {
+        PState st = (PState) p.gcLocal;
+        G w = st.worker;
+        if (w == null || !modeAllowed(CompleterKind.IDLE) || (((GcWork) p.gcw).isEmpty() && !work.hasFull())) {
+            return null;
+        }
+        st.mode = CompleterKind.IDLE;
+        return w;
+    }
+
+    /**
+     * The background mark worker of p (Go's gcBgMarkWorker): parked until p's scheduler picks it;
+     * then drains in the mode it was picked for, signals a completion point if it reached one, and
+     * parks again at once. It never yields through preemption (that would put it on a run queue):
+     * the fractional and idle modes stop draining when asked to yield, and park.
+     */
+    private void gcBgMarkWorker(P p, PState st) {
+        G gp = Sched.getg();
+        st.worker = gp;
+        bgMarkReady.wakeup();
+        for (;;) {
+            sched.gopark((g, l) -> true, null, "GC worker (idle)");
+            if (st.worker != gp) {
+                return; // p died (procresize)
+            }
+            if (Sched.currentM().p() != p) {
+                throw new IllegalStateException("fatal error: gcBgMarkWorker of P " + p.id + " running on another P");
+            }
+            if (!blackenEnabled) {
+                throw new IllegalStateException("fatal error: gcBgMarkWorker: blackening not enabled");
+            }
+            CompleterKind mode = st.mode;
+            long t0 = platform.nanotime();
+            GcWork gcw = (GcWork) p.gcw;
+            work.startWorking();
+            boolean done;
+            if (mode == CompleterKind.DEDICATED) {
+                mark.gcDrain(gcw, pacer); // returns only at a completion point (it counted itself out)
+                done = true;
+                if (!gcw.isEmpty()) {
+                    throw new IllegalStateException("fatal error: gcDrain returned with buffer");
+                }
+            } else {
+                mark.gcDrainUntilPreempt(gcw, gp, pacer);
+                if (blackenPromptly) {
+                    gcw.dispose(); // before counting ourselves out, so nobody sees no work and no workers
+                }
+                done = work.stopWorking();
+            }
+            if (done) {
+                signalCompletion(mode);
+            }
+            pacer.workerDone(mode, platform.nanotime() - t0);
+        }
+    }
+
+    // =====================================================================================
+    // The stop-the-world cycle (gcstoptheworld=1, runtime.GC())
+    // =====================================================================================
 
     /** Runs one stop-the-world cycle, unless (when not forced) another goroutine just ran one. */
     private void gcStart(boolean force) {
@@ -193,25 +822,16 @@ public final class Collector {
         // sweep termination: finish the previous cycle's sweep; mark bits are then all clear
         heap.finishSweep();
         heap.flushAllMCaches();
+        resetMarkState();
+        if (pacer != null) {
+            pacer.startForced(heap0);
+        }
         long tMark = platform.nanotime();
 
         // mark, in parallel on helper Ms
-        int procs = Math.max(1, Math.min(Math.min(sched.gomaxprocs(), platform.ncpu()), MAX_GCPROCS));
-        work.reset(procs);
-        int helpers = procs - 1;
-        nhelpers = helpers;
-        ndone.set(0);
-        alldone.clear();
-        if (helpers > 0) {
-            sched.helpgc(helpers, this::gchelper);
-        }
-        GcWork gcw = new GcWork(work);
-        markroots(gcw);
-        drain(gcw);
-        gcw.dispose();
-        if (helpers > 0) {
-            alldone.sleep(); // every helper flushed its counts
-        }
+        phase = Phase.MARKTERMINATION;
+        int procs = stwprocs();
+        stwMark(procs);
         if (checkmark) {
             checkmarkVerify();
         }
@@ -219,125 +839,26 @@ public final class Collector {
 
         // mark termination
         long marked = work.bytesMarked.get();
-        heap.setHeapLive(marked);
-        long goal = gogc < 0 ? Long.MAX_VALUE : Math.max(marked + marked * gogc / 100, HEAP_MINIMUM);
-        nextGC = goal;
-        heap.flushAllMCaches();
-        heap.startSweep(goal == Long.MAX_VALUE ? 0 : goal - marked);
+        long goal;
+        if (stopTheWorldMode || pacer == null) {
+            goal = gogc < 0 ? Long.MAX_VALUE : Math.max(marked + marked * gogc / 100, HEAP_MINIMUM);
+        } else {
+            // the concurrent collector's trigger stays the pacer's
+            pacer.scanWork.set(work.scanWork.get());
+            goal = pacer.markDone(marked, heap.heapLive());
+        }
+        finishCycle(marked, goal);
         long tEnd = platform.nanotime();
-        int cycle = numGC.incrementAndGet();
         long pause = tEnd - tStopped;
-        pauseNs[(cycle - 1) % PAUSE_RING] = pause;
-        pauseTotalNs.addAndGet(pause);
-        lastGCNanos = tEnd;
-        long cpu = (tEnd - tStopped) + (tMarkTerm - tMark) * helpers;
-        gcCpuNanos.addAndGet(cpu);
+        int cycle = endStats(pause, tEnd);
+        int helpers = procs - 1;
+        gcCpuNanos.addAndGet((tEnd - tStopped) + (tMarkTerm - tMark) * helpers);
         sched.startTheWorld();
         sweepWake.release(); // wake the background sweeper
+        record(new CycleRecord(cycle, true, strategy.flag(), sched.gomaxprocs(), t0 - startNanos, tEnd - startNanos, heap0, heap0,
+                heap0, marked, goal, null, null, 0, pause, 0, 0, 0, 0));
         if (gctrace > 0) {
-            traceOut.println(gctraceLine(cycle, t0, tStopped, tMark, tMarkTerm, tEnd, helpers, heap0, marked, goal, procs, force));
-        }
-    }
-
-    private void gchelper() {
-        GcWork gcw = new GcWork(work);
-        drain(gcw);
-        gcw.dispose();
-        if (ndone.incrementAndGet() == nhelpers) {
-            alldone.wakeup();
-        }
-    }
-
-    /** Greys every root: each goroutine's stack slots and the global slots. World stopped. */
-    private void markroots(GcWork gcw) {
-        for (G gp : sched.allgs()) {
-            if (gp.status() == G.DEAD) {
-                continue;
-            }
-            if (gp.local instanceof Stack st) {
-                long[] slots = st.slots();
-                int sp = st.depth();
-                for (int i = 0; i < sp; i++) {
-                    long p = slots[i];
-                    if (p != 0) {
-                        greyobject(p, gcw, "stack slot " + i + " of goroutine " + gp.goid());
-                    }
-                }
-            }
-        }
-        long[] g = globals.snapshot();
-        int n = faultSkipGlobalRoots ? 0 : globals.count();
-        for (int i = 0; i < n; i++) {
-            if (g[i] != 0) {
-                greyobject(g[i], gcw, "global slot " + i);
-            }
-        }
-        // share the roots with the helpers right away
-        gcw.dispose();
-    }
-
-    private void drain(GcWork gcw) {
-        for (;;) {
-            if (!work.hasFull()) {
-                gcw.balance(); // someone may be idle: share
-            }
-            long obj = gcw.get();
-            if (obj == 0) {
-                return;
-            }
-            scanobject(obj, gcw);
-        }
-    }
-
-    /**
-     * Greys every pointer field of obj (the struct's, or each array element's, pointer words). The
-     * type and length come from obj's span (objects have no header); data word i is at obj + i.
-     */
-    private void scanobject(long obj, GcWork gcw) {
-        MSpan s = heap.spanOf(obj); // greyobject checked that obj is an object's address
-        int i = s.objIndex(obj);
-        long info = s.slotInfoAt(i);
-        int id = (int) info;
-        if (id == 0) {
-            throw new IllegalStateException("fatal error: found pointer to free object 0x" + Long.toHexString(obj)
-                    + " (slot " + i + " of " + s + " holds no object: a root or heap word kept the address of a freed object)");
-        }
-        Type t = Type.byId(id);
-        int len = (int) (info >>> 32);
-        long words = t.dataWords(len);
-        gcw.scanWork += words;
-        int[] offs = t.ptrOffsets();
-        if (offs.length == 0) {
-            return;
-        }
-        AddressSpace mem = heap.mem();
-        int stride = t.sizeWords();
-        long nelem = t.isArray() ? len : 1;
-        for (long e = 0; e < nelem; e++) {
-            long base = obj + e * stride;
-            for (int off : offs) {
-                long p = mem.load(base + off);
-                if (p != 0) {
-                    greyobject(p, gcw, null);
-                }
-            }
-        }
-    }
-
-    /** Marks the object at p; queues it for scanning if it holds pointers. */
-    private void greyobject(long p, GcWork gcw, String where) {
-        // spanOf, not spanOfHeap: any span the page table names answers slot lookups (MSpan's
-        // page-table safety), and the volatile state read is the marking loop's most frequent
-        // cost. A pointer into a freed span is caught when the object is scanned (slot info 0).
-        MSpan s = heap.spanOf(p);
-        int i;
-        if (s == null || s.objAddr(i = s.objIndex(p)) != p) {
-            throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
-                    + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
-        }
-        if (s.setMarkedIndex(i)) {
-            gcw.bytesMarked += s.elemBytes();
-            gcw.put(p); // scanobject skips objects without pointers
+            traceOut.println(gctraceLine(cycle, t0, tStopped, tMark, tMarkTerm, tEnd, heap0, marked, procs));
         }
     }
 
@@ -365,9 +886,8 @@ public final class Collector {
         long[] stack = new long[1024];
         int sp = 0;
         long n = 0;
-        // roots
-        java.util.ArrayList<long[]> rootSets = new java.util.ArrayList<>();
-        java.util.ArrayList<String> rootNames = new java.util.ArrayList<>();
+        ArrayList<long[]> rootSets = new ArrayList<>();
+        ArrayList<String> rootNames = new ArrayList<>();
         for (G gp : sched.allgs()) {
             if (gp.status() != G.DEAD && gp.local instanceof Stack st) {
                 rootSets.add(java.util.Arrays.copyOf(st.slots(), st.depth()));
@@ -460,6 +980,11 @@ public final class Collector {
         return pauseTotalNs.get();
     }
 
+    /** The pacer (null when GOGC=off). */
+    public Pacer pacer() {
+        return pacer;
+    }
+
     /** Go's MemStats subset. */
     public MemStats readMemStats() {
         var st = heap.readStats();
@@ -476,15 +1001,13 @@ public final class Collector {
      * and the line ends in "(forced)", as Go prints with GODEBUG=gcstoptheworld=1.
      */
     private String gctraceLine(int cycle, long tSweepTerm, long tStopped, long tMark, long tMarkTerm, long tEnd,
-            int helpers, long heap0, long marked, long goal, int procs, boolean forced) {
+            long heap0, long marked, int procs) {
         long tScan = tMark; // tScan = tInstallWB = tMark = tMarkTerm in a forced cycle
-        double wall = Math.max(1, tEnd - startNanos) * (double) sched.gomaxprocs();
-        long util = (long) (100.0 * gcCpuNanos.get() / wall);
         long sweepTermCpu = (long) procs * (tScan - tSweepTerm);
         long markTermCpu = (long) procs * (tEnd - tScan);
         String clock = fmtNSAsMS(tScan - tSweepTerm) + "+0+0+0+" + fmtNSAsMS(tEnd - tScan);
         String cpu = fmtNSAsMS(sweepTermCpu) + "+0+0+0/0/0+" + fmtNSAsMS(markTermCpu);
-        return "gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + util + "%: "
+        return "gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
                 + clock + " ms clock, " + cpu + " ms cpu, " + (heap0 >> 20) + "->" + (heap0 >> 20) + "->" + (marked >> 20)
                 + " MB, " + (heap0 >> 20) + " MB goal, " + sched.gomaxprocs() + " P (forced)";
     }

@@ -4,6 +4,9 @@ package gort.gc;
  * A worker's cache of grey objects (Go's gcWork): one work buffer it fills and drains without
  * synchronization, exchanging whole buffers with the global lists. Owns: that buffer and its
  * local counts. Invariant: only its owner touches it; {@link #dispose} hands everything back.
+ * A P's cache (concurrent marking) is owned by whatever runs on that P: its background worker, an
+ * assist, or the write barrier of the running goroutine; or by anyone while the P is stopped or
+ * idle (forEachP, mark termination).
  */
 final class GcWork {
     private final Work work;
@@ -40,6 +43,27 @@ final class GcWork {
             }
         }
         return b.obj[--b.nobj];
+    }
+
+    /** Takes a grey object without waiting (Go's tryGet); 0 if neither this cache nor the full list has one. */
+    long tryGet() {
+        WorkBuf b = wbuf;
+        if (b == null || b.isEmpty()) {
+            WorkBuf f = work.trygetfull();
+            if (f == null) {
+                return 0;
+            }
+            if (b != null) {
+                work.putempty(b);
+            }
+            b = wbuf = f;
+        }
+        return b.obj[--b.nobj];
+    }
+
+    /** True if this cache holds no grey object. */
+    boolean isEmpty() {
+        return wbuf == null || wbuf.isEmpty();
     }
 
     /** Gives the buffer back (full ones to the full list) and flushes the counts. */

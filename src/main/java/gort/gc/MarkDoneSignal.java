@@ -34,8 +34,16 @@ public final class MarkDoneSignal {
     private volatile long doneNanos;
     private volatile long resumedNanos;
     private volatile CompleterKind completer;
+    private final java.util.function.LongSupplier heapProbe;
+    private volatile long doneHeap;
 
     public MarkDoneSignal(Sched sched, WakeupStrategy strategy) {
+        this(sched, strategy, () -> 0L);
+    }
+
+    /** @param heapProbe read by the winning completer, before it signals (the heap at completion) */
+    public MarkDoneSignal(Sched sched, WakeupStrategy strategy, java.util.function.LongSupplier heapProbe) {
+        this.heapProbe = heapProbe;
         this.sched = sched;
         this.platform = sched.platform();
         this.strategy = strategy;
@@ -52,7 +60,16 @@ public final class MarkDoneSignal {
         doneNanos = 0;
         resumedNanos = 0;
         completer = null;
+        doneHeap = 0;
         done.set(0);
+    }
+
+    /**
+     * Closes the signal without a completion (Go's gcBgMarkPrepare setting done = 1): completers
+     * have no effect until {@link #clear}.
+     */
+    public void disarm() {
+        done.set(1);
     }
 
     /** True once some completer won this phase. */
@@ -90,6 +107,7 @@ public final class MarkDoneSignal {
         }
         doneNanos = platform.nanotime();
         completer = kind;
+        doneHeap = heapProbe.getAsLong();
         if (strategy == WakeupStrategy.NOTE) {
             note.wakeup();
         } else {
@@ -119,6 +137,11 @@ public final class MarkDoneSignal {
         long d = doneNanos;
         long r = resumedNanos;
         return d == 0 || r == 0 ? -1 : r - d;
+    }
+
+    /** The heap probe's value when the winning completer won, 0 if not yet. */
+    public long doneHeap() {
+        return doneHeap;
     }
 
     public CompleterKind completer() {

@@ -96,6 +96,15 @@ public final class Pacer {
         revise();
     }
 
+    /**
+     * Starts a forced (stop-the-world) cycle: only the heap at its start matters, for
+     * {@link #markDone}'s estimate of the reachable heap (Go's gcResetMarkState in any mode).
+     */
+    public void startForced(long heapLive) {
+        scanWork.set(0);
+        initialHeapLive = heapLive;
+    }
+
     /** Recomputes the assist ratio from the current estimates (Go's revise). */
     public void revise() {
         long scanWorkExpected = heapScan;

@@ -12,6 +12,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Invariants: a grey object is in exactly one buffer, owned by one gcWork or on {@code full};
  * {@code nwait <= nproc}; marking is complete exactly when {@code nwait == nproc} and no buffer
  * holds work: every worker is waiting, and none has anything to give.
+ *
+ * <p>Two regimes, as Go 1.5: with the world stopped, {@code nproc} is the number of marking Ms
+ * and {@code nwait} counts those waiting in {@link #getfull}; during concurrent marking the number
+ * of workers is unknown (background workers and assists come and go), so both start at
+ * {@link #CONCURRENT} ("almost all workers waiting"), a worker decrements {@code nwait} while it
+ * works and increments it when it stops, and {@code nwait == nproc} means nobody is working. In
+ * that regime a completion point can be transient (a write barrier may grey an object into a P's
+ * cache right after); mark 2 and mark termination clean it up.
  */
 final class Work {
     private final AtomicReference<WorkBuf> full = new AtomicReference<>();
@@ -114,6 +122,55 @@ final class Work {
                 platform.usleep(100);
             }
         }
+    }
+
+    /** nproc and nwait during concurrent marking (Go's ^uint32(0)). */
+    static final int CONCURRENT = Integer.MAX_VALUE;
+
+    /** Prepares concurrent marking (gcBgMarkPrepare): nobody works yet. World stopped. */
+    void prepareConcurrent() {
+        nproc = CONCURRENT;
+        nwait.set(CONCURRENT);
+    }
+
+    /** A worker starts working (Go's xadd(&work.nwait, -1) with its check). */
+    void startWorking() {
+        int dec = nwait.decrementAndGet();
+        if (dec == nproc) {
+            throw new IllegalStateException("fatal error: work.nwait was > work.nproc");
+        }
+    }
+
+    /**
+     * A worker stops working; true if it was the last one and no buffer on the global list holds
+     * work: a mark completion point.
+     */
+    boolean stopWorking() {
+        int inc = nwait.incrementAndGet();
+        if (inc > nproc || inc < 0) {
+            throw new IllegalStateException("fatal error: work.nwait > work.nproc (" + inc + " > " + nproc + ")");
+        }
+        return inc == nproc && !hasFull();
+    }
+
+    /** True when nobody works and no global buffer holds work. */
+    boolean atCompletionPoint() {
+        return nwait.get() == nproc && !hasFull();
+    }
+
+    /**
+     * Switches to stop-the-world marking by {@code nproc} Ms at mark termination: buffers left by
+     * concurrent marking stay on the full list for them.
+     */
+    void resetForTermination(int nproc) {
+        this.nproc = nproc;
+        nwait.set(0);
+    }
+
+    /** Clears the cycle's counters (sweep termination, world stopped). */
+    void resetCounters() {
+        bytesMarked.set(0);
+        scanWork.set(0);
     }
 
     /** Resets for a new cycle (world stopped). */

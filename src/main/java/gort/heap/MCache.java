@@ -22,6 +22,13 @@ public final class MCache {
 
     long localAllocBytes;
     long localNMalloc;
+    /** Bytes allocated black (marked at allocation) since the last releaseAll. */
+    long localBlackBytes;
+    /**
+     * Set when this cache took a new span or allocated a large object (Go's shouldhelpgc): the
+     * collector checks its trigger and runs assists only then, and clears the flag.
+     */
+    public boolean shouldhelpgc;
     long localLargeAlloc;
     long localNLargeAlloc;
 
@@ -59,6 +66,7 @@ public final class MCache {
         alloc[cl] = heap.emptySpan;
         s = heap.central[cl].cacheSpan();
         alloc[cl] = s;
+        shouldhelpgc = true;
         return s;
     }
 

@@ -107,6 +107,16 @@ public final class MHeap {
 
     /** When set, mallocgc marks new objects (allocate black). */
     public volatile boolean allocBlack;
+    /** Bytes allocated black, folded in from the caches (Go counts them in work.bytesMarked). */
+    private final AtomicLong blackBytes = new AtomicLong();
+
+    /**
+     * Returns and resets the bytes allocated black since the last call; the caches must have been
+     * released (flushAllMCaches) so their local counts are folded in.
+     */
+    public long takeBlackBytes() {
+        return blackBytes.getAndSet(0);
+    }
 
     public MHeap(long capBytes) {
         this(RealPlatform.INSTANCE, capBytes, false);
@@ -236,6 +246,7 @@ public final class MHeap {
         s.slotInfo[idx] = MSpan.slotInfo(t.id(), arrayLen);
         if (allocBlack) {
             s.setMarkedIndex(idx);
+            c.localBlackBytes += s.elemBytes;
         }
         return addr;
     }
@@ -305,6 +316,7 @@ public final class MHeap {
         c.localAllocBytes += s.elemBytes;
         c.localNLargeAlloc++;
         c.localLargeAlloc += s.elemBytes;
+        c.shouldhelpgc = true;
         if (s.needzero) {
             clearObject(s, s.base, words);
         }
@@ -869,6 +881,10 @@ public final class MHeap {
     }
 
     void purgeCachedStats(MCache c) {
+        if (c.localBlackBytes != 0) {
+            blackBytes.addAndGet(c.localBlackBytes);
+            c.localBlackBytes = 0;
+        }
         nmalloc.addAndGet(c.localNMalloc);
         totalAlloc.addAndGet(c.localAllocBytes);
         c.localNMalloc = 0;

@@ -59,6 +59,13 @@ public final class G {
     String startName = "";
     /** Per-G storage for layers above sched (roots frame stack, assist debt), set by them. */
     public Object local;
+    /**
+     * Bytes this G allocated during the current GC cycle, and the scan work it did or stole to pay
+     * for them (Go's g.gcalloc and g.gcscanwork: an assist owes assistRatio × gcalloc − gcscanwork).
+     * Written only by the G itself; reset by the collector while the world is stopped.
+     */
+    public long gcalloc;
+    public long gcscanwork;
     /** Count of times this G was preempted at a safepoint. */
     long preemptCount;
 

@@ -25,6 +25,7 @@ public final class P {
     private static final VarHandle RUNQHEAD;
     private static final VarHandle RUNQTAIL;
     private static final VarHandle RUNNEXT;
+    private static final VarHandle RUNSAFEPOINTFN;
     private static final VarHandle RUNQ = MethodHandles.arrayElementVarHandle(G[].class);
 
     static {
@@ -34,6 +35,7 @@ public final class P {
             RUNQHEAD = l.findVarHandle(P.class, "runqhead", int.class);
             RUNQTAIL = l.findVarHandle(P.class, "runqtail", int.class);
             RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
+            RUNSAFEPOINTFN = l.findVarHandle(P.class, "runSafePointFn", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -71,6 +73,13 @@ public final class P {
     long sysmonSchedwhen;
     int sysmonSyscalltick;
     long sysmonSyscallwhen;
+
+    /** 1 while this P owes the pending forEachP function a run (Go's p.runSafePointFn). */
+    volatile int runSafePointFn;
+
+    boolean casRunSafePointFn(int o, int n) {
+        return RUNSAFEPOINTFN.compareAndSet(this, o, n);
+    }
 
     /** Per-P storage for layers above sched (the mcache, the gcWork), set by them. */
     public Object mcache;

@@ -52,7 +52,12 @@ public final class Sched {
         return true;
     };
 
-    /** Hooks that layers above sched install (the GC); defaults do nothing. */
+    /**
+     * Hooks that layers above sched install (the GC); defaults do nothing. The two worker hooks
+     * run on p's M inside the scheduler, with p held; a G they return must be WAITING (parked as
+     * p's GC worker): the scheduler makes it RUNNABLE and runs it at once. They may {@link #ready}
+     * a goroutine into p's runnext (a completion signalled from the scheduler).
+     */
     public interface Hooks {
         /** Called in schedule() before looking at run queues: a GC worker that must run now. */
         default G findRunnableGCWorker(P p) {
@@ -137,6 +142,7 @@ public final class Sched {
         this.gflock = new RuntimeMutex(platform);
         this.allglock = new RuntimeMutex(platform);
         this.stopnote = new Note(platform);
+        this.safePointNote = new Note(platform);
         this.sysmonnote = new Note(platform);
         this.exitnote = new Note(platform);
         this.out = out;
@@ -302,6 +308,16 @@ public final class Sched {
             wakep();
         }
         return newg;
+    }
+
+    /**
+     * Wakes an idle P (through a spinning M) if there is one and nobody spins: for work that
+     * appeared outside any run queue, such as grey objects a background worker could take.
+     */
+    public void wakeIdleP() {
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
     }
 
     /** Marks a G as runtime-internal: it does not count for deadlock detection. */
@@ -525,7 +541,7 @@ public final class Sched {
             return false;
         }
         M mp = p.m;
-        if (mp == null) {
+        if (mp == null || mp == OsThread.currentOwner()) { // never the caller itself, as Go
             return false;
         }
         G gp = mp.curg;
@@ -641,11 +657,18 @@ public final class Sched {
                 continue;
             }
             P p = m.p;
+            if (p.runSafePointFn != 0) {
+                runSafePointFn(p);
+            }
             G gp = hooks.findRunnableGCWorker(p);
             if (gp != null) {
+                gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = false;
                 resetspinning(m);
                 return gp;
+            }
+            if (m.spinning && !p.runqempty()) {
+                resetspinning(m); // the hook readied a G (a completion signalled from the scheduler)
             }
             // Check the global runnable queue once in a while to ensure fairness.
             if (p.schedtick % 61 == 0 && runqsize > 0) {
@@ -686,6 +709,9 @@ public final class Sched {
                 continue;
             }
             P p = m.p;
+            if (p.runSafePointFn != 0) {
+                runSafePointFn(p);
+            }
             G gp = p.runqget(m.inheritTime);
             if (gp != null) {
                 return gp;
@@ -726,11 +752,12 @@ public final class Sched {
             // stop: nothing to do. The GC may want this P for idle-time marking.
             gp = hooks.findIdleGCWorker(p);
             if (gp != null) {
+                gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = false;
                 return gp;
             }
             lock.lock();
-            if (gcwaiting != 0 || exiting) {
+            if (gcwaiting != 0 || exiting || p.runSafePointFn != 0) {
                 lock.unlock();
                 continue;
             }
@@ -889,6 +916,10 @@ public final class Sched {
 
     /** Gives up a P that is in a syscall or being released: start an M for it if there is work. */
     private void handoffp(P p) {
+        // a P leaving its M runs a pending safe-point function first (forEachP)
+        if (p.runSafePointFn != 0) {
+            runSafePointFn(p);
+        }
         // if it has local work, start it straight away
         if (!p.runqempty() || runqsize != 0) {
             startm(p, false);
@@ -1073,6 +1104,9 @@ public final class Sched {
             lock.unlock();
         }
         m.syscalltick = p.syscalltick;
+        if (p.runSafePointFn != 0) {
+            runSafePointFn(p);
+        }
         p.m = null;
         p.setStatus(P.SYSCALL);
         if (gcwaiting != 0) {
@@ -1233,18 +1267,146 @@ public final class Sched {
 
     /** Stops every P at a safepoint; the caller (a goroutine) keeps running on its own P. */
     public void stopTheWorld(String reason) {
+        semacquireWorld();
+        stopTheWorldWithSema(reason);
+    }
+
+    /** Restarts everything stopped by {@link #stopTheWorld}. */
+    public void startTheWorld() {
+        startTheWorldWithSema();
+        semreleaseWorld();
+    }
+
+    /**
+     * Takes the world semaphore (Go's semacquire(&worldsema)): whoever holds it alone may stop
+     * the world. The concurrent collector holds it for a whole cycle, so that a forced collection
+     * or a GOMAXPROCS change waits for the cycle to end, as in Go 1.5.
+     */
+    public void semacquireWorld() {
         worldsema.acquire();
+    }
+
+    public void semreleaseWorld() {
+        worldsema.release();
+    }
+
+    /** Stops the world; the caller must hold the world semaphore. */
+    public void stopTheWorldWithSema(String reason) {
         M m = currentM();
         m.preemptoff = reason;
         stopTheWorldWithSema(m);
     }
 
-    /** Restarts everything stopped by {@link #stopTheWorld}. */
-    public void startTheWorld() {
+    /** Restarts the world stopped by {@link #stopTheWorldWithSema(String)}; keeps the semaphore. */
+    public void startTheWorldWithSema() {
         M m = currentM();
         startTheWorldWithSema(m);
         m.preemptoff = null;
-        worldsema.release();
+    }
+
+    // =====================================================================================
+    // forEachP: a ragged barrier
+    // =====================================================================================
+
+    private java.util.function.Consumer<P> safePointFn; // under lock while set
+    private int safePointWait; // under lock
+    private final Note safePointNote;
+
+    /**
+     * Runs fn(p) for every P at a GC safe point (Go's forEachP): fn runs for the caller's P now,
+     * for idle Ps and Ps in a syscall by the caller, and for each running P by its own M when it
+     * next enters the scheduler (the running goroutines are asked to yield at their next
+     * safepoint). Returns when every P has run fn. The caller must be a goroutine holding the
+     * world semaphore (so that no stop-the-world or procresize races with it). A goroutine in a
+     * loop without safepoints delays this, as it delays a stop-the-world.
+     */
+    public void forEachP(java.util.function.Consumer<P> fn) {
+        M m = currentM();
+        P mp = m.p;
+        m.locks++;
+        lock.lock();
+        if (safePointWait != 0) {
+            lock.unlock();
+            throw new IllegalStateException("fatal error: forEachP: sched.safePointWait != 0");
+        }
+        int procs = gomaxprocs;
+        safePointWait = procs - 1;
+        safePointFn = fn;
+        for (int i = 0; i < procs; i++) {
+            P p = allp[i];
+            if (p != mp) {
+                p.runSafePointFn = 1;
+            }
+        }
+        preemptall();
+        // idle Ps run fn here, by us
+        for (P p = pidle; p != null; p = p.link) {
+            if (p.casRunSafePointFn(1, 0)) {
+                fn.accept(p);
+                safePointWait--;
+            }
+        }
+        boolean wait = safePointWait > 0;
+        lock.unlock();
+        fn.accept(mp);
+        // Ps in a syscall are forced idle and handed off: handoffp runs fn
+        for (int i = 0; i < procs; i++) {
+            P p = allp[i];
+            int s = p.status();
+            if (s == P.SYSCALL && p.runSafePointFn == 1 && p.casStatus(s, P.IDLE)) {
+                p.syscalltick++;
+                handoffp(p);
+            }
+        }
+        if (wait) {
+            for (;;) {
+                // wait 100 µs, then preempt again in case of races
+                if (safePointNote.tsleep(100_000)) {
+                    safePointNote.clear();
+                    break;
+                }
+                if (exiting) {
+                    m.locks--;
+                    throw new ExitUnwind();
+                }
+                preemptall();
+            }
+        }
+        lock.lock();
+        if (safePointWait != 0) {
+            lock.unlock();
+            throw new IllegalStateException("fatal error: forEachP: not done (safePointWait=" + safePointWait + ")");
+        }
+        for (int i = 0; i < procs; i++) {
+            if (allp[i].runSafePointFn != 0) {
+                lock.unlock();
+                throw new IllegalStateException("fatal error: forEachP: P did not run fn: " + allp[i]);
+            }
+        }
+        safePointFn = null;
+        lock.unlock();
+        m.locks--;
+    }
+
+    /** Runs the pending forEachP function for p, if p still owes it (Go's runSafePointFn). */
+    private void runSafePointFn(P p) {
+        if (!p.casRunSafePointFn(1, 0)) {
+            return;
+        }
+        java.util.function.Consumer<P> fn;
+        lock.lock();
+        fn = safePointFn;
+        lock.unlock();
+        fn.accept(p);
+        lock.lock();
+        if (--safePointWait < 0) {
+            lock.unlock();
+            throw new IllegalStateException("fatal error: runSafePointFn: safePointWait < 0");
+        }
+        if (safePointWait == 0) {
+            safePointNote.wakeup();
+        }
+        lock.unlock();
     }
 
     private void stopTheWorldWithSema(M m) {

@@ -75,7 +75,10 @@ class CollectorModelProperties {
         return Type.struct("cmp.wide", f);
     }
 
-    enum Kind { ALLOC, LINK, UNLINK, SCALAR, PUSH, POP, DROP, ROOT, GLOBAL, SHARED, GC, YIELD, GARBAGE }
+    enum Kind { ALLOC, LINK, UNLINK, SCALAR, PUSH, POP, DROP, ROOT, GLOBAL, SHARED, GC, YIELD, GARBAGE, CYCLE }
+
+    /** The collector under test: stop-the-world (gcstoptheworld=1), or concurrent under one strategy. */
+    enum Mode { STW, NOTE, PARK, PARK_YIELD }
 
     /** One operation; a, b, c and v are interpreted modulo the mutator's state when it runs. */
     record Op(Kind kind, int a, int b, int c, long v) {
@@ -86,7 +89,7 @@ class CollectorModelProperties {
     }
 
     /** With ballast, main keeps a 4.5 MiB scalar array live, so GOGC (not the 4 MiB minimum) sets the goal. */
-    record Program(int procs, int gogc, int rounds, boolean ballast, List<List<Op>> ops) {}
+    record Program(Mode mode, int procs, int gogc, int rounds, boolean ballast, List<List<Op>> ops) {}
 
     static final int BALLAST_WORDS = 9 << 16; // 4.5 MiB
 
@@ -102,11 +105,12 @@ class CollectorModelProperties {
                 Tuple.of(9, Kind.SCALAR), Tuple.of(5, Kind.PUSH), Tuple.of(2, Kind.POP),
                 Tuple.of(4, Kind.DROP), Tuple.of(5, Kind.ROOT), Tuple.of(3, Kind.GLOBAL),
                 Tuple.of(3, Kind.SHARED), Tuple.of(2, Kind.GC), Tuple.of(4, Kind.YIELD),
-                Tuple.of(5, Kind.GARBAGE));
+                Tuple.of(5, Kind.GARBAGE), Tuple.of(3, Kind.CYCLE));
         Arbitrary<Integer> n = Arbitraries.integers().between(0, 1 << 20).withDistribution(RandomDistribution.uniform());
         Arbitrary<Op> op = Combinators.combine(kinds, n, n, n, Arbitraries.longs()).as(Op::new);
         Arbitrary<List<Op>> ops = op.list().ofMaxSize(300).withSizeDistribution(RandomDistribution.uniform());
         return Combinators.combine(
+                        Arbitraries.of(Mode.class),
                         Arbitraries.integers().between(1, 2),
                         Arbitraries.of(1, 10, 100),
                         Arbitraries.integers().between(1, 4),
@@ -240,7 +244,14 @@ class CollectorModelProperties {
     }
 
     static void run(Program p) {
-        Config cfg = Config.defaults().withGomaxprocs(p.procs()).withGogc(p.gogc()).withDebugHeap(true);
+        Config cfg = Config.defaults().withGomaxprocs(p.procs()).withGogc(p.gogc()).withDebugHeap(true)
+                .withGodebug(Map.of("gccheckmark", "1"));
+        cfg = switch (p.mode()) {
+            case STW -> cfg.withGodebug(Map.of("gcstoptheworld", "1"));
+            case NOTE -> cfg.withWakeup(WakeupStrategy.NOTE);
+            case PARK -> cfg.withWakeup(WakeupStrategy.PARK);
+            case PARK_YIELD -> cfg.withWakeup(WakeupStrategy.PARK_YIELD);
+        };
         int nm = p.ops().size();
         Rt.run(cfg, 60, () -> {
             Heap h = Go.heap();
@@ -297,10 +308,19 @@ class CollectorModelProperties {
                             + " B but the model's reachable objects take " + expected + " B (main's shared array"
                             + " and ballast " + sharedSize + " B;" + detail + ")");
                 }
-                long goal = Math.max(live + live * p.gogc() / 100, Collector.HEAP_MINIMUM);
-                if (st.nextGC() != goal) {
-                    throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " != max(" + live
-                            + " × (1 + " + p.gogc() + "/100), 4 MiB) = " + goal);
+                if (p.mode() == Mode.STW) {
+                    long goal = Math.max(live + live * p.gogc() / 100, Collector.HEAP_MINIMUM);
+                    if (st.nextGC() != goal) {
+                        throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " != max(" + live
+                                + " × (1 + " + p.gogc() + "/100), 4 MiB) = " + goal);
+                    }
+                } else {
+                    // the pacer's trigger: at least 4 MiB, and room for concurrent sweep above the live heap
+                    long floor = Math.max(live + Pacer.SWEEP_MIN_HEAP_DISTANCE * p.gogc() / 100, Collector.HEAP_MINIMUM);
+                    if (st.nextGC() < floor) {
+                        throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " < max(" + live
+                                + " + 1 MiB × " + p.gogc() + "/100, 4 MiB) = " + floor);
+                    }
                 }
                 if (Go.global(shared) == 0 || h.len(Go.global(shared)) != nm) {
                     throw new AssertionError("the shared array was damaged");
@@ -451,6 +471,11 @@ class CollectorModelProperties {
             }
             case YIELD -> Go.gosched();
             case GARBAGE -> garbage(h, m, op);
+            case CYCLE -> {
+                if (!collector().stopTheWorldMode()) {
+                    collector().triggerConcurrentCycle(); // marking then runs while we go on mutating
+                }
+            }
         }
     }
 

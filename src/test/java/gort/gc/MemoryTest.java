@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The heap gives memory back and fails cleanly (issue 3: "memory comes back: a steady loop with a
@@ -53,17 +55,28 @@ class MemoryTest {
     // (a) memory comes back
     // =====================================================================================
 
-    @Test
-    void aSteadyLoopWithAFixedLiveSetKeepsHeapSysFlat() {
+    /**
+     * Stop-the-world: flat within 1.25× after 30 MB. Concurrent: the heap also grows while marking
+     * runs, and the pacer needs some cycles to settle its trigger, so the warm-up is longer (100 MB);
+     * and HeapSys, a high-water mark (as Go's), follows the worst overshoot of any one cycle, which
+     * the pacer bounds only on average: it must stay within 1.5× of the warmed-up value.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aSteadyLoopWithAFixedLiveSetKeepsHeapSysFlat(boolean stopTheWorld) {
         final int ring = 10_000;
-        final long total = 200L << 20;
-        final long warmup = 30L << 20;
+        final long total = stopTheWorld ? 200L << 20 : 300L << 20;
+        final long warmup = stopTheWorld ? 30L << 20 : 100L << 20;
         AtomicLong warmSys = new AtomicLong();
         AtomicLong maxSys = new AtomicLong();
         AtomicLong gcsAfterWarmup = new AtomicLong();
         AtomicLong iterations = new AtomicLong();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        Rt.run(Config.defaults().withGomaxprocs(2).withGogc(100), 120, () -> {
+        Config cfg = Config.defaults().withGomaxprocs(2).withGogc(100);
+        if (stopTheWorld) {
+            cfg = cfg.withGodebug(java.util.Map.of("gcstoptheworld", "1"));
+        }
+        Rt.run(cfg, 120, () -> {
             Heap h = Go.heap();
             Stack st = Go.stack();
             int g = Go.newGlobal();
@@ -125,7 +138,7 @@ class MemoryTest {
         assertThat(warmSys.get()).isPositive();
         assertThat(maxSys.get()).as("HeapSys after warm-up (%d B) must stay flat; %d iterations",
                         warmSys.get(), iterations.get())
-                .isLessThanOrEqualTo(warmSys.get() * 5 / 4);
+                .isLessThanOrEqualTo(stopTheWorld ? warmSys.get() * 5 / 4 : warmSys.get() * 3 / 2);
         // ~170 MB allocated after warm-up against a goal of a few MiB
         assertThat(gcsAfterWarmup.get()).isGreaterThanOrEqualTo(20);
     }
@@ -308,7 +321,7 @@ class MemoryTest {
     // =====================================================================================
 
     static final Pattern GCTRACE = Pattern.compile(
-            "gc (\\d+) @\\d+\\.\\d{3}s \\d+%: [0-9.]+(?:\\+[0-9.]+){4} ms clock, [0-9.]+(?:\\+[0-9.]+){3}/[0-9.]+/[0-9.]+\\+[0-9.]+ ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, (\\d+) P \\(forced\\)");
+            "gc (\\d+) @\\d+\\.\\d{3}s \\d+%: [0-9.]+(?:\\+[0-9.]+){4} ms clock, [0-9.]+(?:\\+[0-9.]+){3}/[0-9.]+/[0-9.]+\\+[0-9.]+ ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, (\\d+) P( \\(forced\\))?");
 
     static List<String> gctraceLines(int procs) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -316,8 +329,8 @@ class MemoryTest {
         Config cfg = Config.defaults().withGomaxprocs(procs).withGodebug(Config.parseGodebug("gctrace=1")).withTraceOut(ps);
         Rt.run(cfg, 60, () -> {
             Heap h = Go.heap();
-            for (int i = 0; i < 3000; i++) {
-                h.allocArray(Type.SCALAR, 1000 + i % 1000); // ~ 36 MB of garbage: several paced cycles
+            for (int i = 0; i < 12000; i++) {
+                h.allocArray(Type.SCALAR, 1000 + i % 1000); // ~ 140 MB of garbage: several paced cycles
             }
             Go.gc();
         });
@@ -336,9 +349,10 @@ class MemoryTest {
             assertThat(Integer.parseInt(m.group(1))).as("cycle numbers count up from 1").isEqualTo(++n);
             assertThat(m.group(2)).isEqualTo("2");
         }
-        // Every stop-the-world cycle is "forced" in Go 1.5's terms (gc(gcForceMode), as with
-        // GODEBUG=gcstoptheworld=1), so every line ends with it.
-        assertThat(lines).allMatch(l -> l.endsWith(" (forced)"));
+        // Paced cycles are concurrent; runtime.GC()'s stop-the-world cycle is "forced" in Go 1.5's
+        // terms (gc(gcForceBlockMode)), and its line says so.
+        assertThat(lines.getLast()).endsWith(" (forced)");
+        assertThat(lines.subList(0, lines.size() - 1)).isNotEmpty().noneMatch(l -> l.endsWith(" (forced)"));
     }
 
     /** Go prints "@0.012s" whatever the locale; so must gort (a comma breaks gctrace parsers). */

@@ -41,7 +41,7 @@ public final class Rt {
             throw new AssertionError("interrupted", e);
         }
         if (t.isAlive()) {
-            throw new AssertionError("watchdog: runtime did not finish within " + seconds + " s (hang?)");
+            throw new AssertionError("watchdog: runtime did not finish within " + seconds + " s (hang?)\n" + threadDump());
         }
         Throwable e = err.get();
         if (e instanceof RuntimeException re) {
@@ -50,6 +50,27 @@ public final class Rt {
         if (e instanceof Error er) {
             throw er;
         }
+    }
+
+    /** The stacks of every live thread but the JVM's own (what each M is doing), for hang reports. */
+    public static String threadDump() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((th, st) -> {
+            if (th.isDaemon() && (th.getName().startsWith("Reference") || th.getName().startsWith("Finalizer")
+                    || th.getName().startsWith("Signal") || th.getName().startsWith("Common-Cleaner"))) {
+                return;
+            }
+            sb.append("thread \"").append(th.getName()).append("\" ").append(th.getState()).append('\n');
+            int n = 0;
+            for (StackTraceElement e : st) {
+                if (n++ == 40) {
+                    sb.append("\t...\n");
+                    break;
+                }
+                sb.append("\tat ").append(e).append('\n');
+            }
+        });
+        return sb.toString();
     }
 
     /** Spins (no safepoint) until the condition holds or the bound passes; returns whether it held. */

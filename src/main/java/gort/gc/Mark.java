@@ -1,0 +1,184 @@
+package gort.gc;
+
+import gort.heap.AddressSpace;
+import gort.heap.MHeap;
+import gort.heap.MSpan;
+import gort.heap.Type;
+import gort.sched.G;
+import gort.sched.Sched;
+
+/**
+ * The marking primitives (Go's mgcmark.go): greying, scanning, the drain loops of the three kinds
+ * of marker, and the root scan.
+ *
+ * <p>Owns nothing but references; the state is in {@link Work} (global lists, counts) and the
+ * {@link GcWork} caches. Invariants: an object is queued at most once per cycle (its mark bit is
+ * set by the CAS that queues it); only objects that hold pointers are scanned; every drain loop
+ * reports the scan work it did, so the pacer's accounts (background credit, assist debt) add up.
+ */
+final class Mark {
+    private final MHeap heap;
+    private final AddressSpace mem;
+    private final Work work;
+
+    Mark(MHeap heap, Work work) {
+        this.heap = heap;
+        this.mem = heap.mem();
+        this.work = work;
+    }
+
+    /** Marks the object at p; queues it for scanning if it holds pointers (Go's greyobject). */
+    void greyobject(long p, GcWork gcw, String where) {
+        // spanOf, not spanOfHeap: any span the page table names answers slot lookups (MSpan's
+        // page-table safety), and the volatile state read is the marking loop's most frequent
+        // cost. A pointer into a freed span is caught when the object is scanned (slot info 0).
+        MSpan s = heap.spanOf(p);
+        int i;
+        if (s == null || s.objAddr(i = s.objIndex(p)) != p) {
+            throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
+                    + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
+        }
+        if (s.setMarkedIndex(i)) {
+            gcw.bytesMarked += s.elemBytes();
+            gcw.put(p); // scanobject skips objects without pointers
+        }
+    }
+
+    /**
+     * Greys every pointer field of obj (the struct's, or each array element's, pointer words) and
+     * returns the scan work done (data words). Type and length come from obj's span (objects have
+     * no header); data word i is at obj + i.
+     */
+    long scanobject(long obj, GcWork gcw) {
+        MSpan s = heap.spanOf(obj); // greyobject checked that obj is an object's address
+        int i = s.objIndex(obj);
+        long info = s.slotInfoAt(i);
+        int id = (int) info;
+        if (id == 0) {
+            throw new IllegalStateException("fatal error: found pointer to free object 0x" + Long.toHexString(obj)
+                    + " (slot " + i + " of " + s + " holds no object: a root or heap word kept the address of a freed object)");
+        }
+        Type t = Type.byId(id);
+        int len = (int) (info >>> 32);
+        long words = t.dataWords(len);
+        gcw.scanWork += words;
+        int[] offs = t.ptrOffsets();
+        if (offs.length == 0) {
+            return words;
+        }
+        int stride = t.sizeWords();
+        long nelem = t.isArray() ? len : 1;
+        for (long e = 0; e < nelem; e++) {
+            long base = obj + e * stride;
+            for (int off : offs) {
+                long p = mem.load(base + off);
+                if (p != 0) {
+                    greyobject(p, gcw, null);
+                }
+            }
+        }
+        return words;
+    }
+
+    /**
+     * Drains until marking reaches a completion point, waiting for other workers' buffers (Go's
+     * gcDrain): for stop-the-world marking and for dedicated background workers. The caller
+     * counted itself as working; getfull's waiting counts it out. Scan work is published to
+     * {@code credit} every {@link Pacer#BG_CREDIT_SLACK} words when credit is not null.
+     */
+    void gcDrain(GcWork gcw, Pacer credit) {
+        long unflushed = 0;
+        for (;;) {
+            if (!work.hasFull()) {
+                gcw.balance(); // someone may be idle: share
+            }
+            long obj = gcw.get();
+            if (obj == 0) {
+                break; // completion point
+            }
+            unflushed += scanobject(obj, gcw);
+            if (credit != null && unflushed >= Pacer.BG_CREDIT_SLACK) {
+                credit.bgScanCredit.addAndGet(unflushed);
+                unflushed = 0;
+            }
+        }
+        if (credit != null && unflushed != 0) {
+            credit.bgScanCredit.addAndGet(unflushed);
+        }
+    }
+
+    /**
+     * Drains without waiting until gp is asked to yield or no work is at hand (Go's
+     * gcDrainUntilPreempt): fractional and idle workers. Returns the scan work done.
+     */
+    long gcDrainUntilPreempt(GcWork gcw, G gp, Pacer credit) {
+        long done = 0;
+        long unflushed = 0;
+        while (!gp.preempt()) {
+            if (!work.hasFull()) {
+                gcw.balance();
+            }
+            long obj = gcw.tryGet();
+            if (obj == 0) {
+                break;
+            }
+            long w = scanobject(obj, gcw);
+            done += w;
+            unflushed += w;
+            if (unflushed >= Pacer.BG_CREDIT_SLACK) {
+                credit.bgScanCredit.addAndGet(unflushed);
+                unflushed = 0;
+            }
+        }
+        if (unflushed != 0) {
+            credit.bgScanCredit.addAndGet(unflushed);
+        }
+        return done;
+    }
+
+    /** Drains until {@code scanWork} words were scanned or no work is at hand (Go's gcDrainN): assists. */
+    long gcDrainN(GcWork gcw, long scanWork) {
+        long done = 0;
+        while (done < scanWork) {
+            if (!work.hasFull()) {
+                gcw.balance();
+            }
+            long obj = gcw.tryGet();
+            if (obj == 0) {
+                break;
+            }
+            done += scanobject(obj, gcw);
+        }
+        return done;
+    }
+
+    /** Greys every goroutine's stack slots. The goroutines must be stopped (world stopped). */
+    void markrootStacks(Sched sched, GcWork gcw) {
+        for (G gp : sched.allgs()) {
+            if (gp.status() == G.DEAD) {
+                continue;
+            }
+            if (gp.local instanceof Stack st) {
+                long[] slots = st.slots();
+                int sp = st.depth();
+                for (int i = 0; i < sp; i++) {
+                    long p = slots[i];
+                    if (p != 0) {
+                        greyobject(p, gcw, "stack slot " + i + " of goroutine " + gp.goid());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Greys the global slots (Go's markroot of data and bss). */
+    void markrootGlobals(Globals globals, GcWork gcw, boolean skip) {
+        long[] g = globals.snapshot();
+        int n = skip ? 0 : Math.min(globals.count(), g.length);
+        for (int i = 0; i < n; i++) {
+            if (g[i] != 0) {
+                greyobject(g[i], gcw, "global slot " + i);
+            }
+        }
+    }
+}
