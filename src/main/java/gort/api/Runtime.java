@@ -39,7 +39,27 @@ public final class Runtime {
 
     /** Runs main as the main goroutine of a new runtime on real threads. */
     public static void run(Config config, Runnable main) {
-        new Runtime(config, RealPlatform.INSTANCE).runMain(main);
+        Runtime rt = new Runtime(config, RealPlatform.INSTANCE);
+        lastStarted = rt;
+        rt.runMain(main);
+    }
+
+    private static volatile Runtime lastStarted;
+
+    /** The runtime started last in this JVM (for hang reports in tests and tools), or null. */
+    public static Runtime lastStarted() {
+        return lastStarted;
+    }
+
+    /** Every goroutine with its status, and the collector's state: what a hang report needs. */
+    public String debugDump() {
+        StringBuilder sb = new StringBuilder(gc.debugState()).append('\n');
+        for (gort.sched.G gp : sched.allgs()) {
+            sb.append("goroutine ").append(gp.goid()).append(gp.isSystem() ? " (system)" : "").append(" [")
+                    .append(gp.status() == gort.sched.G.WAITING ? gp.waitReason() : gort.sched.G.statusName(gp.status()))
+                    .append("]\n");
+        }
+        return sb.toString();
     }
 
     /** Runs main under the environment's GOMAXPROCS/GOGC/GODEBUG. */

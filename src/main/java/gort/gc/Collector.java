@@ -307,6 +307,9 @@ public final class Collector {
      * (Go's writebarrierptr → shade), into the current P's work cache; disposed at once in mark 2.
      */
     public void shade(long obj) {
+        if (faultNoWriteBarrier) {
+            return;
+        }
         GcWork gcw = (GcWork) Sched.currentM().p().gcw;
         mark.greyobject(obj, gcw, "a pointer store (write barrier)");
         if (blackenPromptly || phase == Phase.MARKTERMINATION) {
@@ -321,7 +324,7 @@ public final class Collector {
      */
     private void gcAssistAlloc(M m, G gp, long size, boolean allowAssist) {
         gp.gcalloc += size;
-        if (!allowAssist || gp.isSystem()) {
+        if (!allowAssist || gp.isSystem() || assistsDisabled) {
             return;
         }
         double ratio = Math.max(pacer.assistRatio(), minAssistRatio);
@@ -364,6 +367,8 @@ public final class Collector {
 
     /** Test knob: a floor under the assist ratio (so the first cycle, which has none, assists). */
     volatile double minAssistRatio;
+    /** Test knob: no assists at all (to force a worker completion path). */
+    volatile boolean assistsDisabled;
 
     // =====================================================================================
     // Starting a cycle
@@ -376,26 +381,30 @@ public final class Collector {
 
     /**
      * Starts a concurrent cycle now, whatever the heap size (Go's startGC(gcBackgroundMode,
-     * forceTrigger)), unless one is running; returns at once. For tests and experiments.
+     * forceTrigger)), after the one running, if any, has ended; returns once the coordinator has
+     * been readied (marking then runs while the caller goes on). For tests and experiments.
      */
     public void triggerConcurrentCycle() {
         if (stopTheWorldMode || gogc < 0) {
             throw new IllegalStateException("no concurrent collector: " + (gogc < 0 ? "GOGC=off" : "GODEBUG=gcstoptheworld=1"));
         }
-        startGC(true);
+        while (!startGC(true)) {
+            sched.gosched(); // the coordinator is finishing a cycle: let it park first
+        }
     }
 
     /**
      * Readies the coordinator (starting it the first time) if the heap reached the trigger and no
-     * cycle is running, then yields to it (Go's startGC in background mode).
+     * cycle is running, then yields to it (Go's startGC in background mode). Returns whether it
+     * started a cycle.
      */
-    private void startGC(boolean forceTrigger) {
+    private boolean startGC(boolean forceTrigger) {
         boolean readied = false;
         bggcLock.lock();
         // the trigger was checked speculatively: recheck under the lock
         if (!((forceTrigger || heap.heapLive() >= nextGC) && bggcWorking == 0)) {
             bggcLock.unlock();
-            return;
+            return false;
         }
         if (!bggcStarted) {
             bggcWorking = 1;
@@ -411,6 +420,7 @@ public final class Collector {
         if (readied) {
             sched.gosched(); // switch to the coordinator
         }
+        return readied;
     }
 
     /** The coordinator goroutine (Go's backgroundgc): one concurrent cycle per wakeup. */
@@ -522,12 +532,13 @@ public final class Collector {
         long sweepTermCpu = (long) stwprocs * (tScan - tSweepTerm);
         long markTermCpu = (long) stwprocs * (tEnd - tMarkTerm);
         gcCpuNanos.addAndGet(sweepTermCpu + assist + dedicated + fractional + markTermCpu);
-        int cycle = endStats(sweepTermPause + markTermPause, tEnd);
+        int cycle = numGC.get() + 1; // one cycle at a time: we hold worldsema
+        record(new CycleRecord(cycle, false, strategy.flag(), procs, tSweepTerm - startNanos, tEnd - startNanos, heap0, heapGoal,
+                heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
+        endStats(sweepTermPause + markTermPause, tEnd); // the record exists before NumGC shows the cycle
         sched.startTheWorldWithSema();
         sched.semreleaseWorld();
         sweepWake.release(); // wake the background sweeper
-        record(new CycleRecord(cycle, false, strategy.flag(), procs, tSweepTerm - startNanos, tEnd - startNanos, heap0, heapGoal,
-                heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
         if (gctrace > 0) {
             String clock = fmtNSAsMS(tScan - tSweepTerm) + "+0+0+" + fmtNSAsMS(tMarkTerm - tMark) + "+" + fmtNSAsMS(tEnd - tMarkTerm);
             String cpu = fmtNSAsMS(sweepTermCpu) + "+0+0+" + fmtNSAsMS(assist) + "/" + fmtNSAsMS(dedicated + fractional) + "/"
@@ -539,7 +550,7 @@ public final class Collector {
     }
 
     /** Test knob: runs on the coordinator just before it waits for a completion. */
-    volatile Runnable beforeMarkWait;
+    volatile java.util.function.Consumer<MarkDoneSignal> beforeMarkWait;
 
     /**
      * Waits for the phase's completion. First, liveness (not in Go 1.5, where other goroutines
@@ -549,9 +560,9 @@ public final class Collector {
      * own check.
      */
     private void await(MarkDoneSignal s) {
-        Runnable r = beforeMarkWait;
+        java.util.function.Consumer<MarkDoneSignal> r = beforeMarkWait;
         if (r != null) {
-            r.run();
+            r.accept(s);
         }
         if (work.hasFull()) {
             sched.wakeIdleP();
@@ -710,6 +721,9 @@ public final class Collector {
     volatile int workerModes = (1 << CompleterKind.DEDICATED.ordinal()) | (1 << CompleterKind.FRACTIONAL.ordinal())
             | (1 << CompleterKind.IDLE.ordinal());
 
+    /** Test knob: the scheduler may signal a completion point it finds (Go does). */
+    volatile boolean schedulerCompletes = true;
+
     private boolean modeAllowed(CompleterKind k) {
         return (workerModes & (1 << k.ordinal())) != 0;
     }
@@ -731,7 +745,7 @@ public final class Collector {
             return w;
         }
         if (((GcWork) p.gcw).isEmpty() && !work.hasFull()) {
-            if (work.atCompletionPoint()) {
+            if (schedulerCompletes && work.atCompletionPoint()) {
                 signalCompletion(CompleterKind.SCHEDULER);
             }
             return null;
@@ -850,13 +864,14 @@ public final class Collector {
         finishCycle(marked, goal);
         long tEnd = platform.nanotime();
         long pause = tEnd - tStopped;
-        int cycle = endStats(pause, tEnd);
+        int cycle = numGC.get() + 1;
+        record(new CycleRecord(cycle, true, strategy.flag(), sched.gomaxprocs(), t0 - startNanos, tEnd - startNanos, heap0, heap0,
+                heap0, marked, goal, null, null, 0, pause, 0, 0, 0, 0));
+        endStats(pause, tEnd);
         int helpers = procs - 1;
         gcCpuNanos.addAndGet((tEnd - tStopped) + (tMarkTerm - tMark) * helpers);
         sched.startTheWorld();
         sweepWake.release(); // wake the background sweeper
-        record(new CycleRecord(cycle, true, strategy.flag(), sched.gomaxprocs(), t0 - startNanos, tEnd - startNanos, heap0, heap0,
-                heap0, marked, goal, null, null, 0, pause, 0, 0, 0, 0));
         if (gctrace > 0) {
             traceOut.println(gctraceLine(cycle, t0, tStopped, tMark, tMarkTerm, tEnd, heap0, marked, procs));
         }
@@ -865,6 +880,9 @@ public final class Collector {
     // =====================================================================================
     // Checkmark (GODEBUG=gccheckmark=1)
     // =====================================================================================
+
+    /** Fault injection for tests: the write barrier shades nothing (checkmark must notice a loss). */
+    volatile boolean faultNoWriteBarrier;
 
     /** Fault injection for tests: the mark phase forgets the global roots (checkmark must notice). */
     volatile boolean faultSkipGlobalRoots;
@@ -978,6 +996,13 @@ public final class Collector {
 
     public long pauseTotalNs() {
         return pauseTotalNs.get();
+    }
+
+    /** The collector's flags and work counts, for hang reports. */
+    public String debugState() {
+        return "gc: phase=" + phase + " wb=" + writeBarrier + " blacken=" + blackenEnabled + " promptly=" + blackenPromptly
+                + " bggcWorking=" + bggcWorking + " mark1.done=" + mark1.isDone() + " mark2.done=" + mark2.isDone()
+                + " nwait=" + work.nwait.get() + " nproc=" + work.nproc + " full=" + work.hasFull() + " numGC=" + numGC.get();
     }
 
     /** The pacer (null when GOGC=off). */

@@ -55,6 +55,10 @@ public final class Rt {
     /** The stacks of every live thread but the JVM's own (what each M is doing), for hang reports. */
     public static String threadDump() {
         StringBuilder sb = new StringBuilder();
+        Runtime rt = Runtime.lastStarted();
+        if (rt != null) {
+            sb.append(rt.debugDump());
+        }
         Thread.getAllStackTraces().forEach((th, st) -> {
             if (th.isDaemon() && (th.getName().startsWith("Reference") || th.getName().startsWith("Finalizer")
                     || th.getName().startsWith("Signal") || th.getName().startsWith("Common-Cleaner"))) {

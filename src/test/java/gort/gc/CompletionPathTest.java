@@ -1,0 +1,262 @@
+package gort.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gort.api.Config;
+import gort.api.Go;
+import gort.api.Heap;
+import gort.heap.Type;
+import gort.sched.FatalError;
+import gort.sched.Sched;
+import gort.testing.Rt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each way concurrent marking can complete (issue 4's acceptance): by a dedicated, fractional or
+ * idle background worker, or by an assist, under each wakeup strategy, and completion before the
+ * coordinator waits. Test knobs switch the other paths off so that the one under test must do the
+ * marking; the scheduler's own completion check (Go's, in findRunnableGCWorker) is off too, except
+ * in the test that needs no knob. Every run has the watchdog, checkmark on, and must finish its
+ * cycles: a lost wakeup fails by the watchdog instead of hanging the suite.
+ */
+class CompletionPathTest {
+    static final Type NODE = Type.struct("cpt.node", "ptr,ptr,scalar");
+    static final int LIVE = 20_000;
+    static final int CYCLES = 4;
+
+    static Collector collector() {
+        return ((gort.api.Runtime) Sched.current().env).collector();
+    }
+
+    static Config config(int procs, WakeupStrategy s) {
+        return Config.defaults().withGomaxprocs(procs).withWakeup(s).withGodebug(Map.of("gccheckmark", "1")).withDebugHeap(true);
+    }
+
+    /** A list of n nodes hung from a new global (marking has ~n objects of work). */
+    static int buildList(Heap h, int n) {
+        int g = Go.newGlobal();
+        for (int i = 0; i < n; i++) {
+            long node = h.alloc(NODE);
+            h.storePtr(node, 0, Go.global(g));
+            h.storeInt(node, 2, i);
+            Go.setGlobal(g, node);
+        }
+        return g;
+    }
+
+    static long listLength(Heap h, long head) {
+        long n = 0;
+        for (long p = head; p != 0; p = h.loadPtr(p, 0)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Runs CYCLES forced-trigger concurrent cycles over a live list. While a cycle runs, main
+     * waits by {@code wait} (gosched, or allocating garbage so that it assists); {@code busy}
+     * extra goroutines keep their Ps running mutator code. Returns the cycles' records.
+     */
+    static List<CycleRecord> run(Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting) {
+        AtomicReference<List<CycleRecord>> out = new AtomicReference<>();
+        Rt.run(cfg, 60, () -> {
+            Heap h = Go.heap();
+            Collector gc = collector();
+            int g = buildList(h, LIVE);
+            knobs.accept(gc);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger running = new AtomicInteger();
+            for (int i = 0; i < busy; i++) {
+                running.incrementAndGet();
+                Go.go("busy", () -> {
+                    while (!stop.get()) {
+                        for (int k = 0; k < 1000; k++) {
+                            Go.poll(); // safepoints: sysmon's preemption sends this P through the scheduler
+                        }
+                    }
+                    running.decrementAndGet();
+                });
+            }
+            for (int c = 0; c < CYCLES; c++) {
+                int n0 = gc.numGC();
+                gc.triggerConcurrentCycle();
+                while (gc.numGC() == n0) {
+                    if (allocateWhileWaiting) {
+                        h.alloc(NODE); // garbage; each new span is an assist point
+                    } else {
+                        Go.gosched();
+                    }
+                }
+                if (listLength(h, Go.global(g)) != LIVE) {
+                    throw new AssertionError("the live list was damaged by cycle " + gc.numGC());
+                }
+            }
+            stop.set(true);
+            while (running.get() > 0) {
+                Go.gosched();
+            }
+            List<CycleRecord> recs = new ArrayList<>();
+            for (CycleRecord r : gc.cycleRecords()) {
+                if (!r.forced()) {
+                    recs.add(r);
+                }
+            }
+            out.set(recs);
+        });
+        return out.get();
+    }
+
+    static int modes(CompleterKind... ks) {
+        int m = 0;
+        for (CompleterKind k : ks) {
+            m |= 1 << k.ordinal();
+        }
+        return m;
+    }
+
+    /** Every completion is by {@code kind}, or by the coordinator's own pre-wait check; at least one by kind. */
+    static void assertCompletedBy(List<CycleRecord> recs, CompleterKind kind) {
+        assertThat(recs).hasSizeGreaterThanOrEqualTo(CYCLES);
+        List<CompleterKind> kinds = new ArrayList<>();
+        for (CycleRecord r : recs) {
+            for (CycleRecord.Completion c : List.of(r.mark1(), r.mark2())) {
+                kinds.add(c.completer());
+                assertThat(c.resumedNs()).as("the coordinator resumes after the completion").isGreaterThanOrEqualTo(c.doneNs());
+            }
+        }
+        assertThat(kinds).as("completers").allMatch(k -> k == kind || k == CompleterKind.SCHEDULER).contains(kind);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void aDedicatedWorkerCompletesMarking(WakeupStrategy s) {
+        // GOMAXPROCS=4: one dedicated worker, no fractional share
+        List<CycleRecord> recs = run(config(4, s), gc -> {
+            gc.workerModes = modes(CompleterKind.DEDICATED);
+            gc.assistsDisabled = true;
+            gc.schedulerCompletes = false;
+        }, 2, false);
+        assertCompletedBy(recs, CompleterKind.DEDICATED);
+        assertThat(recs).allMatch(r -> r.dedicatedNs() > 0 && r.assistNs() == 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void aFractionalWorkerCompletesMarking(WakeupStrategy s) {
+        // GOMAXPROCS=2: no dedicated worker, a fractional share of 0.5; busy goroutines on every P
+        List<CycleRecord> recs = run(config(2, s), gc -> {
+            gc.workerModes = modes(CompleterKind.FRACTIONAL);
+            gc.assistsDisabled = true;
+            gc.schedulerCompletes = false;
+        }, 2, false);
+        assertCompletedBy(recs, CompleterKind.FRACTIONAL);
+        assertThat(recs).allMatch(r -> r.fractionalNs() > 0 && r.dedicatedNs() == 0 && r.assistNs() == 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void anIdleWorkerCompletesMarking(WakeupStrategy s) {
+        // GOMAXPROCS=2 with only main running: the other P is idle and marks
+        List<CycleRecord> recs = run(config(2, s), gc -> {
+            gc.workerModes = modes(CompleterKind.IDLE);
+            gc.assistsDisabled = true;
+            gc.schedulerCompletes = false;
+        }, 0, false);
+        assertCompletedBy(recs, CompleterKind.IDLE);
+        assertThat(recs).allMatch(r -> r.idleNs() > 0 && r.assistNs() == 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void anAssistCompletesMarking(WakeupStrategy s) {
+        // no background workers at all: main's allocations pay for the whole mark
+        List<CycleRecord> recs = run(config(2, s), gc -> {
+            gc.workerModes = 0;
+            gc.minAssistRatio = 64;
+            gc.schedulerCompletes = false;
+        }, 0, true);
+        assertCompletedBy(recs, CompleterKind.ASSIST);
+        assertThat(recs).allMatch(r -> r.assistNs() > 0 && r.dedicatedNs() + r.fractionalNs() + r.idleNs() == 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void completionBeforeTheCoordinatorWaitsIsNotLost(WakeupStrategy s) {
+        // the coordinator holds off its wait until an assist has completed the phase
+        AtomicInteger earlyCompletions = new AtomicInteger();
+        List<CycleRecord> recs = run(config(2, s), gc -> {
+            gc.workerModes = 0;
+            gc.minAssistRatio = 64;
+            gc.schedulerCompletes = false;
+            gc.beforeMarkWait = sig -> {
+                if (Rt.spinUntil(sig::isDone, 5_000)) {
+                    earlyCompletions.incrementAndGet();
+                }
+            };
+        }, 0, true);
+        assertThat(earlyCompletions.get()).as("completions that came before the wait").isEqualTo(2 * recs.size());
+        assertCompletedBy(recs, CompleterKind.ASSIST);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WakeupStrategy.class)
+    void withEveryPathOnCyclesCompleteAndTheRecordsAddUp(WakeupStrategy s) {
+        List<CycleRecord> recs = run(config(2, s), gc -> {}, 1, true);
+        assertThat(recs).hasSizeGreaterThanOrEqualTo(CYCLES);
+        for (CycleRecord r : recs) {
+            assertThat(r.strategy()).isEqualTo(s.flag());
+            assertThat(r.mark1().doneNs()).isLessThanOrEqualTo(r.mark1().resumedNs());
+            assertThat(r.mark1().resumedNs()).isLessThanOrEqualTo(r.mark2().doneNs());
+            assertThat(r.mark2().resumedNs()).isLessThanOrEqualTo(r.endNs());
+            assertThat(r.sweepTermPauseNs()).isPositive();
+            assertThat(r.markTermPauseNs()).isPositive();
+            assertThat(r.heapMarked()).isGreaterThanOrEqualTo(LIVE * 32L); // the list, at least
+        }
+    }
+
+    /** Without the write barrier, goroutines moving pointers during marking lose objects: checkmark must say so. */
+    @org.junit.jupiter.api.Test
+    void checkmarkCatchesWhatTheConcurrentMarkLosesWithoutTheWriteBarrier() {
+        assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD), 60, () -> {
+            Heap h = Go.heap();
+            Collector gc = collector();
+            gc.faultNoWriteBarrier = true;
+            gc.workerModes = modes(CompleterKind.IDLE);
+            int holders = Go.newGlobal();
+            Go.setGlobal(holders, h.allocArray(Type.PTR, 64));
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+            for (int i = 0; i < 64; i++) {
+                h.storePtr(Go.global(holders), i, h.alloc(NODE));
+            }
+            for (int round = 0; round < 2_000; round++) {
+                int n0 = gc.numGC();
+                gc.triggerConcurrentCycle();
+                while (gc.numGC() == n0) {
+                    // move objects between holders: hide a white object behind a scanned one
+                    int a = rnd.nextInt(64);
+                    int b = rnd.nextInt(64);
+                    long arr = Go.global(holders);
+                    long x = h.loadPtr(h.loadPtr(arr, a), 0);
+                    long fresh = h.alloc(NODE); // a safepoint: x is reloaded below
+                    arr = Go.global(holders);
+                    x = h.loadPtr(h.loadPtr(arr, a), 0);
+                    h.storePtr(fresh, 0, x);
+                    h.storePtr(h.loadPtr(arr, a), 0, 0);
+                    h.storePtr(h.loadPtr(arr, b), 1, fresh);
+                    h.storePtr(arr, a, fresh);
+                }
+            }
+        }))
+                .isInstanceOf(FatalError.class)
+                .hasMessageContaining("checkmark found unmarked object");
+    }
+}
