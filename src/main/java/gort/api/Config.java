@@ -31,9 +31,16 @@ public final class Config {
     private final PrintStream traceOut;
     private final long heapCapBytes;
     private final boolean debugHeap;
+    private final java.util.function.Consumer<Runtime> onExit;
 
     private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
             boolean debugHeap) {
+        this(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, null);
+    }
+
+    private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
+            boolean debugHeap, java.util.function.Consumer<Runtime> onExit) {
+        this.onExit = onExit;
         this.gomaxprocs = gomaxprocs;
         this.gogc = gogc;
         this.godebug = godebug;
@@ -131,25 +138,25 @@ public final class Config {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit);
     }
 
     /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
@@ -158,12 +165,25 @@ public final class Config {
         if (bytes < min) {
             throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
         }
-        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit);
     }
 
     /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
     public Config withDebugHeap(boolean on) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit);
+    }
+
+    /**
+     * Runs {@code f} on the runtime when its main goroutine returned, before {@link Runtime#run}
+     * returns (the runtime's threads are winding down): how an experiment runner reads a
+     * workload's per-cycle records without the workload's help.
+     */
+    public Config withOnExit(java.util.function.Consumer<Runtime> f) {
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f);
+    }
+
+    java.util.function.Consumer<Runtime> onExit() {
+        return onExit;
     }
 
     public long heapCapBytes() {

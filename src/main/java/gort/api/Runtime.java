@@ -42,6 +42,9 @@ public final class Runtime {
         Runtime rt = new Runtime(config, RealPlatform.INSTANCE);
         lastStarted = rt;
         rt.runMain(main);
+        if (config.onExit() != null) {
+            config.onExit().accept(rt);
+        }
     }
 
     private static volatile Runtime lastStarted;

@@ -307,8 +307,8 @@ public final class Collector {
      * (Go's writebarrierptr → shade), into the current P's work cache; disposed at once in mark 2.
      */
     public void shade(long obj) {
-        if (faultNoWriteBarrier) {
-            return;
+        if (faultNoWriteBarrier || mark.isMarked(obj)) {
+            return; // already grey or black: nothing to do, and no need to find our P
         }
         GcWork gcw = (GcWork) Sched.currentM().p().gcw;
         mark.greyobject(obj, gcw, "a pointer store (write barrier)");

@@ -40,8 +40,21 @@ final class Mark {
         }
         if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
-            gcw.put(p); // scanobject skips objects without pointers
+            int id = (int) s.slotInfoAt(i);
+            if (id != 0 && !Type.byId(id).hasPointers()) {
+                return; // noscan: black at once, as Go's greyobject does
+            }
+            gcw.put(p); // (a freed slot is queued, and scanobject reports it)
         }
+    }
+
+    /**
+     * True if the object at p is already marked (a cheap pre-check for the write barrier, which
+     * then need not find its P's work cache). p must be an object's address.
+     */
+    boolean isMarked(long p) {
+        MSpan s = heap.spanOf(p);
+        return s != null && s.isMarkedIndex(s.objIndex(p));
     }
 
     /**

@@ -1,0 +1,174 @@
+package gort.trace;
+
+import gort.gc.CycleRecord;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes a comparison as an HTML page with plots made by XChart (PNG files beside it): the
+ * wakeup-delay CDF of every strategy on one log-scaled axis, and for each strategy the heap over
+ * time against the goal and the trigger. Owns only the files it writes in its directory
+ * ({@code index.html}, {@code wakeup-cdf.png}, {@code heap-<strategy>.png}); the page embeds the
+ * same table and paragraph {@code gort compare} prints.
+ */
+public final class HtmlReport {
+    private HtmlReport() {}
+
+    private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
+
+    public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Files.createDirectories(dir);
+        List<Summary> ss = new ArrayList<>();
+        for (StrategyRun r : runs) {
+            ss.add(Summary.of(r));
+        }
+        BitmapEncoder.saveBitmap(wakeupCdf(runs, workload, procs), dir.resolve("wakeup-cdf").toString(), BitmapEncoder.BitmapFormat.PNG);
+        StringBuilder imgs = new StringBuilder();
+        for (int i = 0; i < runs.size(); i++) {
+            StrategyRun r = runs.get(i);
+            String name = "heap-" + r.strategy();
+            BitmapEncoder.saveBitmap(heapChart(r, COLORS[i % COLORS.length]), dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+            imgs.append("<figure><img src=\"").append(name).append(".png\" alt=\"heap over time, ").append(esc(r.strategy()))
+                    .append("\"><figcaption>").append(esc(r.strategy())).append(": live heap at each point of a cycle (trigger, ")
+                    .append("mark 1 done, mark 2 done, mark termination, marked) against the cycle's goal and the next trigger.")
+                    .append("</figcaption></figure>\n");
+        }
+        String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gort compare " + esc(workload)
+                + "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+                + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}img{max-width:100%;border:1px solid #ddd}"
+                + "figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}</style></head><body>\n"
+                + "<h1>gort compare " + esc(workload) + " — GOMAXPROCS=" + procs + "</h1>\n"
+                + "<p>How the GC coordinator learns that concurrent marking is done: <b>note</b> (before seed 000), "
+                + "<b>park</b> (seed 000), <b>park-yield</b> (seed 003). Command: <code>" + esc(commandLine) + "</code></p>\n"
+                + "<pre>" + esc(CompareTable.table(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraph(ss)).replace("\n", " ") + "</p>\n"
+                + "<figure><img src=\"wakeup-cdf.png\" alt=\"wakeup delay CDF\"><figcaption>Wakeup delay (resumed − done) of every "
+                + "completion of marking, mark 1 and mark 2, as a cumulative distribution on a log axis.</figcaption></figure>\n"
+                + imgs + "</body></html>\n";
+        Path index = dir.resolve("index.html");
+        Files.writeString(index, html, StandardCharsets.UTF_8);
+        return index;
+    }
+
+    static XYChart wakeupCdf(List<StrategyRun> runs, String workload, int procs) {
+        XYChart c = new XYChartBuilder().width(1000).height(560).title("Wakeup delay after marking is done — " + workload
+                + ", GOMAXPROCS=" + procs).xAxisTitle("wakeup delay (µs, log scale)").yAxisTitle("fraction of completions ≤ x").build();
+        style(c);
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(1.0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        for (int i = 0; i < runs.size(); i++) {
+            StrategyRun r = runs.get(i);
+            List<Double> d = new ArrayList<>();
+            for (CycleRecord rec : r.cycles()) {
+                if (!rec.forced()) {
+                    d.add(Math.max(rec.mark1().delayNs(), 1) / 1e3);
+                    d.add(Math.max(rec.mark2().delayNs(), 1) / 1e3);
+                }
+            }
+            if (d.isEmpty()) {
+                continue;
+            }
+            double[] x = d.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] y = new double[x.length];
+            for (int k = 0; k < x.length; k++) {
+                y[k] = (k + 1) / (double) x.length;
+            }
+            XYSeries s = c.addSeries(r.strategy() + " (n=" + x.length + ")", x, y);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(COLORS[i % COLORS.length]);
+            s.setLineStyle(new BasicStroke(2.5f));
+        }
+        return c;
+    }
+
+    static XYChart heapChart(StrategyRun r, Color color) {
+        XYChart c = new XYChartBuilder().width(1000).height(420).title("Heap over time — " + r.strategy())
+                .xAxisTitle("time since start (s)").yAxisTitle("MiB").build();
+        style(c);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        List<double[]> heap = new ArrayList<>();
+        List<double[]> goal = new ArrayList<>();
+        List<double[]> trigger = new ArrayList<>();
+        for (CycleRecord rec : r.cycles()) {
+            double t0 = rec.startNs() / 1e9;
+            double t1 = rec.endNs() / 1e9;
+            heap.add(new double[] {t0, mib(rec.heapTrigger())});
+            if (!rec.forced()) {
+                heap.add(new double[] {rec.mark1().doneNs() / 1e9, mib(rec.mark1().heapAtDone())});
+                heap.add(new double[] {rec.mark2().doneNs() / 1e9, mib(rec.mark2().heapAtDone())});
+                goal.add(new double[] {t0, mib(rec.heapGoal())});
+                goal.add(new double[] {t1, mib(rec.heapGoal())});
+            }
+            heap.add(new double[] {t1, mib(rec.heapAtTermination())});
+            heap.add(new double[] {t1, mib(rec.heapMarked())});
+            trigger.add(new double[] {t1, mib(rec.nextGC())});
+        }
+        if (heap.isEmpty()) {
+            heap.add(new double[] {0, 0});
+        }
+        addSeries(c, "heap (live + unswept)", heap, color, false);
+        if (!goal.isEmpty()) {
+            addSeries(c, "goal of the cycle", goal, Color.DARK_GRAY, true);
+        }
+        if (!trigger.isEmpty()) {
+            addSeries(c, "next trigger", trigger, new Color(0xFF7F0E), true);
+        }
+        return c;
+    }
+
+    private static void addSeries(XYChart c, String name, List<double[]> pts, Color color, boolean dashed) {
+        double[] x = new double[pts.size()];
+        double[] y = new double[pts.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pts.get(i)[0];
+            y[i] = pts.get(i)[1];
+        }
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(dashed ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        s.setMarkerColor(color);
+        s.setLineColor(color);
+        s.setLineStyle(dashed ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+                : new BasicStroke(1.5f));
+    }
+
+    private static void style(XYChart c) {
+        var st = c.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesColor(new Color(0xDDDDDD));
+        st.setChartTitleFont(st.getChartTitleFont().deriveFont(18f));
+        st.setLegendFont(st.getLegendFont().deriveFont(14f));
+        st.setAxisTickLabelsFont(st.getAxisTickLabelsFont().deriveFont(13f));
+        st.setAxisTitleFont(st.getAxisTitleFont().deriveFont(14f));
+        st.setAntiAlias(true);
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1048576.0;
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    static double[] sorted(double[] a) {
+        double[] b = a.clone();
+        Arrays.sort(b);
+        return b;
+    }
+}

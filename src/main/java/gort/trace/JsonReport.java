@@ -1,0 +1,135 @@
+package gort.trace;
+
+import gort.gc.CycleRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Writes a run or comparison as JSON with Jackson's streaming generator:
+ * {@code {"workload", "procs", "strategies": [...]}}, each strategy with its summary figures and
+ * every per-cycle record. Invariant: the file is replaced atomically (written beside it, then
+ * moved), so a reader never sees half a report.
+ */
+public final class JsonReport {
+    private JsonReport() {}
+
+    public static void write(Path file, String workload, int procs, List<StrategyRun> runs) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp); JsonGenerator g = new JsonFactory().createGenerator(os)) {
+            g.writeStartObject();
+            g.writeStringProperty("workload", workload);
+            g.writeNumberProperty("procs", procs);
+            g.writeName("strategies");
+            g.writeStartArray();
+            for (StrategyRun run : runs) {
+                strategy(g, run, Summary.of(run));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void strategy(JsonGenerator g, StrategyRun run, Summary s) {
+        g.writeStartObject();
+        g.writeStringProperty("strategy", s.strategy());
+        g.writeNumberProperty("cycles", s.cycles());
+        percentiles(g, "wakeup_ns", s.wakeup());
+        percentiles(g, "wakeup_mark1_ns", s.mark1());
+        percentiles(g, "wakeup_mark2_ns", s.mark2());
+        percentiles(g, "wakeup_assist_ns", s.assist());
+        percentiles(g, "wakeup_worker_ns", s.worker());
+        g.writeName("heap_over_goal");
+        g.writeStartObject();
+        number(g, "mean", s.overGoalMean());
+        number(g, "max", s.overGoalMax());
+        g.writeEndObject();
+        g.writeNumberProperty("stw_max_ns", s.stwMaxNs());
+        number(g, "ops_per_sec", s.opsPerSec());
+        g.writeNumberProperty("ops", run.ops());
+        number(g, "seconds", run.seconds());
+        g.writeName("jvm_gc");
+        g.writeStartObject();
+        g.writeNumberProperty("count", run.jvmGc().count());
+        g.writeNumberProperty("total_ms", run.jvmGc().totalMs());
+        g.writeNumberProperty("max_ms", run.jvmGc().maxMs());
+        g.writeEndObject();
+        g.writeName("records");
+        g.writeStartArray();
+        for (CycleRecord r : run.cycles()) {
+            record(g, r);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void percentiles(JsonGenerator g, String name, Percentiles p) {
+        g.writeName(name);
+        g.writeStartObject();
+        g.writeNumberProperty("count", p.count());
+        if (!p.isEmpty()) {
+            g.writeNumberProperty("p50", p.p50());
+            g.writeNumberProperty("p90", p.p90());
+            g.writeNumberProperty("p99", p.p99());
+            g.writeNumberProperty("max", p.max());
+        } else {
+            for (String k : new String[] {"p50", "p90", "p99", "max"}) {
+                g.writeNullProperty(k);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void number(JsonGenerator g, String name, double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNullProperty(name);
+        } else {
+            g.writeNumberProperty(name, v);
+        }
+    }
+
+    private static void record(JsonGenerator g, CycleRecord r) {
+        g.writeStartObject();
+        g.writeNumberProperty("cycle", r.cycle());
+        g.writeBooleanProperty("forced", r.forced());
+        g.writeNumberProperty("start_ns", r.startNs());
+        g.writeNumberProperty("end_ns", r.endNs());
+        g.writeNumberProperty("heap_trigger", r.heapTrigger());
+        g.writeNumberProperty("heap_goal", r.heapGoal());
+        g.writeNumberProperty("heap_at_termination", r.heapAtTermination());
+        g.writeNumberProperty("heap_marked", r.heapMarked());
+        g.writeNumberProperty("next_gc", r.nextGC());
+        completion(g, "mark1", r.mark1());
+        completion(g, "mark2", r.mark2());
+        g.writeNumberProperty("sweep_term_pause_ns", r.sweepTermPauseNs());
+        g.writeNumberProperty("mark_term_pause_ns", r.markTermPauseNs());
+        g.writeNumberProperty("assist_ns", r.assistNs());
+        g.writeNumberProperty("dedicated_ns", r.dedicatedNs());
+        g.writeNumberProperty("fractional_ns", r.fractionalNs());
+        g.writeNumberProperty("idle_ns", r.idleNs());
+        g.writeEndObject();
+    }
+
+    private static void completion(JsonGenerator g, String name, CycleRecord.Completion c) {
+        if (c == null) {
+            g.writeNullProperty(name);
+            return;
+        }
+        g.writeName(name);
+        g.writeStartObject();
+        g.writeStringProperty("completer", c.completer().name().toLowerCase(java.util.Locale.ROOT));
+        g.writeNumberProperty("done_ns", c.doneNs());
+        g.writeNumberProperty("resumed_ns", c.resumedNs());
+        g.writeNumberProperty("wakeup_ns", c.delayNs());
+        g.writeNumberProperty("heap_at_done", c.heapAtDone());
+        g.writeNumberProperty("heap_at_resume", c.heapAtResume());
+        g.writeNumberProperty("allocated_while_waiting", c.allocatedWhileWaiting());
+        g.writeEndObject();
+    }
+}

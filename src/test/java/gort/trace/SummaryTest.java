@@ -1,0 +1,135 @@
+package gort.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gort.gc.CompleterKind;
+import gort.gc.CycleRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
+
+/** The figures of a comparison, computed from per-cycle records; their table, words and JSON. */
+class SummaryTest {
+    static CycleRecord.Completion done(CompleterKind k, long doneNs, long delay) {
+        return new CycleRecord.Completion(k, doneNs, doneNs + delay, 10, 20);
+    }
+
+    static CycleRecord cycle(int n, CompleterKind k1, long d1, CompleterKind k2, long d2, long heapTerm, long goal, long stw) {
+        return new CycleRecord(n, false, "park", 4, n * 1_000_000L, n * 1_000_000L + 500_000, 100, goal, heapTerm, 50, 200,
+                done(k1, n * 1_000_000L + 100, d1), done(k2, n * 1_000_000L + 300_000, d2), stw, stw / 2, 1, 2, 3, 4);
+    }
+
+    static StrategyRun run(String name, List<CycleRecord> cs) {
+        return new StrategyRun(name, cs, 1000, 2.0, new StrategyRun.JvmGc(3, 12, 7));
+    }
+
+    @Test
+    void percentilesOfKnownValues() {
+        long[] v = new long[100];
+        for (int i = 0; i < 100; i++) {
+            v[i] = (i + 1) * 1000L; // 1..100 µs
+        }
+        Percentiles p = Percentiles.of(v);
+        assertThat(p.count()).isEqualTo(100);
+        assertThat(p.p50()).isBetween(49_900L, 50_100L);
+        assertThat(p.p90()).isBetween(89_900L, 90_100L);
+        assertThat(p.p99()).isBetween(98_900L, 99_100L);
+        assertThat(p.max()).isEqualTo(100_000);
+        assertThat(Percentiles.of(new long[0])).isEqualTo(Percentiles.EMPTY);
+        assertThatThrownBy(() -> Percentiles.of(new long[] {-1})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Property(tries = 50)
+    void percentilesAreOrderedAndWithinTheData(@ForAll @Size(min = 1, max = 200) List<@LongRange(min = 0, max = 10_000_000_000L) Long> xs) {
+        long[] v = xs.stream().mapToLong(Long::longValue).toArray();
+        Percentiles p = Percentiles.of(v);
+        long min = xs.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long max = xs.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(p.max()).isEqualTo(max);
+        assertThat(p.p50()).isLessThanOrEqualTo(p.p90());
+        assertThat(p.p90()).isLessThanOrEqualTo(p.p99());
+        // HdrHistogram with 3 significant digits: within 0.1% of the exact values
+        assertThat(p.p99()).isLessThanOrEqualTo(max + max / 1000 + 1);
+        assertThat(p.p50()).isGreaterThanOrEqualTo(min - min / 1000 - 1);
+    }
+
+    @Test
+    void summarySplitsWakeupsByPhaseAndCompleterAndSkipsForcedCycles() {
+        List<CycleRecord> cs = new ArrayList<>();
+        cs.add(cycle(1, CompleterKind.DEDICATED, 1_000, CompleterKind.ASSIST, 9_000_000, 110, 100, 300_000));
+        cs.add(cycle(2, CompleterKind.SCHEDULER, 3_000, CompleterKind.IDLE, 5_000, 90, 100, 700_000));
+        cs.add(new CycleRecord(3, true, "park", 4, 0, 1, 1, 1, 1, 1, 1, null, null, 0, 2_000_000, 0, 0, 0, 0));
+        Summary s = Summary.of(run("park", cs));
+        assertThat(s.cycles()).isEqualTo(2);
+        assertThat(s.wakeup().count()).isEqualTo(4);
+        assertThat(s.mark1().count()).isEqualTo(2);
+        assertThat(s.mark2().max()).isEqualTo(9_000_000);
+        assertThat(s.assist().count()).isEqualTo(1);
+        assertThat(s.assist().p50()).isBetween(8_990_000L, 9_010_000L);
+        assertThat(s.worker().count()).isEqualTo(3);
+        assertThat(s.worker().max()).isEqualTo(5_000);
+        assertThat(s.overGoalMean()).isEqualTo(1.0);
+        assertThat(s.overGoalMax()).isEqualTo(1.1);
+        assertThat(s.stwMaxNs()).as("the forced cycle's pause counts").isEqualTo(2_000_000);
+        assertThat(s.opsPerSec()).isEqualTo(500);
+    }
+
+    @Test
+    void theParagraphReadsTheNumbersBack() {
+        List<Summary> ss = List.of(
+                Summary.of(run("note", List.of(cycle(1, CompleterKind.DEDICATED, 50_000_000, CompleterKind.DEDICATED, 30_000_000, 120, 100, 1)))),
+                Summary.of(run("park", List.of(cycle(1, CompleterKind.ASSIST, 4_000_000, CompleterKind.DEDICATED, 20_000, 105, 100, 1)))),
+                Summary.of(run("park-yield", List.of(cycle(1, CompleterKind.ASSIST, 40_000, CompleterKind.DEDICATED, 20_000, 101, 100, 1)))));
+        String p = CompareTable.paragraph(ss).replace('\n', ' ');
+        assertThat(p).contains("With note, the coordinator woke a median").contains("global run queue");
+        assertThat(p).contains("park's coordinator waited a median 4.00 ms").contains("40.0 µs");
+        assertThat(p).contains("1.20x the goal under note and 1.01x under park-yield");
+        String t = CompareTable.table(ss);
+        assertThat(t.lines().findFirst().orElseThrow()).contains("note").contains("park").contains("park-yield");
+        assertThat(t).contains("wakeup delay p50").contains("host JVM GC");
+    }
+
+    @Test
+    void durationsPrintInReadableUnits() {
+        assertThat(CompareTable.dur(420)).isEqualTo("420 ns");
+        assertThat(CompareTable.dur(85_000)).isEqualTo("85.0 µs");
+        assertThat(CompareTable.dur(12_345_678)).isEqualTo("12.3 ms");
+        assertThat(CompareTable.dur(1_200_000_000)).isEqualTo("1.20 s");
+        assertThat(CompareTable.dur(-1)).isEqualTo("-");
+    }
+
+    @Test
+    void jsonHasTheIssuesFieldsAndEveryRecord(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("out.json");
+        List<CycleRecord> cs = List.of(cycle(1, CompleterKind.DEDICATED, 1_000, CompleterKind.ASSIST, 9_000, 110, 100, 300));
+        JsonReport.write(f, "json", 4, List.of(run("note", cs), run("park-yield", cs)));
+        List<String> names = new ArrayList<>();
+        int records = 0;
+        try (JsonParser p = new JsonFactory().createParser(Files.newInputStream(f))) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.PROPERTY_NAME) {
+                    names.add(p.currentName());
+                    if (p.currentName().equals("cycle")) {
+                        records++;
+                    }
+                }
+            }
+        }
+        assertThat(names).contains("workload", "procs", "strategies", "strategy", "cycles", "wakeup_ns", "p50", "p90", "p99",
+                "max", "wakeup_assist_ns", "wakeup_worker_ns", "heap_over_goal", "mean", "stw_max_ns", "ops_per_sec", "records",
+                "completer", "wakeup_ns");
+        assertThat(records).isEqualTo(2);
+        assertThat(Files.exists(dir.resolve("out.json.tmp"))).isFalse();
+    }
+}
