@@ -72,6 +72,8 @@ public final class Type {
     private final int id;
     private final String name;
     private final Kind kind;
+    /** kind as 0 (struct), 1 (array), 2 (bytes), for the hot paths. */
+    private final int kindCode;
     /** Fields of a struct; element stride of an array; 0 for strings. */
     private final int sizeWords;
     /** Bit i set = word i (of the struct, or of one array element) holds a pointer. */
@@ -86,6 +88,7 @@ public final class Type {
         this.id = id;
         this.name = name;
         this.kind = kind;
+        this.kindCode = kind == Kind.STRUCT ? 0 : kind == Kind.ARRAY ? 1 : 2;
         this.sizeWords = sizeWords;
         this.ptrmask = ptrmask;
         this.elem = elem;
@@ -302,26 +305,17 @@ public final class Type {
      * @throws IllegalArgumentException if {@code arrayLen} is negative, or nonzero for a struct
      */
     public long dataWords(int arrayLen) {
-        switch (kind) {
-            case STRUCT -> {
-                if (arrayLen != 0) {
-                    throw new IllegalArgumentException("type " + name + " is a struct, not an array: arrayLen must be 0, got " + arrayLen);
-                }
+        // the hot path of every checked access and every scan: no switch on the enum
+        if (kindCode == 0) {
+            if (arrayLen == 0) {
                 return sizeWords;
             }
-            case ARRAY -> {
-                if (arrayLen < 0) {
-                    throw new IllegalArgumentException("array length of " + name + " must be >= 0, got " + arrayLen);
-                }
-                return (long) sizeWords * arrayLen;
-            }
-            default -> {
-                if (arrayLen < 0) {
-                    throw new IllegalArgumentException("byte length of " + name + " must be >= 0, got " + arrayLen);
-                }
-                return ((long) arrayLen + 7) >>> 3;
-            }
+        } else if (arrayLen >= 0) {
+            return kindCode == 1 ? (long) sizeWords * arrayLen : ((long) arrayLen + 7) >>> 3;
         }
+        throw new IllegalArgumentException(kind == Kind.STRUCT
+                ? "type " + name + " is a struct, not an array: arrayLen must be 0, got " + arrayLen
+                : (kind == Kind.ARRAY ? "array length of " : "byte length of ") + name + " must be >= 0, got " + arrayLen);
     }
 
     /**
