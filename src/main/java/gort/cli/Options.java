@@ -15,10 +15,17 @@ final class Options {
     @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
     int depth;
 
+    @Option(names = "--input", paramLabel = "FILE", description = "json: the document to decode and encode instead of the embedded one ({tree, username} schema; .gz is gunzipped)")
+    java.nio.file.Path input;
+
     /** The workload's parameters for {@code reps} repetitions, validated. */
     gort.workloads.Workload.Params params(gort.workloads.Workload w, int reps) {
         long n = ops != null ? gort.workloads.Workloads.checkOps(ops) : w.defaultOps();
-        return new gort.workloads.Workload.Params(n, reps, depth);
+        if (input != null && !w.takesInput()) {
+            throw new IllegalArgumentException("--input " + input + ": workload " + w.name()
+                    + " reads no input file (--input is for: " + gort.workloads.Workloads.takingInput() + ")");
+        }
+        return new gort.workloads.Workload.Params(n, reps, depth, input);
     }
 
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")

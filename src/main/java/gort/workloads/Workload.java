@@ -15,10 +15,22 @@ public interface Workload {
 
     long defaultOps();
 
-    /** Workload-specific knobs from the command line. */
-    record Params(long ops, int reps, int depth) {
-        public static final int DEFAULT_DEPTH = 18;
+    /**
+     * Whether the workload reads an input document ({@code --input}); the CLI refuses the option
+     * for the others.
+     */
+    default boolean takesInput() {
+        return false;
+    }
 
+    /**
+     * Workload-specific knobs from the command line.
+     *
+     * @param input a document to read instead of the workload's built-in one, or null (only for a
+     *     workload that {@link #takesInput()})
+     */
+    record Params(long ops, int reps, int depth, java.nio.file.Path input) {
+        public static final int DEFAULT_DEPTH = 18;
     }
 
     /**
