@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Measure gort beside its anchors (Go 1.19, JDK virtual threads) in one run, rounds interleaved
 # so machine drift hits every system alike; print medians, ratios and raw values, save JSON.
-# Usage: bench/anchors.sh [pingpong|alloc|bintree|all] [--rounds K]   (default: pingpong, K=3)
+# Usage: bench/anchors.sh [pingpong|alloc|bintree|json|all] [--rounds K]   (default: pingpong, K=3)
 # Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
 # To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
 # has an equivalent, run_loom_<b>; each prints one ns/op figure (missing system -> "-").
 set -euo pipefail
 die() { echo "anchors.sh: $*" >&2; exit 1; }
 
-BENCHES=(pingpong alloc bintree)
+BENCHES=(pingpong alloc bintree json)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"   # sets gort_root
 cd "$gort_root"
 
@@ -107,6 +107,24 @@ run_go_bintree() {
   python3 - "$TMP/out" "$TMP/detail" <<'EOF2'
 import re, sys, json
 v = float(re.search(r"seconds=([0-9.]+)", open(sys.argv[1]).read()).group(1)) * 1e9
+open(sys.argv[2], "w").write(json.dumps([v])); print(v)
+EOF2
+}
+# json: x/benchmarks json at GOMAXPROCS=4, ns per op (unmarshal + marshal); both systems decode the
+# document `gort gen json` writes (the Go anchor's -n is per goroutine: 8 x 16 = 128 ops).
+run_gort_json() {
+  ./gort bench json --procs 4 --reps 3 --json "$TMP/gort.json" >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "gort bench json failed"; }
+  gort_json
+}
+run_go_json() {
+  [ -f "$TMP/code.json" ] || ./gort gen json --out "$TMP/code.json" >/dev/null \
+    || die "gort gen json failed"
+  GOMAXPROCS=4 "$GOBIN_ANCHORS" json -n 8 -input "$TMP/code.json" >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out" >&2; die "Go anchor json failed"; }
+  python3 - "$TMP/out" "$TMP/detail" <<'EOF2'
+import re, sys, json
+v = float(re.search(r"ms_per_op=([0-9.]+)", open(sys.argv[1]).read()).group(1)) * 1e6
 open(sys.argv[2], "w").write(json.dumps([v])); print(v)
 EOF2
 }

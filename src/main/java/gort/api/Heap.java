@@ -69,6 +69,54 @@ public final class Heap {
         return allocString(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** {@code make([]byte, n)}: a zeroed byte object of n bytes (a safepoint). */
+    public long allocBytes(int n) {
+        if (n < 0) {
+            throw new GoPanic("runtime error: makeslice: len out of range: " + n);
+        }
+        M m = Sched.safepointM();
+        return gc.mallocgc(m, Type.BYTES, n);
+    }
+
+    /**
+     * Go's {@code copy} for pointer-free data: copies words [srcWord, srcWord + nwords) of src to
+     * words [dstWord, ...) of dst. Both must be byte objects or arrays of scalars (no pointer word
+     * is ever copied, so no write barrier is needed), distinct, and in range; not a safepoint.
+     */
+    public void copyWords(long dst, int dstWord, long src, int srcWord, int nwords) {
+        if (nwords < 0) {
+            throw new GoPanic("runtime error: copyWords of " + nwords + " words");
+        }
+        if (dst == src) {
+            throw new GoPanic("runtime error: copyWords within one object 0x" + Long.toHexString(dst));
+        }
+        long d = wordRange(dst, dstWord, nwords, "copyWords (destination)");
+        long s = wordRange(src, srcWord, nwords, "copyWords (source)");
+        mem.copy(d, s, nwords);
+    }
+
+    /** The address of word i of a pointer-free object after checking [i, i + n) lies in it. */
+    private long wordRange(long obj, int i, int n, String op) {
+        checkObject(obj, op, i);
+        MSpan s = heap.spanOf(obj);
+        int idx;
+        long info;
+        if (s == null || (int) (info = s.slotInfoAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+            throw dead(obj, op, i, heap.notAnObject(obj));
+        }
+        Type t = Type.byId((int) info);
+        if (t.hasPointers()) {
+            throw new GoPanic("runtime error: " + op + " of " + t.name() + " object 0x" + Long.toHexString(obj)
+                    + ": it holds pointers (copyWords is for byte objects and scalar arrays)");
+        }
+        long words = t.dataWords((int) (info >>> 32));
+        if (i < 0 || (long) i + n > words) {
+            throw new GoPanic("runtime error: slice bounds out of range [" + i + ":" + ((long) i + n) + "] with length " + words
+                    + " (" + op + " of " + t.name() + " object 0x" + Long.toHexString(obj) + ")");
+        }
+        return obj + i;
+    }
+
     // ---- checked access ----
 
     public long loadPtr(long obj, int i) {

@@ -5,8 +5,9 @@ import gort.sched.Sched;
 import picocli.CommandLine.Option;
 
 /**
- * Options shared by run and bench: GOMAXPROCS, GOGC and GODEBUG as flags that override the
- * environment. Invariant: {@link #config()} validates every value and names the bad one.
+ * Options shared by run, bench and compare: the workload's parameters, and GOMAXPROCS, GOGC,
+ * GODEBUG and the wakeup strategy as flags that override the environment. Invariant:
+ * {@link #config()} and {@link #params} validate every value and name the bad one.
  */
 final class Options {
     @Option(names = "--ops", paramLabel = "N", description = "operations per repetition (workload-specific default)")
@@ -15,11 +16,36 @@ final class Options {
     @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
     int depth;
 
+    @Option(names = "--input", paramLabel = "FILE", description = "json: the document to decode and encode instead of the embedded one ({tree, username} schema; .gz is gunzipped)")
+    java.nio.file.Path input;
+
     /** The workload's parameters for {@code reps} repetitions, validated. */
     gort.workloads.Workload.Params params(gort.workloads.Workload w, int reps) {
         long n = ops != null ? gort.workloads.Workloads.checkOps(ops) : w.defaultOps();
-        return new gort.workloads.Workload.Params(n, reps, depth);
+        if (input != null && !w.takesInput()) {
+            throw new IllegalArgumentException("--input " + input + ": workload " + w.name()
+                    + " reads no input file (--input is for: " + gort.workloads.Workloads.takingInput() + ")");
+        }
+        if (seconds != null) {
+            if (!(seconds > 0 && seconds <= 86_400)) {
+                throw new IllegalArgumentException("--seconds=" + seconds + " is invalid: must be more than 0 and at most 86400");
+            }
+            if (!w.takesSeconds()) {
+                throw new IllegalArgumentException("--seconds: workload " + w.name() + " runs a number of ops (use --ops)");
+            }
+            if (ops != null) {
+                throw new IllegalArgumentException("--seconds and --ops exclude each other: give one");
+            }
+        }
+        return new gort.workloads.Workload.Params(n, reps, depth, input, seconds == null ? 0 : seconds);
     }
+
+    @Option(names = "--seconds", paramLabel = "S", description = "run each repetition for S seconds instead of a number of ops (json)")
+    Double seconds;
+
+    @Option(names = "--wakeup", paramLabel = "note|park|park-yield",
+            description = "how the GC coordinator learns marking is done (default: $GODEBUG gcwakeup, else park-yield)")
+    String wakeup;
 
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")
     Integer procs;
@@ -40,6 +66,9 @@ final class Options {
         }
         if (godebug != null) {
             c = c.withGodebug(Config.parseGodebug(godebug));
+        }
+        if (wakeup != null) {
+            c = c.withWakeup(gort.gc.WakeupStrategy.parse(wakeup));
         }
         return c;
     }

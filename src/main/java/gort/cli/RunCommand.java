@@ -1,19 +1,37 @@
 package gort.cli;
 
+import gort.trace.CompareTable;
+import gort.trace.JsonReport;
+import gort.trace.StrategyRun;
+import gort.trace.Summary;
+import gort.workloads.Experiment;
 import gort.workloads.Workload;
 import gort.workloads.Workloads;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gort run <workload>}: runs one workload once under one configuration and summarizes it. */
+/**
+ * {@code gort run <workload>}: runs one workload once under one configuration (GODEBUG=gctrace=1
+ * for a line per cycle) and summarizes it: the workload's figures, then the collector's (cycles,
+ * wakeup delays, heap over goal, pauses), which {@code --json} also writes with every per-cycle
+ * record.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a workload once and print a summary.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
     String workload;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the summary and every per-cycle record as JSON to FILE")
+    Path json;
 
     @Mixin
     Options options = new Options();
@@ -22,12 +40,45 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Workload w = Workloads.lookup(workload);
-        Workload.Result r = w.run(options.config(), options.params(w, 1));
+        var config = options.config();
+        Workload.Params params = options.params(w, 1);
+        if (json != null && json.toAbsolutePath().getParent() != null && !Files.isDirectory(json.toAbsolutePath().getParent())) {
+            throw new IllegalArgumentException("--json " + json + ": directory " + json.toAbsolutePath().getParent() + " does not exist");
+        }
+        Experiment.Outcome o;
+        try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
+            o = Experiment.runWithResult(w, config, params);
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(r.summary());
+        out.println(o.result().summary());
+        out.println(gcSummary(o.run(), config.gomaxprocs()));
         out.flush();
+        if (json != null) {
+            JsonReport.write(json, w.name(), config.gomaxprocs(), List.of(o.run()));
+            out.println("wrote " + json);
+            out.flush();
+        }
         return 0;
+    }
+
+    static String gcSummary(StrategyRun r, int procs) {
+        Summary s = Summary.of(r);
+        long forced = r.cycles().stream().filter(c -> c.forced()).count();
+        StringBuilder sb = new StringBuilder("gc: ").append(s.cycles()).append(" concurrent cycles");
+        if (forced > 0) {
+            sb.append(" + ").append(forced).append(" stop-the-world");
+        }
+        sb.append(", wakeup ").append(r.strategy());
+        if (!s.wakeup().isEmpty()) {
+            sb.append(": delay p50 ").append(CompareTable.dur(s.wakeup().p50())).append(", p99 ")
+                    .append(CompareTable.dur(s.wakeup().p99())).append(", max ").append(CompareTable.dur(s.wakeup().max()));
+            sb.append(String.format(Locale.ROOT, "; heap at mark termination / goal: mean %.2fx, max %.2fx", s.overGoalMean(),
+                    s.overGoalMax()));
+        }
+        sb.append("; STW max ").append(CompareTable.dur(s.stwMaxNs()));
+        sb.append("; host JVM GC: ").append(r.jvmGc().count()).append(" pauses, ").append(r.jvmGc().totalMs()).append(" ms");
+        return sb.toString();
     }
 }

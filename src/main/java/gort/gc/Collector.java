@@ -57,8 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Simplified from Go 1.5, each said where it matters: stacks are scanned in the sweep
  * termination pause instead of one goroutine at a time (so Go's scan and install-WB phases take
- * no time); an assist does one bounded drain and carries unpaid debt to its next assist (Go as of
- * the seeds, July 2015, before assists blocked); assist time is published per assist, not batched.
+ * no time); assists do not block on unpaid debt (Go as of the seeds, July 2015; the debt carries
+ * over); assist time is published per assist, not batched.
  */
 public final class Collector {
     /** Go's heapminimum: the goal is never below 4 MiB (the pacer's constant). */
@@ -318,9 +318,14 @@ public final class Collector {
     }
 
     /**
-     * Charges size bytes to gp and, when allowed (a refill just happened), pays the assist debt:
-     * steals background scan credit, else scans (Go's gcAssistAlloc, July 2015). An assist that
-     * finds marking complete signals it; under park-yield it then yields to the coordinator.
+     * Charges size bytes to gp and, when allowed (a refill just happened), pays the assist debt
+     * before the allocation goes on (Go's gcAssistAlloc as of the seeds, July 2015): steals
+     * background scan credit, else scans, as much as the debt asks and the work at hand allows.
+     * What it cannot pay now (no work at hand) stays owed, and the next assist pays it: assists do
+     * not block yet (Go 1.5's release sleeps 100 µs and retries; seed 003 calls itself "a
+     * prerequisite to making the assist block"). An assist that finds marking complete signals it;
+     * under park-yield it then yields to the coordinator at once (seed 003), under park it returns
+     * to its mutator.
      */
     private void gcAssistAlloc(M m, G gp, long size, boolean allowAssist) {
         gp.gcalloc += size;

@@ -44,9 +44,15 @@ public record CycleRecord(
         }
     }
 
-    /** Heap at mark termination ÷ heap goal (the overshoot); NaN for a forced cycle. */
+    /**
+     * Heap at mark termination ÷ heap goal (the overshoot); NaN for a forced cycle. The goal is
+     * taken as at least Go's 4 MiB heap minimum: Go 1.5's goal is heap_reachable × (1 + GOGC/100),
+     * and its estimate of heap_reachable (marked minus allocated during the cycle) can come out
+     * near zero when most of a cycle's allocation was marked, which would make the ratio
+     * meaningless (Go's own pacer never aims below the minimum).
+     */
     public double overGoal() {
-        return forced || heapGoal <= 0 ? Double.NaN : (double) heapAtTermination / heapGoal;
+        return forced ? Double.NaN : (double) heapAtTermination / Math.max(heapGoal, Pacer.HEAP_MINIMUM);
     }
 
     /** The larger stop-the-world pause of the cycle. */

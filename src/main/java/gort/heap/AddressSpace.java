@@ -187,6 +187,24 @@ public final class AddressSpace {
         return (long) WORDS.getAndBitwiseOr(arena(addr), (int) (addr & ARENA_MASK), bits);
     }
 
+    /**
+     * Copies {@code nwords} words from {@code src} to {@code dst} (the ranges must not overlap),
+     * across arena boundaries: Go's memmove for pointer-free data.
+     */
+    public void copy(long dst, long src, long nwords) {
+        while (nwords > 0) {
+            long[] d = arena(dst);
+            long[] s = arena(src);
+            int doff = (int) (dst & ARENA_MASK);
+            int soff = (int) (src & ARENA_MASK);
+            int n = (int) Math.min(nwords, Math.min((long) d.length - doff, (long) s.length - soff));
+            System.arraycopy(s, soff, d, doff, n);
+            dst += n;
+            src += n;
+            nwords -= n;
+        }
+    }
+
     /** Stores {@code v} into {@code nwords} words from {@code addr}, across arena boundaries. */
     public void fill(long addr, long nwords, long v) {
         while (nwords > 0) {

@@ -254,16 +254,22 @@ public final class MHeap {
     /** Allocates a byte string holding {@code bytes}. */
     public long allocString(MCache c, byte[] bytes) {
         long addr = mallocgc(c, Type.BYTES, bytes.length);
-        for (int w = 0; w * 8 < bytes.length; w++) {
+        int full = bytes.length >>> 3;
+        for (int w = 0; w < full; w++) {
+            mem.store(addr + w, (long) LE_LONG.get(bytes, w << 3)); // bytes are little-endian in a word
+        }
+        if ((bytes.length & 7) != 0) {
             long v = 0;
-            int end = Math.min(8, bytes.length - w * 8);
-            for (int k = 0; k < end; k++) {
-                v |= (bytes[w * 8 + k] & 0xFFL) << (8 * k);
+            for (int k = full << 3, sh = 0; k < bytes.length; k++, sh += 8) {
+                v |= (bytes[k] & 0xFFL) << sh;
             }
-            mem.store(addr + w, v);
+            mem.store(addr + full, v);
         }
         return addr;
     }
+
+    private static final java.lang.invoke.VarHandle LE_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Allocates a byte string holding {@code s} in UTF-8. */
     public long allocString(MCache c, String s) {

@@ -52,6 +52,7 @@ public final class Alloc implements Workload {
             }
             MemStats after = Go.readMemStats();
             extra.put("numgc", after.numGC() - before.numGC());
+            extra.put(GC_BEFORE, before.numGC());
             extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
             extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
         });

@@ -58,6 +58,7 @@ public final class BinTree implements Workload {
             extra.put("checks", checks);
             extra.put("seconds", Math.round(median(ns) / 1e6) / 1000.0);
             extra.put("numgc", after.numGC() - before.numGC());
+            extra.put(GC_BEFORE, before.numGC());
             extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
         });
         return new Result(name(), opName(), config.gomaxprocs(), 1, ns, extra);

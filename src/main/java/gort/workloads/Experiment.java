@@ -16,10 +16,19 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Experiment {
     private Experiment() {}
 
+    /** A run: the workload's own result and the collector's view of it. */
+    public record Outcome(Workload.Result result, StrategyRun run) {}
+
     /** Runs w once under {@code base} with strategy s; p as for {@link Workload#run}. */
     public static StrategyRun run(Workload w, Config base, Workload.Params p, WakeupStrategy s) {
+        return runWithResult(w, base.withWakeup(s), p).run();
+    }
+
+    /** Runs w once under {@code c} (its strategy as configured); p as for {@link Workload#run}. */
+    public static Outcome runWithResult(Workload w, Config c0, Workload.Params p) {
         AtomicReference<List<CycleRecord>> recs = new AtomicReference<>(List.of());
-        Config c = base.withWakeup(s).withOnExit(rt -> recs.set(rt.collector().cycleRecords()));
+        WakeupStrategy s = c0.wakeup();
+        Config c = c0.withOnExit(rt -> recs.set(rt.collector().cycleRecords()));
         JvmGcWatch jvm = JvmGcWatch.start();
         Workload.Result r;
         StrategyRun.JvmGc jvmGc;
@@ -28,11 +37,16 @@ public final class Experiment {
         } finally {
             jvmGc = jvm.stop();
         }
+        // leave the warm-up's cycles out when the workload says where measuring began
+        List<CycleRecord> measured = recs.get();
+        if (r.extra().get(Workload.GC_BEFORE) instanceof Number from) {
+            measured = measured.stream().filter(rec -> rec.cycle() > from.intValue()).toList();
+        }
         long ops = r.ops() * r.nsPerOp().length;
         double ns = 0;
         for (double d : r.nsPerOp()) {
             ns += d * r.ops();
         }
-        return new StrategyRun(s.flag(), recs.get(), ops, ns / 1e9, jvmGc);
+        return new Outcome(r, new StrategyRun(s.flag(), measured, ops, ns / 1e9, jvmGc));
     }
 }

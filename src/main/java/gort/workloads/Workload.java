@@ -15,10 +15,44 @@ public interface Workload {
 
     long defaultOps();
 
-    /** Workload-specific knobs from the command line. */
-    record Params(long ops, int reps, int depth) {
+    /**
+     * Whether the workload reads an input document ({@code --input}); the CLI refuses the option
+     * for the others.
+     */
+    default boolean takesInput() {
+        return false;
+    }
+
+    /**
+     * Workload-specific knobs from the command line.
+     *
+     * @param input a document to read instead of the workload's built-in one, or null (only for a
+     *     workload that {@link #takesInput()})
+     * @param seconds a time budget per repetition instead of {@code ops}, or 0 (only for a
+     *     workload that {@link #takesSeconds()})
+     */
+    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds) {
         public static final int DEFAULT_DEPTH = 18;
 
+        public Params(long ops, int reps, int depth, java.nio.file.Path input) {
+            this(ops, reps, depth, input, 0);
+        }
+
+        /** What one repetition does, for progress lines: "64 ops" or "10 s". */
+        public String describe(Workload w) {
+            return seconds > 0 ? String.format(java.util.Locale.ROOT, "%.0f s", seconds) : ops + " " + w.opName() + "s";
+        }
+    }
+
+    /**
+     * Key of {@link Result#extra()}: NumGC when the measured repetitions began, so that an
+     * experiment can leave the warm-up's cycles out.
+     */
+    String GC_BEFORE = "gc_before";
+
+    /** Whether the workload can run for a time budget ({@code --seconds}) instead of a number of ops. */
+    default boolean takesSeconds() {
+        return false;
     }
 
     /**

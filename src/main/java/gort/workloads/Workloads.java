@@ -12,6 +12,7 @@ public final class Workloads {
         register(new PingPong());
         register(new Alloc());
         register(new BinTree());
+        register(new gort.workloads.json.JsonWorkload());
     }
 
     private Workloads() {}
@@ -26,6 +27,11 @@ public final class Workloads {
             throw new IllegalArgumentException("unknown workload \"" + name + "\": one of " + String.join(", ", ALL.keySet()));
         }
         return w;
+    }
+
+    /** Names of the workloads that read an input document, comma-separated. */
+    public static String takingInput() {
+        return String.join(", ", ALL.values().stream().filter(Workload::takesInput).map(Workload::name).toList());
     }
 
     public static long checkOps(long n) {

@@ -130,6 +130,48 @@ class CliTest {
         assertThat(f).doesNotExist();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "bench"})
+    void inputForAWorkloadThatReadsNone(String cmd, @TempDir Path dir) throws Exception {
+        Path f = dir.resolve("doc.json");
+        Files.writeString(f, "{}");
+        assertUsageError(exec(cmd, "pingpong", "--input", f.toString()), "--input", "pingpong reads no input file", "json");
+    }
+
+    @Test
+    void jsonInputWithASchemaErrorNamesThePath(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("doc.json");
+        Files.writeString(f, "{\"tree\":{\"name\":\"a\",\"kids\":[{\"name\":1}]},\"username\":\"u\"}");
+        assertUsageError(exec("run", "json", "--input", f.toString(), "--ops", "1", "--procs", "1"), "--input " + f,
+                "$.tree.kids[0].name: expected a string, got 1");
+    }
+
+    @Test
+    void jsonInputMalformedOrNotGzip(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"tree\":\n  {,}}");
+        assertUsageError(exec("run", "json", "--input", bad.toString(), "--ops", "1"), "malformed JSON at line 2, column 4");
+        Path gz = dir.resolve("bad.json.gz");
+        Files.writeString(gz, "{}");
+        assertUsageError(exec("run", "json", "--input", gz.toString(), "--ops", "1"), "not a valid gzip file");
+        assertUsageError(exec("run", "json", "--input", dir.resolve("none.json").toString()), "no such file");
+    }
+
+    @Test
+    void genUnknownDocument(@TempDir Path dir) {
+        assertUsageError(exec("gen", "yaml", "--out", dir.resolve("x").toString()), "yaml", "json");
+    }
+
+    @Test
+    void genWithoutOut() {
+        assertUsageError(exec("gen", "json"), "--out");
+    }
+
+    @Test
+    void genIntoMissingDirectory(@TempDir Path dir) {
+        assertUsageError(exec("gen", "json", "--out", dir.resolve("no/such/doc.json").toString()), "does not exist");
+    }
+
     // ---------------------------------------------------------------------------------------
     // help and version
     // ---------------------------------------------------------------------------------------
@@ -139,7 +181,7 @@ class CliTest {
         Result r = exec("--help");
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).contains("Usage: gort").contains("run").contains("bench");
+        assertThat(r.out()).contains("Usage: gort").contains("run").contains("bench").contains("gen");
     }
 
     @Test
@@ -184,6 +226,36 @@ class CliTest {
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("pingpong: procs=1 ops=2000").contains("ns_per_round_trip=");
+    }
+
+    @Test
+    void genJsonWritesTheEmbeddedDocumentAndRefusesToOverwrite(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("code.json");
+        Result r = exec("gen", "json", "--out", f.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("wrote " + f + ": ").contains(" bytes of JSON").contains("nodes");
+        assertThat(Files.readAllBytes(f)).isEqualTo(gort.workloads.json.Document.embedded());
+
+        Files.writeString(f, "keep me");
+        assertUsageError(exec("gen", "json", "--out", f.toString()), "exists", "--force");
+        assertThat(Files.readString(f)).isEqualTo("keep me");
+        assertThat(exec("gen", "json", "--out", f.toString(), "--force").code()).isZero();
+        assertThat(Files.size(f)).isGreaterThan(1_000_000);
+
+        Path gz = dir.resolve("code.json.gz");
+        assertThat(exec("gen", "json", "--out", gz.toString()).code()).isZero();
+        assertThat(gort.workloads.json.Document.read(gz)).isEqualTo(gort.workloads.json.Document.embedded());
+        assertThat(Files.size(gz)).isLessThan(Files.size(f) / 3);
+    }
+
+    @Test
+    void runJson() {
+        Result r = exec("run", "json", "--ops", "4", "--procs", "2");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("json: procs=2 ops=4 ns_per_op=").contains("goroutines=8").contains("ms_per_op=")
+                .contains("numgc=").contains("bytes=" + gort.workloads.json.Document.embedded().length);
     }
 
     @Test

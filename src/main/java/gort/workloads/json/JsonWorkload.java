@@ -1,0 +1,272 @@
+package gort.workloads.json;
+
+import gort.api.Config;
+import gort.api.Go;
+import gort.api.Heap;
+import gort.api.Runtime;
+import gort.gc.MemStats;
+import gort.gc.Stack;
+import gort.sched.Sched;
+import gort.sched.WaitGroup;
+import gort.workloads.Workload;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The x/benchmarks json benchmark, as the Go anchor's {@code jsonBench}: the document is decoded
+ * once into a shared tree kept alive in a global; then 4 × GOMAXPROCS goroutines each repeat one op
+ * = {@code json.Unmarshal} of the document into fresh managed objects (garbage at once) +
+ * {@code json.Marshal} of the shared tree. {@code --ops} is the total number of ops of a repetition,
+ * split evenly across the goroutines (the anchor's {@code -n} is per goroutine); the result is
+ * nanoseconds per op, i.e. elapsed time / ops with every goroutine running, as the anchor's
+ * {@code ms_per_op}.
+ *
+ * <p><b>Self-check</b>, so that a collector that frees or overwrites a live object fails loudly
+ * (a panic naming the JSON path or byte) instead of measuring garbage: the shared tree's encoding
+ * is computed once and checked against the embedded document (which is canonical). In the warm-up
+ * each goroutine's first op also encodes its fresh tree and compares the bytes; in measured
+ * repetitions each goroutine's first op compares its fresh tree with the shared one structurally
+ * ({@link Trees}: no allocation, ~2 ms, ~2% of a default repetition's work) and the Marshal output with the expected bytes; at
+ * the end the shared tree is encoded and compared once more.
+ *
+ * <p>Owns nothing between runs. Invariant: the shared tree is reachable only through its global
+ * slot, every fresh tree only through its goroutine's frames while it is being checked.
+ */
+public final class JsonWorkload implements Workload {
+    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public String name() {
+        return "json";
+    }
+
+    @Override
+    public String opName() {
+        return "op";
+    }
+
+    /** At 4 Ps on this project's 2-core machine, a couple of seconds per repetition. */
+    @Override
+    public long defaultOps() {
+        return 64;
+    }
+
+    @Override
+    public boolean takesInput() {
+        return true;
+    }
+
+    @Override
+    public boolean takesSeconds() {
+        return true;
+    }
+
+    @Override
+    public Result run(Config config, Params p) {
+        byte[] data;
+        if (p.input() == null) {
+            data = Document.embeddedShared();
+        } else {
+            try {
+                data = Document.read(p.input());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--input " + e.getMessage(), e);
+            }
+        }
+        double[] ns = new double[p.reps()];
+        Map<String, Object> extra = new LinkedHashMap<>();
+        DecodeException[] bad = new DecodeException[1];
+        long[] opsPerRep = {p.ops()};
+        Runtime.run(config, () -> {
+            Shared s;
+            try {
+                s = Shared.setUp(data, p.input() == null);
+            } catch (DecodeException e) {
+                bad[0] = e;
+                return;
+            }
+            int g = 4 * Go.gomaxprocs(0);
+            // warm-up as long as a repetition (the JIT's top tier needs it): first one fully
+            // checked op per goroutine, then the rest of a repetition's ops
+            s.round(g, g, true);
+            if (p.ops() > g) {
+                s.round(p.ops() - g, g, false);
+            }
+            MemStats before = Go.readMemStats();
+            long opsDone = 0;
+            for (int r = 0; r < p.reps(); r++) {
+                long t0 = Sched.current().platform().nanotime();
+                long n = p.seconds() > 0 ? s.roundFor(t0 + (long) (p.seconds() * 1e9), g) : s.round(p.ops(), g, false);
+                opsDone += n;
+                ns[r] = (double) (Sched.current().platform().nanotime() - t0) / Math.max(1, n);
+            }
+            opsPerRep[0] = Math.max(1, opsDone / p.reps());
+            MemStats after = Go.readMemStats();
+            s.checkShared();
+            double[] sorted = ns.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            extra.put("bytes", data.length);
+            extra.put("goroutines", g);
+            extra.put("ms_per_op", Math.round(median / 1e3) / 1000.0);
+            extra.put("numgc", after.numGC() - before.numGC());
+            extra.put(Workload.GC_BEFORE, before.numGC());
+            extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
+            extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
+        });
+        if (bad[0] != null) {
+            throw new IllegalArgumentException("--input " + p.input() + ": " + bad[0].getMessage(), bad[0]);
+        }
+        return new Result(name(), opName(), config.gomaxprocs(), opsPerRep[0], ns, extra);
+    }
+
+    /**
+     * What the goroutines of one runtime share: the document, the zerobase and shared-tree global
+     * slots, and the shared tree's expected encoding. Built and used from goroutines of that runtime.
+     */
+    static final class Shared {
+        final byte[] data;
+        final int zerobase;
+        /** Global slot holding the shared Response. */
+        final int tree;
+        /** The shared tree's encoding, as little-endian words (the last one zero-padded). */
+        final long[] expectedWords;
+        final int expectedLen;
+
+        private Shared(byte[] data, int zerobase, int tree, byte[] expected) {
+            this.data = data;
+            this.zerobase = zerobase;
+            this.tree = tree;
+            this.expectedLen = expected.length;
+            byte[] padded = Arrays.copyOf(expected, (expected.length + 7) & ~7);
+            this.expectedWords = new long[padded.length / 8];
+            for (int w = 0; w < expectedWords.length; w++) {
+                expectedWords[w] = (long) LE_LONG.get(padded, w * 8);
+            }
+        }
+
+        /**
+         * Decodes the shared tree into a new global and computes its encoding; if the document is
+         * canonical (the embedded one), checks that the encoding reproduces it.
+         *
+         * @throws DecodeException if the document does not decode
+         */
+        static Shared setUp(byte[] data, boolean canonical) {
+            int zerobase = Schema.newZerobase();
+            int tree = Go.newGlobal();
+            Go.setGlobal(tree, new Decoder(zerobase).decode(data));
+            long out = new Encoder().encode(Go.global(tree));
+            byte[] expected = Go.heap().loadBytes(out);
+            if (canonical && !Arrays.equals(expected, data)) {
+                throw new IllegalStateException("json: encoding the decoded embedded document does not reproduce it (first difference at byte "
+                        + Arrays.mismatch(expected, data) + " of " + data.length + ")");
+            }
+            return new Shared(data, zerobase, tree, expected);
+        }
+
+        /**
+         * Runs ops for g new goroutines until the platform clock passes deadline (each goroutine
+         * checks it before every op); returns the ops done.
+         */
+        long roundFor(long deadline, int g) {
+            WaitGroup wg = new WaitGroup();
+            java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+            for (int w = 0; w < g; w++) {
+                wg.add(1);
+                Go.go("json.worker", () -> {
+                    done.addAndGet(workerUntil(deadline));
+                    wg.done();
+                });
+            }
+            wg.await();
+            return done.get();
+        }
+
+        /** Ops until the deadline; the first one checked as in {@link #worker}. Returns the ops done. */
+        long workerUntil(long deadline) {
+            var platform = Sched.current().platform();
+            long n = 0;
+            while (platform.nanotime() < deadline) {
+                worker(1, false, n == 0);
+                n++;
+            }
+            return n;
+        }
+
+        /** Runs ops ops split across g new goroutines and waits for them; returns ops. */
+        long round(long ops, int g, boolean fullCheck) {
+            WaitGroup wg = new WaitGroup();
+            for (int w = 0; w < g; w++) {
+                long k = ops / g + (w < ops % g ? 1 : 0);
+                if (k == 0) {
+                    continue;
+                }
+                wg.add(1);
+                Go.go("json.worker", () -> {
+                    worker(k, fullCheck);
+                    wg.done();
+                });
+            }
+            wg.await();
+            return ops;
+        }
+
+        /** k ops; the first one checked (see the class comment). */
+        void worker(long k, boolean fullCheck) {
+            worker(k, fullCheck, true);
+        }
+
+        /** k ops; the first one checked if checkFirst (see the class comment). */
+        void worker(long k, boolean fullCheck, boolean checkFirst) {
+            Decoder dec = new Decoder(zerobase);
+            Encoder enc = new Encoder();
+            Heap h = Go.heap();
+            Stack st = Go.stack();
+            int f = st.push(1);
+            for (long i = 0; i < k; i++) {
+                long fresh = dec.decode(data); // json.Unmarshal(data, &r)
+                if (i == 0 && checkFirst) {
+                    st.set(f, 0, fresh);
+                    if (fullCheck) {
+                        check(h, enc.encode(st.get(f, 0)), "a freshly decoded tree's encoding");
+                    }
+                    String d = Trees.diff(h, st.get(f, 0), Go.global(tree));
+                    if (d != null) {
+                        throw new IllegalStateException("json: a freshly decoded tree differs from the shared one at " + d
+                                + " (a live object freed or overwritten?)");
+                    }
+                    st.set(f, 0, 0);
+                }
+                long out = enc.encode(Go.global(tree)); // json.Marshal(&shared)
+                if (i == 0 && checkFirst) {
+                    check(h, out, "the shared tree's encoding");
+                }
+            }
+            st.pop(f);
+        }
+
+        /** Encodes the shared tree and compares it with the expected bytes. */
+        void checkShared() {
+            check(Go.heap(), new Encoder().encode(Go.global(tree)), "the shared tree's final encoding");
+        }
+
+        /** out (a byte object, no safepoint since it was returned) must hold the expected bytes. */
+        void check(Heap h, long out, String what) {
+            int n = h.len(out);
+            if (n != expectedLen) {
+                throw new IllegalStateException("json: " + what + " has " + n + " bytes, expected " + expectedLen
+                        + " (a live object freed or overwritten?)");
+            }
+            for (int w = 0; w < expectedWords.length; w++) {
+                if (h.loadInt(out, w) != expectedWords[w]) {
+                    throw new IllegalStateException("json: " + what + " differs from the expected bytes at byte " + 8 * w
+                            + " (a live object freed or overwritten?)");
+                }
+            }
+        }
+    }
+}
