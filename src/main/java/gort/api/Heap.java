@@ -127,9 +127,9 @@ public final class Heap {
     public void storePtr(long obj, int i, long v) {
         long a = field(obj, i, true, "storePtr");
         if (v != 0) {
-            checkTarget(v, obj, i);
-            if (gc.writeBarrierEnabled()) {
-                gc.shade(v);
+            MSpan s = checkTarget(v, obj, i);
+            if (gc.writeBarrierEnabled() && !s.isMarkedIndex(s.objIndex(v))) {
+                gc.shade(v); // white target: grey it (one span lookup serves the check and the barrier)
             }
         }
         mem.store(a, v);
@@ -222,8 +222,8 @@ public final class Heap {
         return obj + i;
     }
 
-    /** v, stored into field i of obj, must be an allocated object's address (its slot has a type). */
-    private void checkTarget(long v, long obj, int i) {
+    /** v, stored into field i of obj, must be an allocated object's address (its slot has a type); returns v's span. */
+    private MSpan checkTarget(long v, long obj, int i) {
         MSpan s = heap.spanOf(v);
         int idx;
         if (s == null || s.typeIdAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
@@ -231,5 +231,6 @@ public final class Heap {
                     + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
                     + ": not the address of a live object (a scalar in a pointer field?)");
         }
+        return s;
     }
 }

@@ -18,8 +18,11 @@ final class GcWork {
         this.work = work;
     }
 
-    /** Queues a grey object. */
-    void put(long obj) {
+    /** The slot entry of the object the last get/tryGet returned. */
+    long info;
+
+    /** Queues a grey object with its slot entry. */
+    void put(long obj, long objInfo) {
         WorkBuf b = wbuf;
         if (b == null) {
             b = wbuf = work.getempty();
@@ -27,7 +30,9 @@ final class GcWork {
             work.putfull(b);
             b = wbuf = work.getempty();
         }
-        b.obj[b.nobj++] = obj;
+        int n = b.nobj++;
+        b.obj[n] = obj;
+        b.info[n] = objInfo;
     }
 
     /** Takes a grey object, waiting for other workers' buffers; 0 when marking is complete. */
@@ -42,7 +47,9 @@ final class GcWork {
                 return 0;
             }
         }
-        return b.obj[--b.nobj];
+        int n = --b.nobj;
+        info = b.info[n];
+        return b.obj[n];
     }
 
     /** Takes a grey object without waiting (Go's tryGet); 0 if neither this cache nor the full list has one. */
@@ -58,7 +65,9 @@ final class GcWork {
             }
             b = wbuf = f;
         }
-        return b.obj[--b.nobj];
+        int n = --b.nobj;
+        info = b.info[n];
+        return b.obj[n];
     }
 
     /** True if this cache holds no grey object. */
@@ -100,6 +109,7 @@ final class GcWork {
         WorkBuf b1 = work.getempty();
         int n = b.nobj / 2;
         System.arraycopy(b.obj, b.nobj - n, b1.obj, 0, n);
+        System.arraycopy(b.info, b.nobj - n, b1.info, 0, n);
         b.nobj -= n;
         b1.nobj = n;
         work.putfull(b);

@@ -40,11 +40,12 @@ final class Mark {
         }
         if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
-            int id = (int) s.slotInfoAt(i);
+            long info = s.slotInfoAt(i);
+            int id = (int) info;
             if (id != 0 && !Type.byId(id).hasPointers()) {
                 return; // noscan: black at once, as Go's greyobject does
             }
-            gcw.put(p); // (a freed slot is queued, and scanobject reports it)
+            gcw.put(p, info); // (a freed slot is queued, and scanobject reports it)
         }
     }
 
@@ -59,17 +60,17 @@ final class Mark {
 
     /**
      * Greys every pointer field of obj (the struct's, or each array element's, pointer words) and
-     * returns the scan work done (data words). Type and length come from obj's span (objects have
-     * no header); data word i is at obj + i.
+     * returns the scan work done (data words). Type and length come from obj's slot entry, which
+     * greyobject read beside the span (objects have no header) and queued with it; data word i is
+     * at obj + i.
      */
-    long scanobject(long obj, GcWork gcw) {
-        MSpan s = heap.spanOf(obj); // greyobject checked that obj is an object's address
-        int i = s.objIndex(obj);
-        long info = s.slotInfoAt(i);
-        int id = (int) info;
+    long scanobject(long obj, long info, GcWork gcw) {
+        int id = (int) info; // read when obj was greyed (objects never change type while marked)
         if (id == 0) {
+            MSpan s = heap.spanOf(obj);
             throw new IllegalStateException("fatal error: found pointer to free object 0x" + Long.toHexString(obj)
-                    + " (slot " + i + " of " + s + " holds no object: a root or heap word kept the address of a freed object)");
+                    + " (slot " + s.objIndex(obj) + " of " + s
+                    + " holds no object: a root or heap word kept the address of a freed object)");
         }
         Type t = Type.byId(id);
         int len = (int) (info >>> 32);
@@ -102,14 +103,14 @@ final class Mark {
     void gcDrain(GcWork gcw, Pacer credit) {
         long unflushed = 0;
         for (;;) {
-            if (!work.hasFull()) {
-                gcw.balance(); // someone may be idle: share
+            if (work.nwait.get() > 0 && !work.hasFull()) {
+                gcw.balance(); // someone waits for work: share
             }
             long obj = gcw.get();
             if (obj == 0) {
                 break; // completion point
             }
-            unflushed += scanobject(obj, gcw);
+            unflushed += scanobject(obj, gcw.info, gcw);
             if (credit != null && unflushed >= Pacer.BG_CREDIT_SLACK) {
                 credit.bgScanCredit.addAndGet(unflushed);
                 unflushed = 0;
@@ -135,7 +136,7 @@ final class Mark {
             if (obj == 0) {
                 break;
             }
-            long w = scanobject(obj, gcw);
+            long w = scanobject(obj, gcw.info, gcw);
             done += w;
             unflushed += w;
             if (unflushed >= Pacer.BG_CREDIT_SLACK) {
@@ -153,14 +154,11 @@ final class Mark {
     long gcDrainN(GcWork gcw, long scanWork) {
         long done = 0;
         while (done < scanWork) {
-            if (!work.hasFull()) {
-                gcw.balance();
-            }
-            long obj = gcw.tryGet();
+            long obj = gcw.tryGet(); // no balancing here, as Go's gcDrainN
             if (obj == 0) {
                 break;
             }
-            done += scanobject(obj, gcw);
+            done += scanobject(obj, gcw.info, gcw);
         }
         return done;
     }

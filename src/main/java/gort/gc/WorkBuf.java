@@ -1,7 +1,7 @@
 package gort.gc;
 
 /**
- * A buffer of grey object addresses (Go's workbuf). Owns: its slots and count. Invariant: a
+ * A buffer of grey object addresses (Go's workbuf), each with its slot entry. Owns: its slots and count. Invariant: a
  * buffer is owned by exactly one gcWork or sits on exactly one of the global lists.
  */
 final class WorkBuf {
@@ -9,6 +9,11 @@ final class WorkBuf {
     static final int SIZE = 253;
 
     final long[] obj = new long[SIZE];
+    /**
+     * The slot entry (type id | length << 32, MSpan.slotInfo) of each queued object, read when it
+     * was greyed: scanning then needs no span lookup.
+     */
+    final long[] info = new long[SIZE];
     int nobj;
     /** Link on a global lock-free list. */
     WorkBuf next;

@@ -21,7 +21,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Writes a comparison as an HTML page with plots made by XChart (PNG files beside it): the
  * wakeup-delay CDF of every strategy on one log-scaled axis, and for each strategy the heap over
  * time against the goal and the trigger. Owns only the files it writes in its directory
- * ({@code index.html}, {@code wakeup-cdf.png}, {@code heap-<strategy>.png}); the page embeds the
+ * ({@code index.html}, {@code wakeup-cdf.png}, {@code overshoot.png}, {@code heap-<strategy>.png}); the page embeds the
  * same table and paragraph {@code gort compare} prints.
  */
 public final class HtmlReport {
@@ -37,6 +37,7 @@ public final class HtmlReport {
             ss.add(Summary.of(r));
         }
         BitmapEncoder.saveBitmap(wakeupCdf(runs, workload, procs), dir.resolve("wakeup-cdf").toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(overshootChart(runs), dir.resolve("overshoot").toString(), BitmapEncoder.BitmapFormat.PNG);
         StringBuilder imgs = new StringBuilder();
         for (int i = 0; i < runs.size(); i++) {
             StrategyRun r = runs.get(i);
@@ -44,7 +45,8 @@ public final class HtmlReport {
             BitmapEncoder.saveBitmap(heapChart(r, COLORS[i % COLORS.length]), dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
             imgs.append("<figure><img src=\"").append(name).append(".png\" alt=\"heap over time, ").append(esc(r.strategy()))
                     .append("\"><figcaption>").append(esc(r.strategy())).append(": live heap at each point of a cycle (trigger, ")
-                    .append("mark 1 done, mark 2 done, mark termination, marked) against the cycle's goal and the next trigger.")
+                    .append("mark 1 done, mark 2 done, mark termination, marked) against the cycle's goal and the next trigger, ")
+                    .append("for the first cycles of the run.")
                     .append("</figcaption></figure>\n");
         }
         String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gort compare " + esc(workload)
@@ -57,6 +59,8 @@ public final class HtmlReport {
                 + "<pre>" + esc(CompareTable.table(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraph(ss)).replace("\n", " ") + "</p>\n"
                 + "<figure><img src=\"wakeup-cdf.png\" alt=\"wakeup delay CDF\"><figcaption>Wakeup delay (resumed − done) of every "
                 + "completion of marking, mark 1 and mark 2, as a cumulative distribution on a log axis.</figcaption></figure>\n"
+                + "<figure><img src=\"overshoot.png\" alt=\"overshoot per cycle\"><figcaption>Heap at mark termination over the "
+                + "cycle's goal (at least 4 MiB), every concurrent cycle of each strategy.</figcaption></figure>\n"
                 + imgs + "</body></html>\n";
         Path index = dir.resolve("index.html");
         Files.writeString(index, html, StandardCharsets.UTF_8);
@@ -96,23 +100,32 @@ public final class HtmlReport {
         return c;
     }
 
+    /** Cycles shown in a heap-over-time plot: enough to see the saw-tooth, few enough to read it. */
+    static final int HEAP_WINDOW = 16;
+
     static XYChart heapChart(StrategyRun r, Color color) {
-        XYChart c = new XYChartBuilder().width(1000).height(420).title("Heap over time — " + r.strategy())
+        List<CycleRecord> all = r.cycles();
+        List<CycleRecord> win = all.subList(0, Math.min(HEAP_WINDOW, all.size()));
+        XYChart c = new XYChartBuilder().width(1000).height(420)
+                .title("Heap over time — " + r.strategy() + " (first " + win.size() + " of " + all.size() + " cycles)")
                 .xAxisTitle("time since start (s)").yAxisTitle("MiB").build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setMarkerSize(5);
         List<double[]> heap = new ArrayList<>();
         List<double[]> goal = new ArrayList<>();
         List<double[]> trigger = new ArrayList<>();
-        for (CycleRecord rec : r.cycles()) {
+        for (CycleRecord rec : win) {
             double t0 = rec.startNs() / 1e9;
             double t1 = rec.endNs() / 1e9;
             heap.add(new double[] {t0, mib(rec.heapTrigger())});
             if (!rec.forced()) {
                 heap.add(new double[] {rec.mark1().doneNs() / 1e9, mib(rec.mark1().heapAtDone())});
                 heap.add(new double[] {rec.mark2().doneNs() / 1e9, mib(rec.mark2().heapAtDone())});
-                goal.add(new double[] {t0, mib(rec.heapGoal())});
-                goal.add(new double[] {t1, mib(rec.heapGoal())});
+                // the goal as the overshoot is measured against it (at least Go's 4 MiB minimum)
+                long g = Math.max(rec.heapGoal(), gort.gc.Pacer.HEAP_MINIMUM);
+                goal.add(new double[] {t0, mib(g)});
+                goal.add(new double[] {t1, mib(g)});
             }
             heap.add(new double[] {t1, mib(rec.heapAtTermination())});
             heap.add(new double[] {t1, mib(rec.heapMarked())});
@@ -127,6 +140,39 @@ public final class HtmlReport {
         }
         if (!trigger.isEmpty()) {
             addSeries(c, "next trigger", trigger, new Color(0xFF7F0E), true);
+        }
+        return c;
+    }
+
+    /** Heap at mark termination ÷ goal for every cycle of every strategy, over the cycles' start times. */
+    static XYChart overshootChart(List<StrategyRun> runs) {
+        XYChart c = new XYChartBuilder().width(1000).height(420).title("Heap at mark termination ÷ goal, every cycle")
+                .xAxisTitle("time since start of its run (s)").yAxisTitle("heap ÷ goal").build();
+        style(c);
+        c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setMarkerSize(4);
+        for (int i = 0; i < runs.size(); i++) {
+            StrategyRun r = runs.get(i);
+            List<double[]> pts = new ArrayList<>();
+            long t0 = r.cycles().isEmpty() ? 0 : r.cycles().get(0).startNs();
+            for (CycleRecord rec : r.cycles()) {
+                if (!rec.forced()) {
+                    pts.add(new double[] {(rec.startNs() - t0) / 1e9, rec.overGoal()});
+                }
+            }
+            if (pts.isEmpty()) {
+                continue;
+            }
+            double[] x = new double[pts.size()];
+            double[] y = new double[pts.size()];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = pts.get(k)[0];
+                y[k] = pts.get(k)[1];
+            }
+            XYSeries sr = c.addSeries(r.strategy(), x, y);
+            sr.setMarker(SeriesMarkers.CIRCLE);
+            sr.setMarkerColor(COLORS[i % COLORS.length]);
         }
         return c;
     }

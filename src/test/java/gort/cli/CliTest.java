@@ -304,4 +304,75 @@ class CliTest {
         assertThat(((Number) top.get("ops")).longValue()).isEqualTo(20000);
         assertThat(repsCount).isEqualTo(2);
     }
+
+    // ---------------------------------------------------------------------------------------
+    // the concurrent collector's options, run's GC summary, compare
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void badWakeupNamesTheAllowedValues() {
+        assertUsageError(exec("run", "pingpong", "--wakeup", "sometimes"), "sometimes", "note, park or park-yield");
+    }
+
+    @Test
+    void secondsAreOnlyForWorkloadsThatTakeThem() {
+        assertUsageError(exec("run", "bintree", "--seconds", "1"), "--seconds", "bintree");
+        assertUsageError(exec("run", "json", "--seconds", "0"), "--seconds=0.0");
+        assertUsageError(exec("run", "json", "--seconds", "1", "--ops", "4"), "--seconds and --ops");
+    }
+
+    @Test
+    void compareRefusesWhatWouldMakeItMeaningless() {
+        assertUsageError(exec("compare", "bintree", "--wakeup", "park"), "--wakeup");
+        assertUsageError(exec("compare", "bintree", "--gogc", "off"), "GOGC=off");
+        assertUsageError(exec("compare", "bintree", "--godebug", "gcstoptheworld=1"), "gcstoptheworld");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"note", "park", "park-yield"})
+    void runPrintsTheCollectorsSummaryUnderEachStrategy(String s, @TempDir Path dir) throws Exception {
+        Path f = dir.resolve("run.json");
+        Result r = exec("run", "bintree", "--depth", "14", "--procs", "2", "--gogc", "10", "--wakeup", s, "--json", f.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.out()).contains("gc: ").contains("concurrent cycles").contains("wakeup " + s + ": delay p50");
+        assertThat(Files.readString(f)).contains("\"strategy\":\"" + s + "\"").contains("\"records\"");
+    }
+
+    @Test
+    void compareRunsEveryStrategyAndWritesTheReportAndJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("cmp.json");
+        Path rep = dir.resolve("report");
+        Result r = exec("compare", "json", "--procs", "2", "--gogc", "25", "--seconds", "1", "--json", json.toString(),
+                "--report", rep.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).contains("[1/3] note").contains("[2/3] park").contains("[3/3] park-yield").contains("done");
+        String table = r.out();
+        assertThat(table).contains("wakeup delay p50").contains("heap at mark term / goal").contains("throughput (ops/s)");
+        assertThat(table.lines().filter(l -> l.matches("\\s*\\|\\s*note\\s*\\|\\s*park\\s*\\|\\s*park-yield")).count())
+                .as("one header line naming the three strategies in order").isEqualTo(1);
+        // JSON: the fields for each of the three strategies
+        int strategies = 0;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (JsonParser p = new JsonFactory().createParser(Files.newInputStream(json))) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.PROPERTY_NAME) {
+                    names.add(p.currentName());
+                    if (p.currentName().equals("strategy")) {
+                        strategies++;
+                    }
+                }
+            }
+        }
+        assertThat(strategies).isEqualTo(3);
+        assertThat(names).contains("workload", "procs", "cycles", "wakeup_ns", "wakeup_assist_ns", "wakeup_worker_ns",
+                "heap_over_goal", "stw_max_ns", "ops_per_sec", "records");
+        // the report: a page and its plots (PNG files that are real images)
+        String html = Files.readString(rep.resolve("index.html"));
+        assertThat(html).contains("<img src=\"wakeup-cdf.png\"").contains("heap-note.png").contains("heap-park-yield.png");
+        for (String png : new String[] {"wakeup-cdf.png", "heap-note.png", "heap-park.png", "heap-park-yield.png"}) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(rep.resolve(png).toFile());
+            assertThat(img).as(png).isNotNull();
+            assertThat(img.getWidth()).isGreaterThanOrEqualTo(800);
+        }
+    }
 }
