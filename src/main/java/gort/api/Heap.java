@@ -129,7 +129,7 @@ public final class Heap {
         if (v != 0) {
             MSpan s = checkTarget(v, obj, i);
             if (gc.writeBarrierEnabled() && !s.isMarkedIndex(s.objIndex(v))) {
-                gc.shade(v); // white target: grey it (one span lookup serves the check and the barrier)
+                gc.shade(v); // a white target: grey it (a marked one, the common case, costs no more lookups)
             }
         }
         mem.store(a, v);

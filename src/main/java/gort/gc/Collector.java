@@ -147,7 +147,7 @@ public final class Collector {
         this.sched = sched;
         this.heap = heap;
         this.platform = sched.platform();
-        this.work = new Work(platform);
+        this.work = new Work(platform, sched::exiting);
         this.mark = new Mark(heap, work);
         this.globals = new Globals(sched.newMutex());
         this.gogc = cfg.gogc();
@@ -488,15 +488,18 @@ public final class Collector {
         mark.markrootStacks(sched, gcw);
         mark.markrootGlobals(globals, gcw, faultSkipGlobalRoots);
         gcw.dispose();
+        // Arm mark 1 before any marker can run: the roots are already queued (Go 1.5 arms it only
+        // after its concurrent scan phase, which gort does not have), so a completion point
+        // reached from now on is real, and an assist that reaches it first is its completer.
+        mark1.clear();
+        pacer.markStarted(platform.nanotime()); // the clocks of assists and the fractional share
         blackenEnabled = true;
         sched.startTheWorldWithSema();
         long tScan = platform.nanotime();
         long sweepTermPause = tScan - tSweepTerm;
-        pacer.markStarted(tScan);
 
         // ---- concurrent mark, until mark 1 completes ----
         long tMark = tScan;
-        mark1.clear();
         await(mark1);
         CycleRecord.Completion c1 = completion(mark1);
 
@@ -762,7 +765,12 @@ public final class Collector {
         return w;
     }
 
-    /** An idle P marks rather than sleeps, if there is work (Go's findrunnable idle-time marking). */
+    /**
+     * An idle P marks rather than sleeps, if there is work (Go's findrunnable idle-time marking).
+     * The work check is Go 1.6's gcMarkWorkAvailable: Go 1.5 ran the idle worker whenever
+     * blackening was on, which spins a worker that finds nothing; without it, the coordinator's
+     * pre-wait check covers the completion such a worker would have signalled.
+     */
     private G findIdleGCWorker(P p) {
         PState st = (PState) p.gcLocal;
         G w = st.worker;

@@ -5,8 +5,9 @@ package gort.gc;
  * synchronization, exchanging whole buffers with the global lists. Owns: that buffer and its
  * local counts. Invariant: only its owner touches it; {@link #dispose} hands everything back.
  * A P's cache (concurrent marking) is owned by whatever runs on that P: its background worker, an
- * assist, or the write barrier of the running goroutine; or by anyone while the P is stopped or
- * idle (forEachP, mark termination).
+ * assist, or the write barrier of the running goroutine; or, while the P runs no goroutine, by
+ * whoever runs its forEachP function (the P's own M in the scheduler, the forEachP caller for an
+ * idle or syscall P, or handoffp called by sysmon's retake) and by mark termination.
  */
 final class GcWork {
     private final Work work;

@@ -40,7 +40,7 @@ final class Mark {
         }
         if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
-            long info = s.slotInfoAt(i);
+            long info = s.slotInfoAtAcquire(i); // pairs with mallocgc's release store
             int id = (int) info;
             if (id != 0 && !Type.byId(id).hasPointers()) {
                 return; // noscan: black at once, as Go's greyobject does

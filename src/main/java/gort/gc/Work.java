@@ -3,7 +3,7 @@ package gort.gc;
 import gort.platform.Platform;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicStampedReference;
 
 /**
  * The collector's global work state (Go's {@code work} struct, mgcwork.go): lock-free lists of
@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * cache right after); mark 2 and mark termination clean it up.
  */
 final class Work {
-    private final AtomicReference<WorkBuf> full = new AtomicReference<>();
-    private final AtomicReference<WorkBuf> empty = new AtomicReference<>();
+    private final AtomicStampedReference<WorkBuf> full = new AtomicStampedReference<>(null, 0);
+    private final AtomicStampedReference<WorkBuf> empty = new AtomicStampedReference<>(null, 0);
     private final AtomicInteger nfull = new AtomicInteger();
     /** Workers taking part in this mark (Go's work.nproc). */
     volatile int nproc;
@@ -34,29 +34,40 @@ final class Work {
     /** Words scanned this cycle (Go's scan work). */
     final AtomicLong scanWork = new AtomicLong();
     private final Platform platform;
+    /** True once the runtime is dying: a marker waiting for work gives up instead of spinning on. */
+    private final java.util.function.BooleanSupplier dying;
 
-    Work(Platform platform) {
+    Work(Platform platform, java.util.function.BooleanSupplier dying) {
         this.platform = platform;
+        this.dying = dying;
     }
 
-    private static WorkBuf pop(AtomicReference<WorkBuf> head) {
+    /**
+     * Pops a buffer. The heads carry a version stamp bumped by every push and pop (Go's lfstack
+     * packs a count beside the pointer for the same reason): buffers are reused, so a plain CAS
+     * could succeed on a head that was popped and pushed back meanwhile (ABA) and drop the
+     * buffers below it — grey objects that would never be scanned.
+     */
+    private static WorkBuf pop(AtomicStampedReference<WorkBuf> head) {
+        int[] stamp = new int[1];
         for (;;) {
-            WorkBuf b = head.get();
+            WorkBuf b = head.get(stamp);
             if (b == null) {
                 return null;
             }
-            if (head.compareAndSet(b, b.next)) {
+            if (head.compareAndSet(b, b.next, stamp[0], stamp[0] + 1)) {
                 b.next = null;
                 return b;
             }
         }
     }
 
-    private static void push(AtomicReference<WorkBuf> head, WorkBuf b) {
+    private static void push(AtomicStampedReference<WorkBuf> head, WorkBuf b) {
+        int[] stamp = new int[1];
         for (;;) {
-            WorkBuf h = head.get();
+            WorkBuf h = head.get(stamp);
             b.next = h;
-            if (head.compareAndSet(h, b)) {
+            if (head.compareAndSet(h, b, stamp[0], stamp[0] + 1)) {
                 return;
             }
         }
@@ -86,7 +97,7 @@ final class Work {
     }
 
     boolean hasFull() {
-        return full.get() != null;
+        return full.getReference() != null;
     }
 
     /**
@@ -119,6 +130,9 @@ final class Work {
             } else if (i < 20) {
                 platform.osyield();
             } else {
+                if (dying.getAsBoolean()) {
+                    return null; // another marker died (fatal error): the runtime is exiting
+                }
                 platform.usleep(100);
             }
         }

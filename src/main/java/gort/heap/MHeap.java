@@ -243,7 +243,7 @@ public final class MHeap {
             idx = 0;
             addr = s.base;
         }
-        s.slotInfo[idx] = MSpan.slotInfo(t.id(), arrayLen);
+        s.setSlotInfo(idx, MSpan.slotInfo(t.id(), arrayLen));
         if (allocBlack) {
             s.setMarkedIndex(idx);
             c.localBlackBytes += s.elemBytes;

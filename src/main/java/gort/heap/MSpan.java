@@ -41,8 +41,10 @@ import java.util.Arrays;
  * nothing. {@code mallocgc} writes the entry right after taking the slot, before the address is
  * returned; sweep zeroes the entry of every slot it frees, so a dangling address to a swept slot
  * is recognised as "no object". Thus a nonzero type implies the slot is allocated. Entries are
- * written by the same owners as the allocation bits and read racily by anyone holding an object's
- * address (the collector reads them with the world stopped).
+ * written by the same owners as the allocation bits, with release semantics ({@link #setSlotInfo}),
+ * and read by anyone holding an object's address; the concurrent collector reads them with
+ * acquire semantics ({@link #slotInfoAtAcquire}) when it greys an object, so a marker that found
+ * a new object's address in the heap sees its entry.
  *
  * <p>Page-table safety: for any span {@code s} the page table maps an address {@code a} to (in use
  * or not), {@code s.typeIdAt(s.objIndex(a))} is in bounds and is 0 unless {@code a}'s slot holds an
@@ -270,6 +272,16 @@ public final class MSpan {
         // An address in the span's tail (past its last slot) has index nelems: no object there.
         // (The array may be longer than nelems: slot arrays of retired spans are reused.)
         return i < nelems ? slotInfo[i] : 0;
+    }
+
+    /** {@link #slotInfoAt} with acquire semantics: the concurrent collector's read (class comment). */
+    public long slotInfoAtAcquire(int i) {
+        return i < nelems ? (long) BITS.getAcquire(slotInfo, i) : 0;
+    }
+
+    /** Records the object allocated in slot i (a release store: see the class comment). */
+    void setSlotInfo(int i, long info) {
+        BITS.setRelease(slotInfo, i, info);
     }
 
     /** The slot entry of an object of type id {@code typeId} with {@code arrayLen} elements. */

@@ -326,6 +326,8 @@ public final class Sched {
     }
 
     private void goexit0(M m, G gp) {
+        gp.gcalloc = 0; // a reused G must not inherit its last life's assist debt or credit
+        gp.gcscanwork = 0;
         gp.casgstatus(G.RUNNING, G.DEAD);
         gp.m = null;
         gp.param = null;
