@@ -97,13 +97,7 @@ public final class Heap {
 
     /** The address of word i of a pointer-free object after checking [i, i + n) lies in it. */
     private long wordRange(long obj, int i, int n, String op) {
-        checkObject(obj, op, i);
-        MSpan s = heap.spanOf(obj);
-        int idx;
-        long info;
-        if (s == null || (int) (info = s.slotInfoAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
-            throw dead(obj, op, i, heap.notAnObject(obj));
-        }
+        long info = slotEntry(obj, op, i);
         Type t = Type.byId((int) info);
         if (t.hasPointers()) {
             throw new GoPanic("runtime error: " + op + " of " + t.name() + " object 0x" + Long.toHexString(obj)
@@ -201,13 +195,7 @@ public final class Heap {
      * without the debug heap.
      */
     private long field(long obj, int i, boolean wantPtr, String op) {
-        checkObject(obj, op, i);
-        MSpan s = heap.spanOf(obj);
-        int idx;
-        long info;
-        if (s == null || (int) (info = s.slotInfoAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
-            throw dead(obj, op, i, heap.notAnObject(obj));
-        }
+        long info = slotEntry(obj, op, i);
         Type t = Type.byId((int) info);
         long words = t.dataWords((int) (info >>> 32));
         if (i < 0 || i >= words) {
@@ -220,6 +208,21 @@ public final class Heap {
                     + " (layout " + (t.kind() == Type.Kind.BYTES ? "bytes" : t.layout()) + ")");
         }
         return obj + i;
+    }
+
+    /**
+     * obj's slot entry (type id | length << 32), after checking that obj is an allocated object's
+     * address: nil, an interior or wild address, and a swept slot (entry 0) panic, naming op and i.
+     */
+    private long slotEntry(long obj, String op, int i) {
+        checkObject(obj, op, i);
+        MSpan s = heap.spanOf(obj);
+        int idx;
+        long info;
+        if (s == null || (int) (info = s.slotInfoAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+            throw dead(obj, op, i, heap.notAnObject(obj));
+        }
+        return info;
     }
 
     /** v, stored into field i of obj, must be an allocated object's address (its slot has a type); returns v's span. */

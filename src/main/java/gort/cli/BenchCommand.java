@@ -44,9 +44,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         Workload w = Workloads.lookup(workload);
         Workload.Params params = options.params(w, reps);
         var config = options.config();
-        if (json != null && json.getParent() != null && !Files.isDirectory(json.getParent())) {
-            throw new IllegalArgumentException("--json " + json + ": directory " + json.getParent() + " does not exist");
-        }
+        Options.checkParentDir(json, "--json");
         PrintWriter out = spec.commandLine().getOut();
         out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + params.ops() + " " + w.opName() + "s after a warm-up...");
         out.flush();

@@ -11,7 +11,6 @@ import gort.workloads.Workload;
 import gort.workloads.Workloads;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,8 +60,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         if (config.gogc() < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
         }
-        checkParent(json, "--json");
-        checkParent(report == null ? null : report.resolve("index.html"), "--report");
+        Options.checkParentDir(json, "--json"); // --report DIR is created, with its parents
         Workload.Params params = options.params(w, 1);
         if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per strategy for stable percentiles, the three runs in about a minute
@@ -97,13 +95,5 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private void checkParent(Path file, String flag) {
-        if (file != null && file.toAbsolutePath().getParent() != null && !Files.isDirectory(file.toAbsolutePath().getParent())
-                && !flag.equals("--report")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), flag + " " + file + ": directory "
-                    + file.toAbsolutePath().getParent() + " does not exist");
-        }
     }
 }

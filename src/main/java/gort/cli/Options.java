@@ -56,6 +56,14 @@ final class Options {
     @Option(names = "--godebug", paramLabel = "k=v,...", description = "GODEBUG settings, added to $GODEBUG (e.g. schedtrace=1000)")
     String godebug;
 
+    /** A file option's directory must exist (we do not create directories for a single file). */
+    static void checkParentDir(java.nio.file.Path file, String flag) {
+        java.nio.file.Path dir = file == null ? null : file.toAbsolutePath().getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(flag + " " + file + ": directory " + dir + " does not exist");
+        }
+    }
+
     Config config() {
         Config c = Config.fromEnv();
         if (procs != null) {

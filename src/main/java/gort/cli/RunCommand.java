@@ -9,7 +9,6 @@ import gort.workloads.Workload;
 import gort.workloads.Workloads;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -44,9 +43,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Workload w = Workloads.lookup(workload);
         var config = options.config();
         Workload.Params params = options.params(w, 1);
-        if (json != null && json.toAbsolutePath().getParent() != null && !Files.isDirectory(json.toAbsolutePath().getParent())) {
-            throw new IllegalArgumentException("--json " + json + ": directory " + json.toAbsolutePath().getParent() + " does not exist");
-        }
+        Options.checkParentDir(json, "--json");
         Experiment.Outcome o;
         try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
             o = Experiment.runWithResult(w, config, params);

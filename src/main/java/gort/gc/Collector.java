@@ -133,15 +133,7 @@ public final class Collector {
 
     /** How one runtime's collector is set up. */
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
-            WakeupStrategy wakeup) {
-        public static Settings defaults() {
-            return new Settings(100, 0, false, false, false, WakeupStrategy.PARK_YIELD);
-        }
-    }
-
-    public Collector(Sched sched, MHeap heap, int gogc, int gctrace, PrintStream traceOut) {
-        this(sched, heap, new Settings(gogc, gctrace, false, false, false, WakeupStrategy.PARK_YIELD), traceOut);
-    }
+            WakeupStrategy wakeup) {}
 
     public Collector(Sched sched, MHeap heap, Settings cfg, PrintStream traceOut) {
         this.sched = sched;
