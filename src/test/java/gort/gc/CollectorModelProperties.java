@@ -27,8 +27,9 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
 
 /**
- * The collector against a model (issue 3's acceptance property): random mutator programs of 2–3
- * goroutines at GOMAXPROCS 1..2 and GOGC 1, 10 or 100, with the debug heap (poisoning) on.
+ * The collector against a model (the acceptance property of issues 3 and 4): random mutator
+ * programs of 2–3 goroutines at GOMAXPROCS 1..2 and GOGC 1, 10 or 100, with the debug heap
+ * (poisoning) on.
  *
  * <p>Each goroutine owns a disjoint part of the graph. Its model is plain Java (node id → type,
  * length, scalar words, pointer words as node ids); its real roots are slots of frames on its own
@@ -53,8 +54,15 @@ import net.jqwik.api.Tuple;
  * equals the sum of the size-class-rounded sizes of every model-reachable object (pages for large
  * objects), that the goal is {@code max(live × (1 + GOGC/100), 4 MiB)}, and re-verifies every graph.
  *
- * <p>Budget: 40 tries of at most 300 operations per goroutine: about 2 s on 2 CPUs, under 10 s under
- * load (shrinking a failure adds up to jqwik's bounded 10 s). The seed is
+ * <p>Modes: each program runs under one of the stop-the-world collector (GODEBUG=gcstoptheworld=1)
+ * and the concurrent collector with each wakeup strategy (note, park, park-yield), always with
+ * GODEBUG=gccheckmark=1; an op starts a concurrent cycle at a random point (CYCLE) so that
+ * goroutines mutate the graph while marking runs. After a forced collection the stop-the-world
+ * mode checks NextGC = max(live × (1 + GOGC/100), 4 MiB); the concurrent one, that the pacer's
+ * trigger leaves Go's sweep distance above the live heap.
+ *
+ * <p>Budget: 100 tries of at most 300 operations per goroutine: about 5 s on 2 CPUs (2000 tries
+ * took 76 s), under 20 s under load (shrinking a failure adds up to jqwik's bounded 10 s). The seed is
  * random per run (jqwik prints it on failure, and re-runs a failing seed first by default; pin one
  * with {@code @Property(seed = "...")} to reproduce).
  */
@@ -93,7 +101,7 @@ class CollectorModelProperties {
 
     static final int BALLAST_WORDS = 9 << 16; // 4.5 MiB
 
-    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
     void reachableObjectsSurviveIntactAndLiveAccountingMatchesTheModel(@ForAll("programs") Program p) {
         run(p);
     }
