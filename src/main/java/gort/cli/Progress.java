@@ -18,6 +18,8 @@ final class Progress implements AutoCloseable {
     private final boolean tty = System.console() != null;
     private final Thread ticker;
     private volatile boolean done;
+    /** The runtime started last before this stage: its cycles are not this stage's. */
+    private final Runtime before = Runtime.lastStarted();
 
     private Progress(PrintWriter err, String stage, double budgetSeconds) {
         this.err = err;
@@ -49,7 +51,7 @@ final class Progress implements AutoCloseable {
     private synchronized void draw(boolean last) {
         double el = (System.nanoTime() - t0) / 1e9;
         Runtime rt = Runtime.lastStarted();
-        int cycles = rt == null ? 0 : rt.collector().numGC();
+        int cycles = rt == null || rt == before ? 0 : rt.collector().numGC();
         StringBuilder sb = new StringBuilder(stage).append(' ');
         if (budgetSeconds > 0) {
             int width = 30;
