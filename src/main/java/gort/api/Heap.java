@@ -122,8 +122,8 @@ public final class Heap {
         long a = field(obj, i, true, "storePtr");
         if (v != 0) {
             MSpan s = checkTarget(v, obj, i);
-            if (gc.writeBarrierEnabled() && !s.isMarkedIndex(s.objIndex(v))) {
-                gc.shade(v); // a white target: grey it (a marked one, the common case, costs no more lookups)
+            if (gc.writeBarrierEnabled()) {
+                gc.shade(v, s, s.objIndex(v)); // the span lookup of the check serves the barrier too
             }
         }
         mem.store(a, v);

@@ -299,11 +299,24 @@ public final class Collector {
      * (Go's writebarrierptr → shade), into the current P's work cache; disposed at once in mark 2.
      */
     public void shade(long obj) {
-        if (faultNoWriteBarrier || mark.isMarked(obj)) {
+        MSpan s = heap.spanOf(obj);
+        int i;
+        if (s == null || s.objAddr(i = s.objIndex(obj)) != obj) {
+            throw new IllegalArgumentException("shade: 0x" + Long.toHexString(obj) + " is not an object's address");
+        }
+        shade(obj, s, i);
+    }
+
+    /**
+     * {@link #shade(long)} for a caller that already checked obj and found its span and slot index
+     * (Heap.storePtr): no second lookup on the mutator's store path.
+     */
+    public void shade(long obj, MSpan s, int idx) {
+        if (faultNoWriteBarrier || s.isMarkedIndex(idx)) {
             return; // already grey or black: nothing to do, and no need to find our P
         }
         GcWork gcw = (GcWork) Sched.currentM().p().gcw;
-        mark.greyobject(obj, gcw, "a pointer store (write barrier)");
+        mark.greyobjectAt(obj, s, idx, gcw);
         if (blackenPromptly || phase == Phase.MARKTERMINATION) {
             gcw.dispose();
         }

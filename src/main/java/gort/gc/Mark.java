@@ -38,6 +38,11 @@ final class Mark {
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
                     + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
         }
+        greyobjectAt(p, s, i, gcw);
+    }
+
+    /** greyobject for a caller that already found p's span and slot index (the write barrier). */
+    void greyobjectAt(long p, MSpan s, int i, GcWork gcw) {
         if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
             long info = s.slotInfoAtAcquire(i); // pairs with mallocgc's release store
@@ -47,15 +52,6 @@ final class Mark {
             }
             gcw.put(p, info); // (a freed slot is queued, and scanobject reports it)
         }
-    }
-
-    /**
-     * True if the object at p is already marked (a cheap pre-check for the write barrier, which
-     * then need not find its P's work cache). p must be an object's address.
-     */
-    boolean isMarked(long p) {
-        MSpan s = heap.spanOf(p);
-        return s != null && s.isMarkedIndex(s.objIndex(p));
     }
 
     /**
