@@ -176,10 +176,6 @@ public final class Collector {
         return stopTheWorldMode;
     }
 
-    public Phase phase() {
-        return phase;
-    }
-
     /** Stores into a global slot (checked: nil or an object's address), with the write barrier. */
     public void setGlobal(int i, long addr) {
         if (addr != 0) {
@@ -1021,11 +1017,6 @@ public final class Collector {
         return "gc: phase=" + phase + " wb=" + writeBarrier + " blacken=" + blackenEnabled + " promptly=" + blackenPromptly
                 + " bggcWorking=" + bggcWorking + " mark1.done=" + mark1.isDone() + " mark2.done=" + mark2.isDone()
                 + " nwait=" + work.nwait.get() + " nproc=" + work.nproc + " full=" + work.hasFull() + " numGC=" + numGC.get();
-    }
-
-    /** The pacer (null when GOGC=off). */
-    public Pacer pacer() {
-        return pacer;
     }
 
     /** Go's MemStats subset. */

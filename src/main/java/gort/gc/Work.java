@@ -186,15 +186,4 @@ final class Work {
         bytesMarked.set(0);
         scanWork.set(0);
     }
-
-    /** Resets for a new cycle (world stopped). */
-    void reset(int nproc) {
-        this.nproc = nproc;
-        nwait.set(0);
-        bytesMarked.set(0);
-        scanWork.set(0);
-        if (hasFull()) {
-            throw new IllegalStateException("fatal error: work.full not empty at the start of a cycle");
-        }
-    }
 }
