@@ -196,6 +196,35 @@ public final class Heap {
      */
     private long field(long obj, int i, boolean wantPtr, String op) {
         long info = slotEntry(obj, op, i);
+        // The common shapes are checked from the type's access word alone (Type.accessWord).
+        long acc = Type.accessWord((int) info);
+        long words;
+        boolean isPtr;
+        switch ((int) (acc >>> 62)) {
+            case Type.ACCESS_STRUCT -> {
+                words = (acc >>> 32) & 0xFFFF;
+                isPtr = ((acc >>> (i & 31)) & 1) != 0; // i < words <= 32 once the bound holds
+            }
+            case Type.ACCESS_WORD_ARRAY -> {
+                words = info >>> 32;
+                isPtr = (acc & 1) != 0;
+            }
+            case Type.ACCESS_BYTES -> {
+                words = ((info >>> 32) + 7) >>> 3;
+                isPtr = false;
+            }
+            default -> {
+                return fieldSlow(obj, i, wantPtr, op, info);
+            }
+        }
+        if (i < 0 || i >= words || isPtr != wantPtr) {
+            return fieldSlow(obj, i, wantPtr, op, info); // panics, naming the type
+        }
+        return obj + i;
+    }
+
+    /** {@link #field} from the type descriptor: any shape, and every panic's message. */
+    private long fieldSlow(long obj, int i, boolean wantPtr, String op, long info) {
         Type t = Type.byId((int) info);
         long words = t.dataWords((int) (info >>> 32));
         if (i < 0 || i >= words) {

@@ -47,7 +47,7 @@ final class Mark {
             gcw.bytesMarked += s.elemBytes();
             long info = s.slotInfoAtAcquire(i); // pairs with mallocgc's release store
             int id = (int) info;
-            if (id != 0 && !Type.byId(id).hasPointers()) {
+            if (id != 0 && Type.isNoscan(id)) {
                 return; // noscan: black at once, as Go's greyobject does
             }
             gcw.put(p, info); // (a freed slot is queued, and scanobject reports it)
@@ -58,7 +58,8 @@ final class Mark {
      * Greys every pointer field of obj (the struct's, or each array element's, pointer words) and
      * returns the scan work done (data words). Type and length come from obj's slot entry, which
      * greyobject read beside the span (objects have no header) and queued with it; data word i is
-     * at obj + i.
+     * at obj + i. The common shapes (a struct of at most 32 words, an array of one-word elements)
+     * are read from the type's access word (Type.accessWord), without the descriptor.
      */
     long scanobject(long obj, long info, GcWork gcw) {
         int id = (int) info; // read when obj was greyed (objects never change type while marked)
@@ -68,8 +69,37 @@ final class Mark {
                     + " (slot " + s.objIndex(obj) + " of " + s
                     + " holds no object: a root or heap word kept the address of a freed object)");
         }
-        Type t = Type.byId(id);
+        long acc = Type.accessWord(id);
+        if ((acc >>> 62) != Type.ACCESS_STRUCT) {
+            return scanobjectSlow(obj, info, gcw, acc);
+        }
+        long words = (acc >>> 32) & 0xFFFF;
+        gcw.scanWork += words;
+        for (long m = acc & 0xFFFF_FFFFL; m != 0; m &= m - 1) {
+            long p = mem.load(obj + Long.numberOfTrailingZeros(m));
+            if (p != 0) {
+                greyobject(p, gcw, null);
+            }
+        }
+        return words;
+    }
+
+    /** scanobject of an array, a string, or a struct of more than 32 words. */
+    private long scanobjectSlow(long obj, long info, GcWork gcw, long acc) {
         int len = (int) (info >>> 32);
+        if ((acc >>> 62) == Type.ACCESS_WORD_ARRAY) {
+            gcw.scanWork += len;
+            if ((acc & 1) != 0) {
+                for (long k = 0; k < len; k++) {
+                    long p = mem.load(obj + k);
+                    if (p != 0) {
+                        greyobject(p, gcw, null);
+                    }
+                }
+            }
+            return len;
+        }
+        Type t = Type.byId((int) info);
         long words = t.dataWords(len);
         gcw.scanWork += words;
         int[] offs = t.ptrOffsets();

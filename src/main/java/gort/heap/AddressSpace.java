@@ -205,6 +205,23 @@ public final class AddressSpace {
         }
     }
 
+    /**
+     * Zeroes {@code nwords} words from {@code addr}: mallocgc's clear of a small object. A short
+     * run inside one arena is a plain loop (Arrays.fill's range checks and set-up cost more than
+     * the few stores of a small object); anything else goes through {@link #fill}.
+     */
+    public void clear(long addr, long nwords) {
+        long[] a = arena(addr);
+        int off = (int) (addr & ARENA_MASK);
+        if (nwords <= 16 && off + nwords <= a.length) {
+            for (int k = 0, n = (int) nwords; k < n; k++) {
+                a[off + k] = 0;
+            }
+            return;
+        }
+        fill(addr, nwords, 0);
+    }
+
     /** Stores {@code v} into {@code nwords} words from {@code addr}, across arena boundaries. */
     public void fill(long addr, long nwords, long v) {
         while (nwords > 0) {

@@ -308,7 +308,7 @@ public final class MHeap {
                         addr + off, off, addr, s, mem.load(addr + off), POISON));
             }
         }
-        mem.fill(addr, words, 0);
+        mem.clear(addr, words);
     }
 
     /** An object larger than MAX_SMALL_SIZE gets its own span (Go's largeAlloc). */

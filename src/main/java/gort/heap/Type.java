@@ -47,6 +47,24 @@ public final class Type {
      * misses and falls back to {@link #registry}; a Type found is safely published (final fields).
      */
     private static Type[] registryPlain = registry;
+    /**
+     * Per type id, the {@link #accessWord}: what a checked field access needs of a type, in one
+     * long, so the mutator's check reads one array element instead of a descriptor and its pointer
+     * mask (two more dependent loads). Grown and published with the registry; a stale table or an
+     * entry not yet visible reads 0 (no valid word is 0), and the caller computes it from
+     * {@link #byId}.
+     */
+    private static long[] accessPlain = new long[64];
+
+    /** {@link #accessWord} layout: bits 62-63 say how to read the rest. */
+    public static final int ACCESS_STRUCT = 0;
+    /** An array whose element is one word (pointer or scalar): bit 0 says which. */
+    public static final int ACCESS_WORD_ARRAY = 1;
+    /** A byte string: no pointer word; data words = (length + 7) / 8. */
+    public static final int ACCESS_BYTES = 2;
+    /** Anything else (a struct over 32 words, an array of multi-word elements): ask the descriptor. */
+    public static final int ACCESS_SLOW = 3;
+    private static final long ACCESS_VALID = 1L << 61;
 
     private static final java.lang.invoke.VarHandle ARRAY_TYPE;
 
@@ -132,7 +150,13 @@ public final class Type {
                 cur = java.util.Arrays.copyOf(cur, cur.length * 2);
             }
             cur[id] = t;
-            registry = cur; // volatile store publishes the slot
+            long[] acc = accessPlain;
+            if (id >= acc.length) {
+                acc = java.util.Arrays.copyOf(acc, cur.length);
+            }
+            acc[id] = t.computeAccessWord();
+            accessPlain = acc;
+            registry = cur; // volatile store publishes the slot (and the access word written before it)
             registryPlain = cur;
             return t;
         } finally {
@@ -150,6 +174,48 @@ public final class Type {
             }
         }
         return byIdSlow(id);
+    }
+
+    /**
+     * The access word of type {@code id} (for a checked load or store): bits 62-63 are one of
+     * {@link #ACCESS_STRUCT} (then bits 32-47 are the data words, at most 32, and bits 0-31 the
+     * pointer mask), {@link #ACCESS_WORD_ARRAY} (bit 0: the element is a pointer),
+     * {@link #ACCESS_BYTES} or {@link #ACCESS_SLOW}. An id with no type throws as {@link #byId}.
+     */
+    public static long accessWord(int id) {
+        long[] a = accessPlain;
+        if (id > 0 && id < a.length) {
+            long w = a[id];
+            if (w != 0) {
+                return w;
+            }
+        }
+        return byId(id).computeAccessWord();
+    }
+
+    /** Whether objects of type {@code id} hold no pointer (the collector blackens them at once). */
+    public static boolean isNoscan(int id) {
+        long acc = accessWord(id);
+        return switch ((int) (acc >>> 62)) {
+            case ACCESS_STRUCT -> (acc & 0xFFFF_FFFFL) == 0;
+            case ACCESS_WORD_ARRAY -> (acc & 1) == 0;
+            case ACCESS_BYTES -> true;
+            default -> !byId(id).hasPointers();
+        };
+    }
+
+    private long computeAccessWord() {
+        long w;
+        if (kind == Kind.STRUCT && sizeWords <= 32) {
+            w = (long) ACCESS_STRUCT << 62 | (long) sizeWords << 32 | (ptrmask.length == 0 ? 0 : ptrmask[0] & 0xFFFF_FFFFL);
+        } else if (kind == Kind.ARRAY && sizeWords == 1) {
+            w = (long) ACCESS_WORD_ARRAY << 62 | (ptrmask[0] & 1);
+        } else if (kind == Kind.BYTES) {
+            w = (long) ACCESS_BYTES << 62;
+        } else {
+            w = (long) ACCESS_SLOW << 62;
+        }
+        return w | ACCESS_VALID;
     }
 
     private static Type byIdSlow(int id) {

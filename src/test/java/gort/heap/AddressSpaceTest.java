@@ -56,4 +56,23 @@ class AddressSpaceTest {
                 .hasMessageContaining("not obtained");
         assertThatThrownBy(() -> new AddressSpace(100)).hasMessageContaining("at least 16384 bytes");
     }
+
+    @Test
+    void clearZeroesExactlyItsRangeWithinAndAcrossArenas() {
+        AddressSpace as = new AddressSpace(3L * AddressSpace.ARENA_WORDS * AddressSpace.WORD_BYTES);
+        as.sysAlloc(2 * AddressSpace.ARENA_PAGES);
+        long edge = AddressSpace.ARENA_WORDS; // first word of arena 1
+        for (long[] r : new long[][] {{edge - 40, 8}, {edge - 3, 6}, {edge - 10, 30}, {edge + 5, 1}, {edge + 100, 0}}) {
+            long from = r[0];
+            long n = r[1];
+            for (long a = from - 2; a < from + n + 2; a++) {
+                as.store(a, -1L);
+            }
+            as.clear(from, n);
+            for (long a = from - 2; a < from + n + 2; a++) {
+                boolean inside = a >= from && a < from + n;
+                assertThat(as.load(a)).as("word %d after clear(%d, %d)", a, from, n).isEqualTo(inside ? 0L : -1L);
+            }
+        }
+    }
 }

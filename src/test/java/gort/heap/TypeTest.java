@@ -99,4 +99,38 @@ class TypeTest {
             }
         }
     }
+
+    @Test
+    void accessWordAgreesWithTheDescriptor() {
+        Type wide = Type.builder("acc.wide").scalars(31).ptr().build();
+        Type tooWide = Type.builder("acc.toowide").scalars(32).ptr().build();
+        Type pair = Type.struct("acc.pair", "ptr,scalar");
+        Type[] types = {Type.PTR, Type.SCALAR, Type.struct("acc.empty", ""), wide, tooWide, pair,
+                Type.arrayOf(Type.PTR), Type.arrayOf(Type.SCALAR), Type.arrayOf(pair), Type.BYTES};
+        for (Type t : types) {
+            long acc = Type.accessWord(t.id());
+            int shape = (int) (acc >>> 62);
+            assertThat(Type.isNoscan(t.id())).as(t.name()).isEqualTo(!t.hasPointers());
+            switch (shape) {
+                case Type.ACCESS_STRUCT -> {
+                    assertThat(t.kind()).as(t.name()).isEqualTo(Type.Kind.STRUCT);
+                    assertThat((acc >>> 32) & 0xFFFF).as(t.name()).isEqualTo(t.sizeWords());
+                    for (int i = 0; i < t.sizeWords(); i++) {
+                        assertThat(((acc >>> i) & 1) != 0).as(t.name() + " word " + i).isEqualTo(t.isPointer(i));
+                    }
+                }
+                case Type.ACCESS_WORD_ARRAY -> {
+                    assertThat(t.isArray() && t.sizeWords() == 1).as(t.name()).isTrue();
+                    assertThat((acc & 1) != 0).as(t.name()).isEqualTo(t.hasPointers());
+                }
+                case Type.ACCESS_BYTES -> assertThat(t).isSameAs(Type.BYTES);
+                default -> assertThat(t.sizeWords() > 32 || t.isArray() && t.sizeWords() > 1).as(t.name()).isTrue();
+            }
+        }
+        assertThat((int) (Type.accessWord(wide.id()) >>> 62)).isEqualTo(Type.ACCESS_STRUCT);
+        assertThat((int) (Type.accessWord(tooWide.id()) >>> 62)).isEqualTo(Type.ACCESS_SLOW);
+        assertThat((int) (Type.accessWord(Type.arrayOf(pair).id()) >>> 62)).isEqualTo(Type.ACCESS_SLOW);
+        assertThatThrownBy(() -> Type.accessWord(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Type.accessWord(1 << 30)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
