@@ -248,7 +248,7 @@ public final class Heap {
         MSpan s = heap.spanOf(obj);
         int idx;
         long info;
-        if (s == null || (int) (info = s.slotInfoAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+        if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
             throw dead(obj, op, i, heap.notAnObject(obj));
         }
         return info;
@@ -258,7 +258,7 @@ public final class Heap {
     private MSpan checkTarget(long v, long obj, int i) {
         MSpan s = heap.spanOf(v);
         int idx;
-        if (s == null || s.typeIdAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
+        if (s == null || (int) s.entryAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
             throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "
                     + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
                     + ": not the address of a live object (a scalar in a pointer field?)");

@@ -45,7 +45,7 @@ final class Mark {
     void greyobjectAt(long p, MSpan s, int i, GcWork gcw) {
         if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
-            long info = s.slotInfoAtAcquire(i); // pairs with mallocgc's release store
+            long info = s.entryAtAcquire(i); // pairs with mallocgc's release store
             int id = (int) info;
             if (id != 0 && Type.isNoscan(id)) {
                 return; // noscan: black at once, as Go's greyobject does

@@ -243,7 +243,9 @@ public final class MHeap {
             idx = 0;
             addr = s.base;
         }
-        s.setSlotInfo(idx, MSpan.slotInfo(t.id(), arrayLen));
+        long info = MSpan.slotInfo(t.id(), arrayLen);
+        s.noteEntry(info);
+        s.setSlotInfo(idx, info);
         if (allocBlack) {
             s.setMarkedIndex(idx);
             c.localBlackBytes += s.elemBytes;

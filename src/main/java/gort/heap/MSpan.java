@@ -112,6 +112,17 @@ public final class MSpan {
      */
     final long[] slotInfo;
 
+    /**
+     * The slot entry every object allocated in this span so far has had: 0 before the first
+     * allocation, {@link #MIXED} once two differed (it never goes back). Written by the span's
+     * allocator before the slot entry's release store (so before the address is returned); read by
+     * {@link #entryAt}. A uniform span (the common case: a workload's nodes fill spans of their
+     * class) answers "which object is at slot i" from its one-bit allocation mark instead of the
+     * eight-byte slot entry, and checked accesses and marking touch 64 times less side memory.
+     */
+    long uniformInfo;
+    static final long MIXED = -1L;
+
     volatile State state;
     @SuppressWarnings("unused") // through SWEEPGEN as well
     volatile int sweepgen;
@@ -272,6 +283,36 @@ public final class MSpan {
         // An address in the span's tail (past its last slot) has index nelems: no object there.
         // (The array may be longer than nelems: slot arrays of retired spans are reused.)
         return i < nelems ? slotInfo[i] : 0;
+    }
+
+    /**
+     * {@link #slotInfoAt} for the hot paths (checked access, greying): the same answer, from the
+     * allocation bit and {@link #uniformInfo} when the span is uniform. A slot whose bit is clear
+     * (free, or swept) reads 0, as its zeroed entry would.
+     */
+    public long entryAt(int i) {
+        long u = uniformInfo;
+        if (u > 0) {
+            return i < nelems && (allocBits[i >>> 6] & (1L << i)) != 0 ? u : 0;
+        }
+        return i < nelems ? slotInfo[i] : 0;
+    }
+
+    /** {@link #entryAt} for the concurrent collector: the slot entry's read has acquire semantics. */
+    public long entryAtAcquire(int i) {
+        long u = uniformInfo;
+        if (u > 0) {
+            return i < nelems && (allocBits[i >>> 6] & (1L << i)) != 0 ? u : 0;
+        }
+        return i < nelems ? (long) BITS.getAcquire(slotInfo, i) : 0;
+    }
+
+    /** Records that the object about to get slot entry {@code info} is allocated here (see uniformInfo). */
+    void noteEntry(long info) {
+        long u = uniformInfo;
+        if (u != info) {
+            uniformInfo = u == 0 ? info : MIXED;
+        }
     }
 
     /** {@link #slotInfoAt} with acquire semantics: the concurrent collector's read (class comment). */
