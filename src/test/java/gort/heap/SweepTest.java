@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 class SweepTest {
@@ -370,5 +372,45 @@ class SweepTest {
             }
         }
         assertThat(h.heapSys()).as("HeapSys after warm-up %d", sysAfterWarmup).isLessThanOrEqualTo(sysAfterWarmup);
+    }
+
+    /**
+     * After a sweep, a span hands out exactly its freed slots, first fit (lowest address first),
+     * across 64-slot words and past runs of survivors: what MSpan's allocCache fast path must keep.
+     */
+    @Property(tries = 50)
+    void reuseIsFirstFitOverExactlyTheFreedSlots(@ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        MHeap h = new MHeap(16L << 20);
+        MCache c = h.newMCache();
+        Type t = Type.struct("fit.pair", "ptr,scalar"); // 16-byte class: 512 slots a span, 8 words of bits
+        List<Long> all = new ArrayList<>();
+        for (int i = 0; i < 512; i++) {
+            all.add(c.alloc(t));
+        }
+        double keep = r.nextDouble();
+        List<Long> kept = new ArrayList<>();
+        java.util.TreeSet<Long> freed = new java.util.TreeSet<>();
+        for (long a : all) {
+            if (r.nextDouble() < keep) {
+                kept.add(a);
+            } else {
+                freed.add(a);
+            }
+        }
+        gcCycle(h, kept);
+        h.finishSweep();
+        long span = all.getFirst() >>> AddressSpace.LOG_PAGE_WORDS;
+        for (long want : freed) {
+            long got = c.alloc(t);
+            if ((got >>> AddressSpace.LOG_PAGE_WORDS) != span) {
+                // the span went back to the heap whole (nothing kept) and another took its place:
+                assertThat(kept).isEmpty();
+                return;
+            }
+            assertThat(got).as("first fit after sweep").isEqualTo(want);
+        }
+        long next = c.alloc(t);
+        assertThat(next >>> AddressSpace.LOG_PAGE_WORDS).as("the span is full again").isNotEqualTo(span);
     }
 }
