@@ -6,6 +6,7 @@ import gort.sched.Sched;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A gort runtime kept alive across JMH invocations: its main goroutine waits for work in a
@@ -13,8 +14,9 @@ import java.util.concurrent.SynchronousQueue;
  * and sweeper go on without it), runs each task as the goroutine, and reports back. A benchmark
  * method then measures only the task, not the runtime's start-up.
  *
- * <p>Invariant: tasks run one at a time on the same goroutine, in order; an exception in a task
- * is rethrown to the caller of {@link #call}; {@link #close} ends the runtime.
+ * <p>Invariant: tasks run one at a time on the same goroutine, in order. A task that throws is a
+ * Go panic: the runtime ends with its fatal error, which {@link #call} throws (as it does any fatal
+ * error of the runtime), and every later call throws too; {@link #close} ends the runtime.
  */
 public final class GortHarness implements AutoCloseable {
     private static final Runnable STOP = () -> { };
@@ -58,13 +60,8 @@ public final class GortHarness implements AutoCloseable {
     }
 
     private void reply(Runnable r) {
-        Object out = Boolean.TRUE;
-        try {
-            r.run();
-        } catch (Throwable t) {
-            out = t;
-        }
-        replies.add(out);
+        r.run(); // an exception here ends the runtime: Runtime.run throws it as a FatalError
+        replies.add(Boolean.TRUE);
     }
 
     private void await() {
@@ -86,7 +83,14 @@ public final class GortHarness implements AutoCloseable {
     /** Runs task on the runtime's main goroutine and waits for it. */
     public void call(Runnable task) {
         try {
-            requests.put(task);
+            while (!requests.offer(task, 50, TimeUnit.MILLISECONDS)) {
+                if (!host.isAlive()) {
+                    if (!replies.isEmpty()) {
+                        await(); // throws the error that ended it
+                    }
+                    throw new IllegalStateException("the gort runtime has ended");
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -97,7 +101,9 @@ public final class GortHarness implements AutoCloseable {
     @Override
     public void close() {
         try {
-            requests.put(STOP);
+            while (host.isAlive() && !requests.offer(STOP, 50, TimeUnit.MILLISECONDS)) {
+                // the runtime is busy or gone: wait, or stop at once if it ended
+            }
             host.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
