@@ -30,12 +30,17 @@ public final class Heap {
     private final MHeap heap;
     private final AddressSpace mem;
     private final boolean debug;
+    /** heap.pageTable() and mem.arenaTable(), held here so a check starts with them in hand. */
+    private final MSpan[] spans;
+    private final long[][] arenas;
 
     Heap(Collector gc) {
         this.gc = gc;
         this.heap = gc.heap();
         this.mem = heap.mem();
         this.debug = heap.debug();
+        this.spans = heap.pageTable();
+        this.arenas = mem.arenaTable();
     }
 
     // ---- allocation (each is a safepoint) ----
@@ -114,7 +119,7 @@ public final class Heap {
     // ---- checked access ----
 
     public long loadPtr(long obj, int i) {
-        return mem.load(field(obj, i, true, "loadPtr"));
+        return load(field(obj, i, true, "loadPtr"));
     }
 
     /** Stores pointer v into field i of obj, with the write barrier (Dijkstra: shade v while marking). */
@@ -126,15 +131,30 @@ public final class Heap {
                 gc.shade(v, s, s.objIndex(v)); // the span lookup of the check serves the barrier too
             }
         }
-        mem.store(a, v);
+        store(a, v);
     }
 
     public long loadInt(long obj, int i) {
-        return mem.load(field(obj, i, false, "loadInt"));
+        return load(field(obj, i, false, "loadInt"));
     }
 
     public void storeInt(long obj, int i, long v) {
-        mem.store(field(obj, i, false, "storeInt"), v);
+        store(field(obj, i, false, "storeInt"), v);
+    }
+
+    /** The word at a checked address (an allocated object's field: its arena exists). */
+    private long load(long a) {
+        long[] w = arenas[(int) (a >>> AddressSpace.ARENA_SHIFT)];
+        return w != null ? w[(int) (a & AddressSpace.ARENA_MASK)] : mem.load(a);
+    }
+
+    private void store(long a, long v) {
+        long[] w = arenas[(int) (a >>> AddressSpace.ARENA_SHIFT)];
+        if (w != null) {
+            w[(int) (a & AddressSpace.ARENA_MASK)] = v;
+        } else {
+            mem.store(a, v);
+        }
     }
 
     /** Element count of an array (byte length of a string; 0 for a struct). */
@@ -195,9 +215,16 @@ public final class Heap {
      * without the debug heap.
      */
     private long field(long obj, int i, boolean wantPtr, String op) {
-        long info = slotEntry(obj, op, i);
-        // The common shapes are checked from the type's access word alone (Type.accessWord).
-        long acc = Type.accessWord((int) info);
+        checkObject(obj, op, i);
+        MSpan s = span(obj);
+        int idx;
+        long info;
+        if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+            throw dead(obj, op, i, heap.notAnObject(obj));
+        }
+        // The common shapes are checked from the type's access word alone (Type.accessWord; a
+        // uniform span keeps its type's).
+        long acc = s.accessWordOf(info);
         long words;
         boolean isPtr;
         switch ((int) (acc >>> 62)) {
@@ -245,7 +272,7 @@ public final class Heap {
      */
     private long slotEntry(long obj, String op, int i) {
         checkObject(obj, op, i);
-        MSpan s = heap.spanOf(obj);
+        MSpan s = span(obj);
         int idx;
         long info;
         if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
@@ -254,9 +281,15 @@ public final class Heap {
         return info;
     }
 
+    /** The span the page table names for addr (MHeap.spanOf, from the table held here), or null. */
+    private MSpan span(long addr) {
+        long page = addr >>> AddressSpace.LOG_PAGE_WORDS;
+        return page < spans.length ? spans[(int) page] : null;
+    }
+
     /** v, stored into field i of obj, must be an allocated object's address (its slot has a type); returns v's span. */
     private MSpan checkTarget(long v, long obj, int i) {
-        MSpan s = heap.spanOf(v);
+        MSpan s = span(v);
         int idx;
         if (s == null || (int) s.entryAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
             throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "

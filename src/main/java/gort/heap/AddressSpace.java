@@ -132,6 +132,14 @@ public final class AddressSpace {
         return first;
     }
 
+    /**
+     * The arena table itself (arena index → words, null until obtained), for the API's checked
+     * accesses, which index it directly after their checks. Read only; it never changes identity.
+     */
+    public long[][] arenaTable() {
+        return arenas;
+    }
+
     private long[] arena(long addr) {
         long[] a = arenas[(int) (addr >>> ARENA_SHIFT)];
         return a != null ? a : arenaSlow(addr);

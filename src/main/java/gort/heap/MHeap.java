@@ -574,6 +574,15 @@ public final class MHeap {
     // ---- span lookup ----
 
     /**
+     * The page table itself (page → span), for the API's checked accesses, which index it directly
+     * so a check starts one dependent load sooner ({@link #spanOf} is the same lookup). Read only;
+     * the array never changes identity (it is sized by the cap).
+     */
+    public MSpan[] pageTable() {
+        return spans;
+    }
+
+    /**
      * The page table entry for {@code addr} (Go's {@code h_spans[addr >> PageShift]}): the span of
      * any page of an in-use or manual span; possibly a FREE or DEAD span otherwise; null outside
      * the heap. O(1): the collector calls it for every pointer it greys. Whatever span it returns,

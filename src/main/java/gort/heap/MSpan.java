@@ -122,6 +122,12 @@ public final class MSpan {
      */
     long uniformInfo;
     static final long MIXED = -1L;
+    /**
+     * {@code Type.accessWord} of the first entry {@link #uniformInfo} held (0 before), written
+     * before it and never again: whenever uniformInfo still holds that entry, this is its access
+     * word; a reader that sees 0 (not yet visible) asks the type table instead.
+     */
+    long uniformAcc;
 
     volatile State state;
     @SuppressWarnings("unused") // through SWEEPGEN as well
@@ -311,8 +317,24 @@ public final class MSpan {
     void noteEntry(long info) {
         long u = uniformInfo;
         if (u != info) {
-            uniformInfo = u == 0 ? info : MIXED;
+            if (u == 0) {
+                uniformAcc = Type.accessWord((int) info);
+                uniformInfo = info;
+            } else {
+                uniformInfo = MIXED;
+            }
         }
+    }
+
+    /** True while every object allocated in this span has had one slot entry (see uniformInfo). */
+    public boolean isUniform() {
+        return uniformInfo > 0;
+    }
+
+    /** {@code Type.accessWord} of the type in entry {@code info} (an entry this span answered). */
+    public long accessWordOf(long info) {
+        long a = uniformAcc;
+        return a != 0 && info == uniformInfo ? a : Type.accessWord((int) info);
     }
 
     /** {@link #slotInfoAt} with acquire semantics: the concurrent collector's read (class comment). */

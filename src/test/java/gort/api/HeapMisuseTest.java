@@ -329,6 +329,65 @@ class HeapMisuseTest {
                 .contains("not the address of a live object");
     }
 
+    // ---- uniform spans (MSpan.uniformInfo): the checks read the allocation bit ----
+
+    static final Type UNIFORM = Type.struct("misuse.uniform", "ptr,scalar,scalar,scalar,scalar"); // 48-byte class
+    static final Type UNIFORM2 = Type.struct("misuse.uniform2", "scalar,scalar,ptr,scalar,scalar");
+
+    static gort.heap.MSpan spanOf(long addr) {
+        return Runtime.current().collector().heap().spanOf(addr);
+    }
+
+    @ParameterizedTest(name = "debug heap: {0}")
+    @ValueSource(booleans = {false, true})
+    void aFreedSlotOfAUniformSpanIsDead(boolean debug) {
+        Caught c = panic(debug, (h, a) -> {
+            Stack st = Go.stack();
+            int f = st.push(1);
+            st.set(f, 0, h.alloc(UNIFORM)); // a live neighbour keeps the span in use
+            long x = h.alloc(UNIFORM);
+            a.add(x);
+            Go.gc(); // x is not marked
+            Go.gc(); // and is swept: its allocation bit is clear
+            assertThat(spanOf(x).isUniform()).as("only one type in this span").isTrue();
+            assertThat(h.loadInt(st.get(f, 0), 1)).isZero(); // the neighbour answers
+            h.loadInt(x, 1);
+        });
+        assertThat(c.message()).startsWith("runtime error: loadInt of field 1 of a dead object").contains("address " + c.hex(0));
+    }
+
+    @Test
+    void aSpanWithTwoTypesChecksEachObjectByItsOwnLayout() {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        Rt.run(Config.defaults().withGomaxprocs(1), 30, () -> {
+            Heap h = Go.heap();
+            Stack st = Go.stack();
+            int f = st.push(2);
+            st.set(f, 0, h.alloc(UNIFORM));
+            st.set(f, 1, h.alloc(UNIFORM2));
+            long x = st.get(f, 0);
+            long y = st.get(f, 1);
+            if (spanOf(x) != spanOf(y) || spanOf(x).isUniform()) {
+                errors.add("expected one mixed span for both objects");
+            }
+            h.storePtr(x, 0, y); // x: word 0 is a pointer
+            h.storePtr(y, 2, x); // y: word 2 is
+            for (Runnable bad : List.<Runnable>of(() -> h.storePtr(x, 2, y), () -> h.storePtr(y, 0, x),
+                    () -> h.storeInt(x, 0, 1), () -> h.storeInt(y, 2, 1), () -> h.loadInt(y, 5))) {
+                try {
+                    bad.run();
+                    errors.add("a misuse went through");
+                } catch (GoPanic e) {
+                    // expected
+                }
+            }
+            if (h.loadPtr(x, 0) != y || h.loadPtr(y, 2) != x) {
+                errors.add("pointers did not come back");
+            }
+        });
+        assertThat(errors).isEmpty();
+    }
+
     // ---- allocation misuse ----
 
     @Test

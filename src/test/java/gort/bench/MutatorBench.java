@@ -86,6 +86,20 @@ public class MutatorBench {
 
     @Benchmark
     @OperationsPerInvocation(OPS)
+    public void allocOnly() {
+        rt.call(() -> {
+            Heap h = Go.heap();
+            Stack st = Go.stack();
+            int f = st.push(1);
+            for (long i = 0; i < OPS; i++) {
+                st.set(f, 0, h.alloc(SMALL));
+            }
+            st.pop(f);
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
     public long checkedAccess() {
         long[] sum = new long[1];
         rt.call(() -> {
