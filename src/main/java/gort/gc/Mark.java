@@ -20,11 +20,22 @@ final class Mark {
     private final MHeap heap;
     private final AddressSpace mem;
     private final Work work;
+    /** The page table and the arena table, held here so greying and scanning start with them. */
+    private final MSpan[] spans;
+    private final long[][] arenas;
 
     Mark(MHeap heap, Work work) {
         this.heap = heap;
         this.mem = heap.mem();
         this.work = work;
+        this.spans = heap.pageTable();
+        this.arenas = mem.arenaTable();
+    }
+
+    /** The heap word at p (an object's field: its arena exists). */
+    private long load(long p) {
+        long[] w = arenas[(int) (p >>> AddressSpace.ARENA_SHIFT)];
+        return w != null ? w[(int) (p & AddressSpace.ARENA_MASK)] : mem.load(p);
     }
 
     /** Marks the object at p; queues it for scanning if it holds pointers (Go's greyobject). */
@@ -32,7 +43,8 @@ final class Mark {
         // spanOf, not spanOfHeap: any span the page table names answers slot lookups (MSpan's
         // page-table safety), and the volatile state read is the marking loop's most frequent
         // cost. A pointer into a freed span is caught when the object is scanned (slot info 0).
-        MSpan s = heap.spanOf(p);
+        long page = p >>> AddressSpace.LOG_PAGE_WORDS;
+        MSpan s = page < spans.length ? spans[(int) page] : null; // MHeap.spanOf
         int i;
         if (s == null || s.objAddr(i = s.objIndex(p)) != p) {
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
@@ -47,7 +59,7 @@ final class Mark {
             gcw.bytesMarked += s.elemBytes();
             long info = s.entryAtAcquire(i); // pairs with mallocgc's release store
             int id = (int) info;
-            if (id != 0 && Type.isNoscan(id)) {
+            if (id != 0 && Type.isNoscan(id, s.accessWordOf(info))) {
                 return; // noscan: black at once, as Go's greyobject does
             }
             gcw.put(p, info); // (a freed slot is queued, and scanobject reports it)
@@ -76,7 +88,7 @@ final class Mark {
         long words = (acc >>> 32) & 0xFFFF;
         gcw.scanWork += words;
         for (long m = acc & 0xFFFF_FFFFL; m != 0; m &= m - 1) {
-            long p = mem.load(obj + Long.numberOfTrailingZeros(m));
+            long p = load(obj + Long.numberOfTrailingZeros(m));
             if (p != 0) {
                 greyobject(p, gcw, null);
             }

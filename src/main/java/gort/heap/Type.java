@@ -195,7 +195,11 @@ public final class Type {
 
     /** Whether objects of type {@code id} hold no pointer (the collector blackens them at once). */
     public static boolean isNoscan(int id) {
-        long acc = accessWord(id);
+        return isNoscan(id, accessWord(id));
+    }
+
+    /** {@link #isNoscan(int)} given the type's access word {@code acc}. */
+    public static boolean isNoscan(int id, long acc) {
         return switch ((int) (acc >>> 62)) {
             case ACCESS_STRUCT -> (acc & 0xFFFF_FFFFL) == 0;
             case ACCESS_WORD_ARRAY -> (acc & 1) == 0;
