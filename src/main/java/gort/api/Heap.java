@@ -209,19 +209,15 @@ public final class Heap {
 
     /**
      * The address of word i of obj's data (obj + i), after every check. The type and length come
-     * from obj's span: one page-table lookup ({@code spanOf}: any span it names answers a slot
-     * lookup safely, see MSpan), one slot index, one load of the slot's entry. An address that is
-     * not an allocated object's (interior, wild, or a swept slot, whose entry is 0) panics even
-     * without the debug heap.
+     * from obj's span: one page-table lookup (any span it names answers a slot lookup safely, see
+     * MSpan), one slot index, and the slot's entry (in a uniform span, its allocation bit and the
+     * span's entry); the bound and the pointer kind from the type's access word. An address that is
+     * not an allocated object's (interior, wild, or a freed or swept slot) panics even without the
+     * debug heap.
      */
     private long field(long obj, int i, boolean wantPtr, String op) {
-        checkObject(obj, op, i);
-        MSpan s = span(obj);
-        int idx;
-        long info;
-        if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
-            throw dead(obj, op, i, heap.notAnObject(obj));
-        }
+        MSpan s = objectSpan(obj, op, i);
+        long info = s.entryAt(s.objIndex(obj)); // the same loads objectSpan made: the JIT reuses them
         // The common shapes are checked from the type's access word alone (Type.accessWord; a
         // uniform span keeps its type's).
         long acc = s.accessWordOf(info);
@@ -271,14 +267,23 @@ public final class Heap {
      * address: nil, an interior or wild address, and a swept slot (entry 0) panic, naming op and i.
      */
     private long slotEntry(long obj, String op, int i) {
+        MSpan s = objectSpan(obj, op, i);
+        return s.entryAt(s.objIndex(obj));
+    }
+
+    /**
+     * obj's span, after checking that obj is an allocated object's address: nil, an interior or
+     * wild address, and a freed or swept slot (entry 0) panic, naming op and i. The page table
+     * answers any address safely (MSpan's page-table safety), so this needs no span state.
+     */
+    private MSpan objectSpan(long obj, String op, int i) {
         checkObject(obj, op, i);
         MSpan s = span(obj);
         int idx;
-        long info;
-        if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+        if (s == null || (int) s.entryAt(idx = s.objIndex(obj)) == 0 || s.objAddr(idx) != obj) {
             throw dead(obj, op, i, heap.notAnObject(obj));
         }
-        return info;
+        return s;
     }
 
     /** The span the page table names for addr (MHeap.spanOf, from the table held here), or null. */

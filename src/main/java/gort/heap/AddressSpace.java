@@ -133,8 +133,10 @@ public final class AddressSpace {
     }
 
     /**
-     * The arena table itself (arena index → words, null until obtained), for the API's checked
-     * accesses, which index it directly after their checks. Read only; it never changes identity.
+     * The arena table itself (arena index → words, null until obtained), for the two hottest
+     * readers, the API's checked accesses and the collector's scan, which index it directly (one
+     * dependent load fewer than {@link #load} through this object). Read only; it never changes
+     * identity.
      */
     public long[][] arenaTable() {
         return arenas;

@@ -574,9 +574,10 @@ public final class MHeap {
     // ---- span lookup ----
 
     /**
-     * The page table itself (page → span), for the API's checked accesses, which index it directly
-     * so a check starts one dependent load sooner ({@link #spanOf} is the same lookup). Read only;
-     * the array never changes identity (it is sized by the cap).
+     * The page table itself (page → span), for the API's checked accesses and the collector's
+     * greying, which index it directly so a lookup starts one dependent load sooner
+     * ({@link #spanOf} is the same lookup). Read only; the array never changes identity (it is
+     * sized by the cap).
      */
     public MSpan[] pageTable() {
         return spans;
