@@ -216,8 +216,8 @@ public final class Heap {
      * debug heap.
      */
     private long field(long obj, int i, boolean wantPtr, String op) {
-        MSpan s = objectSpan(obj, op, i);
-        long info = s.entryAt(s.objIndex(obj)); // the same loads objectSpan made: the JIT reuses them
+        long info = slotEntry(obj, op, i);
+        MSpan s = span(obj); // the span slotEntry checked (the page table only ever names it here)
         // The common shapes are checked from the type's access word alone (Type.accessWord; a
         // uniform span keeps its type's).
         long acc = s.accessWordOf(info);
@@ -267,23 +267,14 @@ public final class Heap {
      * address: nil, an interior or wild address, and a swept slot (entry 0) panic, naming op and i.
      */
     private long slotEntry(long obj, String op, int i) {
-        MSpan s = objectSpan(obj, op, i);
-        return s.entryAt(s.objIndex(obj));
-    }
-
-    /**
-     * obj's span, after checking that obj is an allocated object's address: nil, an interior or
-     * wild address, and a freed or swept slot (entry 0) panic, naming op and i. The page table
-     * answers any address safely (MSpan's page-table safety), so this needs no span state.
-     */
-    private MSpan objectSpan(long obj, String op, int i) {
         checkObject(obj, op, i);
         MSpan s = span(obj);
         int idx;
-        if (s == null || (int) s.entryAt(idx = s.objIndex(obj)) == 0 || s.objAddr(idx) != obj) {
+        long info;
+        if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
             throw dead(obj, op, i, heap.notAnObject(obj));
         }
-        return s;
+        return info;
     }
 
     /** The span the page table names for addr (MHeap.spanOf, from the table held here), or null. */

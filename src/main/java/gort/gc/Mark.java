@@ -42,11 +42,12 @@ final class Mark {
     void greyobject(long p, GcWork gcw, String where) {
         // spanOf, not spanOfHeap: any span the page table names answers slot lookups (MSpan's
         // page-table safety), and the volatile state read is the marking loop's most frequent
-        // cost. A pointer into a freed span is caught when the object is scanned (slot info 0).
+        // cost. A pointer into a span not in use (no slots) is reported here; one to a freed slot
+        // of a span in use is queued and reported when scanned (entry 0).
         long page = p >>> AddressSpace.LOG_PAGE_WORDS;
         MSpan s = page < spans.length ? spans[(int) page] : null; // MHeap.spanOf
         int i;
-        if (s == null || s.objAddr(i = s.objIndex(p)) != p) {
+        if (s == null || (i = s.objIndex(p)) >= s.nelems() || s.objAddr(i) != p) { // (a span not in use has none)
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
                     + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
         }
@@ -57,7 +58,7 @@ final class Mark {
     void greyobjectAt(long p, MSpan s, int i, GcWork gcw) {
         if (s.setMarkedIndex(i)) {
             gcw.bytesMarked += s.elemBytes();
-            long info = s.entryAtAcquire(i); // pairs with mallocgc's release store
+            long info = s.entryAtAcquire(i); // pairs with mallocgc's release stores (MSpan: publication order)
             int id = (int) info;
             if (id != 0 && Type.isNoscan(id, s.accessWordOf(info))) {
                 return; // noscan: black at once, as Go's greyobject does

@@ -229,7 +229,6 @@ public final class MHeap {
                 span = c.refill(cl);
                 i = span.nextFreeIndex();
             }
-            span.allocIndex(i);
             addr = span.base + (long) i * span.elemWords;
             c.localNMalloc++;
             c.localAllocBytes += span.elemBytes;
@@ -243,6 +242,7 @@ public final class MHeap {
             idx = 0;
             addr = s.base;
         }
+        // publication order (MSpan's class comment): cleared, uniformity, entry, then the bit
         long info = MSpan.slotInfo(t.id(), arrayLen);
         s.noteEntry(info);
         s.setSlotInfo(idx, info);
@@ -250,6 +250,7 @@ public final class MHeap {
             s.setMarkedIndex(idx);
             c.localBlackBytes += s.elemBytes;
         }
+        s.allocIndex(idx);
         return addr;
     }
 
@@ -317,8 +318,7 @@ public final class MHeap {
     private MSpan largeAlloc(MCache c, long words) {
         long npages = (words + AddressSpace.PAGE_WORDS - 1) >>> AddressSpace.LOG_PAGE_WORDS;
         deductSweepCredit(npages * AddressSpace.PAGE_BYTES, 0);
-        MSpan s = allocSpan(npages, 0, MSpan.State.IN_USE);
-        s.allocIndex(0);
+        MSpan s = allocSpan(npages, 0, MSpan.State.IN_USE); // mallocgc sets its allocation bit last
         heapLive.addAndGet(s.elemBytes);
         c.localNMalloc++;
         c.localAllocBytes += s.elemBytes;

@@ -42,9 +42,15 @@ import java.util.Arrays;
  * returned; sweep zeroes the entry of every slot it frees, so a dangling address to a swept slot
  * is recognised as "no object". Thus a nonzero type implies the slot is allocated. Entries are
  * written by the same owners as the allocation bits, with release semantics ({@link #setSlotInfo}),
- * and read by anyone holding an object's address; the concurrent collector reads them with
- * acquire semantics ({@link #slotInfoAtAcquire}) when it greys an object, so a marker that found
- * a new object's address in the heap sees its entry.
+ * and read by anyone holding an object's address.
+ *
+ * <p>Publication order in {@code mallocgc}: clear the slot, {@link #noteEntry}, the entry's release
+ * store, and only then the allocation bit, itself a release store ({@link #allocIndex}). Readers go
+ * the other way: the allocation word first, then {@link #uniformInfo} or the entry. The collector
+ * ({@link #entryAtAcquire}) reads both with acquire semantics, so when it sees the bit of an object
+ * whose address it found racily in the heap, it sees the cleared words, the entry and the span's
+ * uniformity as the allocator left them; the mutator ({@link #entryAt}) reads plainly, in the same
+ * order (see there).
  *
  * <p>Page-table safety: for any span {@code s} the page table maps an address {@code a} to (in use
  * or not), {@code s.typeIdAt(s.objIndex(a))} is in bounds and is 0 unless {@code a}'s slot holds an
@@ -52,7 +58,9 @@ import java.util.Arrays;
  * stays 0); every other span (free, manual, or split off) has index 0 only, a shared zero entry; and
  * an in-use span is retired only once sweep has freed, and so zeroed, every slot, and then no page
  * names it any more ({@link MHeap#freeSpan} clears its pages), so the heap may hand its zeroed
- * array to the next span of its class. So the mutator can find an object's type with
+ * array to the next span of its class. The same holds for the allocation bits the uniform path
+ * reads: a span not in use has {@code nelems == 0}, so they are never indexed, and a retired span's
+ * are all clear and never handed on. So the mutator can find an object's type with
  * {@link MHeap#spanOf} alone, without reading the volatile {@code state} (whose barrier costs the
  * hot path more than the rest of the lookup).
  */
@@ -115,8 +123,8 @@ public final class MSpan {
     /**
      * The slot entry every object allocated in this span so far has had: 0 before the first
      * allocation, {@link #MIXED} once two differed (it never goes back). Written by the span's
-     * allocator before the slot entry's release store (so before the address is returned); read by
-     * {@link #entryAt}. A uniform span (the common case: a workload's nodes fill spans of their
+     * allocator before the slot's allocation bit (see the class comment's publication order); read
+     * by {@link #entryAt} after that bit. A uniform span (the common case: a workload's nodes fill spans of their
      * class) answers "which object is at slot i" from its one-bit allocation mark instead of the
      * eight-byte slot entry, and checked accesses and marking touch 64 times less side memory.
      */
@@ -292,31 +300,45 @@ public final class MSpan {
     }
 
     /**
-     * {@link #slotInfoAt} for the hot paths (checked access, greying): the same answer, from the
-     * allocation bit and {@link #uniformInfo} when the span is uniform. A slot whose bit is clear
-     * (free, or swept) reads 0, as its zeroed entry would.
+     * The entry of the object in slot {@code i}, or 0 if the slot holds none, for the mutator's
+     * checked accesses: the slot's allocation bit first, then {@link #uniformInfo} when the span is
+     * uniform, else the slot's entry. A slot whose bit is clear (free, swept, or still being
+     * allocated) reads 0. Plain reads, as the mutator's entry read always was: a goroutine holds an
+     * address it allocated or received through the program's own synchronization, and the two loads
+     * depend on the address; only a racy reader could see them out of order (and the program
+     * already breaks the rooting contract then). The collector, which finds addresses racily in the
+     * heap, uses {@link #entryAtAcquire}.
      */
     public long entryAt(int i) {
-        long u = uniformInfo;
-        if (u > 0) {
-            return i < nelems && (allocBits[i >>> 6] & (1L << i)) != 0 ? u : 0;
+        if (i >= nelems) {
+            return 0; // the unused tail, or a span not in use
         }
-        return i < nelems ? slotInfo[i] : 0;
+        if ((allocBits[i >>> 6] & (1L << i)) == 0) {
+            return 0;
+        }
+        long u = uniformInfo;
+        return u > 0 ? u : slotInfo[i];
     }
 
-    /** {@link #entryAt} for the concurrent collector: the slot entry's read has acquire semantics. */
+    /**
+     * {@link #entryAt} for the concurrent collector: the allocation word and the entry are read with
+     * acquire semantics, pairing with mallocgc's release stores (class comment: publication order).
+     */
     public long entryAtAcquire(int i) {
-        long u = uniformInfo;
-        if (u > 0) {
-            return i < nelems && (allocBits[i >>> 6] & (1L << i)) != 0 ? u : 0;
+        if (i >= nelems) {
+            return 0;
         }
-        return i < nelems ? (long) BITS.getAcquire(slotInfo, i) : 0;
+        if (((long) BITS.getAcquire(allocBits, i >>> 6) & (1L << i)) == 0) {
+            return 0;
+        }
+        long u = uniformInfo;
+        return u > 0 ? u : (long) BITS.getAcquire(slotInfo, i);
     }
 
     /** Records that the object about to get slot entry {@code info} is allocated here (see uniformInfo). */
     void noteEntry(long info) {
         long u = uniformInfo;
-        if (u != info) {
+        if (u != info && u != MIXED) {
             if (u == 0) {
                 uniformAcc = Type.accessWord((int) info);
                 uniformInfo = info;
@@ -334,12 +356,7 @@ public final class MSpan {
     /** {@code Type.accessWord} of the type in entry {@code info} (an entry this span answered). */
     public long accessWordOf(long info) {
         long a = uniformAcc;
-        return a != 0 && info == uniformInfo ? a : Type.accessWord((int) info);
-    }
-
-    /** {@link #slotInfoAt} with acquire semantics: the concurrent collector's read (class comment). */
-    public long slotInfoAtAcquire(int i) {
-        return i < nelems ? (long) BITS.getAcquire(slotInfo, i) : 0;
+        return a != 0 && info != 0 && info == uniformInfo ? a : Type.accessWord((int) info);
     }
 
     /** Records the object allocated in slot i (a release store: see the class comment). */
@@ -388,9 +405,13 @@ public final class MSpan {
         return idx;
     }
 
-    /** Marks slot {@code idx} (just returned by nextFreeIndex) allocated. Owner only. */
+    /**
+     * Marks slot {@code idx} (just returned by nextFreeIndex) allocated. Owner only; the last step of
+     * mallocgc, a release store (class comment: publication order).
+     */
     void allocIndex(int idx) {
-        allocBits[idx >>> 6] |= 1L << idx;
+        int w = idx >>> 6;
+        BITS.setRelease(allocBits, w, allocBits[w] | 1L << idx);
         freeindex = idx + 1;
         allocCount++;
     }
