@@ -61,15 +61,27 @@ public final class Alloc implements Workload {
 
     /** Allocates n objects; the ring is a pointer array held in global slot {@code sink}. */
     static void loop(Heap h, int sink, long n) {
+        loop(h, sink, n, RING);
+    }
+
+    /**
+     * The workload's loop with a ring of {@code ring} entries (a power of two), a new one hung
+     * from global {@code sink}: live heap ring × 64 objects. For the JMH benchmarks, which want
+     * smaller live sets; call from a goroutine.
+     */
+    public static void loop(Heap h, int sink, long n, int ring) {
+        if (ring <= 0 || (ring & (ring - 1)) != 0) {
+            throw new IllegalArgumentException("alloc ring must be a power of two, got " + ring);
+        }
         Stack st = Go.stack();
         int f = st.push(1); // slot 0: prev
-        Go.setGlobal(sink, h.allocArray(Type.PTR, RING));
+        Go.setGlobal(sink, h.allocArray(Type.PTR, ring));
         for (long i = 0; i < n; i++) {
             long s = h.alloc(SMALL);
             h.storePtr(s, 0, st.get(f, 0));
             h.storeInt(s, 2, i);
             if ((i & 63) == 0) {
-                h.storePtr(Go.global(sink), (int) ((i >> 6) & (RING - 1)), s);
+                h.storePtr(Go.global(sink), (int) ((i >> 6) & (ring - 1)), s);
                 st.set(f, 0, 0);
             } else {
                 st.set(f, 0, s);

@@ -2,9 +2,7 @@ package gort.bench;
 
 import gort.api.Config;
 import gort.api.Go;
-import gort.api.Heap;
-import gort.gc.Stack;
-import gort.heap.Type;
+import gort.workloads.Alloc;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Marking throughput on the alloc workload's live heap (a ring of chains of 64 linked 24-byte
  * objects, 2M objects here, 64 MB): one forced stop-the-world collection ({@code gcstoptheworld=1})
  * per invocation, reported per live object, mark and sweep together. The set-up runs the alloc loop
- * through four turns of the ring with GOGC=100, so the live objects lie scattered among freed slots
+ * through five turns of the ring (Alloc.loop) with GOGC=100, so the live objects lie scattered among freed slots
  * as in the real run, not in allocation order. With {@code procs=1} one marker does it all, so the
  * figure is the single-thread cost of greying and scanning an object.
  * Run with {@code bench/jmh.sh MarkBench}.
@@ -38,7 +36,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC",
         "-XX:CompileCommand=dontinline,gort.platform.OsThread::currentThreadOutOfLine"})
 public class MarkBench {
-    static final Type SMALL = Type.struct("small", "ptr,ptr,scalar");
     static final int RING = 1 << 15;
     static final int LIVE = RING * 64;
 
@@ -51,25 +48,7 @@ public class MarkBench {
     public void setup() {
         Config c = Config.defaults().withGomaxprocs(procs)
                 .withGodebug(Map.of("gcstoptheworld", "1"));
-        rt = new GortHarness(c, () -> {
-            Heap h = Go.heap();
-            int sink = Go.newGlobal();
-            Go.setGlobal(sink, h.allocArray(Type.PTR, RING));
-            Stack st = Go.stack();
-            int f = st.push(1);
-            for (long i = 0; i < 5L * LIVE; i++) {
-                long s = h.alloc(SMALL);
-                h.storePtr(s, 0, st.get(f, 0));
-                h.storeInt(s, 2, i);
-                if ((i & 63) == 63) {
-                    h.storePtr(Go.global(sink), (int) ((i >> 6) & (RING - 1)), s);
-                    st.set(f, 0, 0);
-                } else {
-                    st.set(f, 0, s);
-                }
-            }
-            st.pop(f);
-        });
+        rt = new GortHarness(c, () -> Alloc.loop(Go.heap(), Go.newGlobal(), 5L * LIVE, RING));
     }
 
     @TearDown

@@ -5,6 +5,7 @@ import gort.api.Go;
 import gort.api.Heap;
 import gort.gc.Stack;
 import gort.heap.Type;
+import gort.workloads.Alloc;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "-XX:+UseParallelGC",
         "-XX:CompileCommand=dontinline,gort.platform.OsThread::currentThreadOutOfLine"})
 public class MutatorBench {
-    static final Type SMALL = Type.struct("small", "ptr,ptr,scalar");
+    static final Type SMALL = Alloc.SMALL;
     static final int OPS = 1 << 20;
     static final int RING = 1 << 10;
     static final int OBJS = 1 << 10;
@@ -49,7 +50,6 @@ public class MutatorBench {
             sink = Go.newGlobal();
             objs = Go.newGlobal();
             Heap h = Go.heap();
-            Go.setGlobal(sink, h.allocArray(Type.PTR, RING));
             Go.setGlobal(objs, h.allocArray(Type.PTR, OBJS));
             for (int i = 0; i < OBJS; i++) {
                 h.storePtr(Go.global(objs), i, h.alloc(SMALL));
@@ -65,23 +65,7 @@ public class MutatorBench {
     @Benchmark
     @OperationsPerInvocation(OPS)
     public void allocLink() {
-        rt.call(() -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
-            int f = st.push(1);
-            for (long i = 0; i < OPS; i++) {
-                long s = h.alloc(SMALL);
-                h.storePtr(s, 0, st.get(f, 0));
-                h.storeInt(s, 2, i);
-                if ((i & 63) == 0) {
-                    h.storePtr(Go.global(sink), (int) ((i >> 6) & (RING - 1)), s);
-                    st.set(f, 0, 0);
-                } else {
-                    st.set(f, 0, s);
-                }
-            }
-            st.pop(f);
-        });
+        rt.call(() -> Alloc.loop(Go.heap(), sink, OPS, RING));
     }
 
     @Benchmark
