@@ -250,7 +250,7 @@ public final class Collector {
      * epilogue, moved before the allocation: see the class note).
      */
     public long mallocgc(M m, Type t, int n) {
-        MCache c = (MCache) m.p().mcache;
+        MCache c = (MCache) m.mcache();
         if (c.shouldhelpgc || blackenEnabled) {
             c = mallocPrologue(m, c, t.objectWords(n) << 3);
         }
@@ -258,7 +258,7 @@ public final class Collector {
     }
 
     public long allocString(M m, byte[] bytes) {
-        MCache c = (MCache) m.p().mcache;
+        MCache c = (MCache) m.mcache();
         if (c.shouldhelpgc || blackenEnabled) {
             c = mallocPrologue(m, c, Type.BYTES.objectWords(bytes.length) << 3);
         }
@@ -282,7 +282,7 @@ public final class Collector {
             // should not run unabated either. Yield so the coordinator gets scheduled (Go 1.5).
             sched.gosched();
         }
-        return (MCache) Sched.currentM().p().mcache; // we may have been rescheduled
+        return (MCache) Sched.currentM().mcache(); // we may have been rescheduled
     }
 
     /** True while pointer stores must shade their target (Go's writeBarrierEnabled). */

@@ -25,6 +25,13 @@ public final class M {
     G curg;
     /** The P held, or null (idle, in a syscall without P, or sysmon). */
     P p;
+    /**
+     * {@code p.mcache} while {@code p} is held and running, else null (Go's {@code m.mcache}): the
+     * allocator reaches its cache with one dependent load fewer. Set by acquirep and by a fast
+     * exitsyscall that gets its P back; cleared by releasep, by entersyscall (the P may be retaken
+     * during the call, as Go clears it) and wherever {@code p} is dropped.
+     */
+    Object mcache;
     /** The P to acquire when woken from the idle list. */
     P nextp;
     /** Looking for work without having found any (counted in sched.nmspinning). */
@@ -80,6 +87,11 @@ public final class M {
 
     public P p() {
         return p;
+    }
+
+    /** The held P's cache (Go's {@code m.mcache}); null while no P is held. */
+    public Object mcache() {
+        return mcache;
     }
 
     public G curg() {

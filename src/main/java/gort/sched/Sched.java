@@ -957,6 +957,7 @@ public final class Sched {
                     + p.status() + " m " + p.m + " (asked by " + m + " holding " + m.p + ")");
         }
         m.p = p;
+        m.mcache = p.mcache;
         p.m = m;
         p.setStatus(P.RUNNING);
     }
@@ -967,6 +968,7 @@ public final class Sched {
             throw new IllegalStateException("fatal error: releasep: invalid p state");
         }
         m.p = null;
+        m.mcache = null;
         p.m = null;
         p.setStatus(P.IDLE);
         return p;
@@ -1110,6 +1112,7 @@ public final class Sched {
             runSafePointFn(p);
         }
         p.m = null;
+        m.mcache = null; // as Go: the P may be retaken during the call, and a syscall never allocates
         p.setStatus(P.SYSCALL);
         if (gcwaiting != 0) {
             lock.lock();
@@ -1161,9 +1164,11 @@ public final class Sched {
         P oldp = m.p;
         if (oldp != null && oldp.status() == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.RUNNING)) {
             oldp.m = m;
+            m.mcache = oldp.mcache;
             return true;
         }
         m.p = null;
+        m.mcache = null;
         if (npidle.get() != 0) {
             lock.lock();
             P p = pidleget();
@@ -1558,6 +1563,7 @@ public final class Sched {
                 m.p.m = null;
             }
             m.p = null;
+            m.mcache = null;
             P p = allp[0];
             p.m = null;
             p.setStatus(P.IDLE);
