@@ -57,6 +57,7 @@ public final class Pacer {
     // the heap figures of memstats the controller uses
     private long heapMarked;
     private long heapReachable;
+    /** Go's heap_scan, in words (gort counts scan work in words; Go in bytes). */
     private long heapScan;
     private volatile long nextGC = HEAP_MINIMUM;
     private long initialHeapLive;
@@ -255,7 +256,7 @@ public final class Pacer {
 
     /** The line GODEBUG=gcpacertrace=1 prints at the start of a cycle (Go's format). */
     public String startTrace() {
-        return "pacer: assist ratio=" + assistRatio + " (scan " + (heapScan >> 20) + " MB in " + (initialHeapLive >> 20)
+        return "pacer: assist ratio=" + assistRatio + " (scan " + ((heapScan * gort.heap.AddressSpace.WORD_BYTES) >> 20) + " MB in " + (initialHeapLive >> 20)
                 + "->" + (heapGoal >> 20) + " MB) workers=" + dedicatedMarkWorkersNeeded.get() + "+"
                 + fractionalMarkWorkersNeeded.get();
     }

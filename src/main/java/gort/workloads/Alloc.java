@@ -43,7 +43,11 @@ public final class Alloc implements Workload {
         Runtime.run(config, () -> {
             Heap h = Go.heap();
             int sink = Go.newGlobal();
-            loop(h, sink, Math.min(p.ops(), 5_000_000)); // warm-up
+            // Warm-up: one repetition's worth, as pingpong's. With a tenth of it (5M objects) the
+            // JIT was still deoptimizing and recompiling mallocgc and storePtr inside the first
+            // measured repetition (unstable_if traps on paths the larger heap first takes: JFR's
+            // jdk.Deoptimization events), which made that repetition ~10% slower than the others.
+            loop(h, sink, p.ops());
             MemStats before = Go.readMemStats();
             for (int r = 0; r < p.reps(); r++) {
                 long t0 = gort.sched.Sched.current().platform().nanotime();

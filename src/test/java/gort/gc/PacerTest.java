@@ -119,6 +119,18 @@ class PacerTest {
     }
 
     @Test
+    void theTraceGivesHeapScanInMegabytesAsGoDoes() {
+        Pacer p = new Pacer(100);
+        p.startCycle(4, 4 * MB);
+        p.markStarted(0);
+        p.scanWork.set(4L << 20); // scan work is counted in words: 4 Mi words = 32 MiB
+        p.endCycle(64 * MB, 4, 5_000_000);
+        p.markDone(40 * MB, 64 * MB);
+        p.startCycle(4, 80 * MB);
+        assertThat(p.startTrace()).contains("(scan 32 MB in 80->");
+    }
+
+    @Test
     void gogcOffHasNoPacer() {
         assertThatThrownBy(() -> new Pacer(-1)).hasMessageContaining("GOGC >= 0");
     }
