@@ -251,6 +251,9 @@ public final class Collector {
      */
     public long mallocgc(M m, Type t, int n) {
         MCache c = (MCache) m.mcache();
+        if (c == null) {
+            throw noCache(m);
+        }
         if (c.shouldhelpgc || blackenEnabled) {
             c = mallocPrologue(m, c, t.objectWords(n) << 3);
         }
@@ -259,10 +262,18 @@ public final class Collector {
 
     public long allocString(M m, byte[] bytes) {
         MCache c = (MCache) m.mcache();
+        if (c == null) {
+            throw noCache(m);
+        }
         if (c.shouldhelpgc || blackenEnabled) {
             c = mallocPrologue(m, c, Type.BYTES.objectWords(bytes.length) << 3);
         }
         return heap.allocString(c, bytes);
+    }
+
+    /** An allocation on an M holding no P: inside a system call (Go: "malloc during syscall"), or off a goroutine. */
+    private static IllegalStateException noCache(M m) {
+        return new IllegalStateException("fatal error: malloc on " + m + ", which holds no P (inside a system call?)");
     }
 
     /** Trigger, assist or yield, as Go's mallocgc does after a refill; returns the (then) current P's cache. */

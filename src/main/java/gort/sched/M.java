@@ -26,10 +26,11 @@ public final class M {
     /** The P held, or null (idle, in a syscall without P, or sysmon). */
     P p;
     /**
-     * {@code p.mcache} while {@code p} is held and running, else null (Go's {@code m.mcache}): the
-     * allocator reaches its cache with one dependent load fewer. Set by acquirep and by a fast
-     * exitsyscall that gets its P back; cleared by releasep, by entersyscall (the P may be retaken
-     * during the call, as Go clears it) and wherever {@code p} is dropped.
+     * {@code p.mcache} while {@code p} is held (running, or stopped for GC by this M), else null
+     * (Go's {@code m.mcache}): the allocator reaches its cache with one dependent load fewer. Set
+     * by acquirep and by a fast exitsyscall that gets its P back; cleared by releasep, by
+     * entersyscall (the P may be retaken during the call, as Go clears it) and wherever {@code p}
+     * is dropped.
      */
     Object mcache;
     /** The P to acquire when woken from the idle list. */

@@ -9,6 +9,8 @@ import gort.heap.Type;
 import gort.testing.Rt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,7 +61,11 @@ class MCacheOwnershipTest {
                         }
                         if (r % 7 == id % 7) {
                             sched.entersyscall();
-                            Thread.onSpinWait();
+                            if (r % 3 == 0) {
+                                // long enough for sysmon to retake the P (two of its ticks), so
+                                // exitsyscall's fast path must take another P or give up
+                                LockSupport.parkNanos(200_000);
+                            }
                             sched.exitsyscall();
                             String b = check("after a short syscall");
                             if (b != null) {
@@ -96,5 +102,25 @@ class MCacheOwnershipTest {
         });
         assertThat(breaches).isEmpty();
         assertThat(checks.get()).isEqualTo((long) workers * rounds * 50);
+    }
+
+    @Test
+    void allocatingInsideASystemCallIsAFatalErrorNamingIt() {
+        AtomicLong failures = new AtomicLong();
+        AtomicReference<String> message = new AtomicReference<>();
+        Rt.run(Config.defaults().withGomaxprocs(2), () -> {
+            Sched sched = Sched.current();
+            sched.entersyscall();
+            try {
+                Go.heap().alloc(NODE);
+            } catch (IllegalStateException e) {
+                failures.incrementAndGet();
+                message.set(e.getMessage());
+            } finally {
+                sched.exitsyscall();
+            }
+        });
+        assertThat(failures.get()).isEqualTo(1);
+        assertThat(message.get()).startsWith("fatal error: malloc on ").contains("holds no P");
     }
 }
