@@ -37,10 +37,15 @@ echo "perf.sh: ./gort $* (samples at $freq Hz into $out/perf.data)" >&2
 GORT_JAVA_OPTS="${GORT_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" \
   perf record -q -F "$freq" -e cpu-clock -o "$out/perf.data" -- "$gort_root/gort" "$@"
 
-report() { perf report -i "$out/perf.data" --stdio --no-children "$@" 2>/dev/null | grep -v '^#' | grep -v '^$'; }
+report() { perf report -i "$out/perf.data" --stdio --no-children "$@" 2>/dev/null | grep -v '^#' | grep -v '^$' || true; }
+# whole reports to files first: cutting a pipe short would end this script (pipefail)
+report --sort sym >"$out/methods.txt"
+report --sort comm >"$out/threads.txt"
 echo
-echo "== hottest methods (all threads) =="
-report --sort sym | head -n "$top" | tee "$out/methods.txt"
+echo "== hottest methods (all threads; a method compiled more than once appears once per version) =="
+head -n "$top" "$out/methods.txt"
 echo
 echo "== busiest threads (gort-M<n> run goroutines; C2/C1 are the JIT, 'GC Thread' the host collector) =="
-report --sort comm | head -n 12 | tee "$out/threads.txt"
+head -n 12 "$out/threads.txt"
+echo
+echo "perf.sh: full lists in $out/methods.txt and $out/threads.txt; more with: perf report -i $out/perf.data" >&2
