@@ -70,8 +70,8 @@ public final class Collector {
     /** Per-cycle records kept (the oldest are dropped beyond this). */
     static final int MAX_RECORDS = 1 << 16;
 
-    /** Go's gcphase, as far as gort distinguishes it. */
-    public enum Phase { OFF, MARK, MARKTERMINATION }
+    /** Go's gcphase, as far as gort distinguishes it (Go's _GCstw is unused in Go too). */
+    public enum Phase { OFF, SCAN, MARK, MARKTERMINATION }
 
     private final Sched sched;
     private final MHeap heap;
@@ -213,6 +213,11 @@ public final class Collector {
             @Override
             public G findIdleGCWorker(P p) {
                 return blackenEnabled ? Collector.this.findIdleGCWorker(p) : null;
+            }
+
+            @Override
+            public void scanstack(G gp) {
+                mark.scanstack(gp, (GcWork) Sched.currentM().p().gcw);
             }
 
             @Override
@@ -465,6 +470,27 @@ public final class Collector {
         }
     }
 
+    /**
+     * The concurrent root scan (Go's gcscan_m), run by the coordinator with the world started: the
+     * globals, then every goroutine's stack through {@link Sched#scang} (a goroutine that is not
+     * running is scanned here; a running one scans itself at its next safepoint while this waits).
+     * The coordinator waits as Go's does, on its M and holding its P; it is WAITING meanwhile so
+     * that its own stack is scanned like the others. As in Go, what the globals reach goes to the
+     * global work list at once (markroot's own gcWork, disposed), and what a stack reaches to the
+     * work cache of the P that scanned it (scanstack uses the P's gcWork).
+     */
+    private void gcscan() {
+        G self = Sched.getg();
+        sched.casgstatusWaiting(self, "garbage collection scan");
+        GcWork gcw = new GcWork(work);
+        mark.markrootGlobals(globals, gcw, faultSkipGlobalRoots);
+        gcw.dispose();
+        for (G gp : sched.allgs()) {
+            sched.scang(gp);
+        }
+        sched.casgstatusRunning(self);
+    }
+
     // =====================================================================================
     // The concurrent cycle (Go's gc(gcBackgroundMode))
     // =====================================================================================
@@ -490,28 +516,29 @@ public final class Collector {
         if (pacertrace) {
             traceOut.println(pacer.startTrace());
         }
-        phase = Phase.MARK;
+        phase = Phase.SCAN;
         writeBarrier = true;
-        work.prepareConcurrent();
+        work.prepareConcurrent(); // gcBgMarkPrepare: before assists are enabled
         mark1.disarm();
         mark2.disarm();
-        // the roots (simplification: in this pause, not goroutine by goroutine)
-        GcWork gcw = new GcWork(work);
-        mark.markrootStacks(sched, gcw);
-        mark.markrootGlobals(globals, gcw, faultSkipGlobalRoots);
-        gcw.dispose();
-        // Arm mark 1 before any marker can run: the roots are already queued (Go 1.5 arms it only
-        // after its concurrent scan phase, which gort does not have), so a completion point
-        // reached from now on is real, and an assist that reaches it first is its completer.
-        mark1.clear();
-        pacer.markStarted(platform.nanotime()); // the clocks of assists and the fractional share
         blackenEnabled = true;
         sched.startTheWorldWithSema();
         long tScan = platform.nanotime();
         long sweepTermPause = tScan - tSweepTerm;
+        pacer.assistsStarted(tScan);
+
+        // ---- scan (concurrent): the globals, then every goroutine's stack (Go's gcscan_m) ----
+        gcscan();
+        long tInstallWB = platform.nanotime();
+
+        // ---- install the write barrier: every P observes the mark phase (a ragged barrier) ----
+        phase = Phase.MARK;
+        sched.forEachP(p -> {});
+        long tMark = platform.nanotime();
 
         // ---- concurrent mark, until mark 1 completes ----
-        long tMark = tScan;
+        pacer.markStarted(tMark); // the fractional worker's clock
+        mark1.clear();
         await(mark1);
         CycleRecord.Completion c1 = completion(mark1);
 
@@ -550,8 +577,9 @@ public final class Collector {
         long fractional = pacer.fractionalMarkTime.get();
         long idle = pacer.idleMarkTime.get();
         long sweepTermCpu = (long) stwprocs * (tScan - tSweepTerm);
+        long scanCpu = tInstallWB - tScan;
         long markTermCpu = (long) stwprocs * (tEnd - tMarkTerm);
-        gcCpuNanos.addAndGet(sweepTermCpu + assist + dedicated + fractional + markTermCpu);
+        gcCpuNanos.addAndGet(sweepTermCpu + scanCpu + assist + dedicated + fractional + markTermCpu);
         int cycle = numGC.get() + 1; // one cycle at a time: we hold worldsema
         record(new CycleRecord(cycle, false, strategy.flag(), procs, tSweepTerm - startNanos, tEnd - startNanos, heap0, heapGoal,
                 heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
@@ -560,8 +588,9 @@ public final class Collector {
         sched.semreleaseWorld();
         sweepWake.release(); // wake the background sweeper
         if (gctrace > 0) {
-            String clock = fmtNSAsMS(tScan - tSweepTerm) + "+0+0+" + fmtNSAsMS(tMarkTerm - tMark) + "+" + fmtNSAsMS(tEnd - tMarkTerm);
-            String cpu = fmtNSAsMS(sweepTermCpu) + "+0+0+" + fmtNSAsMS(assist) + "/" + fmtNSAsMS(dedicated + fractional) + "/"
+            String clock = fmtNSAsMS(tScan - tSweepTerm) + "+" + fmtNSAsMS(tInstallWB - tScan) + "+" + fmtNSAsMS(tMark - tInstallWB) + "+"
+                    + fmtNSAsMS(tMarkTerm - tMark) + "+" + fmtNSAsMS(tEnd - tMarkTerm);
+            String cpu = fmtNSAsMS(sweepTermCpu) + "+" + fmtNSAsMS(scanCpu) + "+0+" + fmtNSAsMS(assist) + "/" + fmtNSAsMS(dedicated + fractional) + "/"
                     + fmtNSAsMS(idle) + "+" + fmtNSAsMS(markTermCpu);
             traceOut.println("gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
                     + clock + " ms clock, " + cpu + " ms cpu, " + (heap0 >> 20) + "->" + (heap1 >> 20) + "->" + (marked >> 20)
@@ -580,6 +609,10 @@ public final class Collector {
      * own check.
      */
     private void await(MarkDoneSignal s) {
+        // Entering the wait is a preemption point, as Go's call to bgMarkSignal.wait is (its
+        // stack-check prologue): a coordinator whose time slice ran out during the scan or the
+        // ragged barrier is preempted here, before it parks, and waits on the global run queue.
+        Sched.safepoint();
         java.util.function.Consumer<MarkDoneSignal> r = beforeMarkWait;
         if (r != null) {
             r.accept(s);

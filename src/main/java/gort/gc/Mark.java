@@ -205,17 +205,25 @@ final class Mark {
     /** Greys every goroutine's stack slots. The goroutines must be stopped (world stopped). */
     void markrootStacks(Sched sched, GcWork gcw) {
         for (G gp : sched.allgs()) {
-            if (gp.status() == G.DEAD) {
-                continue;
+            if (gp.status() != G.DEAD) {
+                scanstack(gp, gcw);
             }
-            if (gp.local instanceof Stack st) {
-                long[] slots = st.slots();
-                int sp = st.depth();
-                for (int i = 0; i < sp; i++) {
-                    long p = slots[i];
-                    if (p != 0) {
-                        greyobject(p, gcw, "stack slot " + i + " of goroutine " + gp.goid());
-                    }
+        }
+    }
+
+    /**
+     * Greys the slots of gp's stack (Go's scanstack; gort's frames are the goroutine's shadow
+     * stack of root slots). gp must not run meanwhile: the world is stopped, or the caller holds
+     * gp for a scan (Sched.scang), or gp is the caller at a safepoint.
+     */
+    void scanstack(G gp, GcWork gcw) {
+        if (gp.local instanceof Stack st) {
+            long[] slots = st.slots();
+            int sp = st.depth();
+            for (int i = 0; i < sp; i++) {
+                long p = slots[i];
+                if (p != 0) {
+                    greyobject(p, gcw, "stack slot " + i + " of goroutine " + gp.goid());
                 }
             }
         }

@@ -116,10 +116,14 @@ public final class Pacer {
         assistRatio = (double) scanWorkExpected / heapDistance;
     }
 
-    /** Marks the start of background marking and of assists (the cycle's clocks). */
+    /** Assists are enabled from now on (Go's gcController.assistStartTime, set as the scan phase starts). */
+    public void assistsStarted(long now) {
+        assistStartTime = now;
+    }
+
+    /** Background marking starts now, after the scan phase (Go's gcController.bgMarkStartTime). */
     public void markStarted(long now) {
         bgMarkStartTime = now;
-        assistStartTime = now;
     }
 
     /**

@@ -22,6 +22,12 @@ public final class G {
     public static final int SYSCALL = 3;
     public static final int WAITING = 4;
     public static final int DEAD = 6;
+    /**
+     * Go's {@code _Gscan} bit, or'd into RUNNABLE, RUNNING, SYSCALL or WAITING while the collector
+     * holds the goroutine for a stack scan ({@link Sched#scang}); {@link #casgstatus} waits for it
+     * to clear, so a scanned goroutine neither runs nor is readied until its stack is scanned.
+     */
+    static final int SCAN = 0x1000;
 
     static final ContinuationScope SCOPE = new ContinuationScope("goroutine");
 
@@ -47,6 +53,13 @@ public final class G {
     String waitreason = "";
     /** Set by sysmon or stop-the-world: yield at the next safepoint. */
     volatile boolean preempt;
+    /**
+     * Set with {@link #preempt} by the collector's stack scan (Go's g.preemptscan): at its next
+     * safepoint the goroutine scans its own stack and runs on instead of yielding.
+     */
+    volatile boolean preemptscan;
+    /** This goroutine's stack was scanned in the current round (Go's g.gcscandone). */
+    volatile boolean gcscandone;
     /** Handoff word for channel and semaphore wakeups (Go's g.param). */
     Object param;
     /** This G's one sudog: without select a G waits on at most one queue at a time. */
@@ -81,7 +94,13 @@ public final class G {
         return preempt;
     }
 
+    /** The status, without the scan bit. */
     public int status() {
+        return status & ~SCAN;
+    }
+
+    /** The status word with the scan bit (Go's readgstatus). */
+    int readgstatus() {
         return status;
     }
 
@@ -93,12 +112,39 @@ public final class G {
         return system;
     }
 
-    /** CAS the status; a mismatch is a runtime bug and is fatal, as Go's casgstatus throws. */
+    /**
+     * CAS the status (Go's casgstatus). While the collector holds the goroutine in the scan variant
+     * of {@code oldval}, this waits for the scan to end, as Go's loop does; any other mismatch is a
+     * runtime bug and is fatal, as Go's casgstatus throws.
+     */
     void casgstatus(int oldval, int newval) {
-        if (!STATUS.compareAndSet(this, oldval, newval)) {
-            throw new IllegalStateException("fatal error: casgstatus: goroutine " + goid
-                    + " status " + statusName(status) + ", wanted " + statusName(oldval) + " -> "
-                    + statusName(newval));
+        if (STATUS.compareAndSet(this, oldval, newval)) {
+            return;
+        }
+        for (;;) {
+            int s = status;
+            if (s == (oldval | SCAN)) {
+                sched.platform.procyield(10); // a stack scan is short: wait for it
+            } else if (s != oldval) {
+                throw new IllegalStateException("fatal error: casgstatus: goroutine " + goid
+                        + " status " + statusName(s) + ", wanted " + statusName(oldval) + " -> "
+                        + statusName(newval));
+            } else if (STATUS.compareAndSet(this, oldval, newval)) {
+                return;
+            }
+        }
+    }
+
+    /** Claims the goroutine for a stack scan: oldval → oldval|SCAN (Go's castogscanstatus). */
+    boolean castogscanstatus(int oldval) {
+        return STATUS.compareAndSet(this, oldval, oldval | SCAN);
+    }
+
+    /** Releases a scan claim: oldval|SCAN → oldval (Go's casfrom_Gscanstatus). */
+    void casfromGscanstatus(int oldval) {
+        if (!STATUS.compareAndSet(this, oldval | SCAN, oldval)) {
+            throw new IllegalStateException("fatal error: casfrom_Gscanstatus: goroutine " + goid + " status "
+                    + statusName(status) + ", wanted " + statusName(oldval | SCAN));
         }
     }
 
@@ -107,6 +153,9 @@ public final class G {
     }
 
     public static String statusName(int s) {
+        if ((s & SCAN) != 0) {
+            return "scan" + statusName(s & ~SCAN);
+        }
         return switch (s) {
             case IDLE -> "idle";
             case RUNNABLE -> "runnable";

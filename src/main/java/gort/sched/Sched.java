@@ -74,6 +74,13 @@ public final class Sched {
 
         /** A P is destroyed by procresize (flush its caches). */
         default void pDestroy(P p) {}
+
+        /**
+         * Scans gp's stack into the work cache of the caller's P (the collector's scanstack). gp
+         * cannot run meanwhile: {@link #scang}'s caller holds its scan bit, or gp is the caller
+         * itself, stopped at a safepoint.
+         */
+        default void scanstack(G gp) {}
     }
 
     final Platform platform;
@@ -533,6 +540,10 @@ public final class Sched {
         if (m.locks != 0 || m.preemptoff != null || gp.status() != G.RUNNING) {
             return; // not now; the flag stays and sysmon or STW asks again
         }
+        if (gp.preemptscan) {
+            selfScan(gp);
+            return; // run on: the scan request also took back any pending preemption, as in Go
+        }
         gp.preemptCount++;
         npreempted.incrementAndGet();
         mcall(m, M.MCALL_PREEMPT);
@@ -561,6 +572,80 @@ public final class Sched {
                 preemptone(p);
             }
         }
+    }
+
+    /**
+     * Gets gp's stack scanned once in this round (Go's scang): a goroutine that is not running is
+     * claimed with its scan bit and scanned here; a running one is asked to scan itself at its next
+     * safepoint ({@link G#preemptscan}), and the caller spins until it has. Called by the
+     * collector's concurrent stack scan (Go's gcscan_m). Like Go's, this waits as long as a running
+     * goroutine takes to reach a safepoint: one in a loop without safepoints holds the scan up.
+     */
+    public void scang(G gp) {
+        gp.gcscandone = false;
+        while (!gp.gcscandone) {
+            int s = gp.readgstatus();
+            switch (s) {
+                case G.DEAD, G.IDLE -> gp.gcscandone = true; // no stack
+                case G.RUNNABLE, G.SYSCALL, G.WAITING -> {
+                    if (gp.castogscanstatus(s)) {
+                        if (!gp.gcscandone) {
+                            hooks.scanstack(gp);
+                            gp.gcscandone = true;
+                        }
+                        gp.casfromGscanstatus(s);
+                    }
+                }
+                case G.RUNNING -> {
+                    if (gp.preemptscan && gp.preempt) {
+                        platform.procyield(10); // asked already: wait for its safepoint
+                    } else if (gp.castogscanstatus(G.RUNNING)) {
+                        if (!gp.gcscandone) {
+                            gp.preemptscan = true;
+                            gp.preempt = true;
+                        }
+                        gp.casfromGscanstatus(G.RUNNING);
+                    }
+                }
+                default -> platform.procyield(10); // another scan holds it (its own, at a safepoint)
+            }
+        }
+        gp.preemptscan = false; // cancel the request if it was not needed
+    }
+
+    /**
+     * The calling goroutine waits for the runtime without leaving its M (Go's casgstatus from
+     * _Grunning to _Gwaiting around gcscan_m): its stack can then be scanned like any other.
+     */
+    public void casgstatusWaiting(G gp, String reason) {
+        gp.waitreason = reason;
+        gp.casgstatus(G.RUNNING, G.WAITING);
+    }
+
+    /** Ends {@link #casgstatusWaiting}. */
+    public void casgstatusRunning(G gp) {
+        gp.casgstatus(G.WAITING, G.RUNNING);
+        gp.waitreason = "";
+    }
+
+    /**
+     * A running goroutine asked to scan itself does so at its safepoint and runs on (Go's
+     * newstack with preemptscan set): it is WAITING while its stack is scanned, so nothing else
+     * claims it meanwhile.
+     */
+    private void selfScan(G gp) {
+        gp.casgstatus(G.RUNNING, G.WAITING);
+        while (!gp.castogscanstatus(G.WAITING)) {
+            platform.procyield(10); // scang may hold the scan bit for an instant
+        }
+        if (!gp.gcscandone) {
+            hooks.scanstack(gp);
+            gp.gcscandone = true;
+        }
+        gp.preemptscan = false;
+        gp.preempt = false;
+        gp.casfromGscanstatus(G.WAITING);
+        gp.casgstatus(G.WAITING, G.RUNNING);
     }
 
     public long preemptions() {

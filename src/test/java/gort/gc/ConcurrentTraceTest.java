@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** gctrace's concurrent line and gcpacertrace's two lines per cycle, in Go 1.5's shapes. */
 class ConcurrentTraceTest {
-    static final Pattern CONCURRENT = Pattern.compile("gc (\\d+) @\\d+\\.\\d{3}s \\d+%: [0-9.]+\\+0\\+0\\+[0-9.]+\\+[0-9.]+ ms clock, "
-            + "[0-9.]+\\+0\\+0\\+[0-9.]+/[0-9.]+/[0-9.]+\\+[0-9.]+ ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, 2 P");
+    static final Pattern CONCURRENT = Pattern.compile("gc (\\d+) @\\d+\\.\\d{3}s \\d+%: [0-9.]+\\+[0-9.]+\\+[0-9.]+\\+[0-9.]+\\+[0-9.]+ ms clock, "
+            + "[0-9.]+\\+[0-9.]+\\+0\\+[0-9.]+/[0-9.]+/[0-9.]+\\+[0-9.]+ ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, 2 P");
 
     @Test
     void gctraceAndPacertracePrintEveryConcurrentCycle() {
