@@ -21,7 +21,8 @@ public final class Config {
             "gccheckmark", "1 re-marks the stopped world after every mark and dies naming any reachable object left unmarked",
             "gcpacertrace", "1 prints the pacer's state each cycle",
             "gcstoptheworld", "1 makes every collection stop-the-world",
-            "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done");
+            "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done",
+            "gcassistblock", "1 makes an assist that cannot pay its debt sleep 100 µs and retry (Go 1.5.1 as released); 0, the default, carries the debt over (the seeds' era)");
 
     public static final int GOGC_OFF = -1;
 
@@ -126,6 +127,8 @@ public final class Config {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("GODEBUG gcwakeup=" + val + " is invalid: must be note, park or park-yield");
                 }
+            } else if (k.equals("gcassistblock")) {
+                parseInt("GODEBUG " + k, val, 0, 1);
             } else {
                 parseInt("GODEBUG " + k, val, 0, Integer.MAX_VALUE);
             }
@@ -229,7 +232,7 @@ public final class Config {
     /** The collector's settings from GOGC and GODEBUG. */
     public gort.gc.Collector.Settings collectorSettings() {
         return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
-                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup());
+                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), godebugInt("gcassistblock") > 0);
     }
 
     public PrintStream traceOut() {

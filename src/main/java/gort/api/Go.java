@@ -40,6 +40,15 @@ public final class Go {
         Sched.safepoint();
     }
 
+    /**
+     * Sleeps the calling goroutine for at least {@code nanos} nanoseconds (Go's time.Sleep): it
+     * parks on a runtime timer, and its thread runs other goroutines meanwhile.
+     */
+    public static void sleep(long nanos) {
+        Sched.safepoint();
+        Sched.current().timeSleep(nanos);
+    }
+
     /** runtime.GOMAXPROCS(n): sets the number of Ps if n > 0 and returns the previous value. */
     public static int gomaxprocs(int n) {
         Sched s = Sched.current();

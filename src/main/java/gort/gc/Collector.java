@@ -61,8 +61,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * over); assist time is published per assist, not batched.
  */
 public final class Collector {
-    /** Go's heapminimum: the goal is never below 4 MiB (the pacer's constant). */
-    public static final long HEAP_MINIMUM = Pacer.HEAP_MINIMUM;
     /** Go's MemStats.PauseNs ring size. */
     public static final int PAUSE_RING = 256;
     /** Go's _MaxGcproc: at most this many Ms mark in stop-the-world mode (also capped at ncpu). */
@@ -85,6 +83,7 @@ public final class Collector {
     private final boolean pacertrace;
     private final boolean stopTheWorldMode;
     private final WakeupStrategy strategy;
+    private final boolean assistBlock;
     private final Pacer pacer; // null when GOGC=off
     private final PrintStream traceOut;
     private final long startNanos;
@@ -131,9 +130,13 @@ public final class Collector {
         volatile CompleterKind mode;
     }
 
-    /** How one runtime's collector is set up. */
+    /**
+     * How one runtime's collector is set up. {@code assistBlock}: an assist that cannot pay its
+     * debt sleeps and retries (Go 1.5.1 as released, {@code GODEBUG=gcassistblock=1}) instead of
+     * carrying the debt over (the seeds' era, the default).
+     */
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
-            WakeupStrategy wakeup) {}
+            WakeupStrategy wakeup, boolean assistBlock) {}
 
     public Collector(Sched sched, MHeap heap, Settings cfg, PrintStream traceOut) {
         this.sched = sched;
@@ -148,6 +151,7 @@ public final class Collector {
         this.pacertrace = cfg.pacertrace();
         this.stopTheWorldMode = cfg.stopTheWorld();
         this.strategy = cfg.wakeup();
+        this.assistBlock = cfg.assistBlock();
         this.pacer = gogc < 0 ? null : new Pacer(gogc);
         this.traceOut = traceOut;
         this.alldone = sched.newNote();
@@ -157,7 +161,10 @@ public final class Collector {
         this.mark1 = new MarkDoneSignal(sched, strategy, heap::heapLive);
         this.mark2 = new MarkDoneSignal(sched, strategy, heap::heapLive);
         this.startNanos = platform.nanotime();
-        this.nextGC = gogc < 0 ? Long.MAX_VALUE : HEAP_MINIMUM;
+        if (pacer != null) {
+            heap.setRevise(() -> pacer.revise(heap.heapScan())); // Go calls revise as heap_scan grows
+        }
+        this.nextGC = gogc < 0 ? Long.MAX_VALUE : Pacer.heapMinimum(gogc);
     }
 
     public MHeap heap() {
@@ -170,6 +177,11 @@ public final class Collector {
 
     public WakeupStrategy strategy() {
         return strategy;
+    }
+
+    /** Whether an assist that cannot pay its debt blocks and retries (GODEBUG gcassistblock=1). */
+    public boolean assistBlock() {
+        return assistBlock;
     }
 
     public boolean stopTheWorldMode() {
@@ -292,7 +304,7 @@ public final class Collector {
                 startGC(false);
             }
         } else if (blackenEnabled) {
-            gcAssistAlloc(m, m.curg(), size, help);
+            gcAssistAlloc(m, m.curg(), gort.heap.SizeClasses.roundUpSize(size), help); // Go charges the rounded size
         } else if (help && bggcWorking != 0) {
             // The GC is starting up or shutting down: it cannot be assisted, but allocation
             // should not run unabated either. Yield so the coordinator gets scheduled (Go 1.5).
@@ -336,56 +348,74 @@ public final class Collector {
 
     /**
      * Charges size bytes to gp and, when allowed (a refill just happened), pays the assist debt
-     * before the allocation goes on (Go's gcAssistAlloc as of the seeds, July 2015): steals
-     * background scan credit, else scans, as much as the debt asks and the work at hand allows.
-     * What it cannot pay now (no work at hand) stays owed, and the next assist pays it: assists do
-     * not block yet (Go 1.5's release sleeps 100 µs and retries; seed 003 calls itself "a
-     * prerequisite to making the assist block"). An assist that finds marking complete signals it;
-     * under park-yield it then yields to the coordinator at once (seed 003), under park it returns
-     * to its mutator.
+     * before the allocation goes on (Go 1.5.1's gcAssistAlloc): steals background scan credit,
+     * else scans, as much as the debt asks and the work at hand allows. An assist that brings
+     * marking to a completion point signals it (whether or not it is the first to); under
+     * park-yield it then yields to the coordinator at once (seed 003), under park and note it
+     * returns to its mutator. What it cannot pay: with {@code gcassistblock=1} (Go 1.5.1 as
+     * released) it sleeps 100 µs on a runtime timer and tries again, until the debt is paid or
+     * marking is over; with {@code gcassistblock=0} (the seeds' era, before seed 003 made blocking
+     * possible) the debt stays owed and the next assist pays it.
      */
     private void gcAssistAlloc(M m, G gp, long size, boolean allowAssist) {
         gp.gcalloc += size;
-        if (!allowAssist || gp.isSystem() || assistsDisabled) {
-            return;
+        if (!allowAssist || gp.isSystem() || assistsDisabled || !m.preemptible()) {
+            return; // Go: no assist in non-preemptible contexts, which could not block
         }
         double ratio = Math.max(pacer.assistRatio(), minAssistRatio);
         long scanWork = (long) (ratio * gp.gcalloc) - gp.gcscanwork;
         if (scanWork <= 0) {
             return;
         }
-        // Steal as much background credit as we can (racy: the credit may go below zero).
-        long credit = pacer.bgScanCredit.get();
-        if (credit > 0) {
-            long stolen = Math.min(credit, scanWork);
-            pacer.bgScanCredit.addAndGet(-stolen);
-            scanWork -= stolen;
-            gp.gcscanwork += stolen;
-            if (scanWork == 0) {
+        for (;;) { // Go's retry label
+            // Steal as much background credit as we can (racy: the credit may go below zero).
+            long credit = pacer.bgScanCredit.get();
+            if (credit > 0) {
+                long stolen = Math.min(credit, scanWork);
+                pacer.bgScanCredit.addAndGet(-stolen);
+                scanWork -= stolen;
+                gp.gcscanwork += stolen;
+                if (scanWork == 0) {
+                    return;
+                }
+            }
+            if (!blackenEnabled) {
+                return; // the cycle left marking since the check in malloc: ignore the debt
+            }
+            long t0 = platform.nanotime();
+            work.startWorking();
+            GcWork gcw = (GcWork) m.p().gcw;
+            long done = mark.gcDrainN(gcw, scanWork);
+            gp.gcscanwork += done;
+            scanWork -= done;
+            if (blackenPromptly) {
+                gcw.dispose();
+            }
+            boolean completed = false;
+            if (work.stopWorking()) {
+                signalCompletion(CompleterKind.ASSIST);
+                completed = true; // Go yields whether or not this call was the first completer
+            }
+            pacer.assistTime.addAndGet(platform.nanotime() - t0);
+            if (completed && strategy == WakeupStrategy.PARK_YIELD) {
+                // seed 003: the coordinator is runnable (in this P's runnext if we readied it): run it now
+                sched.gosched();
+                if (!blackenEnabled) {
+                    scanWork = 0; // the Gosched let the cycle finish: no point in waiting
+                }
+            }
+            if (scanWork <= 0 || !assistBlock) {
                 return;
             }
-        }
-        if (!blackenEnabled) {
-            return; // the cycle left marking since the check in malloc
-        }
-        long t0 = platform.nanotime();
-        work.startWorking();
-        GcWork gcw = (GcWork) m.p().gcw;
-        long done = mark.gcDrainN(gcw, scanWork);
-        gp.gcscanwork += done;
-        if (blackenPromptly) {
-            gcw.dispose();
-        }
-        boolean completed = false;
-        if (work.stopWorking()) {
-            completed = signalCompletion(CompleterKind.ASSIST);
-        }
-        pacer.assistTime.addAndGet(platform.nanotime() - t0);
-        if (completed && strategy == WakeupStrategy.PARK_YIELD) {
-            // seed 003: we readied the coordinator into this P's runnext; run it now
-            sched.gosched();
+            // Go 1.5.1: we could neither steal nor do enough work to pay the debt; sleep 100 µs
+            // (the getfull barrier's sleep) to let other mutators run, then go around again
+            sched.timeSleep(ASSIST_RETRY_NS);
+            m = Sched.currentM(); // we may wake on another M
         }
     }
+
+    /** How long an assist that could not pay its debt sleeps before it retries (Go's timeSleep(100 * 1000)). */
+    static final long ASSIST_RETRY_NS = 100_000;
 
     /** Test knob: a floor under the assist ratio (so the first cycle, which has none, assists). */
     volatile double minAssistRatio;
@@ -511,7 +541,7 @@ public final class Collector {
         sched.stopTheWorldWithSema("GC sweep termination");
         heap.finishSweep();
         resetMarkState();
-        pacer.startCycle(procs, heap.heapLive());
+        pacer.startCycle(procs, heap.heapLive(), heap.heapScan());
         long heapGoal = pacer.heapGoal();
         if (pacertrace) {
             traceOut.println(pacer.startTrace());
@@ -714,6 +744,7 @@ public final class Collector {
     /** Ends marking and starts sweeping (end of gcMark, gcSweep). World stopped, caches released. */
     private void finishCycle(long marked, long next) {
         heap.setHeapLive(marked);
+        heap.setHeapScan(work.scanWork.get()); // Go: heap_scan = gcController.scanWork
         nextGC = next;
         phase = Phase.OFF;
         writeBarrier = false;
@@ -913,7 +944,7 @@ public final class Collector {
         long marked = work.bytesMarked.get();
         long goal;
         if (stopTheWorldMode || pacer == null) {
-            goal = gogc < 0 ? Long.MAX_VALUE : Math.max(marked + marked * gogc / 100, HEAP_MINIMUM);
+            goal = gogc < 0 ? Long.MAX_VALUE : Math.max(marked + marked * gogc / 100, Pacer.heapMinimum(gogc));
         } else {
             // the concurrent collector's trigger stays the pacer's
             pacer.scanWork.set(work.scanWork.get());

@@ -52,7 +52,7 @@ public record CycleRecord(
      * meaningless (Go's own pacer never aims below the minimum).
      */
     public double overGoal() {
-        return forced ? Double.NaN : (double) heapAtTermination / Math.max(heapGoal, Pacer.HEAP_MINIMUM);
+        return forced ? Double.NaN : (double) heapAtTermination / Math.max(heapGoal, Pacer.DEFAULT_HEAP_MINIMUM);
     }
 
     /** The larger stop-the-world pause of the cycle. */

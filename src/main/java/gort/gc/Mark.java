@@ -69,7 +69,8 @@ final class Mark {
 
     /**
      * Greys every pointer field of obj (the struct's, or each array element's, pointer words) and
-     * returns the scan work done (data words). Type and length come from obj's slot entry, which
+     * returns the scan work done: bytes, counted as Go 1.5's scanobject counts them
+     * ({@link Type#scanBytes}). Type and length come from obj's slot entry, which
      * greyobject read beside the span (objects have no header) and queued with it; data word i is
      * at obj + i. The common shapes (a struct of at most 32 words, an array of one-word elements)
      * are read from the type's access word (Type.accessWord), without the descriptor.
@@ -87,22 +88,26 @@ final class Mark {
             return scanobjectSlow(obj, info, gcw, acc);
         }
         long words = (acc >>> 32) & 0xFFFF;
-        gcw.scanWork += words;
-        for (long m = acc & 0xFFFF_FFFFL; m != 0; m &= m - 1) {
+        long mask = acc & 0xFFFF_FFFFL;
+        long scanned = Type.scanBytes(words, (long) (64 - Long.numberOfLeadingZeros(mask)) << 3);
+        gcw.scanWork += scanned;
+        for (long m = mask; m != 0; m &= m - 1) {
             long p = load(obj + Long.numberOfTrailingZeros(m));
             if (p != 0) {
                 greyobject(p, gcw, null);
             }
         }
-        return words;
+        return scanned;
     }
 
     /** scanobject of an array, a string, or a struct of more than 32 words. */
     private long scanobjectSlow(long obj, long info, GcWork gcw, long acc) {
         int len = (int) (info >>> 32);
         if ((acc >>> 62) == Type.ACCESS_WORD_ARRAY) {
-            gcw.scanWork += len;
-            if ((acc & 1) != 0) {
+            boolean ptrs = (acc & 1) != 0;
+            long scanned = Type.scanBytes(len, ptrs ? (long) len << 3 : 0);
+            gcw.scanWork += scanned;
+            if (ptrs) {
                 for (long k = 0; k < len; k++) {
                     long p = mem.load(obj + k);
                     if (p != 0) {
@@ -110,14 +115,14 @@ final class Mark {
                     }
                 }
             }
-            return len;
+            return scanned;
         }
         Type t = Type.byId((int) info);
-        long words = t.dataWords(len);
-        gcw.scanWork += words;
+        long scanned = Type.scanBytes(t.dataWords(len), t.ptrdataBytes(len));
+        gcw.scanWork += scanned;
         int[] offs = t.ptrOffsets();
         if (offs.length == 0) {
-            return words;
+            return scanned;
         }
         int stride = t.sizeWords();
         long nelem = t.isArray() ? len : 1;
@@ -130,14 +135,14 @@ final class Mark {
                 }
             }
         }
-        return words;
+        return scanned;
     }
 
     /**
      * Drains until marking reaches a completion point, waiting for other workers' buffers (Go's
      * gcDrain): for stop-the-world marking and for dedicated background workers. The caller
      * counted itself as working; getfull's waiting counts it out. Scan work is published to
-     * {@code credit} every {@link Pacer#BG_CREDIT_SLACK} words when credit is not null.
+     * {@code credit} every {@link Pacer#BG_CREDIT_SLACK} bytes of scan work when credit is not null.
      */
     void gcDrain(GcWork gcw, Pacer credit) {
         long unflushed = 0;
@@ -189,7 +194,7 @@ final class Mark {
         return done;
     }
 
-    /** Drains until {@code scanWork} words were scanned or no work is at hand (Go's gcDrainN): assists. */
+    /** Drains until {@code scanWork} bytes of scan work were done or no work is at hand (Go's gcDrainN): assists. */
     long gcDrainN(GcWork gcw, long scanWork) {
         long done = 0;
         while (done < scanWork) {

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Owns: the trigger ratio (carried across cycles), the per-cycle counters (scan work,
  * background scan credit, assist time, worker time by mode), the heap goal, the worker tokens, the
  * assist ratio, and the heap figures the controller reasons about (heap_marked, heap_reachable,
- * heap_scan, next_gc). Invariants, as Go's:
+ * next_gc; heap_scan is the heap's, passed in). Scan work is counted in bytes, as Go counts it.
+ * Invariants, as Go's:
  * <ul>
- *   <li>{@code 0 <= triggerRatio <= 0.95 × GOGC/100}: there is always a margin, so the assist
- *       ratio is finite;
- *   <li>{@code heapGoal = heap_reachable × (1 + GOGC/100)}; {@code next_gc >= 4 MiB};
+ *   <li>after the first {@link #endCycle}, {@code 0 <= triggerRatio <= 0.95 × GOGC/100}: there is
+ *       always a margin, so the assist ratio is finite (the first cycle starts from Go's initial
+ *       guess, 7/8, whatever GOGC is);
+ *   <li>{@code heapGoal = heap_reachable × (1 + GOGC/100)}; {@code next_gc >= heapminimum}, which
+ *       is 4 MiB × GOGC/100 (Go's setGCPercent);
  *   <li>dedicated workers = floor(0.25 × GOMAXPROCS), plus one fractional worker token when the
  *       product has a fraction, which runs while its share of wall time is under the remainder;
  *   <li>assist ratio = expected scan work / (heap goal − heap at cycle start), the distance
@@ -28,14 +31,16 @@ public final class Pacer {
     public static final double GOAL_UTILIZATION = 0.25;
     /** Proportional gain of the trigger controller (Go's triggerGain). */
     public static final double TRIGGER_GAIN = 0.5;
-    /** Go's heapminimum. */
-    public static final long HEAP_MINIMUM = 4L << 20;
+    /** Go's defaultHeapMinimum: the heap minimum at GOGC=100 (it scales with GOGC). */
+    public static final long DEFAULT_HEAP_MINIMUM = 4L << 20;
     /** Go's sweepMinHeapDistance: room left for concurrent sweep before the next trigger. */
     public static final long SWEEP_MIN_HEAP_DISTANCE = 1L << 20;
-    /** Scan work a background worker batches before publishing it as credit (gcBgCreditSlack). */
+    /** Bytes of scan work a background worker batches before publishing it as credit (gcBgCreditSlack). */
     public static final long BG_CREDIT_SLACK = 2000;
 
     private final int gcpercent;
+    /** Go's heapminimum: {@link #DEFAULT_HEAP_MINIMUM} × GOGC/100 (setGCPercent). */
+    private final long heapMinimum;
 
     private double triggerRatio = 7 / 8.0;
 
@@ -57,9 +62,9 @@ public final class Pacer {
     // the heap figures of memstats the controller uses
     private long heapMarked;
     private long heapReachable;
-    /** Go's heap_scan, in words (gort counts scan work in words; Go in bytes). */
-    private long heapScan;
-    private volatile long nextGC = HEAP_MINIMUM;
+    /** heap_scan as the last revise saw it (the heap owns heap_scan), for gcpacertrace. */
+    private volatile long heapScan;
+    private volatile long nextGC;
     private long initialHeapLive;
 
     /** @param gcpercent GOGC (must be >= 0; GOGC=off never starts a cycle and needs no pacer) */
@@ -68,13 +73,26 @@ public final class Pacer {
             throw new IllegalArgumentException("the pacer needs GOGC >= 0, got " + gcpercent);
         }
         this.gcpercent = gcpercent;
+        this.heapMinimum = heapMinimum(gcpercent);
+        this.nextGC = heapMinimum;
+    }
+
+    /** Go's setGCPercent: heapminimum = defaultHeapMinimum × GOGC/100. */
+    public static long heapMinimum(int gcpercent) {
+        return DEFAULT_HEAP_MINIMUM * gcpercent / 100;
+    }
+
+    /** This pacer's heapminimum. */
+    public long heapMinimum() {
+        return heapMinimum;
     }
 
     /**
      * Resets the per-cycle state and computes this cycle's goal and worker counts (Go's
-     * startCycle). The world is stopped; {@code heapLive} is heap_live at the start of the cycle.
+     * startCycle). The world is stopped; {@code heapLive} and {@code heapScan} are heap_live and
+     * heap_scan at the start of the cycle.
      */
-    public void startCycle(int gomaxprocs, long heapLive) {
+    public void startCycle(int gomaxprocs, long heapLive, long heapScan) {
         scanWork.set(0);
         bgScanCredit.set(0);
         assistTime.set(0);
@@ -84,7 +102,7 @@ public final class Pacer {
         initialHeapLive = heapLive;
         // On the first cycle or a tiny heap, fake heap_marked so next_gc looks like the right
         // growth from it (the real one is meaningless or gives a huge error response).
-        if (nextGC <= HEAP_MINIMUM) {
+        if (nextGC <= heapMinimum) {
             heapMarked = (long) (nextGC / (1 + triggerRatio));
             heapReachable = heapMarked;
         }
@@ -94,7 +112,7 @@ public final class Pacer {
         dedicatedMarkWorkersNeeded.set(dedicated);
         fractionalUtilizationGoal = total - dedicated;
         fractionalMarkWorkersNeeded.set(fractionalUtilizationGoal > 0 ? 1 : 0);
-        revise();
+        revise(heapScan);
     }
 
     /**
@@ -106,8 +124,14 @@ public final class Pacer {
         initialHeapLive = heapLive;
     }
 
-    /** Recomputes the assist ratio from the current estimates (Go's revise). */
-    public void revise() {
+    /**
+     * Recomputes the assist ratio from the current estimates (Go's revise): called at the start of
+     * a cycle, and whenever heap_scan grows (the heap folds an mcache's scannable allocation into
+     * it when the cache takes a span from the heap, under the heap lock), so the ratio rises as
+     * scannable heap is allocated during a cycle.
+     */
+    public void revise(long heapScan) {
+        this.heapScan = heapScan;
         long scanWorkExpected = heapScan;
         long heapDistance = heapGoal - initialHeapLive;
         if (heapDistance <= 1 << 20) {
@@ -165,11 +189,10 @@ public final class Pacer {
         long allocatedDuringCycle = heapLiveAtTermination - initialHeapLive;
         heapReachable = bytesMarked >= allocatedDuringCycle ? bytesMarked - allocatedDuringCycle : 0;
         long next = (long) (heapReachable * (1 + triggerRatio));
-        if (next < HEAP_MINIMUM) {
-            next = HEAP_MINIMUM;
+        if (next < heapMinimum) {
+            next = heapMinimum;
         }
         heapMarked = bytesMarked;
-        heapScan = scanWork.get();
         long minNextGC = bytesMarked + SWEEP_MIN_HEAP_DISTANCE * gcpercent / 100;
         if (next < minNextGC) {
             next = minNextGC;
@@ -260,7 +283,7 @@ public final class Pacer {
 
     /** The line GODEBUG=gcpacertrace=1 prints at the start of a cycle (Go's format). */
     public String startTrace() {
-        return "pacer: assist ratio=" + assistRatio + " (scan " + ((heapScan * gort.heap.AddressSpace.WORD_BYTES) >> 20) + " MB in " + (initialHeapLive >> 20)
+        return "pacer: assist ratio=" + assistRatio + " (scan " + (heapScan >> 20) + " MB in " + (initialHeapLive >> 20)
                 + "->" + (heapGoal >> 20) + " MB) workers=" + dedicatedMarkWorkersNeeded.get() + "+"
                 + fractionalMarkWorkersNeeded.get();
     }

@@ -22,6 +22,17 @@ public final class MCache {
 
     long localAllocBytes;
     long localNMalloc;
+    /**
+     * The part of this cache's small-object bytes ({@code localAllocBytes - localLargeAlloc})
+     * already folded into heap_live: the rest is Go's {@code local_cachealloc}, which heap_live
+     * sees only when this cache takes a span from the heap or is released (Go 1.5's lag).
+     */
+    long localCacheallocFolded;
+    /**
+     * Scannable bytes allocated through this cache since its last fold (Go's {@code local_scan}):
+     * each pointer-bearing object adds its {@link Type#ptrdataBytes}.
+     */
+    long localScan;
     /** Bytes allocated black (marked at allocation) since the last releaseAll. */
     long localBlackBytes;
     /**
@@ -64,7 +75,7 @@ public final class MCache {
             s.incache = false;
         }
         alloc[cl] = heap.emptySpan;
-        s = heap.central[cl].cacheSpan();
+        s = heap.central[cl].cacheSpan(this);
         alloc[cl] = s;
         shouldhelpgc = true;
         return s;

@@ -15,8 +15,9 @@ import gort.platform.RuntimeMutex;
  * {@code sg-2 -> sg-1}) and sweeps it before use; it skips spans a concurrent sweeper holds
  * ({@code sg-1}).
  *
- * <p>Heap-live accounting follows Go 1.6 (not 1.5's): caching a span counts all of its free slots
- * as allocated in {@link MHeap#heapLive()}, and uncaching it takes back those still free.
+ * <p>Heap-live accounting is Go 1.5's: caching a span changes nothing; each allocation counts in its
+ * cache ({@code local_cachealloc}) until the cache takes a span from the heap or is released
+ * ({@link MHeap#foldCacheStats}).
  */
 public final class MCentral {
     final MHeap heap;
@@ -38,11 +39,11 @@ public final class MCentral {
     }
 
     /** Returns a swept span with at least one free slot, marked in-cache (Go's mCentral_CacheSpan). */
-    MSpan cacheSpan() {
+    MSpan cacheSpan(MCache c) {
         heap.deductSweepCredit(spanBytes, 0);
         MSpan s = findSpan();
         if (s == null) {
-            s = grow();
+            s = grow(c);
             lock.lock();
             try {
                 empty.insertBack(s);
@@ -56,7 +57,6 @@ public final class MCentral {
             throw new IllegalStateException("fatal error: cacheSpan: empty span " + s);
         }
         s.incache = true;
-        heap.heapLive.addAndGet(n * s.elemBytes);
         return s;
     }
 
@@ -133,7 +133,6 @@ public final class MCentral {
             s.incache = false;
             int n = s.nelems - s.allocCount;
             if (n > 0) {
-                heap.heapLive.addAndGet(-n * s.elemBytes);
                 if (s.allocCount == 0) {
                     empty.remove(s);
                     release = true;
@@ -187,8 +186,8 @@ public final class MCentral {
     }
 
     /** Gets a fresh span of this class from the heap (Go's mCentral_Grow). */
-    private MSpan grow() {
-        return heap.allocSpan(SizeClasses.classToAllocNPages(sizeclass), sizeclass, MSpan.State.IN_USE);
+    private MSpan grow(MCache c) {
+        return heap.allocSpan(SizeClasses.classToAllocNPages(sizeclass), sizeclass, MSpan.State.IN_USE, c);
     }
 
     /** Spans on the nonempty and empty lists (for tests and debugging; takes the lock). */

@@ -99,7 +99,12 @@ public final class MHeap {
     private volatile double sweepPagesPerByte;
 
     // ---- accounting ----
+    /** Go's heap_live: bytes the pacer counts as live (marked at the last cycle, plus what caches folded in since). */
     final AtomicLong heapLive = new AtomicLong();
+    /** Go's heap_scan. */
+    private final AtomicLong heapScan = new AtomicLong();
+    /** Runs when an mcache's counts were folded in (the pacer's revise), or null. */
+    private volatile Runnable revise;
     private final AtomicLong nmalloc = new AtomicLong();
     private final AtomicLong totalAlloc = new AtomicLong();
     private final AtomicLong nfree = new AtomicLong();
@@ -231,7 +236,7 @@ public final class MHeap {
             }
             addr = span.base + (long) i * span.elemWords;
             c.localNMalloc++;
-            c.localAllocBytes += span.elemBytes;
+            c.localAllocBytes += span.elemBytes; // heap_live sees it at the next fold (local_cachealloc)
             if (span.needzero) {
                 clearObject(span, addr, words);
             }
@@ -241,6 +246,9 @@ public final class MHeap {
             s = largeAlloc(c, words);
             idx = 0;
             addr = s.base;
+        }
+        if (t.hasPointers()) {
+            c.localScan += t.ptrdataBytes(arrayLen); // Go's local_scan
         }
         // publication order (MSpan's class comment): cleared, uniformity, entry, then the bit
         long info = MSpan.slotInfo(t.id(), arrayLen);
@@ -318,8 +326,8 @@ public final class MHeap {
     private MSpan largeAlloc(MCache c, long words) {
         long npages = (words + AddressSpace.PAGE_WORDS - 1) >>> AddressSpace.LOG_PAGE_WORDS;
         deductSweepCredit(npages * AddressSpace.PAGE_BYTES, 0);
-        MSpan s = allocSpan(npages, 0, MSpan.State.IN_USE); // mallocgc sets its allocation bit last
-        heapLive.addAndGet(s.elemBytes);
+        MSpan s = allocSpan(npages, 0, MSpan.State.IN_USE, c); // mallocgc sets its allocation bit last
+        heapLive.addAndGet(s.elemBytes); // a large object counts at once, as in Go's mHeap_Alloc
         c.localNMalloc++;
         c.localAllocBytes += s.elemBytes;
         c.localNLargeAlloc++;
@@ -336,7 +344,7 @@ public final class MHeap {
         if (npages <= 0) {
             throw new IllegalArgumentException("allocManual: npages must be > 0, got " + npages);
         }
-        MSpan s = allocSpan(npages, 0, MSpan.State.MANUAL);
+        MSpan s = allocSpan(npages, 0, MSpan.State.MANUAL, null);
         if (s.needzero) {
             mem.fill(s.base, s.limit - s.base, 0);
             s.needzero = false;
@@ -360,9 +368,11 @@ public final class MHeap {
     /**
      * Takes a run of {@code npage} pages for an in-use span of {@code sizeclass} (0 = large) or a
      * manual span (Go's mHeap_Alloc). Before growing it reclaims by sweeping; if the cap is reached
-     * while spans are unswept it finishes the sweep and retries once.
+     * while spans are unswept it finishes the sweep and retries once. {@code c}, the cache of the
+     * allocating goroutine's P (or null), has its local counts folded into heap_live and heap_scan
+     * first, as Go's mHeap_Alloc does for {@code getg().m.mcache}.
      */
-    MSpan allocSpan(long npage, int sizeclass, MSpan.State st) {
+    MSpan allocSpan(long npage, int sizeclass, MSpan.State st, MCache c) {
         if (!sweepDone) {
             reclaim(npage);
         }
@@ -370,6 +380,9 @@ public final class MHeap {
         for (;;) {
             lock.lock();
             try {
+                if (c != null) {
+                    foldCacheStatsLocked(c);
+                }
                 MSpan s = allocSpanLocked(npage, sizeclass, st, mayThrow);
                 if (s != null) {
                     return s;
@@ -898,7 +911,74 @@ public final class MHeap {
         totalFree.addAndGet(bytes);
     }
 
+    /**
+     * Folds c's small-object bytes and scannable bytes into heap_live and heap_scan, and tells the
+     * pacer (Go's stats transfer in mHeap_Alloc/mHeap_Free and purgecachedstats, then
+     * gcController.revise). Caller holds the heap lock; c's owner is the caller, or the world is
+     * stopped.
+     */
+    private void foldCacheStatsLocked(MCache c) {
+        long small = c.localAllocBytes - c.localLargeAlloc;
+        long delta = small - c.localCacheallocFolded;
+        if (delta != 0) {
+            heapLive.addAndGet(delta);
+            c.localCacheallocFolded = small;
+        }
+        if (c.localScan != 0) {
+            heapScan.addAndGet(c.localScan);
+            c.localScan = 0;
+        }
+        Runnable r = revise;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** {@link #foldCacheStatsLocked} taking the heap lock. */
+    void foldCacheStats(MCache c) {
+        lock.lock();
+        try {
+            foldCacheStatsLocked(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Folds every registered cache's local counts into heap_live and heap_scan (Go's cachestats,
+     * which gcMark calls before it estimates the reachable heap). The world must be stopped.
+     */
+    public void cachestats() {
+        lock.lock();
+        try {
+            for (MCache c : caches) {
+                foldCacheStatsLocked(c);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Go's heap_scan: scannable bytes (scan work at the last mark termination, plus scannable allocation since). */
+    public long heapScan() {
+        return heapScan.get();
+    }
+
+    /** Sets heap_scan (at mark termination, to the cycle's scan work). */
+    public void setHeapScan(long bytes) {
+        heapScan.set(bytes);
+    }
+
+    /**
+     * Installs what runs (under the heap lock) whenever heap_scan or heap_live took an mcache's
+     * counts: the pacer's revise.
+     */
+    public void setRevise(Runnable r) {
+        this.revise = r;
+    }
+
     void purgeCachedStats(MCache c) {
+        foldCacheStats(c);
         if (c.localBlackBytes != 0) {
             blackBytes.addAndGet(c.localBlackBytes);
             c.localBlackBytes = 0;
@@ -909,6 +989,7 @@ public final class MHeap {
         c.localAllocBytes = 0;
         c.localNLargeAlloc = 0;
         c.localLargeAlloc = 0;
+        c.localCacheallocFolded = 0;
     }
 
     /** Go's heap_live: what the pacer measures against the goal. */

@@ -98,6 +98,11 @@ public final class Type {
     private final long[] ptrmask;
     private final Type elem;
     private final boolean hasPointers;
+    /**
+     * Words of the struct, or of one array element, up to and including its last pointer word (0
+     * without pointers): Go's {@code typ.ptrdata} in words.
+     */
+    private final int ptrdataWords;
     /** Indices of the pointer words of the struct (or of one array element), ascending. */
     private final int[] ptrOffsets;
     private volatile Type arrayType;
@@ -127,6 +132,7 @@ public final class Type {
                 ptrOffsets[k++] = i;
             }
         }
+        this.ptrdataWords = np == 0 ? 0 : ptrOffsets[np - 1] + 1;
     }
 
     /**
@@ -394,6 +400,31 @@ public final class Type {
      */
     public long objectWords(int arrayLen) {
         return Math.max(1, dataWords(arrayLen));
+    }
+
+    /**
+     * Bytes of an object of this type with {@code arrayLen} elements that can hold pointers: up to
+     * its last pointer word (for an array, the whole array but the last element's tail). What Go's
+     * mallocgc adds to heap_scan ({@code typ.ptrdata}, or {@code dataSize - typ.size +
+     * typ.ptrdata} for an array); 0 for a type without pointers.
+     */
+    public long ptrdataBytes(int arrayLen) {
+        if (ptrdataWords == 0) {
+            return 0;
+        }
+        if (kindCode == 0) {
+            return (long) ptrdataWords << 3;
+        }
+        return arrayLen == 0 ? 0 : (((long) arrayLen - 1) * sizeWords + ptrdataWords) << 3;
+    }
+
+    /**
+     * The scan work of scanning an object of {@code dataWords} data words whose pointer-holding
+     * prefix is {@code ptrdataBytes} (Go 1.5's scanobject counts the bytes it walked: it stops at
+     * the first word past the last pointer, but looks at two words at least): in bytes.
+     */
+    public static long scanBytes(long dataWords, long ptrdataBytes) {
+        return dataWords <= 1 ? 8 : Math.max(16, ptrdataBytes);
     }
 
     /**

@@ -95,6 +95,14 @@ public final class M {
         return mcache;
     }
 
+    /**
+     * Whether the running goroutine may be descheduled here: the M holds no runtime lock and has
+     * preemption on (Go's mp.locks == 0 && mp.preemptoff == "").
+     */
+    public boolean preemptible() {
+        return locks == 0 && preemptoff == null;
+    }
+
     public G curg() {
         return curg;
     }

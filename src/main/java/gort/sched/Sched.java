@@ -30,8 +30,9 @@ import jdk.internal.vm.Continuation;
  * functions Go passes to mcall (park_m, gosched_m, gopreempt_m, exitsyscall0) run on the M after
  * the yield, so a parked G is off its thread before anyone can ready it.
  *
- * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller, timers, locked Ms or
- * select; goroutines that block their thread in Java code outside the runtime are not detected.
+ * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller, locked Ms or select; only
+ * one-shot sleep timers ({@link Timers}); goroutines that block their thread in Java code outside
+ * the runtime are not detected.
  */
 public final class Sched {
     public static final int MAX_GOMAXPROCS = 256;
@@ -136,6 +137,9 @@ public final class Sched {
     private final Note exitnote;
     private G maing;
 
+    // ---- timers (Go's time.go) ----
+    private final Timers timers;
+
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
     private final AtomicLong nretaken = new AtomicLong();
@@ -156,6 +160,7 @@ public final class Sched {
         this.schedtraceMs = schedtraceMs;
         this.starttime = platform.nanotime();
         this.gomaxprocs = procs;
+        this.timers = new Timers(this);
     }
 
     public Platform platform() {
@@ -1304,6 +1309,19 @@ public final class Sched {
         boolean ok = n.tsleep(ns);
         exitsyscall();
         return ok;
+    }
+
+    /**
+     * Parks the calling goroutine for at least ns nanoseconds on a runtime timer (Go's timeSleep,
+     * under time.Sleep): the timer goroutine readies it when the deadline has passed.
+     */
+    public void timeSleep(long ns) {
+        timers.timeSleep(currentM(), ns);
+    }
+
+    /** Timers not yet expired (for tests). */
+    public int pendingTimers() {
+        return timers.pending();
     }
 
     public Note newNote() {

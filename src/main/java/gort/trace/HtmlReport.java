@@ -122,7 +122,7 @@ public final class HtmlReport {
                 heap.add(new double[] {rec.mark1().doneNs() / 1e9, mib(rec.mark1().heapAtDone())});
                 heap.add(new double[] {rec.mark2().doneNs() / 1e9, mib(rec.mark2().heapAtDone())});
                 // the goal as the overshoot is measured against it (at least Go's 4 MiB minimum)
-                long g = Math.max(rec.heapGoal(), gort.gc.Pacer.HEAP_MINIMUM);
+                long g = Math.max(rec.heapGoal(), gort.gc.Pacer.DEFAULT_HEAP_MINIMUM);
                 goal.add(new double[] {t0, mib(g)});
                 goal.add(new double[] {t1, mib(g)});
             }

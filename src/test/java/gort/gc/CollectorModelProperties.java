@@ -317,17 +317,17 @@ class CollectorModelProperties {
                             + " and ballast " + sharedSize + " B;" + detail + ")");
                 }
                 if (p.mode() == Mode.STW) {
-                    long goal = Math.max(live + live * p.gogc() / 100, Collector.HEAP_MINIMUM);
+                    long goal = Math.max(live + live * p.gogc() / 100, Pacer.heapMinimum(p.gogc()));
                     if (st.nextGC() != goal) {
                         throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " != max(" + live
-                                + " × (1 + " + p.gogc() + "/100), 4 MiB) = " + goal);
+                                + " × (1 + " + p.gogc() + "/100), heapminimum) = " + goal);
                     }
                 } else {
                     // the pacer's trigger: at least 4 MiB, and room for concurrent sweep above the live heap
-                    long floor = Math.max(live + Pacer.SWEEP_MIN_HEAP_DISTANCE * p.gogc() / 100, Collector.HEAP_MINIMUM);
+                    long floor = Math.max(live + Pacer.SWEEP_MIN_HEAP_DISTANCE * p.gogc() / 100, Pacer.heapMinimum(p.gogc()));
                     if (st.nextGC() < floor) {
                         throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " < max(" + live
-                                + " + 1 MiB × " + p.gogc() + "/100, 4 MiB) = " + floor);
+                                + " + 1 MiB × " + p.gogc() + "/100, heapminimum) = " + floor);
                     }
                 }
                 if (Go.global(shared) == 0 || h.len(Go.global(shared)) != nm) {

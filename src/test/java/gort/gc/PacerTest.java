@@ -17,14 +17,14 @@ class PacerTest {
     @Test
     void workersAreAQuarterOfTheProcsSplitIntoDedicatedAndFractional() {
         Pacer p = new Pacer(100);
-        p.startCycle(4, 4 * MB);
+        p.startCycle(4, 4 * MB, 0);
         assertThat(p.dedicatedWorkersNeeded()).isEqualTo(1);
         assertThat(p.fractionalWorkersNeeded()).isZero();
-        p.startCycle(6, 4 * MB);
+        p.startCycle(6, 4 * MB, 0);
         assertThat(p.dedicatedWorkersNeeded()).isEqualTo(1);
         assertThat(p.fractionalUtilizationGoal()).isCloseTo(0.5, within(1e-12));
         assertThat(p.fractionalWorkersNeeded()).isEqualTo(1);
-        p.startCycle(2, 4 * MB);
+        p.startCycle(2, 4 * MB, 0);
         assertThat(p.dedicatedWorkersNeeded()).isZero();
         assertThat(p.fractionalUtilizationGoal()).isCloseTo(0.5, within(1e-12));
     }
@@ -32,7 +32,7 @@ class PacerTest {
     @Test
     void dedicatedTokensAreTakenOnceEachAndGivenBack() {
         Pacer p = new Pacer(100);
-        p.startCycle(8, 4 * MB);
+        p.startCycle(8, 4 * MB, 0);
         assertThat(p.takeDedicated()).isTrue();
         assertThat(p.takeDedicated()).isTrue();
         assertThat(p.takeDedicated()).isFalse();
@@ -43,7 +43,7 @@ class PacerTest {
     @Test
     void fractionalWorkerRunsOnlyWhileUnderItsShareOfWallTime() {
         Pacer p = new Pacer(100);
-        p.startCycle(2, 4 * MB); // goal 0.5 of one P
+        p.startCycle(2, 4 * MB, 0); // goal 0.5 of one P
         p.markStarted(0);
         assertThat(p.takeFractional(1_000_000)).isTrue();
         assertThat(p.takeFractional(1_000_000)).as("one token").isFalse();
@@ -55,7 +55,7 @@ class PacerTest {
     @Test
     void firstCycleFakesHeapMarkedFromTheMinimumTrigger() {
         Pacer p = new Pacer(100);
-        p.startCycle(4, 4 * MB);
+        p.startCycle(4, 4 * MB, 0);
         long marked = (long) ((4 * MB) / (1 + 7 / 8.0));
         assertThat(p.heapGoal()).isEqualTo(marked + marked);
     }
@@ -63,14 +63,14 @@ class PacerTest {
     @Test
     void assistRatioIsExpectedScanWorkOverTheRemainingDistanceFlooredAtOneMiB() {
         Pacer p = new Pacer(100);
-        p.startCycle(4, 4 * MB);
+        p.startCycle(4, 4 * MB, 0);
         p.markStarted(0);
         p.scanWork.set(3 * MB);
         p.endCycle(5 * MB, 4, 10_000_000);
         long next = p.markDone(2 * MB, 5 * MB);
-        assertThat(next).isGreaterThanOrEqualTo(Pacer.HEAP_MINIMUM);
+        assertThat(next).isGreaterThanOrEqualTo(p.heapMinimum());
         // next cycle: heap_scan = 3 MiB of scan work, distance = goal - start
-        p.startCycle(4, 3 * MB);
+        p.startCycle(4, 3 * MB, 3 * MB);
         long distance = Math.max(p.heapGoal() - 3 * MB, MB);
         assertThat(p.assistRatio()).isCloseTo((double) (3 * MB) / distance, within(1e-9));
     }
@@ -78,7 +78,7 @@ class PacerTest {
     @Test
     void heapOvershootLowersTheTriggerAndUndershootRaisesIt() {
         Pacer over = new Pacer(100);
-        over.startCycle(4, 4 * MB);
+        over.startCycle(4, 4 * MB, 0);
         over.markStarted(0);
         double t0 = over.triggerRatio();
         long marked = (long) (4 * MB / (1 + t0));
@@ -86,7 +86,7 @@ class PacerTest {
         assertThat(over.triggerRatio()).isLessThan(t0);
 
         Pacer under = new Pacer(100);
-        under.startCycle(4, 4 * MB);
+        under.startCycle(4, 4 * MB, 0);
         under.markStarted(0);
         under.endCycle((long) (marked * 1.1), 4, 1_000_000); // marking finished early
         assertThat(under.triggerRatio()).isGreaterThan(t0);
@@ -98,20 +98,20 @@ class PacerTest {
             @ForAll @LongRange(min = 1, max = 1L << 34) long heapLive,
             @ForAll @LongRange(min = 0, max = 1_000_000_000L) long assistNs) {
         Pacer p = new Pacer(gogc);
-        p.startCycle(procs, 4 * MB);
+        p.startCycle(procs, 4 * MB, 0);
         p.markStarted(0);
         p.assistTime.set(assistNs);
         p.endCycle(heapLive, procs, 100_000_000L);
         assertThat(p.triggerRatio()).isBetween(0.0, gogc / 100.0 * 0.95);
         long next = p.markDone(heapLive / 2, heapLive);
-        assertThat(next).isGreaterThanOrEqualTo(Pacer.HEAP_MINIMUM);
+        assertThat(next).isGreaterThanOrEqualTo(Pacer.heapMinimum(gogc));
         assertThat(next).isGreaterThanOrEqualTo(heapLive / 2 + Pacer.SWEEP_MIN_HEAP_DISTANCE * gogc / 100);
     }
 
     @Test
     void pacerTraceLinesHaveGosShape() {
         Pacer p = new Pacer(100);
-        p.startCycle(4, 4 * MB);
+        p.startCycle(4, 4 * MB, 0);
         assertThat(p.startTrace()).matches("pacer: assist ratio=\\S+ \\(scan \\d+ MB in \\d+->\\d+ MB\\) workers=\\d+\\+\\d+");
         p.markStarted(0);
         p.endCycle(6 * MB, 4, 5_000_000);
@@ -121,12 +121,12 @@ class PacerTest {
     @Test
     void theTraceGivesHeapScanInMegabytesAsGoDoes() {
         Pacer p = new Pacer(100);
-        p.startCycle(4, 4 * MB);
+        p.startCycle(4, 4 * MB, 0);
         p.markStarted(0);
         p.scanWork.set(4L << 20); // scan work is counted in words: 4 Mi words = 32 MiB
         p.endCycle(64 * MB, 4, 5_000_000);
         p.markDone(40 * MB, 64 * MB);
-        p.startCycle(4, 80 * MB);
+        p.startCycle(4, 80 * MB, 32 * MB); // heap_scan is in bytes, as Go's
         assertThat(p.startTrace()).contains("(scan 32 MB in 80->");
     }
 

@@ -34,7 +34,7 @@ class MHeapProperties {
             if (op > 0) {
                 MSpan s = (k++ % 2 == 0)
                         ? h.allocManual(op)
-                        : h.allocSpan(op, 0, MSpan.State.IN_USE);
+                        : h.allocSpan(op, 0, MSpan.State.IN_USE, null);
                 assertThat(s.npages()).isEqualTo(op);
                 live.add(s);
             } else if (!live.isEmpty()) {
