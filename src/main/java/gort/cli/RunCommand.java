@@ -67,14 +67,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (forced > 0) {
             sb.append(" + ").append(forced).append(" stop-the-world");
         }
-        sb.append(", wakeup ").append(r.strategy());
-        if (!s.wakeup().isEmpty()) {
-            sb.append(": delay p50 ").append(CompareTable.dur(s.wakeup().p50())).append(", p99 ")
-                    .append(CompareTable.dur(s.wakeup().p99())).append(", max ").append(CompareTable.dur(s.wakeup().max()));
-            sb.append(String.format(Locale.ROOT, "; heap at mark termination / goal: mean %.2fx, max %.2fx", s.overGoalMean(),
-                    s.overGoalMax()));
+        sb.append(", wakeup ").append(r.strategy()).append(s.assistBlock() ? " (blocking assists)" : "");
+        if (!s.mark1().isEmpty()) {
+            sb.append(": mark 1 delay p50 ").append(CompareTable.dur(s.mark1().p50())).append(", p99 ")
+                    .append(CompareTable.dur(s.mark1().p99())).append(", max ").append(CompareTable.dur(s.mark1().max()));
+            sb.append("; mark 2 p50 ").append(CompareTable.dur(s.mark2().p50()));
+            sb.append(String.format(Locale.ROOT, "; heap at mark termination / goal: mean %.2fx, max %.2fx; / H_g: mean %.2fx",
+                    s.overGoalMean(), s.overGoalMax(), s.overHgMean()));
         }
-        sb.append("; STW max ").append(CompareTable.dur(s.stwMaxNs()));
+        sb.append("; STW max ").append(CompareTable.dur(Math.max(s.sweepTermMaxNs(), s.markTermMaxNs())));
         sb.append("; host JVM GC: ").append(r.jvmGc().count()).append(" pauses, ").append(r.jvmGc().totalMs()).append(" ms");
         return sb.toString();
     }

@@ -590,6 +590,7 @@ public final class Collector {
         long heap1 = heap.heapLive();
         pacer.scanWork.set(work.scanWork.get());
         pacer.endCycle(heap1, procs, platform.nanotime());
+        long hg = pacer.lastHg();
         if (pacertrace) {
             traceOut.println(pacer.endTrace());
         }
@@ -611,8 +612,8 @@ public final class Collector {
         long markTermCpu = (long) stwprocs * (tEnd - tMarkTerm);
         gcCpuNanos.addAndGet(sweepTermCpu + scanCpu + assist + dedicated + fractional + markTermCpu);
         int cycle = numGC.get() + 1; // one cycle at a time: we hold worldsema
-        record(new CycleRecord(cycle, false, strategy.flag(), procs, tSweepTerm - startNanos, tEnd - startNanos, heap0, heapGoal,
-                heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
+        record(new CycleRecord(cycle, false, strategy.flag(), assistBlock, procs, tSweepTerm - startNanos, tEnd - startNanos, heap0,
+                heapGoal, hg, heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
         endStats(sweepTermPause + markTermPause, tEnd); // the record exists before NumGC shows the cycle
         sched.startTheWorldWithSema();
         sched.semreleaseWorld();
@@ -639,6 +640,7 @@ public final class Collector {
      * own check.
      */
     private void await(MarkDoneSignal s) {
+        Sched.getg().resetEnqueued(); // so the record says where it waited for this phase
         // Entering the wait is a preemption point, as Go's call to bgMarkSignal.wait is (its
         // stack-check prologue): a coordinator whose time slice ran out during the scan or the
         // ragged barrier is preempted here, before it parks, and waits on the global run queue.
@@ -651,14 +653,20 @@ public final class Collector {
             sched.wakeIdleP();
         }
         if (work.atCompletionPoint()) {
-            signalCompletion(CompleterKind.SCHEDULER);
+            signalCompletion(CompleterKind.COORDINATOR);
         }
         s.await();
+        if (gctrace > 0) {
+            // the line the patched Go 1.5.1 anchor prints after each wait (its README), plus gort's detail
+            traceOut.println("gcwakeup phase=" + (s == mark1 ? 1 : 2) + " by=" + s.completer().anchorCode() + " delay_ns="
+                    + s.wakeupDelayNanos() + " completer=" + s.completer().name().toLowerCase(java.util.Locale.ROOT)
+                    + " waited=\"" + s.waited().label() + "\" strategy=" + strategy.flag() + " assistblock=" + (assistBlock ? 1 : 0));
+        }
     }
 
     private CycleRecord.Completion completion(MarkDoneSignal s) {
         return new CycleRecord.Completion(s.completer(), s.doneNanos() - startNanos, s.resumedNanos() - startNanos, s.doneHeap(),
-                heap.heapLive());
+                heap.heapLive(), s.waited());
     }
 
     /** Resets the cycle's counters (Go's gcResetMarkState and gcResetGState). World stopped. */
@@ -954,8 +962,8 @@ public final class Collector {
         long tEnd = platform.nanotime();
         long pause = tEnd - tStopped;
         int cycle = numGC.get() + 1;
-        record(new CycleRecord(cycle, true, strategy.flag(), sched.gomaxprocs(), t0 - startNanos, tEnd - startNanos, heap0, heap0,
-                heap0, marked, goal, null, null, 0, pause, 0, 0, 0, 0));
+        record(new CycleRecord(cycle, true, strategy.flag(), assistBlock, sched.gomaxprocs(), t0 - startNanos, tEnd - startNanos, heap0,
+                heap0, 0, heap0, marked, goal, null, null, 0, pause, 0, 0, 0, 0));
         endStats(pause, tEnd);
         int helpers = procs - 1;
         gcCpuNanos.addAndGet((tEnd - tStopped) + (tMarkTerm - tMark) * helpers);

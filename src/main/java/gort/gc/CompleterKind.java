@@ -1,8 +1,8 @@
 package gort.gc;
 
 /**
- * Who found a phase of marking complete: a background worker in one of Go's modes, an assist, or
- * the scheduler on a worker's behalf.
+ * Who found a phase of marking complete: a background worker in one of Go's modes, an assist, the
+ * scheduler on a worker's behalf, or the coordinator itself just before it waits.
  */
 public enum CompleterKind {
     DEDICATED,
@@ -12,12 +12,31 @@ public enum CompleterKind {
     /**
      * The scheduler of a P found marking at a completion point with no worker running and none
      * worth starting (Go's findRunnableGCWorker signals it "since there may not be any workers to
-     * signal it"); it readies the coordinator as a worker would. Counted with the workers. The
-     * coordinator's own check before it waits counts here too.
+     * signal it"); it readies the coordinator as a worker would.
      */
-    SCHEDULER;
+    SCHEDULER,
+    /**
+     * The coordinator found the phase already at a completion point just before it waited, and
+     * signalled it itself (gort's liveness check before the wait, not Go's: Go leaves this case to
+     * the scheduler of the coordinator's P once it has parked).
+     */
+    COORDINATOR;
 
+    /** A background worker in one of Go's three modes. */
     public boolean isWorker() {
-        return this != ASSIST;
+        return this == DEDICATED || this == FRACTIONAL || this == IDLE;
+    }
+
+    /**
+     * The completer code the patched Go 1.5.1 anchor prints ({@code gcwakeup ... by=N}): 1 a
+     * background worker, 2 an assist, 3 the scheduler's own check; 4 gort's coordinator check.
+     */
+    public int anchorCode() {
+        return switch (this) {
+            case DEDICATED, FRACTIONAL, IDLE -> 1;
+            case ASSIST -> 2;
+            case SCHEDULER -> 3;
+            case COORDINATOR -> 4;
+        };
     }
 }

@@ -34,6 +34,7 @@ public final class MarkDoneSignal {
     private volatile long doneNanos;
     private volatile long resumedNanos;
     private volatile CompleterKind completer;
+    private volatile gort.sched.Enqueued waited = gort.sched.Enqueued.NONE;
     private final java.util.function.LongSupplier heapProbe;
     private volatile long doneHeap;
 
@@ -57,6 +58,7 @@ public final class MarkDoneSignal {
 
     /** Arms the signal for a new phase (the coordinator, before marking of that phase starts). */
     public void clear() {
+        waited = gort.sched.Enqueued.NONE;
         doneNanos = 0;
         resumedNanos = 0;
         completer = null;
@@ -77,7 +79,11 @@ public final class MarkDoneSignal {
         return done.get() != 0;
     }
 
-    /** The coordinator waits for the phase to complete (Go's bgMarkSignal.wait). */
+    /**
+     * The coordinator waits for the phase to complete (Go's bgMarkSignal.wait). On return,
+     * {@link #waited} says where the scheduler last put it to wait since it last reset its
+     * {@link G#enqueued()} (the caller resets it as it arms the phase).
+     */
     public void await() {
         if (strategy == WakeupStrategy.NOTE) {
             sched.notetsleepg(note, -1);
@@ -94,6 +100,12 @@ public final class MarkDoneSignal {
             g = null;
         }
         resumedNanos = platform.nanotime();
+        waited = Sched.getg().enqueued();
+    }
+
+    /** Where the coordinator waited before it resumed from the last {@link #await}. */
+    public gort.sched.Enqueued waited() {
+        return waited;
     }
 
     /**

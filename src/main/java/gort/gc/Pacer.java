@@ -288,6 +288,15 @@ public final class Pacer {
                 + fractionalMarkWorkersNeeded.get();
     }
 
+    /**
+     * H_g of the last {@link #endCycle}: heap marked in the previous cycle × (1 + GOGC/100), the
+     * goal gcpacertrace prints; 0 before the first.
+     */
+    public long lastHg() {
+        EndState e = lastEnd;
+        return e == null ? 0 : (long) (e.heapMarkedPrev * (1 + gcpercent / 100.0));
+    }
+
     /** The line GODEBUG=gcpacertrace=1 prints at the end of concurrent marking (Go's format). */
     public String endTrace() {
         EndState e = lastEnd;

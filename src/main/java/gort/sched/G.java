@@ -81,6 +81,8 @@ public final class G {
     public long gcscanwork;
     /** Count of times this G was preempted at a safepoint. */
     long preemptCount;
+    /** Where the scheduler last put this G to wait for a P ({@link Enqueued}). */
+    volatile Enqueued enqueued = Enqueued.NONE;
 
     G(Sched sched) {
         this.sched = sched;
@@ -106,6 +108,16 @@ public final class G {
 
     public String waitReason() {
         return waitreason;
+    }
+
+    /** Where this G last waited to run since {@link #resetEnqueued}. */
+    public Enqueued enqueued() {
+        return enqueued;
+    }
+
+    /** Forgets where this G last waited (the collector's coordinator, as it arms a phase). */
+    public void resetEnqueued() {
+        enqueued = Enqueued.NONE;
     }
 
     public boolean isSystem() {

@@ -128,6 +128,7 @@ public final class P {
      */
     void runqput(G gp, boolean next, Sched sched) {
         if (next) {
+            gp.enqueued = Enqueued.RUNNEXT;
             G oldnext;
             do {
                 oldnext = runnext;
@@ -136,6 +137,7 @@ public final class P {
                 return;
             }
             gp = oldnext;
+            gp.enqueued = Enqueued.RUNNEXT_KICKED;
         }
         for (;;) {
             int h = (int) RUNQHEAD.getAcquire(this);

@@ -730,6 +730,7 @@ public final class Sched {
         return switch (fn) {
             case M.MCALL_PARK -> parkM(m, gp);
             case M.MCALL_GOSCHED, M.MCALL_PREEMPT -> {
+                gp.enqueued = fn == M.MCALL_PREEMPT ? Enqueued.GLOBAL_PREEMPTED : Enqueued.GLOBAL_GOSCHED;
                 goschedImpl(m, gp);
                 yield null;
             }
@@ -1239,6 +1240,7 @@ public final class Sched {
         G gp = m.curg;
         m.locks++;
         if (exitsyscallfast(m)) {
+            gp.enqueued = Enqueued.SYSCALL_WITH_P;
             m.p.syscalltick++;
             gp.casgstatus(G.SYSCALL, G.RUNNING);
             m.locks--;
@@ -1282,6 +1284,7 @@ public final class Sched {
         lock.lock();
         P p = pidleget();
         if (p == null) {
+            gp.enqueued = Enqueued.GLOBAL_SYSCALL;
             globrunqput(gp);
         } else if (sysmonwait != 0) {
             sysmonwait = 0;
@@ -1289,6 +1292,7 @@ public final class Sched {
         }
         lock.unlock();
         if (p != null) {
+            gp.enqueued = Enqueued.SYSCALL_WITH_P;
             acquirep(m, p);
             m.inheritTime[0] = false;
             return gp;

@@ -2,6 +2,7 @@ package gort.trace;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The side-by-side table {@code gort compare} prints (one column per strategy) and the paragraph
@@ -44,19 +45,33 @@ public final class CompareTable {
         java.util.ArrayList<String[]> rows = new java.util.ArrayList<>();
         rows.add(head);
         row(rows, ss, "GC cycles (concurrent)", s -> Integer.toString(s.cycles()));
-        row(rows, ss, "wakeup delay p50", s -> dur(s.wakeup().p50()));
-        row(rows, ss, "             p90", s -> dur(s.wakeup().p90()));
-        row(rows, ss, "             p99", s -> dur(s.wakeup().p99()));
-        row(rows, ss, "             max", s -> dur(s.wakeup().max()));
-        row(rows, ss, "  mark 1 p50 / max", s -> dur(s.mark1().p50()) + " / " + dur(s.mark1().max()));
-        row(rows, ss, "  mark 2 p50 / max", s -> dur(s.mark2().p50()) + " / " + dur(s.mark2().max()));
-        row(rows, ss, "  worker-completed p50 / p99 (n)", s -> dur(s.worker().p50()) + " / " + dur(s.worker().p99())
-                + " (" + s.worker().count() + ")");
-        row(rows, ss, "  assist-completed p50 / p99 (n)", s -> dur(s.assist().p50()) + " / " + dur(s.assist().p99())
-                + " (" + s.assist().count() + ")");
-        row(rows, ss, "heap at mark term / goal: mean", s -> ratio(s.overGoalMean()));
-        row(rows, ss, "                            max", s -> ratio(s.overGoalMax()));
-        row(rows, ss, "STW pause max", s -> dur(s.stwMaxNs()));
+        row(rows, ss, "mark 1 wakeup delay p50", s -> dur(s.mark1().p50()));
+        row(rows, ss, "                    p90", s -> dur(s.mark1().p90()));
+        row(rows, ss, "                    p99", s -> dur(s.mark1().p99()));
+        row(rows, ss, "                    max", s -> dur(s.mark1().max()));
+        row(rows, ss, "mark 2 wakeup p50 / p99 / max", s -> dur(s.mark2().p50()) + " / " + dur(s.mark2().p99()) + " / "
+                + dur(s.mark2().max()));
+        row(rows, ss, "by completer (both marks), p50 / p99 (n):", s -> "");
+        completerRow(rows, ss, "  worker", Summary::worker);
+        completerRow(rows, ss, "  assist", Summary::assist);
+        completerRow(rows, ss, "  scheduler", Summary::scheduler);
+        completerRow(rows, ss, "  coordinator (before waiting)", Summary::coordinator);
+        row(rows, ss, "mark 1: where the coordinator waited, n / p50:", s -> "");
+        for (gort.sched.Enqueued e : gort.sched.Enqueued.values()) {
+            if (ss.stream().anyMatch(s -> s.mark1Waited().containsKey(e))) {
+                row(rows, ss, "  " + e.label(), s -> {
+                    Percentiles p = s.mark1Waited().get(e);
+                    return p == null ? "-" : p.count() + " / " + dur(p.p50());
+                });
+            }
+        }
+        row(rows, ss, "heap at mark term / goal: mean (max)", s -> ratio(s.overGoalMean()) + " (" + ratio(s.overGoalMax()) + ")");
+        row(rows, ss, "  cycles with a goal of 1 MB or more", s -> s.overGoalCycles() + " of " + s.cycles());
+        row(rows, ss, "heap at mark term / H_g: mean (max)", s -> ratio(s.overHgMean()) + " (" + ratio(s.overHgMax()) + ")");
+        row(rows, ss, "  over H_g, in ms of allocation: mean", s -> Double.isNaN(s.overshootMsMean()) ? "-"
+                : String.format(Locale.ROOT, "%.1f ms", s.overshootMsMean()));
+        row(rows, ss, "allocated while waiting (mark 1): mean", s -> mb(s.mark1AllocatedMean()));
+        row(rows, ss, "STW pause max: sweep term / mark term", s -> dur(s.sweepTermMaxNs()) + " / " + dur(s.markTermMaxNs()));
         row(rows, ss, "throughput (ops/s)", s -> String.format(Locale.ROOT, "%.1f", s.opsPerSec()));
         row(rows, ss, "host JVM GC: pauses, total, max", s -> s.jvmGc().count() + ", " + s.jvmGc().totalMs() + " ms, "
                 + s.jvmGc().maxMs() + " ms");
@@ -74,6 +89,18 @@ public final class CompareTable {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static void completerRow(List<String[]> rows, List<Summary> ss, String name,
+            java.util.function.Function<Summary, Percentiles> f) {
+        row(rows, ss, name, s -> {
+            Percentiles p = f.apply(s);
+            return p.isEmpty() ? "- (0)" : dur(p.p50()) + " / " + dur(p.p99()) + " (" + p.count() + ")";
+        });
+    }
+
+    private static String mb(double bytes) {
+        return Double.isNaN(bytes) ? "-" : String.format(Locale.ROOT, "%.1f MB", bytes / (1 << 20));
     }
 
     private static void row(List<String[]> rows, List<Summary> ss, String name, java.util.function.Function<Summary, String> f) {
@@ -94,37 +121,80 @@ public final class CompareTable {
         return right ? sp + s : s + sp;
     }
 
-    /** A few sentences that say what the numbers show, computed from them (never canned). */
+    /**
+     * A few sentences that say what the numbers show, computed from them (never canned): how long
+     * the coordinator waited for mark 1 under each strategy, where it waited (the scheduler's
+     * account of each wait), the assist case of seed 003, and what the waits cost in heap.
+     */
     public static String paragraph(List<Summary> ss) {
         Summary note = find(ss, "note");
         Summary park = find(ss, "park");
         Summary yield = find(ss, "park-yield");
         StringBuilder sb = new StringBuilder();
-        if (note != null && yield != null && note.wakeup().p50() > 0 && yield.wakeup().p50() > 0) {
-            double x = (double) note.wakeup().p50() / yield.wakeup().p50();
-            sb.append(String.format(Locale.ROOT,
-                    "With note, the coordinator woke a median %s after marking was done; with park-yield, %s (%.0fx less). ",
-                    dur(note.wakeup().p50()), dur(yield.wakeup().p50()), x));
-            sb.append("Under note the coordinator slept in notetsleepg, gave its P away, and on waking found every P busy: it "
-                    + "waited on the global run queue until some P looked there (every 61st schedule or an empty local queue). ");
-            sb.append("Parking instead lets the completer ready it into its own P's runnext, which runs next (seed 000). ");
+        sb.append("Mark 1: the coordinator woke a median ");
+        for (int i = 0; i < ss.size(); i++) {
+            Summary s = ss.get(i);
+            sb.append(i == 0 ? "" : i == ss.size() - 1 ? " and " : ", ").append(dur(s.mark1().p50()))
+                    .append(i == 0 ? " after marking was done under " : " under ").append(s.strategy());
         }
-        if (park != null && yield != null && park.assist().count() > 0 && yield.assist().count() > 0 && yield.assist().p50() > 0) {
-            double x = (double) park.assist().p50() / yield.assist().p50();
-            sb.append(String.format(Locale.ROOT,
-                    "When an assist completed marking, park's coordinator waited a median %s (the assisting goroutine kept running "
-                            + "until its next preemption) against %s with park-yield, which yields at once (%.0fx; seed 003). ",
-                    dur(park.assist().p50()), dur(yield.assist().p50()), x));
-        } else if (park != null) {
-            sb.append("No assist completed marking under both park and park-yield in this run, so seed 003's case did not arise; "
-                    + "a longer run or a lower GOGC makes assists more common. ");
+        if (note != null && yield != null && note.mark1().p50() > 0 && yield.mark1().p50() > 0) {
+            sb.append(String.format(Locale.ROOT, " (note %.0fx park-yield)", (double) note.mark1().p50() / yield.mark1().p50()));
         }
-        if (note != null && yield != null && !Double.isNaN(note.overGoalMean()) && !Double.isNaN(yield.overGoalMean())) {
+        sb.append(". ");
+        for (Summary s : ss) {
+            String where = whereItWaited(s);
+            if (!where.isEmpty()) {
+                sb.append("Under ").append(s.strategy()).append(" it waited ").append(where).append(". ");
+            }
+        }
+        if (park != null && yield != null && !park.assist().isEmpty() && !yield.assist().isEmpty() && yield.assist().p50() > 0) {
             sb.append(String.format(Locale.ROOT,
-                    "The heap at mark termination averaged %.2fx the goal under note and %.2fx under park-yield: mutators allocate "
-                            + "while the coordinator waits.", note.overGoalMean(), yield.overGoalMean()));
+                    "When an assist completed marking, park's coordinator waited a median %s and park-yield's %s (%.0fx): under "
+                            + "park the assisting goroutine keeps its P until something deschedules it, under park-yield it yields at "
+                            + "once (seed 003). ",
+                    dur(park.assist().p50()), dur(yield.assist().p50()), (double) park.assist().p50() / yield.assist().p50()));
+        } else if (park != null && yield != null) {
+            sb.append("No assist completed marking under both park and park-yield in this run, so seed 003's case did not arise. ");
+        }
+        if (note != null && yield != null && !Double.isNaN(note.overHgMean()) && !Double.isNaN(yield.overHgMean())) {
+            sb.append(String.format(Locale.ROOT,
+                    "The heap at mark termination averaged %.2fx H_g under note and %.2fx under park-yield; mutators allocated a "
+                            + "mean %s while the coordinator waited for mark 1 under note, %s under park-yield.",
+                    note.overHgMean(), yield.overHgMean(), mb(note.mark1AllocatedMean()), mb(yield.mark1AllocatedMean())));
         }
         return wrap(sb.toString().trim(), 100);
+    }
+
+    /** "on the global queue after a preemption in 70% of the waits (median 30 ms), ...": the two commonest paths. */
+    static String whereItWaited(Summary s) {
+        long total = 0;
+        for (Percentiles p : s.mark1Waited().values()) {
+            total += p.count();
+        }
+        if (total == 0) {
+            return "";
+        }
+        List<Map.Entry<gort.sched.Enqueued, Percentiles>> es = new java.util.ArrayList<>(s.mark1Waited().entrySet());
+        es.sort((a, b) -> Long.compare(b.getValue().count(), a.getValue().count()));
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(2, es.size()); i++) {
+            Percentiles p = es.get(i).getValue();
+            sb.append(i == 0 ? "" : ", and ").append(where(es.get(i).getKey()))
+                    .append(String.format(Locale.ROOT, " in %.0f%% of the waits (median %s)", 100.0 * p.count() / total, dur(p.p50())));
+        }
+        return sb.toString();
+    }
+
+    private static String where(gort.sched.Enqueued e) {
+        return switch (e) {
+            case NONE -> "not at all (marking was done before it waited)";
+            case RUNNEXT -> "in the completer's runnext";
+            case RUNNEXT_KICKED -> "in a run queue, kicked out of runnext by a goroutine readied after it";
+            case GLOBAL_PREEMPTED -> "on the global run queue after sysmon preempted it before it could park";
+            case GLOBAL_GOSCHED -> "on the global run queue after it yielded";
+            case GLOBAL_SYSCALL -> "on the global run queue after its note sleep ended with no idle P";
+            case SYSCALL_WITH_P -> "for its note wakeup, then found a P at once";
+        };
     }
 
     private static Summary find(List<Summary> ss, String name) {

@@ -113,6 +113,7 @@ public final class HtmlReport {
         c.getStyler().setMarkerSize(5);
         List<double[]> heap = new ArrayList<>();
         List<double[]> goal = new ArrayList<>();
+        List<double[]> hg = new ArrayList<>();
         List<double[]> trigger = new ArrayList<>();
         for (CycleRecord rec : win) {
             double t0 = rec.startNs() / 1e9;
@@ -121,10 +122,11 @@ public final class HtmlReport {
             if (!rec.forced()) {
                 heap.add(new double[] {rec.mark1().doneNs() / 1e9, mib(rec.mark1().heapAtDone())});
                 heap.add(new double[] {rec.mark2().doneNs() / 1e9, mib(rec.mark2().heapAtDone())});
-                // the goal as the overshoot is measured against it (at least Go's 4 MiB minimum)
-                long g = Math.max(rec.heapGoal(), gort.gc.Pacer.DEFAULT_HEAP_MINIMUM);
-                goal.add(new double[] {t0, mib(g)});
-                goal.add(new double[] {t1, mib(g)});
+                // Go 1.5's goal (its reachable-heap estimate can collapse), and H_g beside it
+                goal.add(new double[] {t0, mib(rec.heapGoal())});
+                goal.add(new double[] {t1, mib(rec.heapGoal())});
+                hg.add(new double[] {t0, mib(rec.hgGoal())});
+                hg.add(new double[] {t1, mib(rec.hgGoal())});
             }
             heap.add(new double[] {t1, mib(rec.heapAtTermination())});
             heap.add(new double[] {t1, mib(rec.heapMarked())});
@@ -136,6 +138,7 @@ public final class HtmlReport {
         addSeries(c, "heap (live + unswept)", heap, color, false);
         if (!goal.isEmpty()) {
             addSeries(c, "goal of the cycle", goal, Color.DARK_GRAY, true);
+            addSeries(c, "H_g (marked before x (1 + GOGC/100))", hg, new Color(0x2CA02C), true);
         }
         if (!trigger.isEmpty()) {
             addSeries(c, "next trigger", trigger, new Color(0xFF7F0E), true);
@@ -143,10 +146,10 @@ public final class HtmlReport {
         return c;
     }
 
-    /** Heap at mark termination ÷ goal for every cycle of every strategy, over the cycles' start times. */
+    /** Heap at mark termination ÷ H_g for every cycle of every strategy, over the cycles' start times. */
     static XYChart overshootChart(List<StrategyRun> runs) {
-        XYChart c = new XYChartBuilder().width(1000).height(420).title("Heap at mark termination ÷ goal, every cycle")
-                .xAxisTitle("time since start of its run (s)").yAxisTitle("heap ÷ goal").build();
+        XYChart c = new XYChartBuilder().width(1000).height(420).title("Heap at mark termination ÷ H_g, every cycle")
+                .xAxisTitle("time since start of its run (s)").yAxisTitle("heap ÷ H_g").build();
         style(c);
         c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -156,8 +159,8 @@ public final class HtmlReport {
             List<double[]> pts = new ArrayList<>();
             long t0 = r.cycles().isEmpty() ? 0 : r.cycles().get(0).startNs();
             for (CycleRecord rec : r.cycles()) {
-                if (!rec.forced()) {
-                    pts.add(new double[] {(rec.startNs() - t0) / 1e9, rec.overGoal()});
+                if (!Double.isNaN(rec.overHg())) {
+                    pts.add(new double[] {(rec.startNs() - t0) / 1e9, rec.overHg()});
                 }
             }
             if (pts.isEmpty()) {

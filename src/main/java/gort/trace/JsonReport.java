@@ -40,17 +40,34 @@ public final class JsonReport {
         g.writeStartObject();
         g.writeStringProperty("strategy", s.strategy());
         g.writeNumberProperty("cycles", s.cycles());
-        percentiles(g, "wakeup_ns", s.wakeup());
+        g.writeBooleanProperty("assist_block", s.assistBlock());
         percentiles(g, "wakeup_mark1_ns", s.mark1());
         percentiles(g, "wakeup_mark2_ns", s.mark2());
-        percentiles(g, "wakeup_assist_ns", s.assist());
         percentiles(g, "wakeup_worker_ns", s.worker());
+        percentiles(g, "wakeup_assist_ns", s.assist());
+        percentiles(g, "wakeup_scheduler_ns", s.scheduler());
+        percentiles(g, "wakeup_coordinator_ns", s.coordinator());
+        g.writeName("mark1_waited");
+        g.writeStartObject();
+        for (var e : new java.util.TreeMap<>(s.mark1Waited()).entrySet()) {
+            percentiles(g, e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+        }
+        g.writeEndObject();
         g.writeName("heap_over_goal");
         g.writeStartObject();
         number(g, "mean", s.overGoalMean());
         number(g, "max", s.overGoalMax());
+        g.writeNumberProperty("cycles", s.overGoalCycles());
         g.writeEndObject();
-        g.writeNumberProperty("stw_max_ns", s.stwMaxNs());
+        g.writeName("heap_over_hg");
+        g.writeStartObject();
+        number(g, "mean", s.overHgMean());
+        number(g, "max", s.overHgMax());
+        number(g, "overshoot_ms_of_allocation_mean", s.overshootMsMean());
+        g.writeEndObject();
+        number(g, "mark1_allocated_while_waiting_mean_bytes", s.mark1AllocatedMean());
+        g.writeNumberProperty("sweep_term_max_ns", s.sweepTermMaxNs());
+        g.writeNumberProperty("mark_term_max_ns", s.markTermMaxNs());
         number(g, "ops_per_sec", s.opsPerSec());
         g.writeNumberProperty("ops", run.ops());
         number(g, "seconds", run.seconds());
@@ -98,10 +115,12 @@ public final class JsonReport {
         g.writeStartObject();
         g.writeNumberProperty("cycle", r.cycle());
         g.writeBooleanProperty("forced", r.forced());
+        g.writeBooleanProperty("assist_block", r.assistBlock());
         g.writeNumberProperty("start_ns", r.startNs());
         g.writeNumberProperty("end_ns", r.endNs());
         g.writeNumberProperty("heap_trigger", r.heapTrigger());
         g.writeNumberProperty("heap_goal", r.heapGoal());
+        g.writeNumberProperty("hg_goal", r.hgGoal());
         g.writeNumberProperty("heap_at_termination", r.heapAtTermination());
         g.writeNumberProperty("heap_marked", r.heapMarked());
         g.writeNumberProperty("next_gc", r.nextGC());
@@ -130,6 +149,7 @@ public final class JsonReport {
         g.writeNumberProperty("heap_at_done", c.heapAtDone());
         g.writeNumberProperty("heap_at_resume", c.heapAtResume());
         g.writeNumberProperty("allocated_while_waiting", c.allocatedWhileWaiting());
+        g.writeStringProperty("waited", c.waited().name().toLowerCase(java.util.Locale.ROOT));
         g.writeEndObject();
     }
 }

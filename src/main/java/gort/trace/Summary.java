@@ -2,42 +2,88 @@ package gort.trace;
 
 import gort.gc.CompleterKind;
 import gort.gc.CycleRecord;
+import gort.sched.Enqueued;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The figures DESIGN.md defines, over the concurrent cycles of one {@link StrategyRun}: wakeup
- * delays (resumed − done) for every completion, for mark 1 and mark 2 apart, and split by who
- * completed (a background worker — dedicated, fractional, idle, or the scheduler on its behalf —
- * or an assist); heap at mark termination over the goal (mean and max); the largest
- * stop-the-world pause; throughput. Forced (stop-the-world) cycles are left out of the wakeup and
- * overshoot figures: they have no completions.
+ * The figures DESIGN.md defines, over the concurrent cycles of one {@link StrategyRun}:
+ * <ul>
+ *   <li>wakeup delays (resumed − done): mark 1's (the headline: seed 000's runtime had one wait
+ *       per cycle) and mark 2's apart; by who completed, over both phases as the Go 1.5.1
+ *       anchor's summarizer counts them (a background worker in any mode, an assist, the
+ *       scheduler's own check, the coordinator's own check before it waits); and mark 1's by
+ *       where the coordinator waited ({@link Enqueued});
+ *   <li>heap at mark termination over Go 1.5's goal (cycles whose goal collapsed under 1 MiB
+ *       left out and counted) and over H_g (heap marked in the previous cycle × (1 + GOGC/100));
+ *   <li>what the wait cost in heap: bytes allocated while the coordinator waited for mark 1, and
+ *       the overshoot over H_g in milliseconds of the cycle's own allocation rate, which holds
+ *       still when the mutator's speed changes and the wakeup mechanism does not;
+ *   <li>both stop-the-world pauses' maxima; throughput.
+ * </ul>
+ * Forced (stop-the-world) cycles are left out of every figure but the pauses: they have no
+ * completions.
  */
-public record Summary(String strategy, int cycles, Percentiles wakeup, Percentiles mark1, Percentiles mark2,
-        Percentiles worker, Percentiles assist, double overGoalMean, double overGoalMax, long stwMaxNs,
-        double opsPerSec, StrategyRun.JvmGc jvmGc) {
+public record Summary(String strategy, boolean assistBlock, int cycles, Percentiles mark1, Percentiles mark2,
+        Percentiles worker, Percentiles assist, Percentiles scheduler, Percentiles coordinator,
+        Map<Enqueued, Percentiles> mark1Waited, double overGoalMean, double overGoalMax, int overGoalCycles,
+        double overHgMean, double overHgMax, double mark1AllocatedMean, double overshootMsMean,
+        long sweepTermMaxNs, long markTermMaxNs, double opsPerSec, StrategyRun.JvmGc jvmGc) {
 
     public static Summary of(StrategyRun run) {
         List<CycleRecord> cs = new ArrayList<>();
-        long stwMax = 0;
+        long sweepMax = 0;
+        long termMax = 0;
+        boolean block = false;
         for (CycleRecord r : run.cycles()) {
-            stwMax = Math.max(stwMax, r.stwMaxNs());
+            sweepMax = Math.max(sweepMax, r.sweepTermPauseNs());
+            termMax = Math.max(termMax, r.markTermPauseNs());
             if (!r.forced()) {
                 cs.add(r);
+                block |= r.assistBlock();
             }
         }
-        double sum = 0;
-        double max = Double.NaN;
+        Stat goal = new Stat();
+        Stat hg = new Stat();
+        Stat alloc = new Stat();
+        Stat ms = new Stat();
         for (CycleRecord r : cs) {
-            double o = r.overGoal();
-            sum += o;
-            max = Double.isNaN(max) ? o : Math.max(max, o);
+            goal.add(r.overGoal());
+            hg.add(r.overHg());
+            alloc.add(r.mark1().allocatedWhileWaiting());
+            ms.add(overshootMs(r));
         }
-        return new Summary(run.strategy(), cs.size(),
-                delays(cs, 0, c -> true), delays(cs, 1, c -> true), delays(cs, 2, c -> true),
+        Map<Enqueued, Percentiles> waited = new EnumMap<>(Enqueued.class);
+        for (Enqueued e : Enqueued.values()) {
+            Percentiles p = delays(cs, 1, c -> c.waited() == e);
+            if (!p.isEmpty()) {
+                waited.put(e, p);
+            }
+        }
+        return new Summary(run.strategy(), block, cs.size(), delays(cs, 1, c -> true), delays(cs, 2, c -> true),
                 delays(cs, 0, c -> c.completer().isWorker()), delays(cs, 0, c -> c.completer() == CompleterKind.ASSIST),
-                cs.isEmpty() ? Double.NaN : sum / cs.size(), max, stwMax, run.opsPerSec(), run.jvmGc());
+                delays(cs, 0, c -> c.completer() == CompleterKind.SCHEDULER),
+                delays(cs, 0, c -> c.completer() == CompleterKind.COORDINATOR), Map.copyOf(waited),
+                goal.mean(), goal.max, goal.n, hg.mean(), hg.max, alloc.mean(), ms.mean(), sweepMax, termMax, run.opsPerSec(),
+                run.jvmGc());
+    }
+
+    /**
+     * The cycle's heap at mark termination over H_g, in milliseconds of the allocation rate the
+     * cycle itself saw between its start and mark termination; NaN when that rate is unknown.
+     */
+    static double overshootMs(CycleRecord r) {
+        long tMarkTerm = r.endNs() - r.markTermPauseNs();
+        long dt = tMarkTerm - r.startNs();
+        long grew = r.heapAtTermination() - r.heapTrigger();
+        if (dt <= 0 || grew <= 0 || r.hgGoal() <= 0) {
+            return Double.NaN;
+        }
+        double bytesPerMs = grew / (dt / 1e6);
+        return (r.heapAtTermination() - r.hgGoal()) / bytesPerMs;
     }
 
     /** Wakeup delays of mark 1 (which = 1), mark 2 (2) or both (0), of the completions accepted. */
@@ -56,5 +102,24 @@ public record Summary(String strategy, int cycles, Percentiles wakeup, Percentil
             a[i] = v.get(i);
         }
         return Percentiles.of(a);
+    }
+
+    /** Mean and max of the defined (non-NaN) values. */
+    private static final class Stat {
+        int n;
+        double sum;
+        double max = Double.NaN;
+
+        void add(double v) {
+            if (!Double.isNaN(v)) {
+                n++;
+                sum += v;
+                max = Double.isNaN(max) ? v : Math.max(max, v);
+            }
+        }
+
+        double mean() {
+            return n == 0 ? Double.NaN : sum / n;
+        }
     }
 }

@@ -336,7 +336,7 @@ class CliTest {
         // note, whose coordinator waits tens of ms per wakeup, it sometimes finished no cycle at all
         Result r = exec("run", "bintree", "--depth", "16", "--procs", "2", "--gogc", "10", "--wakeup", s, "--json", f.toString());
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
-        assertThat(r.out()).contains("gc: ").contains("concurrent cycles").contains("wakeup " + s + ": delay p50");
+        assertThat(r.out()).contains("gc: ").contains("concurrent cycles").contains("wakeup " + s + ": mark 1 delay p50");
         assertThat(Files.readString(f)).contains("\"strategy\":\"" + s + "\"").contains("\"records\"");
     }
 
@@ -349,7 +349,8 @@ class CliTest {
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
         assertThat(r.err()).contains("[1/3] note").contains("[2/3] park").contains("[3/3] park-yield").contains("done");
         String table = r.out();
-        assertThat(table).contains("wakeup delay p50").contains("heap at mark term / goal").contains("throughput (ops/s)");
+        assertThat(table).contains("mark 1 wakeup delay p50").contains("heap at mark term / goal").contains("heap at mark term / H_g")
+                .contains("throughput (ops/s)");
         assertThat(table.lines().filter(l -> l.matches("\\s*\\|\\s*note\\s*\\|\\s*park\\s*\\|\\s*park-yield")).count())
                 .as("one header line naming the three strategies in order").isEqualTo(1);
         // JSON: the fields for each of the three strategies
@@ -366,8 +367,9 @@ class CliTest {
             }
         }
         assertThat(strategies).isEqualTo(3);
-        assertThat(names).contains("workload", "procs", "cycles", "wakeup_ns", "wakeup_assist_ns", "wakeup_worker_ns",
-                "heap_over_goal", "stw_max_ns", "ops_per_sec", "records");
+        assertThat(names).contains("workload", "procs", "cycles", "wakeup_mark1_ns", "wakeup_mark2_ns", "wakeup_assist_ns",
+                "wakeup_worker_ns", "mark1_waited", "heap_over_goal", "heap_over_hg", "sweep_term_max_ns", "mark_term_max_ns",
+                "ops_per_sec", "records");
         // the report: a page and its plots (PNG files that are real images)
         String html = Files.readString(rep.resolve("index.html"));
         assertThat(html).contains("<img src=\"wakeup-cdf.png\"").contains("heap-note.png").contains("heap-park-yield.png");

@@ -357,9 +357,17 @@ class MemoryTest {
         return buf.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
+    /** The line the patched Go 1.5.1 anchor prints after each of the coordinator's waits, and gort's detail. */
+    static final Pattern GCWAKEUP = Pattern.compile(
+            "gcwakeup phase=[12] by=[1-4] delay_ns=\\d+ completer=[a-z]+ waited=\"[a-z ,]+\" strategy=[a-z-]+ assistblock=[01]");
+
     @Test
     void gctracePrintsOneLineInGosShapePerCycle() {
-        List<String> lines = gctraceLines(2);
+        List<String> all = gctraceLines(2);
+        List<String> wake = all.stream().filter(l -> l.startsWith("gcwakeup ")).toList();
+        List<String> lines = all.stream().filter(l -> !l.startsWith("gcwakeup ")).toList();
+        assertThat(wake).allMatch(l -> GCWAKEUP.matcher(l).matches());
+        assertThat(wake).as("two waits per concurrent cycle").hasSize(2 * (lines.size() - 1));
         assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
         int n = 0;
         for (String line : lines) {
@@ -380,7 +388,7 @@ class MemoryTest {
         Locale saved = Locale.getDefault();
         Locale.setDefault(Locale.GERMANY);
         try {
-            for (String line : gctraceLines(1)) {
+            for (String line : gctraceLines(1).stream().filter(l -> l.startsWith("gc ")).toList()) {
                 assertThat(GCTRACE.matcher(line).matches()).as("gctrace line under a German locale: %s", line).isTrue();
                 assertThat(line).doesNotContain(",0").doesNotContain(",1").doesNotContain(",2");
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gort.gc.CompleterKind;
 import gort.gc.CycleRecord;
+import gort.sched.Enqueued;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,17 +23,24 @@ import tools.jackson.core.json.JsonFactory;
 /** The figures of a comparison, computed from per-cycle records; their table, words and JSON. */
 class SummaryTest {
     static CycleRecord.Completion done(CompleterKind k, long doneNs, long delay) {
-        return new CycleRecord.Completion(k, doneNs, doneNs + delay, 10, 20);
+        return done(k, doneNs, delay, Enqueued.RUNNEXT);
+    }
+
+    static CycleRecord.Completion done(CompleterKind k, long doneNs, long delay, Enqueued waited) {
+        return new CycleRecord.Completion(k, doneNs, doneNs + delay, 10, 20, waited);
     }
 
     static final long MB = 1L << 20;
 
-    /** heapTerm and goal in units of 0.1 MiB over an 8 MiB goal base: cycle(..., 110, 100, ...) is 1.1x. */
+    /**
+     * heapTerm and goal in hundredths of an 8 MiB base: cycle(..., 110, 100, ...) is 1.1x the goal; H_g is twice the
+     * goal; the heap at the trigger is the base, and mark termination comes 400 µs after the start.
+     */
     static CycleRecord cycle(int n, CompleterKind k1, long d1, CompleterKind k2, long d2, long heapTerm, long goal, long stw) {
         long g = goal * 8 * MB / 100;
         long h = heapTerm * 8 * MB / 100;
-        return new CycleRecord(n, false, "park", 4, n * 1_000_000L, n * 1_000_000L + 500_000, 100, g, h, 50, 200,
-                done(k1, n * 1_000_000L + 100, d1), done(k2, n * 1_000_000L + 300_000, d2), stw, stw / 2, 1, 2, 3, 4);
+        return new CycleRecord(n, false, "park", false, 4, n * 1_000_000L, n * 1_000_000L + 500_000, 8 * MB, g, 2 * g, h, 50, 200,
+                done(k1, n * 1_000_000L + 100, d1), done(k2, n * 1_000_000L + 300_000, d2), stw, 100_000, 1, 2, 3, 4);
     }
 
     static StrategyRun run(String name, List<CycleRecord> cs) {
@@ -74,20 +82,49 @@ class SummaryTest {
         List<CycleRecord> cs = new ArrayList<>();
         cs.add(cycle(1, CompleterKind.DEDICATED, 1_000, CompleterKind.ASSIST, 9_000_000, 110, 100, 300_000));
         cs.add(cycle(2, CompleterKind.SCHEDULER, 3_000, CompleterKind.IDLE, 5_000, 90, 100, 700_000));
-        cs.add(new CycleRecord(3, true, "park", 4, 0, 1, 1, 1, 1, 1, 1, null, null, 0, 2_000_000, 0, 0, 0, 0));
+        cs.add(new CycleRecord(3, true, "park", false, 4, 0, 1, 1, 1, 0, 1, 1, 1, null, null, 0, 2_000_000, 0, 0, 0, 0));
         Summary s = Summary.of(run("park", cs));
         assertThat(s.cycles()).isEqualTo(2);
-        assertThat(s.wakeup().count()).isEqualTo(4);
         assertThat(s.mark1().count()).isEqualTo(2);
+        assertThat(s.mark1().max()).isEqualTo(3_000);
         assertThat(s.mark2().max()).isEqualTo(9_000_000);
         assertThat(s.assist().count()).isEqualTo(1);
         assertThat(s.assist().p50()).isBetween(8_990_000L, 9_010_000L);
-        assertThat(s.worker().count()).isEqualTo(3);
+        assertThat(s.worker().count()).as("dedicated and idle").isEqualTo(2);
         assertThat(s.worker().max()).isEqualTo(5_000);
+        assertThat(s.scheduler().count()).isEqualTo(1);
+        assertThat(s.coordinator().isEmpty()).isTrue();
+        assertThat(s.mark1Waited()).containsOnlyKeys(Enqueued.RUNNEXT);
         assertThat(s.overGoalMean()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(s.overGoalMax()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(1e-6));
-        assertThat(s.stwMaxNs()).as("the forced cycle's pause counts").isEqualTo(2_000_000);
+        assertThat(s.overHgMean()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(s.sweepTermMaxNs()).isEqualTo(700_000);
+        assertThat(s.markTermMaxNs()).as("the forced cycle's pause counts").isEqualTo(2_000_000);
         assertThat(s.opsPerSec()).isEqualTo(500);
+    }
+
+    @Test
+    void theOvershootInMillisecondsOfAllocationIsTheExcessOverHgAtTheCyclesOwnRate() {
+        // 8 MiB at the start, 24 MiB at mark termination 400 µs later: 40 MiB/ms; H_g 16 MiB: 8 MiB over = 0.2 ms
+        CycleRecord r = new CycleRecord(1, false, "park", false, 4, 0, 500_000, 8 * MB, 12 * MB, 16 * MB, 24 * MB, 1, 1,
+                done(CompleterKind.IDLE, 0, 1), done(CompleterKind.IDLE, 0, 1), 1, 100_000, 0, 0, 0, 0);
+        assertThat(Summary.overshootMs(r)).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.overHg()).isEqualTo(1.5);
+        assertThat(r.overGoal()).isEqualTo(2.0);
+    }
+
+    @Test
+    void theParagraphSaysWhereTheCoordinatorWaited() {
+        List<CycleRecord> cs = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            CycleRecord c = cycle(i, CompleterKind.DEDICATED, 30_000_000, CompleterKind.DEDICATED, 20_000, 120, 100, 1);
+            cs.add(new CycleRecord(i, false, "park", false, 4, c.startNs(), c.endNs(), c.heapTrigger(), c.heapGoal(), c.hgGoal(),
+                    c.heapAtTermination(), 1, 1, done(CompleterKind.DEDICATED, c.startNs() + 100, 30_000_000,
+                            i == 4 ? Enqueued.RUNNEXT : Enqueued.GLOBAL_PREEMPTED), c.mark2(), 1, 1, 0, 0, 0, 0));
+        }
+        String p = CompareTable.paragraph(List.of(Summary.of(run("park", cs)))).replace('\n', ' ');
+        assertThat(p).contains("after sysmon preempted it before it could park in 75% of the waits (median 30.0 ms)")
+                .contains("in the completer's runnext in 25% of the waits");
     }
 
     @Test
@@ -97,20 +134,25 @@ class SummaryTest {
                 Summary.of(run("park", List.of(cycle(1, CompleterKind.ASSIST, 4_000_000, CompleterKind.DEDICATED, 20_000, 105, 100, 1)))),
                 Summary.of(run("park-yield", List.of(cycle(1, CompleterKind.ASSIST, 40_000, CompleterKind.DEDICATED, 20_000, 101, 100, 1)))));
         String p = CompareTable.paragraph(ss).replace('\n', ' ');
-        assertThat(p).contains("With note, the coordinator woke a median").contains("global run queue");
-        assertThat(p).contains("park's coordinator waited a median 4.00 ms").contains("40.0 µs");
-        assertThat(p).contains("1.20x the goal under note and 1.01x under park-yield");
+        assertThat(p).contains("the coordinator woke a median 50.0 ms after marking was done under note, 4.00 ms under park and 40.0 µs under park-yield")
+                .containsPattern("\\(note 12[45]\\dx park-yield\\)");
+        assertThat(p).contains("park's coordinator waited a median 4.00 ms and park-yield's 40.0 µs (100x)");
+        assertThat(p).contains("0.60x H_g under note and 0.50x under park-yield");
         String t = CompareTable.table(ss);
         assertThat(t.lines().findFirst().orElseThrow()).contains("note").contains("park").contains("park-yield");
-        assertThat(t).contains("wakeup delay p50").contains("host JVM GC");
+        assertThat(t).contains("mark 1 wakeup delay p50").contains("heap at mark term / H_g").contains("host JVM GC");
     }
 
     @Test
-    void overshootIsMeasuredAgainstAGoalOfAtLeastTheHeapMinimum() {
-        // Go 1.5's goal can come out near zero (heap_reachable estimated at ~0): the ratio then uses 4 MiB
-        CycleRecord r = new CycleRecord(1, false, "park", 4, 0, 1, 100, 1 * MB, 6 * MB, 50, 200,
+    void aCollapsedGoalIsLeftOutOfTheOvershootOverGoalButNotOutOfTheOneOverHg() {
+        // Go 1.5's goal can come out near zero (heap_reachable estimated at ~0): gctrace prints "0 MB goal"
+        CycleRecord r = new CycleRecord(1, false, "park", false, 4, 0, 1, 100, MB / 2, 4 * MB, 6 * MB, 50, 200,
                 done(CompleterKind.IDLE, 0, 1), done(CompleterKind.IDLE, 0, 1), 1, 1, 0, 0, 0, 0);
-        assertThat(r.overGoal()).isEqualTo(1.5);
+        assertThat(r.overGoal()).isNaN();
+        assertThat(r.overHg()).isEqualTo(1.5);
+        Summary s = Summary.of(run("park", List.of(r)));
+        assertThat(s.overGoalCycles()).isZero();
+        assertThat(s.overHgMean()).isEqualTo(1.5);
     }
 
     @Test
@@ -139,9 +181,10 @@ class SummaryTest {
                 }
             }
         }
-        assertThat(names).contains("workload", "procs", "strategies", "strategy", "cycles", "wakeup_ns", "p50", "p90", "p99",
-                "max", "wakeup_assist_ns", "wakeup_worker_ns", "heap_over_goal", "mean", "stw_max_ns", "ops_per_sec", "records",
-                "completer", "wakeup_ns");
+        assertThat(names).contains("workload", "procs", "strategies", "strategy", "cycles", "wakeup_mark1_ns", "wakeup_mark2_ns",
+                "p50", "p90", "p99", "max", "wakeup_assist_ns", "wakeup_worker_ns", "wakeup_scheduler_ns", "mark1_waited",
+                "heap_over_goal", "heap_over_hg", "mean", "sweep_term_max_ns", "mark_term_max_ns", "ops_per_sec", "records",
+                "completer", "waited", "hg_goal", "wakeup_ns");
         assertThat(records).isEqualTo(2);
         assertThat(Files.exists(dir.resolve("out.json.tmp"))).isFalse();
     }
