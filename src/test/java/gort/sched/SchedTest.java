@@ -235,13 +235,20 @@ class SchedTest {
                 otherRan.set(true);
                 wg.done();
             });
-            // 50 ms without a safepoint: five times sysmon's 10 ms slice.
-            long end = System.nanoTime() + 50_000_000L;
-            while (System.nanoTime() < end) {
+            // No safepoint until sysmon has asked us to yield (after its 10 ms slice) and some more:
+            // the other goroutine must not get the only P meanwhile. Bounded, in case the host
+            // starves sysmon's thread; then the assertion below says so.
+            G me = Sched.getg();
+            long start = System.nanoTime();
+            long askedAt = 0;
+            while (System.nanoTime() - start < 10_000_000_000L && (askedAt == 0 || System.nanoTime() - askedAt < 30_000_000L)) {
+                if (askedAt == 0 && me.preempt) {
+                    askedAt = System.nanoTime();
+                }
                 Thread.onSpinWait();
             }
             ranDuringLoop.set(otherRan.get());
-            askedToYield.set(Sched.getg().preempt);
+            askedToYield.set(me.preempt);
             wg.await(); // blocks: now the other goroutine runs
         });
         assertThat(ranDuringLoop).as("other goroutine ran during a loop without safepoints").isFalse();
