@@ -2,6 +2,7 @@
 # Measure gort beside its anchors (Go 1.19, JDK virtual threads) in one run, rounds interleaved
 # so machine drift hits every system alike; print medians, ratios and raw values, save JSON.
 # Usage: bench/anchors.sh [pingpong|alloc|bintree|json|all] [--rounds K]   (default: pingpong, K=3)
+#        bench/anchors.sh fidelity [gort fidelity options]   (the real Go 1.5.1 beside gort: see gort fidelity --help)
 # Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
 # To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
 # has an equivalent, run_loom_<b>; each prints one ns/op figure (missing system -> "-").
@@ -11,6 +12,17 @@ die() { echo "anchors.sh: $*" >&2; exit 1; }
 BENCHES=(pingpong alloc bintree json)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"   # sets gort_root
 cd "$gort_root"
+
+# fidelity: build the patched Go 1.5.1 anchor (../shared/anchors/go15/build.sh; cached, ~2 min the
+# first time) and let gort run it beside itself; every other option goes to `gort fidelity`.
+if [ "${1:-}" = fidelity ]; then
+  shift
+  ANCHORS="${GORT_ANCHORS:-$(dirname "$gort_root")/shared/anchors}"
+  [ -x "$ANCHORS/go15/build.sh" ] || die "Go 1.5.1 anchor not found at $ANCHORS/go15 (need build.sh); set GORT_ANCHORS=/path"
+  echo "anchors.sh: building the Go 1.5.1 anchor (cached after the first time)..." >&2
+  bin=$("$ANCHORS/go15/build.sh") || die "the Go 1.5.1 anchor did not build (see its build.log under ~/.cache/go15)"
+  exec ./gort fidelity --anchor "$bin" "$@"
+fi
 
 which=pingpong rounds=3
 while [ $# -gt 0 ]; do

@@ -64,7 +64,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         Workload.Params params = options.params(w, 1);
         if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per strategy for stable percentiles, the three runs in about a minute
-            params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS);
+            params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each strategy");

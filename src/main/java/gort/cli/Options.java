@@ -37,8 +37,21 @@ final class Options {
                 throw new IllegalArgumentException("--seconds and --ops exclude each other: give one");
             }
         }
-        return new gort.workloads.Workload.Params(n, reps, depth, input, seconds == null ? 0 : seconds);
+        if (nodeWork != null) {
+            if (!w.takesNodeWork()) {
+                throw new IllegalArgumentException("--node-work: workload " + w.name() + " has no nodes to add work to (it is for json)");
+            }
+            if (nodeWork < 0 || nodeWork > gort.workloads.Workload.Params.MAX_NODE_WORK) {
+                throw new IllegalArgumentException("--node-work=" + nodeWork + " is invalid: must be an integer from 0 to "
+                        + gort.workloads.Workload.Params.MAX_NODE_WORK);
+            }
+        }
+        return new gort.workloads.Workload.Params(n, reps, depth, input, seconds == null ? 0 : seconds, nodeWork == null ? 0 : nodeWork);
     }
+
+    @Option(names = "--node-work", paramLabel = "N", description = "json: N rounds of extra non-allocating CPU work per node decoded and"
+            + " encoded, to run at another runtime's allocation rate (a measurement knob, not a runtime mechanism)")
+    Integer nodeWork;
 
     @Option(names = "--seconds", paramLabel = "S", description = "run each repetition for S seconds instead of a number of ops (json)")
     Double seconds;

@@ -30,12 +30,20 @@ public interface Workload {
      *     workload that {@link #takesInput()})
      * @param seconds a time budget per repetition instead of {@code ops}, or 0 (only for a
      *     workload that {@link #takesSeconds()})
+     * @param nodeWork extra CPU work per node, or 0 (only for a workload that
+     *     {@link #takesNodeWork()})
      */
-    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds) {
+    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork) {
         public static final int DEFAULT_DEPTH = 18;
+        /** The largest {@code --node-work}: about a millisecond per node. */
+        public static final int MAX_NODE_WORK = 1_000_000;
 
         public Params(long ops, int reps, int depth, java.nio.file.Path input) {
-            this(ops, reps, depth, input, 0);
+            this(ops, reps, depth, input, 0, 0);
+        }
+
+        public Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds) {
+            this(ops, reps, depth, input, seconds, 0);
         }
 
         /** What one repetition does, for progress lines: "64 ops" or "10 s". */
@@ -49,6 +57,11 @@ public interface Workload {
      * experiment can leave the warm-up's cycles out.
      */
     String GC_BEFORE = "gc_before";
+
+    /** Whether the workload has nodes to add CPU work to ({@code --node-work}). */
+    default boolean takesNodeWork() {
+        return false;
+    }
 
     /** Whether the workload can run for a time budget ({@code --seconds}) instead of a number of ops. */
     default boolean takesSeconds() {

@@ -71,9 +71,17 @@ public final class Decoder {
     private int responseField;
     private byte[] utf8 = new byte[256];
 
+    private final int nodeWork;
+
     /** @param zerobase the global slot from {@link Schema#newZerobase()} of this runtime */
     public Decoder(int zerobase) {
+        this(zerobase, 0);
+    }
+
+    /** @param nodeWork extra CPU work at every node decoded ({@link NodeWork}) */
+    public Decoder(int zerobase, int nodeWork) {
         this.zerobase = zerobase;
+        this.nodeWork = nodeWork;
     }
 
     /**
@@ -150,6 +158,7 @@ public final class Decoder {
 
     /** Decodes the object whose START_OBJECT is the current token into a new Node at depth d. */
     private long decodeNode(int d) {
+        NodeWork.spin(nodeWork);
         if (d + 1 >= fieldAt.length) {
             fieldAt = java.util.Arrays.copyOf(fieldAt, fieldAt.length * 2);
             kidIndex = java.util.Arrays.copyOf(kidIndex, kidIndex.length * 2);

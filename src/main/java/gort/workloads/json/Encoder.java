@@ -89,6 +89,17 @@ public final class Encoder {
     /** A string's bytes, copied out of the heap before they are written. */
     private byte[] str = new byte[256];
     private final byte[] num = new byte[GoFloat.MAX_LEN];
+    /** Extra CPU work at every node encoded ({@link NodeWork}). */
+    private final int nodeWork;
+
+    public Encoder() {
+        this(0);
+    }
+
+    /** @param nodeWork extra CPU work at every node encoded ({@link NodeWork}) */
+    public Encoder(int nodeWork) {
+        this.nodeWork = nodeWork;
+    }
 
     /**
      * Encodes the Response at {@code response} (rooted by the caller, or passed straight from a
@@ -134,6 +145,7 @@ public final class Encoder {
         // a preemption point per node, as Go's function prologues give one: without it a goroutine
         // writing a long run between buffer growths holds up a stop-the-world for milliseconds
         Go.poll();
+        NodeWork.spin(nodeWork);
         node = st.get(f, 0);
         // everything but the kids is read before the first write (a write may be a safepoint)
         int nameLen = copyString(h.loadPtr(node, Schema.NAME));

@@ -66,6 +66,11 @@ public final class JsonWorkload implements Workload {
     }
 
     @Override
+    public boolean takesNodeWork() {
+        return true;
+    }
+
+    @Override
     public Result run(Config config, Params p) {
         byte[] data;
         if (p.input() == null) {
@@ -84,7 +89,7 @@ public final class JsonWorkload implements Workload {
         Runtime.run(config, () -> {
             Shared s;
             try {
-                s = Shared.setUp(data, p.input() == null);
+                s = Shared.setUp(data, p.input() == null, p.nodeWork());
             } catch (DecodeException e) {
                 bad[0] = e;
                 return;
@@ -136,8 +141,11 @@ public final class JsonWorkload implements Workload {
         /** The shared tree's encoding, as little-endian words (the last one zero-padded). */
         final long[] expectedWords;
         final int expectedLen;
+        /** Extra CPU work per node of every measured op ({@link NodeWork}). */
+        final int nodeWork;
 
-        private Shared(byte[] data, int zerobase, int tree, byte[] expected) {
+        private Shared(byte[] data, int zerobase, int tree, byte[] expected, int nodeWork) {
+            this.nodeWork = nodeWork;
             this.data = data;
             this.zerobase = zerobase;
             this.tree = tree;
@@ -155,7 +163,7 @@ public final class JsonWorkload implements Workload {
          *
          * @throws DecodeException if the document does not decode
          */
-        static Shared setUp(byte[] data, boolean canonical) {
+        static Shared setUp(byte[] data, boolean canonical, int nodeWork) {
             int zerobase = Schema.newZerobase();
             int tree = Go.newGlobal();
             Go.setGlobal(tree, new Decoder(zerobase).decode(data));
@@ -165,7 +173,7 @@ public final class JsonWorkload implements Workload {
                 throw new IllegalStateException("json: encoding the decoded embedded document does not reproduce it (first difference at byte "
                         + Arrays.mismatch(expected, data) + " of " + data.length + ")");
             }
-            return new Shared(data, zerobase, tree, expected);
+            return new Shared(data, zerobase, tree, expected, nodeWork);
         }
 
         /**
@@ -222,8 +230,8 @@ public final class JsonWorkload implements Workload {
 
         /** k ops; the first one checked if checkFirst (see the class comment). */
         void worker(long k, boolean fullCheck, boolean checkFirst) {
-            Decoder dec = new Decoder(zerobase);
-            Encoder enc = new Encoder();
+            Decoder dec = new Decoder(zerobase, nodeWork);
+            Encoder enc = new Encoder(nodeWork);
             Heap h = Go.heap();
             Stack st = Go.stack();
             int f = st.push(1);

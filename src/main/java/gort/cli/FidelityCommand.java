@@ -1,0 +1,266 @@
+package gort.cli;
+
+import gort.trace.FidelityTable;
+import gort.trace.GcLog;
+import gort.workloads.json.Document;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gort fidelity}: the real Go 1.5.1 runtime (the patched anchor that
+ * {@code ../shared/anchors/go15/build.sh} builds) and gort side by side on the same json
+ * document, under each wakeup strategy and each assist mode, rounds interleaved, one table.
+ *
+ * <p>Each run is its own process (a fresh JVM for gort, as a fresh process for Go), with
+ * {@code GODEBUG=gctrace=1,gcpacertrace=1}; both runtimes' logs are read by the same parser
+ * ({@link GcLog}), so every figure has one definition. gort runs twice per configuration: at full
+ * speed, and with the json workload's {@code --node-work} set so that its ops take as long as Go
+ * 1.5.1's (its allocation rate then matches; calibrated once, before the rounds, from short
+ * runs). Owns the child processes and the run directory with every log.
+ */
+@Command(name = "fidelity", mixinStandardHelpOptions = true,
+        description = "Run the real Go 1.5.1 runtime and gort side by side on the json workload under each wakeup strategy and "
+                + "assist mode, interleaved over rounds, and print one table (bench/anchors.sh fidelity builds the anchor).")
+final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--anchor", paramLabel = "BINARY", required = true,
+            description = "the patched Go 1.5.1 anchors15 binary (../shared/anchors/go15/build.sh prints its path)")
+    Path anchor;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "3", description = "interleaved rounds (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--procs", paramLabel = "N", defaultValue = "4", description = "GOMAXPROCS for both (default ${DEFAULT-VALUE})")
+    int procs;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "12", description = "gort's measured window per run (default ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--go-iters", paramLabel = "N", defaultValue = "8",
+            description = "the anchor's -n: ops per goroutine (4 x GOMAXPROCS goroutines; default ${DEFAULT-VALUE}, about 12 s here)")
+    int goIters;
+
+    @Option(names = "--configs", paramLabel = "LIST", split = ",",
+            defaultValue = "note,park,park-yield,park:block,park-yield:block",
+            description = "strategy[:block] list (block: Go 1.5.1's blocking assists; note is only run without; default ${DEFAULT-VALUE})")
+    List<String> configs;
+
+    @Option(names = "--node-work", paramLabel = "auto|off|N", defaultValue = "auto",
+            description = "gort's matched-rate runs: auto calibrates --node-work to the anchor's ms per op, off skips them, N sets it")
+    String nodeWork;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where logs and fidelity.json go (default bench/results/fidelity-DATE)")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** A configuration: a wakeup strategy and whether assists block. */
+    record Config(String strategy, boolean block) {
+        String label() {
+            return strategy + (block ? ":block" : "");
+        }
+
+        static Config parse(String s) {
+            String[] p = s.trim().split(":", -1);
+            String st = p[0];
+            if (!List.of("note", "park", "park-yield").contains(st) || p.length > 2 || (p.length == 2 && !p[1].equals("block"))) {
+                throw new IllegalArgumentException("--configs: \"" + s + "\" is invalid: must be note, park or park-yield, "
+                        + "optionally followed by :block");
+            }
+            if (st.equals("note") && p.length == 2) {
+                throw new IllegalArgumentException("--configs: note:block is not offered: Go never shipped note with blocking "
+                        + "assists (the anchor was seen to hang with it)");
+            }
+            return new Config(st, p.length == 2);
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(anchor) || !Files.isExecutable(anchor)) {
+            throw new IllegalArgumentException("--anchor " + anchor + ": not an executable file (build it with "
+                    + "../shared/anchors/go15/build.sh, which prints its path)");
+        }
+        if (rounds < 1 || rounds > 50) {
+            throw new IllegalArgumentException("--rounds=" + rounds + " is invalid: must be from 1 to 50");
+        }
+        if (procs < 1 || procs > 256) {
+            throw new IllegalArgumentException("--procs=" + procs + " is invalid: must be from 1 to 256");
+        }
+        if (!(seconds > 0 && seconds <= 3600)) {
+            throw new IllegalArgumentException("--seconds=" + seconds + " is invalid: must be more than 0 and at most 3600");
+        }
+        if (goIters < 1 || goIters > 10_000) {
+            throw new IllegalArgumentException("--go-iters=" + goIters + " is invalid: must be from 1 to 10000");
+        }
+        List<Config> cs = new ArrayList<>();
+        for (String c : configs) {
+            cs.add(Config.parse(c));
+        }
+        Integer fixedWork = null;
+        if (!nodeWork.equals("auto") && !nodeWork.equals("off")) {
+            try {
+                fixedWork = Integer.parseInt(nodeWork);
+            } catch (NumberFormatException e) {
+                fixedWork = -1;
+            }
+            if (fixedWork < 0 || fixedWork > gort.workloads.Workload.Params.MAX_NODE_WORK) {
+                throw new IllegalArgumentException("--node-work=" + nodeWork + " is invalid: must be auto, off or an integer from 0 to "
+                        + gort.workloads.Workload.Params.MAX_NODE_WORK);
+            }
+        }
+        Path dir = out != null ? out : Path.of("bench", "results",
+                "fidelity-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(dir) && (!Files.isDirectory(dir) || hasEntries(dir))) {
+            throw new IllegalArgumentException("--out " + dir + ": exists and is not an empty directory");
+        }
+        Files.createDirectories(dir);
+        Path doc = dir.resolve("doc.json");
+        Document.write(doc, Document.embedded());
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outw = spec.commandLine().getOut();
+
+        int work = 0;
+        if (fixedWork != null) {
+            work = fixedWork;
+        } else if (nodeWork.equals("auto")) {
+            work = calibrate(dir, doc, err);
+        }
+        boolean matched = !nodeWork.equals("off");
+        List<String> runtimes = new ArrayList<>(List.of(FidelityTable.GO, FidelityTable.GORT));
+        if (matched) {
+            runtimes.add(FidelityTable.GORT_MATCHED);
+        }
+        Map<String, Map<String, List<GcLog.Figures>>> results = new LinkedHashMap<>();
+        int total = rounds * cs.size() * runtimes.size();
+        int k = 0;
+        for (int r = 1; r <= rounds; r++) {
+            for (int i = 0; i < cs.size(); i++) {
+                Config c = cs.get((i + r - 1) % cs.size()); // rotate the order round by round
+                List<String> order = new ArrayList<>(runtimes);
+                if (r % 2 == 0) {
+                    java.util.Collections.reverse(order);
+                }
+                for (String rt : order) {
+                    k++;
+                    Path log = dir.resolve("r" + r + "-" + c.label().replace(':', '-') + "-" + rt + ".log");
+                    String what = String.format(Locale.ROOT, "[%d/%d] round %d %s %s", k, total, r, c.label(), rt);
+                    err.println(what + " ...");
+                    err.flush();
+                    long t0 = System.nanoTime();
+                    GcLog g = rt.equals(FidelityTable.GO) ? runGo(c, doc, goIters, log) : runGort(c, rt.equals(FidelityTable.GORT) ? 0 : work,
+                            seconds, log);
+                    GcLog.Figures f = g.figures();
+                    err.println(String.format(Locale.ROOT, "%s: %.1f s, %d cycles, mark 1 p50 %s, %.1f ms/op", what,
+                            (System.nanoTime() - t0) / 1e9, f.cycles(), gort.trace.CompareTable.dur(f.mark1().p50()), g.msPerOp()));
+                    err.flush();
+                    results.computeIfAbsent(c.label(), x -> new LinkedHashMap<>()).computeIfAbsent(rt, x -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+        FidelityTable table = new FidelityTable(results, work);
+        outw.println();
+        outw.print(table.render());
+        Path json = dir.resolve("fidelity.json");
+        table.writeJson(json, procs, rounds, anchor.toString());
+        outw.println("logs and " + json.getFileName() + " in " + dir);
+        outw.flush();
+        return 0;
+    }
+
+    private static boolean hasEntries(Path d) throws IOException {
+        try (var s = Files.list(d)) {
+            return s.findAny().isPresent();
+        }
+    }
+
+    /**
+     * Finds the --node-work at which gort's json ops take as long as the anchor's: one short
+     * anchor run (park-yield, blocking assists: Go 1.5.1 as released) and two short gort runs
+     * (no extra work, and a probe), interpolated linearly.
+     */
+    private int calibrate(Path dir, Path doc, PrintWriter err) throws IOException, InterruptedException {
+        err.println("calibrating --node-work: the anchor's ms per op, and gort's with and without extra work ...");
+        err.flush();
+        Config c = new Config("park-yield", true);
+        double goMs = runGo(c, doc, Math.max(1, goIters / 4), dir.resolve("calibrate-go.log")).msPerOp();
+        final int probe = 4000;
+        double at0 = runGort(c, 0, 4, dir.resolve("calibrate-gort-0.log")).msPerOp();
+        double atProbe = runGort(c, probe, 4, dir.resolve("calibrate-gort-" + probe + ".log")).msPerOp();
+        int work;
+        if (Double.isNaN(goMs) || Double.isNaN(at0) || Double.isNaN(atProbe) || atProbe <= at0) {
+            throw new IllegalStateException("fidelity: could not calibrate --node-work (anchor " + goMs + " ms/op, gort " + at0
+                    + " and " + atProbe + " ms/op); give --node-work N");
+        }
+        work = (int) Math.max(0, Math.min(gort.workloads.Workload.Params.MAX_NODE_WORK, Math.round(probe * (goMs - at0) / (atProbe - at0))));
+        err.println(String.format(Locale.ROOT, "  anchor %.1f ms/op; gort %.1f ms/op with no extra work, %.1f with %d: --node-work %d",
+                goMs, at0, atProbe, probe, work));
+        err.flush();
+        return work;
+    }
+
+    private GcLog runGo(Config c, Path doc, int iters, Path log) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(anchor.toString(), "json", "-n", Integer.toString(iters), "-input", doc.toString());
+        Map<String, String> env = pb.environment();
+        env.put("GOMAXPROCS", Integer.toString(procs));
+        env.put("GODEBUG", "gctrace=1,gcpacertrace=1");
+        env.put("GCWAKEUP", c.strategy());
+        if (c.block()) {
+            env.remove("GCASSISTBLOCK"); // 1.5.1 as released
+        } else {
+            env.put("GCASSISTBLOCK", "0");
+        }
+        return run(pb, log, "the Go 1.5.1 anchor");
+    }
+
+    private GcLog runGort(Config c, int work, double secs, Path log) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("run", "json", "--procs", Integer.toString(procs), "--wakeup", c.strategy(), "--seconds",
+                Double.toString(secs), "--godebug", "gctrace=1,gcpacertrace=1,gcassistblock=" + (c.block() ? 1 : 0)));
+        if (work > 0) {
+            cmd.addAll(List.of("--node-work", Integer.toString(work)));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("GODEBUG");
+        pb.environment().remove("GOMAXPROCS");
+        return run(pb, log, "gort");
+    }
+
+    /** Runs a child with stdout and stderr into log; bounded; fails with the log's tail if it fails. */
+    private static GcLog run(ProcessBuilder pb, Path log, String who) throws IOException, InterruptedException {
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("fidelity: " + who + " ran for more than 30 minutes; see " + log);
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            List<String> tail = lines.subList(Math.max(0, lines.size() - 5), lines.size());
+            throw new IllegalStateException("fidelity: " + who + " exited " + p.exitValue() + " (" + log + "):\n  "
+                    + String.join("\n  ", tail));
+        }
+        return GcLog.parse(lines);
+    }
+}

@@ -1,0 +1,252 @@
+package gort.trace;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The side-by-side of the real Go 1.5.1 runtime and gort ({@code gort fidelity}): for each
+ * configuration (wakeup strategy, assist mode) and each runtime (the anchor, gort at full speed,
+ * gort at the anchor's allocation rate), the median over the rounds of each run's figures
+ * ({@link GcLog.Figures}); then, per configuration, gort against the anchor on the two figures
+ * the seeds turn on (mark 1's median wakeup, within 3x either way; the mean heap at mark
+ * termination over the goal, within 0.15), and whether the seeds' own claims still read true in
+ * gort (note's mark-1 median at least 10 ms and 30x park-yield's; on assist-completed marks, park
+ * at least 10x park-yield). Owns only the results and their formatting.
+ */
+public final class FidelityTable {
+    public static final String GO = "go1.5.1";
+    public static final String GORT = "gort";
+    public static final String GORT_MATCHED = "gort-matched";
+
+    private final Map<String, Map<String, List<GcLog.Figures>>> results;
+    private final int nodeWork;
+
+    /** @param results per configuration label, per runtime, one figures per round */
+    public FidelityTable(Map<String, Map<String, List<GcLog.Figures>>> results, int nodeWork) {
+        this.results = results;
+        this.nodeWork = nodeWork;
+    }
+
+    /** The median over rounds of one figure (NaN values left out; NaN if none). */
+    static double median(List<GcLog.Figures> fs, ToDoubleFunction<GcLog.Figures> f) {
+        double[] v = fs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double ns(long v) {
+        return v < 0 ? Double.NaN : v;
+    }
+
+    /** The columns: a name and how to read it from one run's figures. */
+    private record Col(String name, ToDoubleFunction<GcLog.Figures> f, boolean duration) {}
+
+    private static final List<Col> COLS = List.of(
+            new Col("cycles", f -> f.cycles(), false),
+            new Col("mark1 p50", f -> ns(f.mark1().p50()), true),
+            new Col("p90", f -> ns(f.mark1().p90()), true),
+            new Col("p99", f -> ns(f.mark1().p99()), true),
+            new Col("mark2 p50", f -> ns(f.mark2().p50()), true),
+            new Col("p90", f -> ns(f.mark2().p90()), true),
+            new Col("p99", f -> ns(f.mark2().p99()), true),
+            new Col("m1 worker p50", f -> ns(f.mark1Worker().p50()), true),
+            new Col("m1 assist p50", f -> ns(f.mark1Assist().p50()), true),
+            new Col("heap/goal", GcLog.Figures::overGoalMean, false),
+            new Col("heap/H_g", GcLog.Figures::overHgMean, false),
+            new Col("over H_g ms", GcLog.Figures::overshootMsMean, false),
+            new Col("STW sweep max", f -> f.sweepTermMaxMs() * 1e6, true),
+            new Col("STW markterm max", f -> f.markTermMaxMs() * 1e6, true),
+            new Col("ops/s", GcLog.Figures::opsPerSec, false));
+
+    /** The table, the per-configuration verdicts and the seeds' checks. */
+    public String render() {
+        List<String[]> rows = new ArrayList<>();
+        String[] head = new String[COLS.size() + 2];
+        head[0] = "config";
+        head[1] = "runtime";
+        for (int i = 0; i < COLS.size(); i++) {
+            head[i + 2] = COLS.get(i).name();
+        }
+        rows.add(head);
+        for (var c : results.entrySet()) {
+            for (var r : c.getValue().entrySet()) {
+                String[] row = new String[COLS.size() + 2];
+                row[0] = c.getKey();
+                row[1] = r.getKey();
+                for (int i = 0; i < COLS.size(); i++) {
+                    Col col = COLS.get(i);
+                    double v = median(r.getValue(), col.f());
+                    row[i + 2] = Double.isNaN(v) ? "-" : col.duration() ? CompareTable.dur((long) v)
+                            : col.name().equals("cycles") ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+                }
+                rows.add(row);
+            }
+        }
+        int[] w = new int[head.length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("medians over ").append(rounds()).append(" interleaved rounds; ").append(GORT_MATCHED)
+                .append(" runs json with --node-work ").append(nodeWork).append(" (the anchor's ms per op)\n");
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                String s = r[i];
+                String pad = " ".repeat(w[i] - s.length());
+                sb.append(i < 2 ? s + pad : pad + s).append(i == r.length - 1 ? "" : "  ");
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+        for (var c : results.entrySet()) {
+            for (String rt : List.of(GORT, GORT_MATCHED)) {
+                String v = verdict(c.getKey(), rt);
+                if (v != null) {
+                    sb.append(v).append('\n');
+                }
+            }
+        }
+        sb.append(seeds()).append('\n');
+        return sb.toString();
+    }
+
+    private int rounds() {
+        return results.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).max().orElse(0);
+    }
+
+    /** Mark 1's median wakeup, gort ÷ anchor; NaN if either is missing. */
+    public double mark1Ratio(String config, String runtime) {
+        return ratio(config, runtime, f -> ns(f.mark1().p50()));
+    }
+
+    /** Mean heap at mark termination over the goal, gort − anchor; NaN if either is missing. */
+    public double overGoalDiff(String config, String runtime) {
+        Map<String, List<GcLog.Figures>> m = results.get(config);
+        if (m == null || m.get(GO) == null || m.get(runtime) == null) {
+            return Double.NaN;
+        }
+        return median(m.get(runtime), GcLog.Figures::overGoalMean) - median(m.get(GO), GcLog.Figures::overGoalMean);
+    }
+
+    private double ratio(String config, String runtime, ToDoubleFunction<GcLog.Figures> f) {
+        Map<String, List<GcLog.Figures>> m = results.get(config);
+        if (m == null || m.get(GO) == null || m.get(runtime) == null) {
+            return Double.NaN;
+        }
+        return median(m.get(runtime), f) / median(m.get(GO), f);
+    }
+
+    private String verdict(String config, String runtime) {
+        double r = mark1Ratio(config, runtime);
+        double d = overGoalDiff(config, runtime);
+        if (Double.isNaN(r) && Double.isNaN(d)) {
+            return null;
+        }
+        boolean rOk = r >= 1 / 3.0 && r <= 3;
+        boolean dOk = Math.abs(d) <= 0.15;
+        return String.format(Locale.ROOT, "%-17s %-12s mark-1 p50 %s/%s = %s (%s); heap/goal %s - %s = %+.2f (%s)", config, runtime,
+                runtime, GO, Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2fx", r), rOk ? "within 3x" : "OUTSIDE 3x", runtime,
+                GO, d, dOk ? "within 0.15" : "OUTSIDE 0.15");
+    }
+
+    /** The seeds' claims, on gort's full-speed runs in the seeds' era (non-blocking assists). */
+    String seeds() {
+        double note = med("note", GORT, f -> ns(f.mark1().p50()));
+        double yield = med("park-yield", GORT, f -> ns(f.mark1().p50()));
+        double parkAssist = med("park", GORT, f -> ns(f.assist().p50()));
+        double yieldAssist = med("park-yield", GORT, f -> ns(f.assist().p50()));
+        return String.format(Locale.ROOT, "seeds in gort (seeds' era): note mark-1 p50 %s (>= 10 ms: %s); note / park-yield %s "
+                + "(>= 30x: %s); assist-completed park / park-yield %s (>= 10x: %s)", dur(note), yes(note >= 10e6),
+                x(note / yield), yes(note / yield >= 30), x(parkAssist / yieldAssist), yes(parkAssist / yieldAssist >= 10));
+    }
+
+    private double med(String config, String runtime, ToDoubleFunction<GcLog.Figures> f) {
+        Map<String, List<GcLog.Figures>> m = results.get(config);
+        return m == null || m.get(runtime) == null ? Double.NaN : median(m.get(runtime), f);
+    }
+
+    private static String dur(double ns) {
+        return Double.isNaN(ns) ? "-" : CompareTable.dur((long) ns);
+    }
+
+    private static String x(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0fx", v);
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "NO";
+    }
+
+    /** Every run's figures and the medians, as JSON. */
+    public void writeJson(Path file, int procs, int rounds, String anchor) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file); JsonGenerator g = new JsonFactory().createGenerator(os)) {
+            g.writeStartObject();
+            g.writeNumberProperty("procs", procs);
+            g.writeNumberProperty("rounds", rounds);
+            g.writeNumberProperty("node_work", nodeWork);
+            g.writeStringProperty("anchor", anchor);
+            g.writeName("configs");
+            g.writeStartArray();
+            for (var c : results.entrySet()) {
+                for (var r : c.getValue().entrySet()) {
+                    g.writeStartObject();
+                    g.writeStringProperty("config", c.getKey());
+                    g.writeStringProperty("runtime", r.getKey());
+                    g.writeName("median");
+                    g.writeStartObject();
+                    for (Col col : COLS) {
+                        number(g, key(col), median(r.getValue(), col.f()));
+                    }
+                    g.writeEndObject();
+                    g.writeName("rounds");
+                    g.writeStartArray();
+                    for (GcLog.Figures f : r.getValue()) {
+                        g.writeStartObject();
+                        for (Col col : COLS) {
+                            number(g, key(col), col.f().applyAsDouble(f));
+                        }
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    private static String key(Col c) {
+        int i = COLS.indexOf(c);
+        String prev = i > 0 && c.name().startsWith("p") ? (i <= 3 ? "mark1_" : "mark2_") : "";
+        return (prev + c.name()).toLowerCase(Locale.ROOT).replace("ops/s", "ops_per_s").replace(' ', '_').replace("/", "_over_")
+                + (c.duration() ? "_ns" : "");
+    }
+
+    private static void number(JsonGenerator g, String name, double v) {
+        if (Double.isNaN(v)) {
+            g.writeNullProperty(name);
+        } else {
+            g.writeNumberProperty(name, v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FidelityTable" + Arrays.toString(results.keySet().toArray());
+    }
+}
