@@ -179,6 +179,16 @@ public final class Collector {
         return strategy;
     }
 
+    /** Whether blackening (workers and assists) is enabled now, for tests. */
+    boolean blackenEnabledForTest() {
+        return blackenEnabled;
+    }
+
+    /** The pacer (null under GOGC=off), for tests of its accounting. */
+    Pacer pacer() {
+        return pacer;
+    }
+
     /** Whether an assist that cannot pay its debt blocks and retries (GODEBUG gcassistblock=1). */
     public boolean assistBlock() {
         return assistBlock;
@@ -395,10 +405,12 @@ public final class Collector {
             if (work.stopWorking()) {
                 signalCompletion(CompleterKind.ASSIST);
                 completed = true; // Go yields whether or not this call was the first completer
+                assistCompletionPoints.incrementAndGet();
             }
             pacer.assistTime.addAndGet(platform.nanotime() - t0);
             if (completed && strategy == WakeupStrategy.PARK_YIELD) {
                 // seed 003: the coordinator is runnable (in this P's runnext if we readied it): run it now
+                assistYields.incrementAndGet();
                 sched.gosched();
                 if (!blackenEnabled) {
                     scanWork = 0; // the Gosched let the cycle finish: no point in waiting
@@ -409,10 +421,16 @@ public final class Collector {
             }
             // Go 1.5.1: we could neither steal nor do enough work to pay the debt; sleep 100 µs
             // (the getfull barrier's sleep) to let other mutators run, then go around again
+            assistSleeps.incrementAndGet();
             sched.timeSleep(ASSIST_RETRY_NS);
             m = Sched.currentM(); // we may wake on another M
         }
     }
+
+    /** Assists that reached a completion point, that then yielded (park-yield), that slept on unpaid debt (counts). */
+    final AtomicLong assistCompletionPoints = new AtomicLong();
+    final AtomicLong assistYields = new AtomicLong();
+    final AtomicLong assistSleeps = new AtomicLong();
 
     /** How long an assist that could not pay its debt sleeps before it retries (Go's timeSleep(100 * 1000)). */
     static final long ASSIST_RETRY_NS = 100_000;

@@ -143,6 +143,7 @@ public final class Sched {
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
     private final AtomicLong nretaken = new AtomicLong();
+    private final AtomicLong nselfscans = new AtomicLong();
 
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out) {
         if (procs < 1 || procs > MAX_GOMAXPROCS) {
@@ -639,6 +640,7 @@ public final class Sched {
      * claims it meanwhile.
      */
     private void selfScan(G gp) {
+        nselfscans.incrementAndGet();
         gp.casgstatus(G.RUNNING, G.WAITING);
         while (!gp.castogscanstatus(G.WAITING)) {
             platform.procyield(10); // scang may hold the scan bit for an instant
@@ -659,6 +661,14 @@ public final class Sched {
 
     public long retakes() {
         return nretaken.get();
+    }
+
+    /**
+     * Times a running goroutine stopped at a safepoint for {@link #scang}'s request (then it, or
+     * the scanner, which sees it waiting, scans its stack) and ran on.
+     */
+    public long selfScans() {
+        return nselfscans.get();
     }
 
     private static void dropg(M m) {

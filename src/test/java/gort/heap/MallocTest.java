@@ -50,6 +50,33 @@ class MallocTest {
     }
 
     @Test
+    void heapLiveLagsThroughTheCacheUntilItTakesASpanFromTheHeapAsInGo15() {
+        MHeap h = new MHeap(64L << 20);
+        java.util.concurrent.atomic.AtomicInteger revised = new java.util.concurrent.atomic.AtomicInteger();
+        h.setRevise(revised::incrementAndGet);
+        MCache c = h.newMCache();
+        c.alloc(NODE); // the cache takes a new span from the heap: its (empty) counts are folded first
+        int folds = revised.get();
+        assertThat(folds).isPositive();
+        for (int i = 0; i < 100; i++) {
+            c.alloc(NODE);
+            c.alloc(Type.SCALAR_ARRAY, 3); // noscan: adds to heap_live, not to heap_scan
+        }
+        assertThat(h.heapLive()).as("small objects from the cached spans: still in local_cachealloc").isZero();
+        assertThat(h.heapScan()).isZero();
+        long big = 5000 * 8; // a large object: the heap folds the cache's counts, then counts the object at once
+        c.alloc(Type.SCALAR_ARRAY, 5000);
+        assertThat(revised.get()).isGreaterThan(folds);
+        long small = 101L * 32 + 100L * 32;
+        assertThat(h.heapLive()).isEqualTo(small + SizeClasses.roundUpSize(big));
+        assertThat(h.heapScan()).as("Go's local_scan: each node's pointer words, up to its last pointer").isEqualTo(101L * 16);
+        c.alloc(NODE);
+        c.releaseAll(); // purgecachedstats
+        assertThat(h.heapLive()).isEqualTo(small + 32 + SizeClasses.roundUpSize(big));
+        assertThat(h.heapScan()).isEqualTo(102L * 16);
+    }
+
+    @Test
     void arraysAndStrings() {
         MHeap h = new MHeap(16L << 20);
         MCache c = h.newMCache();

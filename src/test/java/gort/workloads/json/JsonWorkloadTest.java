@@ -31,7 +31,7 @@ class JsonWorkloadTest {
     void selfCheckPassesWhileTheCollectorRuns(int procs) {
         AtomicInteger cycles = new AtomicInteger();
         Rt.run(Config.defaults().withGomaxprocs(procs).withGogc(10), () -> {
-            JsonWorkload.Shared s = JsonWorkload.Shared.setUp(SMALL, true);
+            JsonWorkload.Shared s = JsonWorkload.Shared.setUp(SMALL, true, 0);
             int g = 4 * procs;
             int before = Go.readMemStats().numGC();
             AtomicBoolean stop = new AtomicBoolean();
@@ -59,7 +59,7 @@ class JsonWorkloadTest {
     @Test
     void aDamagedSharedTreeFailsTheCheckLoudly() {
         Rt.run(1, () -> {
-            JsonWorkload.Shared s = JsonWorkload.Shared.setUp(SMALL, true);
+            JsonWorkload.Shared s = JsonWorkload.Shared.setUp(SMALL, true, 0);
             var h = Go.heap();
             long tree = h.loadPtr(Go.global(s.tree), Schema.TREE);
             long kid = h.loadPtr(h.loadPtr(tree, Schema.KIDS), 0);
