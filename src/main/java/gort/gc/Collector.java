@@ -868,10 +868,10 @@ public final class Collector {
     }
 
     /**
-     * An idle P marks rather than sleeps, if there is work (Go's findrunnable idle-time marking).
-     * The work check is Go 1.6's gcMarkWorkAvailable: Go 1.5 ran the idle worker whenever
-     * blackening was on, which spins a worker that finds nothing; without it, the coordinator's
-     * pre-wait check covers the completion such a worker would have signalled.
+     * An idle P marks rather than sleeps, if there is work (Go 1.5's findrunnable idle-time
+     * marking, with its gcMarkWorkAvailable check: the P's cache or the global list holds work).
+     * It may run during the stack-scan phase too, as in Go; its completions count only once mark
+     * 1 is armed.
      */
     private G findIdleGCWorker(P p) {
         PState st = (PState) p.gcLocal;

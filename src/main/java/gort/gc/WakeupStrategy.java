@@ -15,7 +15,9 @@ public enum WakeupStrategy {
     /**
      * Seed 000: the coordinator {@code gopark}s; the completer {@code ready}s it into its own P's
      * {@code runnext}; a background worker parks right after, so the coordinator runs next; an
-     * assist keeps running its mutator until the next preemption.
+     * assist keeps running its mutator until something deschedules it, at the latest sysmon's
+     * preemption (a time slice of 10 to 20 ms: sysmon looks every 10 ms once the program is busy,
+     * and preempts a P whose tick it has seen unchanged for 10 ms).
      */
     PARK("park"),
     /** Seed 003: as PARK, and an assist that completed marking calls Gosched at once. */
