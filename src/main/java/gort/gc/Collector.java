@@ -637,11 +637,11 @@ public final class Collector {
         sched.semreleaseWorld();
         sweepWake.release(); // wake the background sweeper
         if (gctrace > 0) {
-            String clock = fmtNSAsMS(tScan - tSweepTerm) + "+" + fmtNSAsMS(tInstallWB - tScan) + "+" + fmtNSAsMS(tMark - tInstallWB) + "+"
-                    + fmtNSAsMS(tMarkTerm - tMark) + "+" + fmtNSAsMS(tEnd - tMarkTerm);
-            String cpu = fmtNSAsMS(sweepTermCpu) + "+" + fmtNSAsMS(scanCpu) + "+0+" + fmtNSAsMS(assist) + "/" + fmtNSAsMS(dedicated + fractional) + "/"
-                    + fmtNSAsMS(idle) + "+" + fmtNSAsMS(markTermCpu);
-            traceOut.println("gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
+            String clock = GoFormat.fmtNSAsMS(tScan - tSweepTerm) + "+" + GoFormat.fmtNSAsMS(tInstallWB - tScan) + "+" + GoFormat.fmtNSAsMS(tMark - tInstallWB) + "+"
+                    + GoFormat.fmtNSAsMS(tMarkTerm - tMark) + "+" + GoFormat.fmtNSAsMS(tEnd - tMarkTerm);
+            String cpu = GoFormat.fmtNSAsMS(sweepTermCpu) + "+" + GoFormat.fmtNSAsMS(scanCpu) + "+0+" + GoFormat.fmtNSAsMS(assist) + "/" + GoFormat.fmtNSAsMS(dedicated + fractional) + "/"
+                    + GoFormat.fmtNSAsMS(idle) + "+" + GoFormat.fmtNSAsMS(markTermCpu);
+            traceOut.println("gc " + cycle + " @" + GoFormat.itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
                     + clock + " ms clock, " + cpu + " ms cpu, " + (heap0 >> 20) + "->" + (heap1 >> 20) + "->" + (marked >> 20)
                     + " MB, " + (heapGoal >> 20) + " MB goal, " + procs + " P");
         }
@@ -1140,40 +1140,10 @@ public final class Collector {
         long tScan = tMark; // tScan = tInstallWB = tMark = tMarkTerm in a forced cycle
         long sweepTermCpu = (long) procs * (tScan - tSweepTerm);
         long markTermCpu = (long) procs * (tEnd - tScan);
-        String clock = fmtNSAsMS(tScan - tSweepTerm) + "+0+0+0+" + fmtNSAsMS(tEnd - tScan);
-        String cpu = fmtNSAsMS(sweepTermCpu) + "+0+0+0/0/0+" + fmtNSAsMS(markTermCpu);
-        return "gc " + cycle + " @" + itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
+        String clock = GoFormat.fmtNSAsMS(tScan - tSweepTerm) + "+0+0+0+" + GoFormat.fmtNSAsMS(tEnd - tScan);
+        String cpu = GoFormat.fmtNSAsMS(sweepTermCpu) + "+0+0+0/0/0+" + GoFormat.fmtNSAsMS(markTermCpu);
+        return "gc " + cycle + " @" + GoFormat.itoaDiv((tSweepTerm - startNanos) / 1_000_000, 3) + "s " + utilization(tEnd) + "%: "
                 + clock + " ms clock, " + cpu + " ms cpu, " + (heap0 >> 20) + "->" + (heap0 >> 20) + "->" + (marked >> 20)
                 + " MB, " + (heap0 >> 20) + " MB goal, " + sched.gomaxprocs() + " P (forced)";
-    }
-
-    /** val / 10^dec with exactly dec decimals (Go's itoaDiv). */
-    static String itoaDiv(long val, int dec) {
-        StringBuilder sb = new StringBuilder(Long.toString(val));
-        if (dec == 0) {
-            return sb.toString();
-        }
-        while (sb.length() <= dec) {
-            sb.insert(0, '0');
-        }
-        sb.insert(sb.length() - dec, '.');
-        return sb.toString();
-    }
-
-    /** Nanoseconds as milliseconds with two significant digits and at most three decimals (Go's fmtNSAsMS). */
-    static String fmtNSAsMS(long ns) {
-        if (ns >= 10_000_000L) {
-            return itoaDiv(ns / 1_000_000L, 0);
-        }
-        long x = ns / 1000;
-        if (x == 0) {
-            return "0";
-        }
-        int dec = 3;
-        while (x >= 100) {
-            x /= 10;
-            dec--;
-        }
-        return itoaDiv(x, dec);
     }
 }

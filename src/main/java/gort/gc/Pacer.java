@@ -283,7 +283,7 @@ public final class Pacer {
 
     /** The line GODEBUG=gcpacertrace=1 prints at the start of a cycle (Go's format). */
     public String startTrace() {
-        return "pacer: assist ratio=" + assistRatio + " (scan " + (heapScan >> 20) + " MB in " + (initialHeapLive >> 20)
+        return "pacer: assist ratio=" + GoFormat.printfloat(assistRatio) + " (scan " + (heapScan >> 20) + " MB in " + (initialHeapLive >> 20)
                 + "->" + (heapGoal >> 20) + " MB) workers=" + dedicatedMarkWorkersNeeded.get() + "+"
                 + fractionalMarkWorkersNeeded.get();
     }
@@ -304,9 +304,10 @@ public final class Pacer {
             return "pacer: (no cycle ended yet)";
         }
         double hG = gcpercent / 100.0;
-        return "pacer: H_m_prev=" + e.heapMarkedPrev + " h_t=" + e.hT + " H_T=" + e.trigger + " h_a=" + e.hA + " H_a=" + e.heapLive
-                + " h_g=" + hG + " H_g=" + (long) (e.heapMarkedPrev * (1 + hG)) + " u_a=" + e.uA + " u_g=" + GOAL_UTILIZATION
-                + " W_a=" + e.scanWork + " goalΔ=" + (hG - e.hT) + " actualΔ=" + (e.hA - e.hT) + " u_a/u_g="
-                + (e.uA / GOAL_UTILIZATION);
+        return "pacer: H_m_prev=" + e.heapMarkedPrev + " h_t=" + GoFormat.printfloat(e.hT) + " H_T=" + e.trigger + " h_a="
+                + GoFormat.printfloat(e.hA) + " H_a=" + e.heapLive + " h_g=" + GoFormat.printfloat(hG) + " H_g="
+                + (long) (e.heapMarkedPrev * (1 + hG)) + " u_a=" + GoFormat.printfloat(e.uA) + " u_g=" + GoFormat.printfloat(GOAL_UTILIZATION)
+                + " W_a=" + e.scanWork + " goalΔ=" + GoFormat.printfloat(hG - e.hT) + " actualΔ=" + GoFormat.printfloat(e.hA - e.hT)
+                + " u_a/u_g=" + GoFormat.printfloat(e.uA / GOAL_UTILIZATION);
     }
 }
