@@ -36,6 +36,8 @@ public final class MarkDoneSignal {
     private volatile CompleterKind completer;
     private final java.util.function.LongSupplier heapProbe;
     private volatile long doneHeap;
+    /** Which phase this signal ends (1 or 2), as the execution trace names it; set by the collector. */
+    int tracePhase;
 
     public MarkDoneSignal(Sched sched, WakeupStrategy strategy) {
         this(sched, strategy, () -> 0L);
@@ -79,6 +81,7 @@ public final class MarkDoneSignal {
 
     /** The coordinator waits for the phase to complete (Go's bgMarkSignal.wait). */
     public void await() {
+        if (sched.trace != null) sched.trace.gcWait(tracePhase, strategy.ordinal());
         if (strategy == WakeupStrategy.NOTE) {
             sched.notetsleepg(note, -1);
             note.clear();
@@ -94,6 +97,7 @@ public final class MarkDoneSignal {
             g = null;
         }
         resumedNanos = platform.nanotime();
+        if (sched.trace != null) sched.trace.gcResume(tracePhase, resumedNanos);
     }
 
     /**
@@ -108,6 +112,7 @@ public final class MarkDoneSignal {
         doneNanos = platform.nanotime();
         completer = kind;
         doneHeap = heapProbe.getAsLong();
+        if (sched.trace != null) sched.trace.gcMarkDone(tracePhase, kind.ordinal(), doneNanos);
         if (strategy == WakeupStrategy.NOTE) {
             note.wakeup();
         } else {

@@ -85,6 +85,10 @@ public final class P {
     public Object mcache;
     public Object gcw;
     public Object gcLocal;
+    /** This P's trace buffer, written by its owner (see {@link Trace}); null when not tracing. */
+    TraceBuf tracebuf;
+    /** The run-queue sample last traced for this P (ring length << 1 | runnext), -1 at first. */
+    int traceRunq = -1;
 
     P(int id) {
         this.id = id;
@@ -116,6 +120,11 @@ public final class P {
     public int runqsize() {
         int n = runqtail - runqhead;
         return Math.max(n, 0) + (runnext != null ? 1 : 0);
+    }
+
+    /** Number of Gs in the ring, without runnext (racy, for traces). */
+    int runqRingSize() {
+        return Math.max(runqtail - runqhead, 0);
     }
 
     public G runnextForTest() {

@@ -129,11 +129,19 @@ public final class Sched {
     private final Note exitnote;
     private G maing;
 
+    /** The execution tracer, or null when tracing is off (then every emission site is one branch). */
+    public final Trace trace;
+
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
     private final AtomicLong nretaken = new AtomicLong();
 
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out) {
+        this(platform, procs, schedtraceMs, out, null);
+    }
+
+    /** As above, tracing to {@code trace}'s file when it is not null. */
+    public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out, Trace.Settings trace) {
         if (procs < 1 || procs > MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + procs);
         }
@@ -149,6 +157,16 @@ public final class Sched {
         this.schedtraceMs = schedtraceMs;
         this.starttime = platform.nanotime();
         this.gomaxprocs = procs;
+        try {
+            this.trace = trace == null ? null : new Trace(this, starttime, trace);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the trace: " + e.getMessage(), e);
+        }
+    }
+
+    /** The runtime's start (platform nanotime): the origin of CycleRecord times and of the trace. */
+    public long startNanos() {
+        return starttime;
     }
 
     public Platform platform() {
@@ -189,6 +207,7 @@ public final class Sched {
         worldsema = new Sema(this, 1);
         maing = newG(mainFn, "main.main", null);
         maing.casgstatus(G.DEAD, G.RUNNABLE);
+        if (trace != null) trace.start(gomaxprocs, maing);
         allp[0].runqput(maing, true, this);
         // sysmon first, so that it is counted before main can block (checkdead subtracts it)
         newm(this::sysmon, null, true);
@@ -303,6 +322,7 @@ public final class Sched {
         }
         G newg = newG(fn, name, p);
         newg.casgstatus(G.DEAD, G.RUNNABLE);
+        if (trace != null) trace.goCreate(m, newg);
         p.runqput(newg, true, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
             wakep();
@@ -326,6 +346,7 @@ public final class Sched {
     }
 
     private void goexit0(M m, G gp) {
+        if (trace != null) trace.goEnd(m);
         gp.gcalloc = 0; // a reused G must not inherit its last life's assist debt or credit
         gp.gcscanwork = 0;
         gp.casgstatus(G.RUNNING, G.DEAD);
@@ -446,6 +467,7 @@ public final class Sched {
 
     /** park_m, on the M. Returns gp when it must run again at once. */
     private G parkM(M m, G gp) {
+        if (trace != null) trace.goPark(m, gp.waitreason);
         gp.casgstatus(G.RUNNING, G.WAITING);
         dropg(m);
         Unlockf f = m.waitunlockf;
@@ -454,6 +476,7 @@ public final class Sched {
             m.waitunlockf = null;
             m.waitlock = null;
             if (!f.unlock(gp, lk)) {
+                if (trace != null) trace.goUnblock(m, gp);
                 gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = true;
                 return gp;
@@ -477,6 +500,7 @@ public final class Sched {
             throw new IllegalStateException("fatal error: ready without a P");
         }
         m.locks++;
+        if (trace != null) trace.goUnblock(m, gp);
         gp.casgstatus(G.WAITING, G.RUNNABLE);
         p.runqput(gp, true, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
@@ -625,6 +649,7 @@ public final class Sched {
         }
         m.curg = gp;
         gp.m = m;
+        if (trace != null) trace.goStart(m, gp);
         gp.cont.run();
     }
 
@@ -640,6 +665,7 @@ public final class Sched {
         return switch (fn) {
             case M.MCALL_PARK -> parkM(m, gp);
             case M.MCALL_GOSCHED, M.MCALL_PREEMPT -> {
+                if (trace != null) trace.goSched(m, fn == M.MCALL_PREEMPT);
                 goschedImpl(m, gp);
                 yield null;
             }
@@ -664,6 +690,7 @@ public final class Sched {
             }
             G gp = hooks.findRunnableGCWorker(p);
             if (gp != null) {
+                if (trace != null) trace.goUnblock(m, gp);
                 gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = false;
                 resetspinning(m);
@@ -754,6 +781,7 @@ public final class Sched {
             // stop: nothing to do. The GC may want this P for idle-time marking.
             gp = hooks.findIdleGCWorker(p);
             if (gp != null) {
+                if (trace != null) trace.goUnblock(m, gp);
                 gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = false;
                 return gp;
@@ -960,6 +988,7 @@ public final class Sched {
         m.mcache = p.mcache;
         p.m = m;
         p.setStatus(P.RUNNING);
+        if (trace != null) trace.procStart(m);
     }
 
     private P releasep(M m) {
@@ -967,6 +996,7 @@ public final class Sched {
         if (p == null || p.m != m || p.status() != P.RUNNING) {
             throw new IllegalStateException("fatal error: releasep: invalid p state");
         }
+        if (trace != null) trace.procStop(m);
         m.p = null;
         m.mcache = null;
         p.m = null;
@@ -1027,6 +1057,7 @@ public final class Sched {
         }
         runqtail = gp;
         runqsize++;
+        if (trace != null) trace.globrunq(runqsize);
     }
 
     void globrunqputhead(G gp) {
@@ -1036,6 +1067,7 @@ public final class Sched {
             runqtail = gp;
         }
         runqsize++;
+        if (trace != null) trace.globrunq(runqsize);
     }
 
     /** Puts a linked batch on the global queue; takes the lock itself (called from runqputslow). */
@@ -1049,6 +1081,7 @@ public final class Sched {
         }
         runqtail = gtail;
         runqsize += n;
+        if (trace != null) trace.globrunq(runqsize);
         lock.unlock();
     }
 
@@ -1068,6 +1101,7 @@ public final class Sched {
             n = P.RUNQ_SIZE / 2;
         }
         runqsize -= n;
+        if (trace != null) trace.globrunq(runqsize);
         if (runqsize == 0) {
             runqtail = null;
         }
@@ -1098,6 +1132,7 @@ public final class Sched {
         G gp = m.curg;
         P p = m.p;
         m.locks++;
+        if (trace != null) trace.goSysCall(m);
         gp.casgstatus(G.RUNNING, G.SYSCALL);
         if (sysmonwait != 0) {
             lock.lock();
@@ -1117,6 +1152,7 @@ public final class Sched {
         if (gcwaiting != 0) {
             lock.lock();
             if (stopwait > 0 && p.casStatus(P.SYSCALL, P.GCSTOP)) {
+                if (trace != null) trace.goSysBlockProcStop(p);
                 p.syscalltick++;
                 if (--stopwait == 0) {
                     stopnote.wakeup();
@@ -1136,6 +1172,7 @@ public final class Sched {
         m.syscalltick = p.syscalltick;
         p.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
+        if (trace != null) trace.goSysCallBlock(m);
         handoffp(releasep(m));
         m.locks--;
     }
@@ -1179,6 +1216,7 @@ public final class Sched {
             lock.unlock();
             if (p != null) {
                 acquirep(m, p);
+                if (trace != null) trace.goSysExitStart(m, m.curg);
                 return true;
             }
         }
@@ -1191,6 +1229,7 @@ public final class Sched {
         dropg(m);
         lock.lock();
         P p = pidleget();
+        if (trace != null) trace.goSysExit(m, gp, p == null);
         if (p == null) {
             globrunqput(gp);
         } else if (sysmonwait != 0) {
@@ -1301,6 +1340,7 @@ public final class Sched {
     public void stopTheWorldWithSema(String reason) {
         M m = currentM();
         m.preemptoff = reason;
+        if (trace != null) trace.stwStart(m, reason);
         stopTheWorldWithSema(m);
     }
 
@@ -1308,6 +1348,7 @@ public final class Sched {
     public void startTheWorldWithSema() {
         M m = currentM();
         startTheWorldWithSema(m);
+        if (trace != null) trace.stwDone(m);
         m.preemptoff = null;
     }
 
@@ -1361,6 +1402,7 @@ public final class Sched {
             P p = allp[i];
             int s = p.status();
             if (s == P.SYSCALL && p.runSafePointFn == 1 && p.casStatus(s, P.IDLE)) {
+                if (trace != null) trace.goSysBlockProcStop(p);
                 p.syscalltick++;
                 handoffp(p);
             }
@@ -1429,6 +1471,7 @@ public final class Sched {
             P p = allp[i];
             int s = p.status();
             if (s == P.SYSCALL && p.casStatus(s, P.GCSTOP)) {
+                if (trace != null) trace.goSysBlockProcStop(p);
                 p.syscalltick++;
                 stopwait--;
             }
@@ -1553,6 +1596,7 @@ public final class Sched {
                 gflock.unlock();
             }
             hooks.pDestroy(p);
+            if (trace != null) trace.procFree(p);
             p.setStatus(P.DEAD);
             allp[i] = null;
         }
@@ -1668,6 +1712,7 @@ public final class Sched {
                     continue;
                 }
                 if (p.casStatus(s, P.IDLE)) {
+                    if (trace != null) trace.goSysBlockProcStop(p);
                     n++;
                     nretaken.incrementAndGet();
                     p.syscalltick++;
