@@ -40,6 +40,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     Options options = new Options();
 
+    @Mixin
+    TraceOptions traceOptions = new TraceOptions();
+
     /** Per strategy, for workloads that run for a time budget, when neither --seconds nor --ops is given. */
     static final double DEFAULT_SECONDS = 12;
 
@@ -61,6 +64,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
         }
         Options.checkParentDir(json, "--json"); // --report DIR is created, with its parents
+        TraceOptions.Plan tp = traceOptions.plan();
         Workload.Params params = options.params(w, 1);
         if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per strategy for stable percentiles, the three runs in about a minute
@@ -74,7 +78,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         for (int i = 0; i < all.length; i++) {
             String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
             try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
-                runs.add(Experiment.run(w, config, params, all[i]));
+                Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), all[i].flag());
+                runs.add(TraceOptions.run(tp, tf, w, config.withWakeup(all[i]), params, spec.commandLine().getErr()).run());
             }
         }
         List<Summary> ss = new ArrayList<>();

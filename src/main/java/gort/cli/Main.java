@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gort", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style runtime for the JVM: goroutines on a G/M/P scheduler, a managed heap, Go 1.5's concurrent GC.",
-        subcommands = {RunCommand.class, BenchCommand.class, CompareCommand.class, GenCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, CompareCommand.class, GenCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_FATAL = 2;
@@ -21,7 +21,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, compare, gen, help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, compare, gen, trace, help");
     }
 
     public static CommandLine commandLine() {
