@@ -79,7 +79,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
             try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
                 Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), all[i].flag());
-                runs.add(TraceOptions.run(tp, tf, w, config.withWakeup(all[i]), params, spec.commandLine().getErr()).run());
+                runs.add(TraceOptions.run(tp, tf, w, config.withWakeup(all[i]), params, out).run());
             }
         }
         List<Summary> ss = new ArrayList<>();

@@ -226,14 +226,33 @@ public final class Trace {
 
     /** Writes into p's buffer for a caller that took p out of a syscall (and owns it until it hands it on). */
     private void emitFor(P p, int kind, int n, long a) {
+        append(p, kind, now(), n, a, 0);
+    }
+
+    /**
+     * Appends an event with timestamp ts (trace time) to p's buffer, or to the global buffer when p
+     * is null; the caller owns p. What every emission comes down to; tests call it directly.
+     */
+    void append(P p, int kind, long ts, int n, long a, long b) {
         if (stopped) {
             return;
         }
-        TraceBuf b = p.tracebuf;
-        if (b == null) {
-            b = writer.take(p.id);
+        if (p == null) {
+            globalLock.lock();
+            try {
+                if (!stopped) {
+                    global = write(global, kind, ts, n, a, b);
+                }
+            } finally {
+                globalLock.unlock();
+            }
+            return;
         }
-        p.tracebuf = write(b, kind, now(), n, a, 0);
+        TraceBuf buf = p.tracebuf;
+        if (buf == null) {
+            buf = writer.take(p.id);
+        }
+        p.tracebuf = write(buf, kind, ts, n, a, b);
     }
 
     /** Appends one event; returns the buffer to go on with (a fresh one if this one was full). */
@@ -517,13 +536,18 @@ public final class Trace {
     public void stopFromGoroutine() {
         sched.stopTheWorld("stop tracing");
         stwDone(Sched.currentM()); // the pause itself ends the trace
+        handOverAll(sched.allp);
+        sched.startTheWorld();
+    }
+
+    /** Stops tracing and hands every buffer to the writer: ps' (whose owners must be stopped) and the global one. */
+    void handOverAll(P[] ps) {
         globalLock.lock();
         stopped = true;
         TraceBuf g = global;
         global = null;
         globalLock.unlock();
-        for (int i = 0; i < Sched.MAX_GOMAXPROCS; i++) {
-            P p = sched.allp[i];
+        for (P p : ps) {
             if (p != null && p.tracebuf != null) {
                 writer.submit(p.tracebuf);
                 p.tracebuf = null;
@@ -532,7 +556,6 @@ public final class Trace {
         if (g != null) {
             writer.submit(g);
         }
-        sched.startTheWorld();
     }
 
     /**

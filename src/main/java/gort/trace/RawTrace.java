@@ -67,10 +67,10 @@ public final class RawTrace {
     public static RawTrace open(Path file) throws IOException {
         List<Batch> batches = new ArrayList<>();
         Map<Integer, String> strings = new HashMap<>();
-        Map<Integer, long[]> cyc = new java.util.TreeMap<>();
+        List<long[]> starts = new ArrayList<>(); // cycle, ts
+        List<Long> dones = new ArrayList<>();
         long end = 0;
         int maxPid = -1;
-        int openCycle = -1;
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             byte[] magic = new byte[TraceWriter.MAGIC.length];
             if (in.length() < magic.length) {
@@ -101,11 +101,9 @@ public final class RawTrace {
                     first = Math.min(first, e.ts);
                     last = Math.max(last, e.ts);
                     if (e.kind == Trace.EV_GC_START) {
-                        openCycle = (int) e.a;
-                        cyc.put(openCycle, new long[] {e.ts, -1});
-                    } else if (e.kind == Trace.EV_GC_DONE && openCycle >= 0) {
-                        cyc.get(openCycle)[1] = e.ts;
-                        openCycle = -1;
+                        starts.add(new long[] {e.a, e.ts});
+                    } else if (e.kind == Trace.EV_GC_DONE) {
+                        dones.add(e.ts);
                     }
                 }
                 if (first == Long.MAX_VALUE) {
@@ -117,9 +115,19 @@ public final class RawTrace {
                 off += 4 + n;
             }
         }
+        // batches were read in file order, not time order: pair each start with the first end after it
+        starts.sort((x, y) -> Long.compare(x[1], y[1]));
+        dones.sort(null);
         List<CycleSpan> cycles = new ArrayList<>();
-        for (var en : cyc.entrySet()) {
-            cycles.add(new CycleSpan(en.getKey(), en.getValue()[0], en.getValue()[1]));
+        int d = 0;
+        for (int i = 0; i < starts.size(); i++) {
+            long st = starts.get(i)[1];
+            long next = i + 1 < starts.size() ? starts.get(i + 1)[1] : Long.MAX_VALUE;
+            while (d < dones.size() && dones.get(d) < st) {
+                d++;
+            }
+            long en = d < dones.size() && dones.get(d) <= next ? dones.get(d++) : -1;
+            cycles.add(new CycleSpan((int) starts.get(i)[0], st, en));
         }
         batches.sort((x, y) -> x.first != y.first ? Long.compare(x.first, y.first) : Integer.compare(x.order, y.order));
         return new RawTrace(file, batches, strings, cycles, end, maxPid);

@@ -59,7 +59,7 @@ public final class TraceExport {
         try {
             try (OutputStream os = Files.newOutputStream(tmp);
                     TraceSink sink = f == Format.JSON ? new ChromeTraceSink(os, about) : new PerfettoTraceSink(os)) {
-                TraceModel.replay(raw, sink, w, records);
+                TraceModel.replay(raw, sink, w, records, about);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

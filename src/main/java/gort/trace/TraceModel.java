@@ -50,6 +50,9 @@ public final class TraceModel {
     static final Track STW = new Track(TraceSink.GC, 1, "stop the world", 1);
     static final Track COORDINATOR = new Track(TraceSink.GC, 2, "coordinator (runtime.backgroundgc)", 2);
 
+    /** The first instant of a gort trace, carrying what run made it. */
+    public static final String ABOUT = "gort trace";
+
     /** The coordinator's start name, which identifies it. */
     public static final String COORDINATOR_NAME = "runtime.backgroundgc";
 
@@ -111,7 +114,10 @@ public final class TraceModel {
     private long flowSeq;
     private long lastTs;
 
-    private TraceModel(RawTrace raw, TraceSink sink, Window window, List<CycleRecord> recs) {
+    private final Map<String, Object> about;
+
+    private TraceModel(RawTrace raw, TraceSink sink, Window window, List<CycleRecord> recs, Map<String, Object> about) {
+        this.about = about;
         this.raw = raw;
         this.sink = sink;
         this.window = window;
@@ -120,9 +126,13 @@ public final class TraceModel {
         }
     }
 
-    /** Replays raw into sink, limited to window; recs (may be empty) are the run's CycleRecords. */
-    public static void replay(RawTrace raw, TraceSink sink, Window window, List<CycleRecord> recs) throws IOException {
-        TraceModel m = new TraceModel(raw, sink, window, recs);
+    /**
+     * Replays raw into sink, limited to window; recs (may be empty) are the run's CycleRecords;
+     * about (may be empty) says what run made the trace, as a first instant "gort trace".
+     */
+    public static void replay(RawTrace raw, TraceSink sink, Window window, List<CycleRecord> recs, Map<String, Object> about)
+            throws IOException {
+        TraceModel m = new TraceModel(raw, sink, window, recs, about);
         raw.forEach(m::on);
         if (!m.finished) {
             long from = window.from() == Long.MIN_VALUE ? 0 : window.from();
@@ -188,6 +198,9 @@ public final class TraceModel {
 
     private void goLive(long ts) throws IOException {
         live = true;
+        Map<String, Object> a = new LinkedHashMap<>(about);
+        a.put("window_from_ns", ts);
+        sink.instant(GC_CYCLES, ts, ABOUT, a, null);
         for (var en : stacks.entrySet()) {
             var frames = new ArrayList<>(en.getValue());
             for (int i = frames.size() - 1; i >= 0; i--) {

@@ -164,6 +164,9 @@ public final class TraceStats {
             }
             if (group == TraceSink.PROCS && MARK_DONE.matcher(name).matches() && args != null) {
                 doneTs.put(num(args.get("cycle")) + "/" + num(args.get("phase")), ts);
+            } else if (group == TraceSink.GC && name.equals(TraceModel.ABOUT) && args != null) {
+                gort = true;
+                args.forEach((k, val) -> about.put(k, String.valueOf(val)));
             } else if (group == TraceSink.GC && name.startsWith("record of GC ") && args != null) {
                 records.put((int) num(args.get("cycle")), args);
             }
