@@ -75,13 +75,35 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         List<StrategyRun> runs = new ArrayList<>();
         WakeupStrategy[] all = WakeupStrategy.values();
-        for (int i = 0; i < all.length; i++) {
-            String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
-            try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
-                Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), all[i].flag());
-                runs.add(TraceOptions.run(tp, tf, w, config.withWakeup(all[i]), params, out).run());
+        // the report draws wakeup windows from the runs' traces: with --report every run is traced
+        java.util.Map<String, Path> raws = new java.util.LinkedHashMap<>();
+        if (report != null) {
+            java.nio.file.Files.createDirectories(report);
+        }
+        try {
+            for (int i = 0; i < all.length; i++) {
+                String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
+                try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
+                    Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), all[i].flag());
+                    TraceOptions.Traced t = TraceOptions.run(tp, tf, report, w, config.withWakeup(all[i]), params, out);
+                    runs.add(t.outcome().run());
+                    if (t.raw() != null) {
+                        raws.put(all[i].flag(), t.raw());
+                    }
+                }
+            }
+            report(runs, raws, w, config, out);
+        } finally {
+            for (Path r : raws.values()) {
+                java.nio.file.Files.deleteIfExists(r);
             }
         }
+        out.flush();
+        return 0;
+    }
+
+    private void report(List<StrategyRun> runs, java.util.Map<String, Path> raws, Workload w, gort.api.Config config, PrintWriter out)
+            throws IOException {
         List<Summary> ss = new ArrayList<>();
         for (StrategyRun r : runs) {
             ss.add(Summary.of(r));
@@ -95,10 +117,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             out.println("wrote " + json);
         }
         if (report != null) {
-            Path index = HtmlReport.write(report, w.name(), config.gomaxprocs(), runs, "gort compare " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            Path index = HtmlReport.write(report, w.name(), config.gomaxprocs(), runs,
+                    "gort compare " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), raws);
             out.println("wrote " + index);
         }
-        out.flush();
-        return 0;
     }
 }

@@ -51,7 +51,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Experiment.Outcome o;
         try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
-            o = TraceOptions.run(tp, tp == null ? null : tp.out(), w, config, params, out);
+            o = TraceOptions.run(tp, tp == null ? null : tp.out(), null, w, config, params, out).outcome();
         }
         out.println(o.result().summary());
         out.println(gcSummary(o.run(), config.gomaxprocs()));

@@ -33,31 +33,41 @@ final class TraceOptions {
         }
     }
 
+    /** A run's outcome and, when asked to keep it, its raw trace (the caller deletes it). */
+    record Traced(gort.workloads.Experiment.Outcome outcome, Path raw) {}
+
     /**
-     * Runs w once under c, with the tracer on when plan is not null, and writes the trace to out
-     * (naming it on msg); the raw scratch file is removed whatever happens.
+     * Runs w once under c: traced when plan is not null (the trace written to out, named on msg)
+     * or when keepRawIn is not null (the raw trace kept in that directory for the caller, e.g.
+     * the report's timelines). A raw file not kept is removed whatever happens.
      */
-    static gort.workloads.Experiment.Outcome run(Plan plan, Path out, gort.workloads.Workload w, gort.api.Config c,
+    static Traced run(Plan plan, Path out, Path keepRawIn, gort.workloads.Workload w, gort.api.Config c,
             gort.workloads.Workload.Params params, java.io.PrintWriter msg) throws IOException {
-        if (plan == null) {
-            return gort.workloads.Experiment.runWithResult(w, c, params);
+        if (plan == null && keepRawIn == null) {
+            return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null);
         }
-        Path raw = plan.newRaw();
+        Path raw = plan != null ? plan.newRaw() : Files.createTempFile(keepRawIn, ".gort-trace.", ".raw");
+        boolean keep = false;
         try {
             var o = gort.workloads.Experiment.runWithResult(w, c.withTrace(new gort.sched.Trace.Settings(raw)), params);
-            java.util.Map<String, Object> about = new java.util.LinkedHashMap<>();
-            about.put("producer", "gort");
-            about.put("workload", w.name());
-            about.put("strategy", c.wakeup().flag());
-            about.put("procs", c.gomaxprocs());
-            about.put("window", plan.window().toString());
-            about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
-            var written = TraceExport.write(raw, out, plan.window(), o.run().cycles(), about);
-            msg.printf(java.util.Locale.ROOT, "wrote %s (%.1f MB, %s)%n", out, written.bytes() / 1e6, plan.window());
-            msg.flush();
-            return o;
+            if (plan != null) {
+                java.util.Map<String, Object> about = new java.util.LinkedHashMap<>();
+                about.put("producer", "gort");
+                about.put("workload", w.name());
+                about.put("strategy", c.wakeup().flag());
+                about.put("procs", c.gomaxprocs());
+                about.put("window", plan.window().toString());
+                about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
+                var written = TraceExport.write(raw, out, plan.window(), o.run().cycles(), about);
+                msg.printf(java.util.Locale.ROOT, "wrote %s (%.1f MB, %s)%n", out, written.bytes() / 1e6, plan.window());
+                msg.flush();
+            }
+            keep = keepRawIn != null;
+            return new Traced(o, keep ? raw : null);
         } finally {
-            Files.deleteIfExists(raw);
+            if (!keep) {
+                Files.deleteIfExists(raw);
+            }
         }
     }
 
