@@ -74,11 +74,15 @@ public record TraceWindow(String kind, double from, double to) {
         }
     }
 
+    private static String fmt(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : String.format(Locale.ROOT, "%.3f", s).replaceAll("0+$", "");
+    }
+
     @Override
     public String toString() {
         return switch (kind) {
             case "cycles" -> "cycles " + (long) from + ".." + (Double.isInfinite(to) ? "" : (long) to);
-            case "time" -> String.format(Locale.ROOT, "%gs..%s", from, Double.isInfinite(to) ? "" : to + "s");
+            case "time" -> fmt(from) + "s.." + (Double.isInfinite(to) ? "" : fmt(to) + "s");
             default -> "whole run";
         };
     }
