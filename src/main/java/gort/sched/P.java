@@ -144,6 +144,7 @@ public final class P {
             if (oldnext == null) {
                 return;
             }
+            if (sched.trace != null) sched.trace.goKicked(this, oldnext);
             gp = oldnext;
         }
         for (;;) {

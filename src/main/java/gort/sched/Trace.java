@@ -86,7 +86,9 @@ public final class Trace {
     public static final int EV_RUNQ = 74;
     /** The global run queue's length changed [length]. */
     public static final int EV_GLOBRUNQ = 75;
-    public static final int EV_COUNT = 76;
+    /** A goroutine waiting in the emitting P's runnext was kicked to the tail of its ring by a newer one [goid]. */
+    public static final int EV_GO_KICKED = 76;
+    public static final int EV_COUNT = 77;
 
     /** The pid of the global buffer's batches (Go's traceGlobProc). */
     public static final int GLOBAL_PID = -1;
@@ -136,6 +138,7 @@ public final class Trace {
         kind(EV_ASSIST_DONE, "AssistDone", 0);
         kind(EV_RUNQ, "RunQueue", 2);
         kind(EV_GLOBRUNQ, "GlobalRunQueue", 1);
+        kind(EV_GO_KICKED, "GoKickedFromRunnext", 1);
     }
 
     private static void kind(int k, String name, int nargs) {
@@ -389,6 +392,11 @@ public final class Trace {
     /** gp becomes runnable in m's P's runnext (Go's traceGoUnpark). */
     void goUnblock(M m, G gp) {
         emit(m, EV_GO_UNBLOCK, -1, 1, gp.goid, 0);
+    }
+
+    /** runqput put a new G in p's runnext and kicked gp, which was there, to the ring (the caller owns p). */
+    void goKicked(P p, G gp) {
+        append(p, EV_GO_KICKED, now(), 1, gp.goid, 0);
     }
 
     void goSysCall(M m) {

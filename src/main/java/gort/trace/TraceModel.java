@@ -421,6 +421,7 @@ public final class TraceModel {
                     sink.counter("Global run queue", ts, new String[] {"length"}, new long[] {e.a});
                 }
             }
+            case Trace.EV_GO_KICKED -> coordinatorState(e.a, ts, "runnable: kicked from runnext to P" + p + "'s queue");
             case Trace.EV_GC_MARK_DONE -> markDone(p, ts, (int) e.a, (int) e.b);
             case Trace.EV_GC_WAIT -> gcWait(p, ts, (int) e.a, (int) e.b);
             case Trace.EV_GC_RESUME -> gcResume(p, ts, (int) e.a);
