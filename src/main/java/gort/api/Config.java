@@ -33,6 +33,8 @@ public final class Config {
     private final long heapCapBytes;
     private final boolean debugHeap;
     private final java.util.function.Consumer<Runtime> onExit;
+    /** Where the execution tracer writes, or null (tracing off); kept by every wither. */
+    private gort.sched.Trace.Settings trace;
 
     private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
             boolean debugHeap) {
@@ -141,25 +143,25 @@ public final class Config {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace);
     }
 
     /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
@@ -168,12 +170,12 @@ public final class Config {
         if (bytes < min) {
             throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
         }
-        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace);
     }
 
     /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
     public Config withDebugHeap(boolean on) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace);
     }
 
     /**
@@ -182,7 +184,25 @@ public final class Config {
      * workload's per-cycle records without the workload's help.
      */
     public Config withOnExit(java.util.function.Consumer<Runtime> f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace);
+    }
+
+    /**
+     * Turns the execution tracer on: the runtime writes gort's raw trace to {@code t.rawFile()}
+     * as it runs (gort.trace's exporters turn it into Perfetto's formats); null turns it off.
+     */
+    public Config withTrace(gort.sched.Trace.Settings t) {
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t);
+    }
+
+    private Config tracing(gort.sched.Trace.Settings t) {
+        this.trace = t;
+        return this;
+    }
+
+    /** The tracer's settings, or null when tracing is off. */
+    public gort.sched.Trace.Settings trace() {
+        return trace;
     }
 
     java.util.function.Consumer<Runtime> onExit() {

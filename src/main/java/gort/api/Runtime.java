@@ -24,7 +24,8 @@ public final class Runtime {
 
     private Runtime(Config config, Platform platform) {
         this.config = config;
-        this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut());
+        this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut(),
+                config.trace());
         this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
         this.gc = new Collector(sched, mheap, config.collectorSettings(), config.traceOut());
         this.heap = new Heap(gc);
@@ -41,7 +42,13 @@ public final class Runtime {
     public static void run(Config config, Runnable main) {
         Runtime rt = new Runtime(config, RealPlatform.INSTANCE);
         lastStarted = rt;
-        rt.runMain(main);
+        try {
+            rt.runMain(main);
+        } finally {
+            if (rt.sched.trace != null) {
+                rt.sched.trace.close(); // the file is complete when main returned (runMain stopped the trace)
+            }
+        }
         if (config.onExit() != null) {
             config.onExit().accept(rt);
         }
@@ -75,6 +82,9 @@ public final class Runtime {
             // as Go's runtime.main: start the background sweeper, then run the program
             sched.setSystem(sched.newproc(gc::bgsweep, "runtime.bgsweep"));
             main.run();
+            if (sched.trace != null) {
+                sched.trace.stopFromGoroutine(); // Go's StopTrace, as main returns
+            }
         });
         sched.awaitExit();
     }

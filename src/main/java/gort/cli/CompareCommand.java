@@ -40,6 +40,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     Options options = new Options();
 
+    @Mixin
+    TraceOptions traceOptions = new TraceOptions();
+
     /** Per strategy, for workloads that run for a time budget, when neither --seconds nor --ops is given. */
     static final double DEFAULT_SECONDS = 12;
 
@@ -61,6 +64,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
         }
         Options.checkParentDir(json, "--json"); // --report DIR is created, with its parents
+        TraceOptions.Plan tp = traceOptions.plan();
         Workload.Params params = options.params(w, 1);
         if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per strategy for stable percentiles, the three runs in about a minute
@@ -71,12 +75,35 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         List<StrategyRun> runs = new ArrayList<>();
         WakeupStrategy[] all = WakeupStrategy.values();
-        for (int i = 0; i < all.length; i++) {
-            String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
-            try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
-                runs.add(Experiment.run(w, config, params, all[i]));
+        // the report draws wakeup windows from the runs' traces: with --report every run is traced
+        java.util.Map<String, Path> raws = new java.util.LinkedHashMap<>();
+        if (report != null) {
+            java.nio.file.Files.createDirectories(report);
+        }
+        try {
+            for (int i = 0; i < all.length; i++) {
+                String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
+                try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
+                    Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), all[i].flag());
+                    TraceOptions.Traced t = TraceOptions.run(tp, tf, report, w, config.withWakeup(all[i]), params, out);
+                    runs.add(t.outcome().run());
+                    if (t.raw() != null) {
+                        raws.put(all[i].flag(), t.raw());
+                    }
+                }
+            }
+            report(runs, raws, w, config, out);
+        } finally {
+            for (Path r : raws.values()) {
+                java.nio.file.Files.deleteIfExists(r);
             }
         }
+        out.flush();
+        return 0;
+    }
+
+    private void report(List<StrategyRun> runs, java.util.Map<String, Path> raws, Workload w, gort.api.Config config, PrintWriter out)
+            throws IOException {
         List<Summary> ss = new ArrayList<>();
         for (StrategyRun r : runs) {
             ss.add(Summary.of(r));
@@ -90,10 +117,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             out.println("wrote " + json);
         }
         if (report != null) {
-            Path index = HtmlReport.write(report, w.name(), config.gomaxprocs(), runs, "gort compare " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            Path index = HtmlReport.write(report, w.name(), config.gomaxprocs(), runs,
+                    "gort compare " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), raws);
             out.println("wrote " + index);
         }
-        out.flush();
-        return 0;
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gort", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style runtime for the JVM: goroutines on a G/M/P scheduler, a managed heap, Go 1.5's concurrent GC.",
-        subcommands = {RunCommand.class, BenchCommand.class, CompareCommand.class, GenCommand.class, FidelityCommand.class,
+        subcommands = {RunCommand.class, BenchCommand.class, CompareCommand.class, GenCommand.class, FidelityCommand.class, TraceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
@@ -22,7 +22,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, compare, gen, fidelity, help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, compare, gen, fidelity, trace, help");
     }
 
     public static CommandLine commandLine() {

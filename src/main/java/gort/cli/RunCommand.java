@@ -35,6 +35,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     Options options = new Options();
 
+    @Mixin
+    TraceOptions traceOptions = new TraceOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,11 +47,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         var config = options.config();
         Workload.Params params = options.params(w, 1);
         Options.checkParentDir(json, "--json");
+        TraceOptions.Plan tp = traceOptions.plan();
+        PrintWriter out = spec.commandLine().getOut();
         Experiment.Outcome o;
         try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
-            o = Experiment.runWithResult(w, config, params);
+            o = TraceOptions.run(tp, tp == null ? null : tp.out(), null, w, config, params, out).outcome();
         }
-        PrintWriter out = spec.commandLine().getOut();
         out.println(o.result().summary());
         out.println(gcSummary(o.run(), config.gomaxprocs()));
         out.flush();

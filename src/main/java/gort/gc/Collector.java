@@ -160,7 +160,9 @@ public final class Collector {
         this.bgMarkReady = sched.newNote();
         this.mark1 = new MarkDoneSignal(sched, strategy, heap::heapLive);
         this.mark2 = new MarkDoneSignal(sched, strategy, heap::heapLive);
-        this.startNanos = platform.nanotime();
+        mark1.tracePhase = 1;
+        mark2.tracePhase = 2;
+        this.startNanos = sched.startNanos(); // the runtime's start: CycleRecords and the trace share this origin
         if (pacer != null) {
             heap.setRevise(() -> pacer.revise(heap.heapScan())); // Go calls revise as heap_scan grows
         }
@@ -307,6 +309,7 @@ public final class Collector {
     private MCache mallocPrologue(M m, MCache c, long size) {
         boolean help = c.shouldhelpgc;
         c.shouldhelpgc = false;
+        if (help && sched.trace != null) sched.trace.heapAlloc(heap.heapLive()); // a refill: Go traces HeapAlloc at span allocation
         if (help && gogc >= 0 && heap.heapLive() >= nextGC && bggcWorking == 0) {
             if (stopTheWorldMode) {
                 gcStart(false);
@@ -393,9 +396,11 @@ public final class Collector {
                 return; // the cycle left marking since the check in malloc: ignore the debt
             }
             long t0 = platform.nanotime();
+            if (sched.trace != null) sched.trace.assistStart();
             work.startWorking();
             GcWork gcw = (GcWork) m.p().gcw;
             long done = mark.gcDrainN(gcw, scanWork);
+            if (sched.trace != null) sched.trace.assistDone();
             gp.gcscanwork += done;
             scanWork -= done;
             if (blackenPromptly) {
@@ -554,6 +559,7 @@ public final class Collector {
         int stwprocs = stwprocs();
         long tSweepTerm = platform.nanotime();
         long heap0 = heap.heapLive();
+        if (sched.trace != null) sched.trace.gcStart(numGC.get() + 1, false);
 
         // ---- sweep termination (world stopped) ----
         sched.stopTheWorldWithSema("GC sweep termination");
@@ -633,6 +639,7 @@ public final class Collector {
         record(new CycleRecord(cycle, false, strategy.flag(), assistBlock, procs, tSweepTerm - startNanos, tEnd - startNanos, heap0,
                 heapGoal, hg, heap1, marked, next, c1, c2, sweepTermPause, markTermPause, assist, dedicated, fractional, idle));
         endStats(sweepTermPause + markTermPause, tEnd); // the record exists before NumGC shows the cycle
+        if (sched.trace != null) sched.trace.gcDone();
         sched.startTheWorldWithSema();
         sched.semreleaseWorld();
         sweepWake.release(); // wake the background sweeper
@@ -731,6 +738,7 @@ public final class Collector {
 
     /** Marks from every root with stwprocs Ms, the world stopped; leaves no grey object. */
     private void stwMark(int stwprocs) {
+        if (sched.trace != null) sched.trace.gcScanStart(); // Go 1.5 traces its stop-the-world mark as the scan ("MARK")
         work.resetForTermination(stwprocs);
         int helpers = stwprocs - 1;
         nhelpers = helpers;
@@ -751,6 +759,7 @@ public final class Collector {
         if (work.hasFull()) {
             throw new IllegalStateException("fatal error: work.full != 0 after mark termination");
         }
+        if (sched.trace != null) sched.trace.gcScanDone();
     }
 
     private void gchelper() {
@@ -777,6 +786,8 @@ public final class Collector {
         heap.allocBlack = false;
         heap.flushAllMCaches();
         heap.startSweep(next == Long.MAX_VALUE ? 0 : next - marked);
+        if (sched.trace != null) sched.trace.heapAlloc(marked);
+        if (sched.trace != null) sched.trace.nextGC(next);
     }
 
     /** Counts the cycle and its pause (memstats). Returns the cycle number. */
@@ -905,6 +916,7 @@ public final class Collector {
                 throw new IllegalStateException("fatal error: gcBgMarkWorker: blackening not enabled");
             }
             CompleterKind mode = st.mode;
+            if (sched.trace != null) sched.trace.markWorkerStart(mode.ordinal());
             long t0 = platform.nanotime();
             GcWork gcw = (GcWork) p.gcw;
             work.startWorking();
@@ -922,6 +934,7 @@ public final class Collector {
                 }
                 done = work.stopWorking();
             }
+            if (sched.trace != null) sched.trace.markWorkerStop(mode.ordinal());
             if (done) {
                 signalCompletion(mode);
             }
@@ -940,8 +953,10 @@ public final class Collector {
         }
         int n0 = numGC.get();
         long t0 = platform.nanotime();
+        if (sched.trace != null) sched.trace.gcStart(numGC.get() + 1, true);
         sched.stopTheWorld("GC (stop the world)");
         if (!force && (numGC.get() != n0 || heap.heapLive() < nextGC)) {
+            if (sched.trace != null) sched.trace.gcDone();
             sched.startTheWorld(); // someone else collected while we waited for the world
             return;
         }
@@ -983,6 +998,7 @@ public final class Collector {
         record(new CycleRecord(cycle, true, strategy.flag(), assistBlock, sched.gomaxprocs(), t0 - startNanos, tEnd - startNanos, heap0,
                 heap0, 0, heap0, marked, goal, null, null, 0, pause, 0, 0, 0, 0));
         endStats(pause, tEnd);
+        if (sched.trace != null) sched.trace.gcDone();
         int helpers = procs - 1;
         gcCpuNanos.addAndGet((tEnd - tStopped) + (tMarkTerm - tMark) * helpers);
         sched.startTheWorld();
@@ -1090,9 +1106,13 @@ public final class Collector {
     /** Body of the background sweeper goroutine (Go's bgsweep): sweeps a span, yields, repeats. */
     public void bgsweep() {
         for (;;) {
+            if (sched.trace != null) sched.trace.gcSweepStart();
             while (heap.sweepone() != -1) {
+                if (sched.trace != null) sched.trace.gcSweepDone();
                 Sched.current().gosched();
+                if (sched.trace != null) sched.trace.gcSweepStart();
             }
+            if (sched.trace != null) sched.trace.gcSweepDone();
             sweepWake.acquire(); // "GC sweep wait" until the next cycle ends
         }
     }

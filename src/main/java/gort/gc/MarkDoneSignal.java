@@ -37,6 +37,8 @@ public final class MarkDoneSignal {
     private volatile gort.sched.Enqueued waited = gort.sched.Enqueued.NONE;
     private final java.util.function.LongSupplier heapProbe;
     private volatile long doneHeap;
+    /** Which phase this signal ends (1 or 2), as the execution trace names it; set by the collector. */
+    int tracePhase;
 
     public MarkDoneSignal(Sched sched, WakeupStrategy strategy) {
         this(sched, strategy, () -> 0L);
@@ -85,6 +87,7 @@ public final class MarkDoneSignal {
      * {@link G#enqueued()} (the caller resets it as it arms the phase).
      */
     public void await() {
+        if (sched.trace != null) sched.trace.gcWait(tracePhase, strategy.ordinal());
         if (strategy == WakeupStrategy.NOTE) {
             sched.notetsleepg(note, -1);
             note.clear();
@@ -100,6 +103,7 @@ public final class MarkDoneSignal {
             g = null;
         }
         resumedNanos = platform.nanotime();
+        if (sched.trace != null) sched.trace.gcResume(tracePhase, resumedNanos);
         waited = Sched.getg().enqueued();
     }
 
@@ -120,6 +124,7 @@ public final class MarkDoneSignal {
         doneNanos = platform.nanotime();
         completer = kind;
         doneHeap = heapProbe.getAsLong();
+        if (sched.trace != null) sched.trace.gcMarkDone(tracePhase, kind.ordinal(), doneNanos);
         if (strategy == WakeupStrategy.NOTE) {
             note.wakeup();
         } else {

@@ -85,6 +85,10 @@ public final class P {
     public Object mcache;
     public Object gcw;
     public Object gcLocal;
+    /** This P's trace buffer, written by its owner (see {@link Trace}); null when not tracing. */
+    TraceBuf tracebuf;
+    /** The run-queue sample last traced for this P (ring length << 1 | runnext), -1 at first. */
+    int traceRunq = -1;
 
     P(int id) {
         this.id = id;
@@ -118,6 +122,11 @@ public final class P {
         return Math.max(n, 0) + (runnext != null ? 1 : 0);
     }
 
+    /** Number of Gs in the ring, without runnext (racy, for traces). */
+    int runqRingSize() {
+        return Math.max(runqtail - runqhead, 0);
+    }
+
     public G runnextForTest() {
         return runnext;
     }
@@ -136,6 +145,7 @@ public final class P {
             if (oldnext == null) {
                 return;
             }
+            if (sched.trace != null) sched.trace.goKicked(this, oldnext);
             gp = oldnext;
             gp.enqueued = Enqueued.RUNNEXT_KICKED;
         }

@@ -140,12 +140,20 @@ public final class Sched {
     // ---- timers (Go's time.go) ----
     private final Timers timers;
 
+    /** The execution tracer, or null when tracing is off (then every emission site is one branch). */
+    public final Trace trace;
+
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
     private final AtomicLong nretaken = new AtomicLong();
     private final AtomicLong nselfscans = new AtomicLong();
 
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out) {
+        this(platform, procs, schedtraceMs, out, null);
+    }
+
+    /** As above, tracing to {@code trace}'s file when it is not null. */
+    public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out, Trace.Settings trace) {
         if (procs < 1 || procs > MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + procs);
         }
@@ -162,6 +170,16 @@ public final class Sched {
         this.starttime = platform.nanotime();
         this.gomaxprocs = procs;
         this.timers = new Timers(this);
+        try {
+            this.trace = trace == null ? null : new Trace(this, starttime, trace);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the trace: " + e.getMessage(), e);
+        }
+    }
+
+    /** The runtime's start (platform nanotime): the origin of CycleRecord times and of the trace. */
+    public long startNanos() {
+        return starttime;
     }
 
     public Platform platform() {
@@ -202,6 +220,7 @@ public final class Sched {
         worldsema = new Sema(this, 1);
         maing = newG(mainFn, "main.main", null);
         maing.casgstatus(G.DEAD, G.RUNNABLE);
+        if (trace != null) trace.start(gomaxprocs, maing);
         allp[0].runqput(maing, true, this);
         // sysmon first, so that it is counted before main can block (checkdead subtracts it)
         newm(this::sysmon, null, true);
@@ -316,6 +335,7 @@ public final class Sched {
         }
         G newg = newG(fn, name, p);
         newg.casgstatus(G.DEAD, G.RUNNABLE);
+        if (trace != null) trace.goCreate(m, newg);
         p.runqput(newg, true, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
             wakep();
@@ -339,6 +359,7 @@ public final class Sched {
     }
 
     private void goexit0(M m, G gp) {
+        if (trace != null) trace.goEnd(m);
         gp.gcalloc = 0; // a reused G must not inherit its last life's assist debt or credit
         gp.gcscanwork = 0;
         gp.casgstatus(G.RUNNING, G.DEAD);
@@ -459,6 +480,7 @@ public final class Sched {
 
     /** park_m, on the M. Returns gp when it must run again at once. */
     private G parkM(M m, G gp) {
+        if (trace != null) trace.goPark(m, gp.waitreason);
         gp.casgstatus(G.RUNNING, G.WAITING);
         dropg(m);
         Unlockf f = m.waitunlockf;
@@ -467,6 +489,7 @@ public final class Sched {
             m.waitunlockf = null;
             m.waitlock = null;
             if (!f.unlock(gp, lk)) {
+                if (trace != null) trace.goUnblock(m, gp);
                 gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = true;
                 return gp;
@@ -490,6 +513,7 @@ public final class Sched {
             throw new IllegalStateException("fatal error: ready without a P");
         }
         m.locks++;
+        if (trace != null) trace.goUnblock(m, gp);
         gp.casgstatus(G.WAITING, G.RUNNABLE);
         p.runqput(gp, true, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
@@ -725,6 +749,7 @@ public final class Sched {
         }
         m.curg = gp;
         gp.m = m;
+        if (trace != null) trace.goStart(m, gp);
         gp.cont.run();
     }
 
@@ -741,6 +766,7 @@ public final class Sched {
             case M.MCALL_PARK -> parkM(m, gp);
             case M.MCALL_GOSCHED, M.MCALL_PREEMPT -> {
                 gp.enqueued = fn == M.MCALL_PREEMPT ? Enqueued.GLOBAL_PREEMPTED : Enqueued.GLOBAL_GOSCHED;
+                if (trace != null) trace.goSched(m, fn == M.MCALL_PREEMPT);
                 goschedImpl(m, gp);
                 yield null;
             }
@@ -765,6 +791,7 @@ public final class Sched {
             }
             G gp = hooks.findRunnableGCWorker(p);
             if (gp != null) {
+                if (trace != null) trace.goUnblock(m, gp);
                 gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = false;
                 resetspinning(m);
@@ -855,6 +882,7 @@ public final class Sched {
             // stop: nothing to do. The GC may want this P for idle-time marking.
             gp = hooks.findIdleGCWorker(p);
             if (gp != null) {
+                if (trace != null) trace.goUnblock(m, gp);
                 gp.casgstatus(G.WAITING, G.RUNNABLE);
                 m.inheritTime[0] = false;
                 return gp;
@@ -1061,6 +1089,7 @@ public final class Sched {
         m.mcache = p.mcache;
         p.m = m;
         p.setStatus(P.RUNNING);
+        if (trace != null) trace.procStart(m);
     }
 
     private P releasep(M m) {
@@ -1068,6 +1097,7 @@ public final class Sched {
         if (p == null || p.m != m || p.status() != P.RUNNING) {
             throw new IllegalStateException("fatal error: releasep: invalid p state");
         }
+        if (trace != null) trace.procStop(m);
         m.p = null;
         m.mcache = null;
         p.m = null;
@@ -1128,6 +1158,7 @@ public final class Sched {
         }
         runqtail = gp;
         runqsize++;
+        if (trace != null) trace.globrunq(runqsize);
     }
 
     void globrunqputhead(G gp) {
@@ -1137,6 +1168,7 @@ public final class Sched {
             runqtail = gp;
         }
         runqsize++;
+        if (trace != null) trace.globrunq(runqsize);
     }
 
     /** Puts a linked batch on the global queue; takes the lock itself (called from runqputslow). */
@@ -1150,6 +1182,7 @@ public final class Sched {
         }
         runqtail = gtail;
         runqsize += n;
+        if (trace != null) trace.globrunq(runqsize);
         lock.unlock();
     }
 
@@ -1169,6 +1202,7 @@ public final class Sched {
             n = P.RUNQ_SIZE / 2;
         }
         runqsize -= n;
+        if (trace != null) trace.globrunq(runqsize);
         if (runqsize == 0) {
             runqtail = null;
         }
@@ -1199,6 +1233,7 @@ public final class Sched {
         G gp = m.curg;
         P p = m.p;
         m.locks++;
+        if (trace != null) trace.goSysCall(m);
         gp.casgstatus(G.RUNNING, G.SYSCALL);
         if (sysmonwait != 0) {
             lock.lock();
@@ -1218,6 +1253,7 @@ public final class Sched {
         if (gcwaiting != 0) {
             lock.lock();
             if (stopwait > 0 && p.casStatus(P.SYSCALL, P.GCSTOP)) {
+                if (trace != null) trace.goSysBlockProcStop(p);
                 p.syscalltick++;
                 if (--stopwait == 0) {
                     stopnote.wakeup();
@@ -1237,6 +1273,7 @@ public final class Sched {
         m.syscalltick = p.syscalltick;
         p.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
+        if (trace != null) trace.goSysCallBlock(m);
         handoffp(releasep(m));
         m.locks--;
     }
@@ -1281,6 +1318,7 @@ public final class Sched {
             lock.unlock();
             if (p != null) {
                 acquirep(m, p);
+                if (trace != null) trace.goSysExitStart(m, m.curg);
                 return true;
             }
         }
@@ -1293,6 +1331,7 @@ public final class Sched {
         dropg(m);
         lock.lock();
         P p = pidleget();
+        if (trace != null) trace.goSysExit(m, gp, p == null);
         if (p == null) {
             gp.enqueued = Enqueued.GLOBAL_SYSCALL;
             globrunqput(gp);
@@ -1418,6 +1457,7 @@ public final class Sched {
     public void stopTheWorldWithSema(String reason) {
         M m = currentM();
         m.preemptoff = reason;
+        if (trace != null) trace.stwStart(m, reason);
         stopTheWorldWithSema(m);
     }
 
@@ -1425,6 +1465,7 @@ public final class Sched {
     public void startTheWorldWithSema() {
         M m = currentM();
         startTheWorldWithSema(m);
+        if (trace != null) trace.stwDone(m);
         m.preemptoff = null;
     }
 
@@ -1478,6 +1519,7 @@ public final class Sched {
             P p = allp[i];
             int s = p.status();
             if (s == P.SYSCALL && p.runSafePointFn == 1 && p.casStatus(s, P.IDLE)) {
+                if (trace != null) trace.goSysBlockProcStop(p);
                 p.syscalltick++;
                 handoffp(p);
             }
@@ -1546,6 +1588,7 @@ public final class Sched {
             P p = allp[i];
             int s = p.status();
             if (s == P.SYSCALL && p.casStatus(s, P.GCSTOP)) {
+                if (trace != null) trace.goSysBlockProcStop(p);
                 p.syscalltick++;
                 stopwait--;
             }
@@ -1670,6 +1713,7 @@ public final class Sched {
                 gflock.unlock();
             }
             hooks.pDestroy(p);
+            if (trace != null) trace.procFree(p);
             p.setStatus(P.DEAD);
             allp[i] = null;
         }
@@ -1785,6 +1829,7 @@ public final class Sched {
                     continue;
                 }
                 if (p.casStatus(s, P.IDLE)) {
+                    if (trace != null) trace.goSysBlockProcStop(p);
                     n++;
                     nretaken.incrementAndGet();
                     p.syscalltick++;

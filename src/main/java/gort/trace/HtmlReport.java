@@ -29,6 +29,15 @@ public final class HtmlReport {
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
 
     public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine) throws IOException {
+        return write(dir, workload, procs, runs, commandLine, java.util.Map.of());
+    }
+
+    /**
+     * As above; with each strategy's raw trace (strategy → file), the page also shows the wakeup
+     * window of the median and of the worst mark-1 completion of each ({@link WakeupTimeline}).
+     */
+    public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine,
+            java.util.Map<String, Path> rawTraces) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
         List<Summary> ss = new ArrayList<>();
@@ -48,6 +57,31 @@ public final class HtmlReport {
                     .append("for the first cycles of the run.")
                     .append("</figcaption></figure>\n");
         }
+        StringBuilder windows = new StringBuilder();
+        for (StrategyRun r : runs) {
+            Path raw = rawTraces.get(r.strategy());
+            if (raw == null) {
+                continue;
+            }
+            RawTrace t = RawTrace.open(raw);
+            for (var pick : WakeupTimeline.picks(r.cycles())) {
+                WakeupTimeline.Window w = WakeupTimeline.read(t, r.strategy(), pick.getKey(), pick.getValue(), 1);
+                String name = "wakeup-" + r.strategy() + "-" + pick.getKey();
+                WakeupTimeline.write(w, dir.resolve(name + ".png"), 1300);
+                windows.append("<figure><img src=\"").append(name).append(".png\" alt=\"").append(esc(r.strategy() + ", " + pick.getKey()))
+                        .append(" mark-1 wakeup window\"><figcaption><b>").append(esc(r.strategy())).append(", ").append(pick.getKey())
+                        .append(" mark-1 wakeup</b> (GC ").append(pick.getValue().cycle()).append("): marking was done by ")
+                        .append(esc(w.completer())).append(" on ").append(esc(w.completerLane())).append("; the coordinator resumed ")
+                        .append(esc(CompareTable.dur(w.resumed() - w.done()))).append(" later. It went: ").append(esc(w.path()))
+                        .append(". Meanwhile ").append(esc(w.ranDuringWait())).append(".</figcaption></figure>\n");
+            }
+        }
+        if (windows.length() > 0) {
+            windows.insert(0, "<h2>Wakeup windows</h2>\n<p>For each strategy, the median and the worst mark-1 completion of the run, "
+                    + "from the run's execution trace: each P's lane from 3 ms before marking was done until after the coordinator ran "
+                    + "again, what ran on it (mutators, mark workers, assists), and where the coordinator sat. The runs were traced "
+                    + "for these pictures (see docs/BENCHMARKS.md for the tracer's cost).</p>\n");
+        }
         String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gort compare " + esc(workload)
                 + "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
                 + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}img{max-width:100%;border:1px solid #ddd}"
@@ -60,7 +94,7 @@ public final class HtmlReport {
                 + "completion of marking, mark 1 and mark 2, as a cumulative distribution on a log axis.</figcaption></figure>\n"
                 + "<figure><img src=\"overshoot.png\" alt=\"overshoot per cycle\"><figcaption>Heap at mark termination over the "
                 + "cycle's goal (at least 4 MiB), every concurrent cycle of each strategy.</figcaption></figure>\n"
-                + imgs + "</body></html>\n";
+                + imgs + windows + "</body></html>\n";
         Path index = dir.resolve("index.html");
         Files.writeString(index, html, StandardCharsets.UTF_8);
         return index;

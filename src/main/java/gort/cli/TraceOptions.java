@@ -1,0 +1,92 @@
+package gort.cli;
+
+import gort.trace.TraceExport;
+import gort.trace.TraceWindow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The execution-trace options of run and compare: {@code --trace FILE} (the extension picks the
+ * format) and one window limit. Invariant: {@link #plan} validates everything before any run
+ * starts, so a bad value leaves no file behind.
+ */
+final class TraceOptions {
+    @Option(names = "--trace", paramLabel = "FILE.json|FILE.pftrace",
+            description = "write an execution trace: .json (Chrome Trace Event JSON shaped as Go 1.5.1's go tool trace) or .pftrace "
+                    + "(Perfetto protobuf, for long runs); both open in ui.perfetto.dev. compare writes one per strategy (FILE-note.json, ...)")
+    Path trace;
+
+    @Option(names = "--trace-cycles", paramLabel = "N..M", description = "limit the trace to GC cycles N..M (either end may be left out)")
+    String cycles;
+
+    @Option(names = "--trace-time", paramLabel = "A..B", description = "limit the trace to seconds A..B since the runtime's start")
+    String time;
+
+    /** What to write, or null when not tracing. */
+    record Plan(Path out, TraceWindow window) {
+        /** A scratch file for the runtime's raw trace, beside the output (deleted after export). */
+        Path newRaw() throws IOException {
+            Path dir = out.toAbsolutePath().getParent();
+            return Files.createTempFile(dir, "." + out.getFileName() + ".", ".raw");
+        }
+    }
+
+    /** A run's outcome and, when asked to keep it, its raw trace (the caller deletes it). */
+    record Traced(gort.workloads.Experiment.Outcome outcome, Path raw) {}
+
+    /**
+     * Runs w once under c: traced when plan is not null (the trace written to out, named on msg)
+     * or when keepRawIn is not null (the raw trace kept in that directory for the caller, e.g.
+     * the report's timelines). A raw file not kept is removed whatever happens.
+     */
+    static Traced run(Plan plan, Path out, Path keepRawIn, gort.workloads.Workload w, gort.api.Config c,
+            gort.workloads.Workload.Params params, java.io.PrintWriter msg) throws IOException {
+        if (plan == null && keepRawIn == null) {
+            return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null);
+        }
+        Path raw = plan != null ? plan.newRaw() : Files.createTempFile(keepRawIn, ".gort-trace.", ".raw");
+        boolean keep = false;
+        try {
+            var o = gort.workloads.Experiment.runWithResult(w, c.withTrace(new gort.sched.Trace.Settings(raw)), params);
+            if (plan != null) {
+                java.util.Map<String, Object> about = new java.util.LinkedHashMap<>();
+                about.put("producer", "gort");
+                about.put("workload", w.name());
+                about.put("strategy", c.wakeup().flag());
+                about.put("procs", c.gomaxprocs());
+                about.put("window", plan.window().toString());
+                about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
+                var written = TraceExport.write(raw, out, plan.window(), o.run().cycles(), about);
+                msg.printf(java.util.Locale.ROOT, "wrote %s (%.1f MB, %s)%n", out, written.bytes() / 1e6, plan.window());
+                msg.flush();
+            }
+            keep = keepRawIn != null;
+            return new Traced(o, keep ? raw : null);
+        } finally {
+            if (!keep) {
+                Files.deleteIfExists(raw);
+            }
+        }
+    }
+
+    Plan plan() {
+        if (trace == null) {
+            if (cycles != null || time != null) {
+                throw new IllegalArgumentException((cycles != null ? "--trace-cycles" : "--trace-time") + " limits a trace: give --trace FILE too");
+            }
+            return null;
+        }
+        TraceExport.Format.of(trace);
+        Options.checkParentDir(trace, "--trace");
+        if (Files.isDirectory(trace)) {
+            throw new IllegalArgumentException("--trace " + trace + " is a directory: give a file name ending in .json or .pftrace");
+        }
+        if (cycles != null && time != null) {
+            throw new IllegalArgumentException("--trace-cycles and --trace-time exclude each other: give one");
+        }
+        TraceWindow w = cycles != null ? TraceWindow.parseCycles(cycles) : time != null ? TraceWindow.parseTime(time) : TraceWindow.ALL;
+        return new Plan(trace, w);
+    }
+}

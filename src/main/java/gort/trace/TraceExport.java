@@ -1,0 +1,78 @@
+package gort.trace;
+
+import gort.gc.CycleRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a run's raw trace into a file a viewer opens: the file name's extension chooses the
+ * format ({@code .json}: Chrome Trace Event JSON shaped as Go 1.5.1's {@code go tool trace};
+ * {@code .pftrace}: Perfetto's protobuf). Streams from the raw trace to the file (written beside
+ * it and moved into place, so a reader never sees half a trace). Owns nothing between calls.
+ */
+public final class TraceExport {
+    private TraceExport() {}
+
+    /** The formats, by extension. */
+    public enum Format {
+        JSON(".json"),
+        PERFETTO(".pftrace");
+
+        public final String extension;
+
+        Format(String ext) {
+            this.extension = ext;
+        }
+
+        /** The format a file name asks for; the error names the allowed extensions. */
+        public static Format of(Path file) {
+            String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+            for (Format f : values()) {
+                if (n.endsWith(f.extension) && n.length() > f.extension.length()) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("--trace " + file + ": the file name must end in .json (Chrome Trace Event JSON, "
+                    + "as Go's go tool trace) or .pftrace (Perfetto protobuf)");
+        }
+    }
+
+    /** What the export wrote. */
+    public record Written(Path file, long bytes, TraceModel.Window window) {}
+
+    /**
+     * Writes {@code out} from the raw trace, limited to window; {@code records} (may be empty) go
+     * in as one "record" instant per cycle; {@code about} goes into the JSON's otherData.
+     */
+    public static Written write(Path rawFile, Path out, TraceWindow window, List<CycleRecord> records, Map<String, Object> about)
+            throws IOException {
+        Format f = Format.of(out);
+        RawTrace raw = RawTrace.open(rawFile);
+        TraceModel.Window w = window.resolve(raw);
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp);
+                    TraceSink sink = f == Format.JSON ? new ChromeTraceSink(os, about) : new PerfettoTraceSink(os)) {
+                TraceModel.replay(raw, sink, w, records, about);
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return new Written(out, Files.size(out), w);
+    }
+
+    /** The file for one strategy of a compare: {@code x.json} → {@code x-park.json}. */
+    public static Path perStrategy(Path out, String strategy) {
+        Format f = Format.of(out);
+        String n = out.getFileName().toString();
+        String base = n.substring(0, n.length() - f.extension.length());
+        return out.resolveSibling(base + "-" + strategy + n.substring(n.length() - f.extension.length()));
+    }
+}

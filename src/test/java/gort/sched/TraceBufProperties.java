@@ -1,0 +1,124 @@
+package gort.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gort.platform.RealPlatform;
+import gort.trace.RawTrace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The tracer's buffers: whatever events a P's owner or the global buffer's holder append (any
+ * kind, any numbers, timestamps that may step back a little, enough to roll buffers over) come
+ * back from the raw file exactly, and the merged stream is in time order with each writer's own
+ * events in the order it wrote them (Go's per-P ordering, which the readers rely on).
+ */
+class TraceBufProperties {
+    record Ev(int writer, int kind, long ts, long a, long b) {}
+
+    static final int[] KINDS = {Trace.EV_GO_START, Trace.EV_GO_UNBLOCK, Trace.EV_GO_SYSEXIT, Trace.EV_HEAP_ALLOC, Trace.EV_GC_MARK_DONE,
+            Trace.EV_PROC_STOP, Trace.EV_RUNQ, Trace.EV_GC_RESUME};
+
+    @Provide
+    Arbitrary<List<Ev>> events() {
+        Arbitrary<Integer> writer = Arbitraries.integers().between(-1, 3); // -1: the global buffer
+        Arbitrary<Integer> kind = Arbitraries.integers().between(0, KINDS.length - 1).map(i -> KINDS[i]);
+        Arbitrary<Long> step = Arbitraries.longs().between(0, 5_000_000);
+        Arbitrary<Long> arg = Arbitraries.oneOf(Arbitraries.longs().between(0, 300), Arbitraries.longs().between(0, Long.MAX_VALUE));
+        return Combinators.combine(writer, kind, step, arg, arg).as((w, k, s, a, b) -> new Ev(w, k, s, a, b)).list().ofMinSize(0).ofMaxSize(
+                30_000);
+    }
+
+    static Path tmp() {
+        try {
+            return Files.createTempFile("gort-tracebuf", ".raw");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes evs (ts = running sum of the steps, per writer) and reads them back in time order. */
+    static List<RawTrace.Event> roundTrip(List<Ev> in, List<Ev> written) throws IOException {
+        Path raw = tmp();
+        try {
+            Sched s = new Sched(RealPlatform.INSTANCE, 4, 0, System.err, new Trace.Settings(raw));
+            P[] ps = {new P(0), new P(1), new P(2), new P(3)};
+            long[] clock = new long[5];
+            for (Ev e : in) {
+                int w = e.writer() + 1;
+                clock[w] += e.ts();
+                int n = Trace.argCount(e.kind());
+                Ev x = new Ev(e.writer(), e.kind(), clock[w], n > 0 ? e.a() : 0, n > 1 ? e.b() : 0);
+                written.add(x);
+                s.trace.append(e.writer() < 0 ? null : ps[e.writer()], x.kind(), x.ts(), n, x.a(), x.b());
+            }
+            s.trace.handOverAll(ps);
+            s.trace.close();
+            List<RawTrace.Event> out = new ArrayList<>();
+            RawTrace.open(raw).forEach(ev -> {
+                RawTrace.Event c = new RawTrace.Event();
+                c.kind = ev.kind;
+                c.ts = ev.ts;
+                c.pid = ev.pid;
+                c.a = ev.a;
+                c.b = ev.b;
+                out.add(c);
+                return true;
+            });
+            return out;
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+    }
+
+    @Property(tries = 40)
+    void whatIsWrittenIsReadBackInTimeOrderAndPerWriterOrder(@ForAll("events") List<Ev> in) throws IOException {
+        List<Ev> written = new ArrayList<>();
+        List<RawTrace.Event> out = roundTrip(in, written);
+        assertThat(out).hasSize(written.size());
+        for (int i = 1; i < out.size(); i++) {
+            assertThat(out.get(i).ts).as("merged stream in time order at %d", i).isGreaterThanOrEqualTo(out.get(i - 1).ts);
+        }
+        for (int w = -1; w < 4; w++) {
+            final int ww = w;
+            List<Ev> mine = written.stream().filter(e -> e.writer() == ww).toList();
+            List<RawTrace.Event> got = out.stream().filter(e -> e.pid == ww).toList();
+            assertThat(got).as("writer %d", w).hasSize(mine.size());
+            for (int i = 0; i < mine.size(); i++) {
+                Ev e = mine.get(i);
+                RawTrace.Event g = got.get(i);
+                assertThat(new long[] {g.kind, g.ts, g.a, g.b}).as("writer %d event %d", w, i).containsExactly(e.kind(), e.ts(), e.a(), e.b());
+            }
+        }
+    }
+
+    @Property(tries = 20)
+    void aTimestampBeforeThePreviousOneStillEncodes(@ForAll @IntRange(min = 1, max = 1_000_000) int back) throws IOException {
+        // a mark-done event carries the time its CAS was read, which may precede the event before it
+        Path raw = tmp();
+        try {
+            Sched s = new Sched(RealPlatform.INSTANCE, 1, 0, System.err, new Trace.Settings(raw));
+            P p = new P(0);
+            s.trace.append(p, Trace.EV_GO_START, 5_000_000, 1, 7, 0);
+            s.trace.append(p, Trace.EV_GC_MARK_DONE, 5_000_000 - back, 2, 1, 3);
+            s.trace.handOverAll(new P[] {p});
+            s.trace.close();
+            List<Long> ts = new ArrayList<>();
+            RawTrace.open(raw).forEach(ev -> ts.add(ev.ts));
+            assertThat(ts).containsExactlyInAnyOrder(5_000_000L, 5_000_000L - back);
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+    }
+}
