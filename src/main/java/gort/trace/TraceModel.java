@@ -25,7 +25,8 @@ import java.util.Map;
  * goroutine slices; "mark N done" instants on the completer's P with an arrow to the
  * coordinator's next start; in a GC group, the cycles, the stop-the-world pauses with their
  * reasons, and the coordinator's waits ("mark 1 wait (note)") with nested slices saying where it
- * sat (blocked, in the note's syscall, runnable in a P's runnext or on the global queue, running);
+ * sat (blocked, in the note's syscall, runnable in a P's runnext, kicked from it to the P's queue, or
+ * on the global queue, running);
  * run-queue counters per P and for the global queue; and, when the run's CycleRecords are given,
  * one "record" instant per cycle carrying them, so a reader can check trace against records.
  *
