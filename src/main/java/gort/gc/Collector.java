@@ -665,11 +665,8 @@ public final class Collector {
      * own check.
      */
     private void await(MarkDoneSignal s) {
-        Sched.getg().resetEnqueued(); // so the record says where it waited for this phase
-        // Entering the wait is a preemption point, as Go's call to bgMarkSignal.wait is (its
-        // stack-check prologue): a coordinator whose time slice ran out during the scan or the
-        // ragged barrier is preempted here, before it parks, and waits on the global run queue.
-        Sched.safepoint();
+        s.enter(); // a preemption point, as Go's wait prologue
+
         java.util.function.Consumer<MarkDoneSignal> r = beforeMarkWait;
         if (r != null) {
             r.accept(s);

@@ -82,12 +82,23 @@ public final class MarkDoneSignal {
     }
 
     /**
+     * The coordinator enters its wait (the prologue of Go's bgMarkSignal.wait): the wait starts
+     * here for the trace and for {@link #waited}, and entering it is a preemption point, as Go's
+     * stack-check prologue is: a coordinator whose time slice ran out (it inherited its readier's
+     * slice through runnext, and the scan or a ragged barrier can take milliseconds) is preempted
+     * here, before it parks, and waits on the global run queue. Call before {@link #await}.
+     */
+    public void enter() {
+        if (sched.trace != null) sched.trace.gcWait(tracePhase, strategy.ordinal());
+        Sched.getg().resetEnqueued();
+        Sched.safepoint();
+    }
+
+    /**
      * The coordinator waits for the phase to complete (Go's bgMarkSignal.wait). On return,
-     * {@link #waited} says where the scheduler last put it to wait since it last reset its
-     * {@link G#enqueued()} (the caller resets it as it arms the phase).
+     * {@link #waited} says where the scheduler last put it to wait since {@link #enter}.
      */
     public void await() {
-        if (sched.trace != null) sched.trace.gcWait(tracePhase, strategy.ordinal());
         if (strategy == WakeupStrategy.NOTE) {
             sched.notetsleepg(note, -1);
             note.clear();
