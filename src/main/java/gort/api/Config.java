@@ -21,7 +21,9 @@ public final class Config {
             "gccheckmark", "1 re-marks the stopped world after every mark and dies naming any reachable object left unmarked",
             "gcpacertrace", "1 prints the pacer's state each cycle",
             "gcstoptheworld", "1 makes every collection stop-the-world",
-            "gcwakeup", "note|park|park-yield: how the GC coordinator learns marking is done",
+            "gcwakeup", gort.gc.Choice.bar(gort.gc.WakeupStrategy.class) + ": how the GC coordinator learns marking is done",
+            "gcpacer", gort.gc.Choice.bar(gort.gc.PacerKind.class) + ": the pacing design (the trigger, the goal, the assist ratio)",
+            "gcbarrier", gort.gc.Choice.bar(gort.gc.BarrierKind.class) + ": the write barrier",
             "gcassistblock", "1 makes an assist that cannot pay its debt sleep 100 µs and retry (Go 1.5.1 as released); 0, the default, carries the debt over (the seeds' era)");
 
     public static final int GOGC_OFF = -1;
@@ -35,6 +37,8 @@ public final class Config {
     private final java.util.function.Consumer<Runtime> onExit;
     /** Where the execution tracer writes, or null (tracing off); kept by every wither. */
     private gort.sched.Trace.Settings trace;
+    /** Test-only collector faults, or null; kept by every wither. */
+    private gort.gc.GcFaults gcFaults;
 
     private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
             boolean debugHeap) {
@@ -124,11 +128,11 @@ public final class Config {
                         + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet()))));
             }
             if (k.equals("gcwakeup")) {
-                try {
-                    gort.gc.WakeupStrategy.parse(val);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("GODEBUG gcwakeup=" + val + " is invalid: must be note, park or park-yield");
-                }
+                parseChoice(gort.gc.WakeupStrategy.class, k, val);
+            } else if (k.equals("gcpacer")) {
+                parseChoice(gort.gc.PacerKind.class, k, val);
+            } else if (k.equals("gcbarrier")) {
+                parseChoice(gort.gc.BarrierKind.class, k, val);
             } else if (k.equals("gcassistblock")) {
                 parseInt("GODEBUG " + k, val, 0, 1);
             } else {
@@ -139,29 +143,37 @@ public final class Config {
         return Map.copyOf(m);
     }
 
+    private static <E extends Enum<E> & gort.gc.Choice> void parseChoice(Class<E> type, String key, String val) {
+        try {
+            gort.gc.Choice.parse(type, key, val);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("GODEBUG " + key + "=" + val + " is invalid: must be " + gort.gc.Choice.names(type));
+        }
+    }
+
     public Config withGomaxprocs(int n) {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
     }
 
     /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
@@ -170,12 +182,12 @@ public final class Config {
         if (bytes < min) {
             throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
         }
-        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
     }
 
     /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
     public Config withDebugHeap(boolean on) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults);
     }
 
     /**
@@ -184,7 +196,7 @@ public final class Config {
      * workload's per-cycle records without the workload's help.
      */
     public Config withOnExit(java.util.function.Consumer<Runtime> f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults);
     }
 
     /**
@@ -192,7 +204,21 @@ public final class Config {
      * as it runs (gort.trace's exporters turn it into Perfetto's formats); null turns it off.
      */
     public Config withTrace(gort.sched.Trace.Settings t) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults);
+    }
+
+    /**
+     * Test-only collector faults ({@link gort.gc.GcFaults}) for the runtime started from this
+     * config; null (the default) is Go's behaviour. The object is shared, not copied: a test may
+     * change its mutable switches while the runtime runs.
+     */
+    public Config withGcFaults(gort.gc.GcFaults f) {
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f);
+    }
+
+    private Config faulting(gort.gc.GcFaults f) {
+        this.gcFaults = f;
+        return this;
     }
 
     private Config tracing(gort.sched.Trace.Settings t) {
@@ -231,12 +257,15 @@ public final class Config {
     }
 
     public int godebugInt(String key) {
-        if (key.equals("gcwakeup")) {
-            throw new IllegalArgumentException("gcwakeup is not a number: use wakeup()");
+        if (CHOICE_KEYS.contains(key)) {
+            throw new IllegalArgumentException(key + " is not a number: use its own accessor");
         }
         String v = godebug.get(key);
         return v == null ? 0 : Integer.parseInt(v);
     }
+
+    /** GODEBUG keys whose values are names from a registry, not numbers. */
+    static final java.util.Set<String> CHOICE_KEYS = java.util.Set.of("gcwakeup", "gcpacer", "gcbarrier");
 
     /** How the GC coordinator learns marking is done: GODEBUG gcwakeup, default park-yield (Go 1.5). */
     public gort.gc.WakeupStrategy wakeup() {
@@ -249,10 +278,28 @@ public final class Config {
         return withGodebug(Map.of("gcwakeup", w.flag()));
     }
 
+    /** The pacing design: GODEBUG gcpacer, default go15. */
+    public gort.gc.PacerKind pacer() {
+        String v = godebug.get("gcpacer");
+        return v == null ? gort.gc.PacerKind.GO15 : gort.gc.PacerKind.parse(v);
+    }
+
+    /** Sets the pacing design (as GODEBUG gcpacer would). */
+    public Config withPacer(gort.gc.PacerKind p) {
+        return withGodebug(Map.of("gcpacer", p.flag()));
+    }
+
+    /** The write barrier: GODEBUG gcbarrier, default dijkstra (Go 1.5's). */
+    public gort.gc.BarrierKind barrier() {
+        String v = godebug.get("gcbarrier");
+        return v == null ? gort.gc.BarrierKind.DIJKSTRA : gort.gc.BarrierKind.parse(v);
+    }
+
     /** The collector's settings from GOGC and GODEBUG. */
     public gort.gc.Collector.Settings collectorSettings() {
         return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
-                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), godebugInt("gcassistblock") > 0);
+                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), godebugInt("gcassistblock") > 0,
+                pacer(), barrier(), Long.MAX_VALUE, gcFaults != null ? gcFaults : new gort.gc.GcFaults());
     }
 
     public PrintStream traceOut() {

@@ -144,7 +144,7 @@ final class Mark {
      * counted itself as working; getfull's waiting counts it out. Scan work is published to
      * {@code credit} every {@link Pacer#BG_CREDIT_SLACK} bytes of scan work when credit is not null.
      */
-    void gcDrain(GcWork gcw, Pacer credit) {
+    void gcDrain(GcWork gcw, GcController credit) {
         long unflushed = 0;
         for (;;) {
             if (work.nwait.get() > 0 && !work.hasFull()) {
@@ -156,12 +156,12 @@ final class Mark {
             }
             unflushed += scanobject(obj, gcw.info, gcw);
             if (credit != null && unflushed >= Pacer.BG_CREDIT_SLACK) {
-                credit.bgScanCredit.addAndGet(unflushed);
+                credit.addBgScanCredit(unflushed);
                 unflushed = 0;
             }
         }
         if (credit != null && unflushed != 0) {
-            credit.bgScanCredit.addAndGet(unflushed);
+            credit.addBgScanCredit(unflushed);
         }
     }
 
@@ -169,7 +169,7 @@ final class Mark {
      * Drains without waiting until gp is asked to yield or no work is at hand (Go's
      * gcDrainUntilPreempt): fractional and idle workers. Returns the scan work done.
      */
-    long gcDrainUntilPreempt(GcWork gcw, G gp, Pacer credit) {
+    long gcDrainUntilPreempt(GcWork gcw, G gp, GcController credit) {
         long done = 0;
         long unflushed = 0;
         while (!gp.preempt()) {
@@ -184,12 +184,12 @@ final class Mark {
             done += w;
             unflushed += w;
             if (unflushed >= Pacer.BG_CREDIT_SLACK) {
-                credit.bgScanCredit.addAndGet(unflushed);
+                credit.addBgScanCredit(unflushed);
                 unflushed = 0;
             }
         }
         if (unflushed != 0) {
-            credit.bgScanCredit.addAndGet(unflushed);
+            credit.addBgScanCredit(unflushed);
         }
         return done;
     }

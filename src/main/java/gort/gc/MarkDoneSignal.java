@@ -8,9 +8,10 @@ import gort.sched.Sched;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The coordinator's wait for the end of one phase of concurrent marking, and the completers'
- * signal (Go 1.5's {@code bgMarkSignal}, or before seed 000 its note), under one
- * {@link WakeupStrategy}.
+ * The end of one phase of concurrent marking: the completers' race and signal (Go 1.5's
+ * {@code bgMarkSignal}, or before seed 000 its note), and the coordinator's wait for it. How the
+ * waiter is woken is the signal's {@link Wake}: a note (the coordinator sleeps in notetsleepg),
+ * park/ready, or nobody (no coordinator: the completer takes the next step itself).
  *
  * <p>Owns: the done flag (completers race to CAS it 0→1; only the winner signals), the note or
  * the parked-coordinator slot with its lock and wake flag, and the measurements DESIGN.md defines:
@@ -20,9 +21,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the coordinator does not park); the coordinator is readied exactly once.
  */
 public final class MarkDoneSignal {
+    /** How the coordinator waits for the signal and is woken by it. */
+    public enum Wake {
+        /** notetsleepg on a note, notewakeup by the completer (before seed 000). */
+        NOTE,
+        /** gopark, and ready by the completer into its own P's runnext (Go's bgMarkSignal). */
+        PARK,
+        /** Nobody waits: the completer performs the transition itself ({@link #markResumed}). */
+        NONE
+    }
+
     private final Sched sched;
     private final Platform platform;
-    private final WakeupStrategy strategy;
+    private final Wake how;
     private final AtomicInteger done = new AtomicInteger(1);
     // note strategy
     private final Note note;
@@ -37,25 +48,26 @@ public final class MarkDoneSignal {
     private volatile gort.sched.Enqueued waited = gort.sched.Enqueued.NONE;
     private final java.util.function.LongSupplier heapProbe;
     private volatile long doneHeap;
-    /** Which phase this signal ends (1 or 2), as the execution trace names it; set by the collector. */
+    /** Which phase this signal ends (1 or 2), and the run's strategy, as the execution trace names them; set by the collector. */
     int tracePhase;
+    int traceStrategy;
 
-    public MarkDoneSignal(Sched sched, WakeupStrategy strategy) {
-        this(sched, strategy, () -> 0L);
+    public MarkDoneSignal(Sched sched, Wake how) {
+        this(sched, how, () -> 0L);
     }
 
     /** @param heapProbe read by the winning completer, before it signals (the heap at completion) */
-    public MarkDoneSignal(Sched sched, WakeupStrategy strategy, java.util.function.LongSupplier heapProbe) {
+    public MarkDoneSignal(Sched sched, Wake how, java.util.function.LongSupplier heapProbe) {
         this.heapProbe = heapProbe;
         this.sched = sched;
         this.platform = sched.platform();
-        this.strategy = strategy;
+        this.how = how;
         this.note = sched.newNote();
         this.lock = sched.newMutex();
     }
 
-    public WakeupStrategy strategy() {
-        return strategy;
+    public Wake wake() {
+        return how;
     }
 
     /** Arms the signal for a new phase (the coordinator, before marking of that phase starts). */
@@ -89,7 +101,7 @@ public final class MarkDoneSignal {
      * here, before it parks, and waits on the global run queue. Call before {@link #await}.
      */
     public void enter() {
-        if (sched.trace != null) sched.trace.gcWait(tracePhase, strategy.ordinal());
+        if (sched.trace != null) sched.trace.gcWait(tracePhase, traceStrategy);
         Sched.getg().resetEnqueued();
         Sched.safepoint();
     }
@@ -99,7 +111,10 @@ public final class MarkDoneSignal {
      * {@link #waited} says where the scheduler last put it to wait since {@link #enter}.
      */
     public void await() {
-        if (strategy == WakeupStrategy.NOTE) {
+        if (how == Wake.NONE) {
+            throw new IllegalStateException("fatal error: waiting on a mark signal that nobody wakes");
+        }
+        if (how == Wake.NOTE) {
             sched.notetsleepg(note, -1);
             note.clear();
         } else {
@@ -113,9 +128,17 @@ public final class MarkDoneSignal {
             wake = false;
             g = null;
         }
+        markResumed();
+        waited = Sched.getg().enqueued();
+    }
+
+    /**
+     * The phase's next step starts now: the coordinator runs again after its wait, or (with no
+     * coordinator) the completer begins the transition.
+     */
+    public void markResumed() {
         resumedNanos = platform.nanotime();
         if (sched.trace != null) sched.trace.gcResume(tracePhase, resumedNanos);
-        waited = Sched.getg().enqueued();
     }
 
     /** Where the coordinator waited before it resumed from the last {@link #await}. */
@@ -136,9 +159,9 @@ public final class MarkDoneSignal {
         completer = kind;
         doneHeap = heapProbe.getAsLong();
         if (sched.trace != null) sched.trace.gcMarkDone(tracePhase, kind.ordinal(), doneNanos);
-        if (strategy == WakeupStrategy.NOTE) {
+        if (how == Wake.NOTE) {
             note.wakeup();
-        } else {
+        } else if (how == Wake.PARK) {
             lock.lock();
             if (g == null) {
                 wake = true; // it has not parked yet

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Times are platform nanoseconds passed in by the caller, so tests and a simulated platform drive
  * it without a clock.
  */
-public final class Pacer {
+public final class Pacer implements GcController {
     /** Go's gcGoalUtilization: background marking's share of GOMAXPROCS. */
     public static final double GOAL_UTILIZATION = 0.25;
     /** Proportional gain of the trigger controller (Go's triggerGain). */
@@ -45,7 +45,8 @@ public final class Pacer {
     private double triggerRatio = 7 / 8.0;
 
     // per cycle
-    final AtomicLong scanWork = new AtomicLong();
+    /** The cycle's scan work, as the collector last reported it (for gcpacertrace). */
+    private volatile long scanWork;
     final AtomicLong bgScanCredit = new AtomicLong();
     final AtomicLong assistTime = new AtomicLong();
     final AtomicLong dedicatedMarkTime = new AtomicLong();
@@ -83,6 +84,7 @@ public final class Pacer {
     }
 
     /** This pacer's heapminimum. */
+    @Override
     public long heapMinimum() {
         return heapMinimum;
     }
@@ -92,8 +94,14 @@ public final class Pacer {
      * startCycle). The world is stopped; {@code heapLive} and {@code heapScan} are heap_live and
      * heap_scan at the start of the cycle.
      */
+    @Override
+    public void startCycle(int gomaxprocs, long heapLive, long heapScan, long stackScan, long globalsScan) {
+        startCycle(gomaxprocs, heapLive, heapScan);
+    }
+
+    /** {@link #startCycle(int, long, long, long, long)}: Go 1.5's controller does not count the roots' scan work. */
     public void startCycle(int gomaxprocs, long heapLive, long heapScan) {
-        scanWork.set(0);
+        scanWork = 0;
         bgScanCredit.set(0);
         assistTime.set(0);
         dedicatedMarkTime.set(0);
@@ -119,8 +127,9 @@ public final class Pacer {
      * Starts a forced (stop-the-world) cycle: only the heap at its start matters, for
      * {@link #markDone}'s estimate of the reachable heap (Go's gcResetMarkState in any mode).
      */
+    @Override
     public void startForced(long heapLive) {
-        scanWork.set(0);
+        scanWork = 0;
         initialHeapLive = heapLive;
     }
 
@@ -130,6 +139,12 @@ public final class Pacer {
      * it when the cache takes a span from the heap, under the heap lock), so the ratio rises as
      * scannable heap is allocated during a cycle.
      */
+    @Override
+    public void revise(long heapLive, long heapScan) {
+        revise(heapScan);
+    }
+
+    /** {@link #revise(long, long)}: Go 1.5's ratio depends on heap_scan only (the distance is the cycle's). */
     public void revise(long heapScan) {
         this.heapScan = heapScan;
         long scanWorkExpected = heapScan;
@@ -141,11 +156,13 @@ public final class Pacer {
     }
 
     /** Assists are enabled from now on (Go's gcController.assistStartTime, set as the scan phase starts). */
+    @Override
     public void assistsStarted(long now) {
         assistStartTime = now;
     }
 
     /** Background marking starts now, after the scan phase (Go's gcController.bgMarkStartTime). */
+    @Override
     public void markStarted(long now) {
         bgMarkStartTime = now;
     }
@@ -155,7 +172,9 @@ public final class Pacer {
      * endCycle): how far the heap grew past the trigger, scaled by how far GC CPU utilization was
      * from the 25% goal, compared with the GOGC growth.
      */
-    public void endCycle(long heapLive, int gomaxprocs, long now) {
+    @Override
+    public void endCycle(long heapLive, int gomaxprocs, long now, long scanWork) {
+        this.scanWork = scanWork;
         double goalGrowthRatio = gcpercent / 100.0;
         double actualGrowthRatio = (double) heapLive / heapMarked - 1;
         long assistDuration = now - assistStartTime;
@@ -165,7 +184,7 @@ public final class Pacer {
         }
         double triggerError = goalGrowthRatio - triggerRatio
                 - utilization / GOAL_UTILIZATION * (actualGrowthRatio - triggerRatio);
-        lastEnd = new EndState(triggerRatio, actualGrowthRatio, heapLive, utilization, heapMarked, nextGC, scanWork.get());
+        lastEnd = new EndState(triggerRatio, actualGrowthRatio, heapLive, utilization, heapMarked, nextGC, scanWork);
         triggerRatio += TRIGGER_GAIN * triggerError;
         if (triggerRatio < 0) {
             triggerRatio = 0;
@@ -185,6 +204,13 @@ public final class Pacer {
      * cycle; the next trigger is that times (1 + triggerRatio), at least 4 MiB, and at least
      * enough above the live heap for concurrent sweeping. Returns next_gc.
      */
+    @Override
+    public long markDone(long bytesMarked, long heapLiveAtTermination, long scanWork) {
+        this.scanWork = scanWork;
+        return markDone(bytesMarked, heapLiveAtTermination);
+    }
+
+    /** {@link #markDone(long, long, long)} without the scan work (Go 1.5 takes heap_scan from it at the next start). */
     public long markDone(long bytesMarked, long heapLiveAtTermination) {
         long allocatedDuringCycle = heapLiveAtTermination - initialHeapLive;
         heapReachable = bytesMarked >= allocatedDuringCycle ? bytesMarked - allocatedDuringCycle : 0;
@@ -202,6 +228,7 @@ public final class Pacer {
     }
 
     /** Takes a dedicated-worker token (Go's decIfPositive on dedicatedMarkWorkersNeeded). */
+    @Override
     public boolean takeDedicated() {
         return decIfPositive(dedicatedMarkWorkersNeeded);
     }
@@ -210,6 +237,7 @@ public final class Pacer {
      * Takes the fractional-worker token if the fractional worker is at or under its share of wall
      * time since background marking started; returns it otherwise.
      */
+    @Override
     public boolean takeFractional(long now) {
         if (!decIfPositive(fractionalMarkWorkersNeeded)) {
             return false;
@@ -224,6 +252,7 @@ public final class Pacer {
     }
 
     /** A background worker in mode {@code kind} ran for {@code ns}; gives its token back. */
+    @Override
     public void workerDone(CompleterKind kind, long ns) {
         switch (kind) {
             case DEDICATED -> {
@@ -253,6 +282,7 @@ public final class Pacer {
         return triggerRatio;
     }
 
+    @Override
     public long heapGoal() {
         return heapGoal;
     }
@@ -261,8 +291,55 @@ public final class Pacer {
         return nextGC;
     }
 
+    @Override
+    public long trigger() {
+        return nextGC;
+    }
+
+    @Override
     public double assistRatio() {
         return assistRatio;
+    }
+
+    @Override
+    public long stealBgScanCredit(long want) {
+        long credit = bgScanCredit.get();
+        if (credit <= 0) {
+            return 0;
+        }
+        long stolen = Math.min(credit, want);
+        bgScanCredit.addAndGet(-stolen); // racy, as Go's: the credit may go below zero
+        return stolen;
+    }
+
+    @Override
+    public void addBgScanCredit(long work) {
+        bgScanCredit.addAndGet(work);
+    }
+
+    @Override
+    public void addAssistTime(long ns) {
+        assistTime.addAndGet(ns);
+    }
+
+    @Override
+    public long assistTime() {
+        return assistTime.get();
+    }
+
+    @Override
+    public long dedicatedTime() {
+        return dedicatedMarkTime.get();
+    }
+
+    @Override
+    public long fractionalTime() {
+        return fractionalMarkTime.get();
+    }
+
+    @Override
+    public long idleTime() {
+        return idleMarkTime.get();
     }
 
     public long heapMarked() {
@@ -282,6 +359,7 @@ public final class Pacer {
     }
 
     /** The line GODEBUG=gcpacertrace=1 prints at the start of a cycle (Go's format). */
+    @Override
     public String startTrace() {
         return "pacer: assist ratio=" + GoFormat.printfloat(assistRatio) + " (scan " + (heapScan >> 20) + " MB in " + (initialHeapLive >> 20)
                 + "->" + (heapGoal >> 20) + " MB) workers=" + dedicatedMarkWorkersNeeded.get() + "+"
@@ -292,12 +370,14 @@ public final class Pacer {
      * H_g of the last {@link #endCycle}: heap marked in the previous cycle × (1 + GOGC/100), the
      * goal gcpacertrace prints; 0 before the first.
      */
+    @Override
     public long lastHg() {
         EndState e = lastEnd;
         return e == null ? 0 : (long) (e.heapMarkedPrev * (1 + gcpercent / 100.0));
     }
 
     /** The line GODEBUG=gcpacertrace=1 prints at the end of concurrent marking (Go's format). */
+    @Override
     public String endTrace() {
         EndState e = lastEnd;
         if (e == null) {

@@ -1,46 +1,57 @@
 package gort.gc;
 
 /**
- * How the GC coordinator goroutine learns that a phase of concurrent marking is done: the
- * subject of the seeds (DESIGN.md's table). One is chosen per run ({@code --wakeup},
- * {@code GODEBUG=gcwakeup=...}).
+ * The registry of cycle drivers: how the GC coordinator goroutine learns that a phase of
+ * concurrent marking is done, the subject of the seeds (DESIGN.md's table). One is chosen per run
+ * ({@code --wakeup}, {@code GODEBUG=gcwakeup=...}); each names its {@link CycleDriver}.
  */
-public enum WakeupStrategy {
-    /**
-     * Before seed 000: the coordinator sleeps in {@code notetsleepg}, handing its P away; the
-     * completer wakes the note; the coordinator's M finds no idle P, puts it on the global run
-     * queue and stops, and it waits there until some P looks.
-     */
-    NOTE("note"),
-    /**
-     * Seed 000: the coordinator {@code gopark}s; the completer {@code ready}s it into its own P's
-     * {@code runnext}; a background worker parks right after, so the coordinator runs next; an
-     * assist keeps running its mutator until something deschedules it, at the latest sysmon's
-     * preemption (a time slice of 10 to 20 ms: sysmon looks every 10 ms once the program is busy,
-     * and preempts a P whose tick it has seen unchanged for 10 ms).
-     */
-    PARK("park"),
-    /** Seed 003: as PARK, and an assist that completed marking calls Gosched at once. */
-    PARK_YIELD("park-yield");
+public enum WakeupStrategy implements Choice {
+    NOTE("note", "before seed 000: the coordinator sleeps in notetsleepg, handing its P away; the completer wakes the note; "
+            + "the coordinator's M finds no idle P, puts it on the global run queue and stops, and it waits there until some P "
+            + "looks") {
+        @Override
+        CycleDriver driver(Collector c) {
+            return new CoordinatorDriver(c, this, true, false);
+        }
+    },
+    PARK("park", "seed 000: the coordinator parks; the completer readies it into its own P's runnext; a background worker parks "
+            + "right after, so the coordinator runs next; an assist keeps running its mutator until something deschedules it, at "
+            + "the latest sysmon's preemption (a time slice of 10 to 20 ms)") {
+        @Override
+        CycleDriver driver(Collector c) {
+            return new CoordinatorDriver(c, this, false, false);
+        }
+    },
+    PARK_YIELD("park-yield", "seed 003 (Go 1.5.1): as park, and an assist that reached a completion point calls Gosched at once") {
+        @Override
+        CycleDriver driver(Collector c) {
+            return new CoordinatorDriver(c, this, false, true);
+        }
+    };
 
     private final String flag;
+    private final String description;
 
-    WakeupStrategy(String flag) {
+    WakeupStrategy(String flag, String description) {
         this.flag = flag;
+        this.description = description;
     }
 
-    /** The name used by flags and GODEBUG. */
+    @Override
     public String flag() {
         return flag;
     }
 
-    /** Parses note, park or park-yield; the error names the allowed values. */
+    @Override
+    public String description() {
+        return description;
+    }
+
+    /** The driver of a runtime's concurrent cycles under this strategy. */
+    abstract CycleDriver driver(Collector c);
+
+    /** Parses a name; the error names the allowed values. */
     public static WakeupStrategy parse(String s) {
-        for (WakeupStrategy w : values()) {
-            if (w.flag.equals(s)) {
-                return w;
-            }
-        }
-        throw new IllegalArgumentException("wakeup strategy \"" + s + "\" is invalid: must be note, park or park-yield");
+        return Choice.parse(WakeupStrategy.class, "wakeup strategy", s);
     }
 }

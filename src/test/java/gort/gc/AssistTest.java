@@ -39,22 +39,22 @@ class AssistTest {
             Collector gc = collector();
             CompletionPathTest.buildList(h, 20_000);
             // hold marking where it is: no workers, no assists, no scheduler completion
-            gc.workerModes = 0;
-            gc.assistsDisabled = true;
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = 0;
+            gc.faults.assistsDisabled = true;
+            gc.faults.schedulerCompletes = false;
             AtomicReference<MarkDoneSignal> armed = new AtomicReference<>();
-            gc.beforeMarkWait = armed::set;
+            gc.faults.beforeMarkWait = armed::set;
             int n0 = gc.numGC();
             gc.triggerConcurrentCycle();
             while (armed.get() == null) {
                 Go.gosched();
             }
-            double before = gc.pacer().assistRatio();
+            double before = gc.controller().assistRatio();
             for (int i = 0; i < 200_000; i++) {
                 h.alloc(NODE); // scannable garbage: the caches fold local_scan into heap_scan as they take spans
             }
-            double after = gc.pacer().assistRatio();
-            gc.assistsDisabled = false; // let marking finish
+            double after = gc.controller().assistRatio();
+            gc.faults.assistsDisabled = false; // let marking finish
             while (gc.numGC() == n0) {
                 h.alloc(NODE);
             }
@@ -98,15 +98,15 @@ class AssistTest {
             Heap h = Go.heap();
             Collector gc = collector();
             CompletionPathTest.buildList(h, 20_000);
-            gc.workerModes = 0;
-            gc.minAssistRatio = 64;
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = 0;
+            gc.faults.minAssistRatio = 64;
+            gc.faults.schedulerCompletes = false;
             AtomicReference<MarkDoneSignal> armed = new AtomicReference<>();
-            gc.beforeMarkWait = sig -> {
+            gc.faults.beforeMarkWait = sig -> {
                 armed.set(sig);
                 // the phase is done once an assist won it; wait until assists reached two more completion points
-                long seen = gc.assistCompletionPoints.get();
-                Rt.spinUntil(() -> sig.isDone() && gc.assistCompletionPoints.get() >= seen + 3, 10_000);
+                long seen = gc.assists.completionPoints.get();
+                Rt.spinUntil(() -> sig.isDone() && gc.assists.completionPoints.get() >= seen + 3, 10_000);
             };
             for (int c = 0; c < 4; c++) {
                 int n0 = gc.numGC();
@@ -123,7 +123,7 @@ class AssistTest {
             long wins = gc.cycleRecords().stream().filter(r -> !r.forced())
                     .flatMap(r -> java.util.stream.Stream.of(r.mark1(), r.mark2()))
                     .filter(cp -> cp.completer() == CompleterKind.ASSIST).count();
-            out.set(new long[] {gc.assistCompletionPoints.get(), gc.assistYields.get(), wins});
+            out.set(new long[] {gc.assists.completionPoints.get(), gc.assists.yields.get(), wins});
         });
         return out.get();
     }
@@ -149,9 +149,9 @@ class AssistTest {
             Heap h = Go.heap();
             Collector gc = collector();
             CompletionPathTest.buildList(h, 20_000);
-            gc.workerModes = 0;
-            gc.minAssistRatio = 64; // far more debt than the heap has work
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = 0;
+            gc.faults.minAssistRatio = 64; // far more debt than the heap has work
+            gc.faults.schedulerCompletes = false;
             for (int c = 0; c < 3; c++) {
                 int n0 = gc.numGC();
                 gc.triggerConcurrentCycle();
@@ -159,7 +159,7 @@ class AssistTest {
                     h.alloc(NODE);
                 }
             }
-            n.set(gc.assistSleeps.get());
+            n.set(gc.assists.sleeps.get());
         });
         return n.get();
     }

@@ -54,7 +54,7 @@ class CheckmarkTest {
         assertThatThrownBy(() -> Rt.run(config(), () -> {
             Heap h = Go.heap();
             buildList(h, 10);
-            collector().faultSkipGlobalRoots = true;
+            collector().faults.skipGlobalRoots = true;
             Go.gc();
         }))
                 .isInstanceOf(FatalError.class)

@@ -77,8 +77,8 @@ class CompletionPathTest {
             int g = buildList(h, LIVE);
             knobs.accept(gc);
             AtomicReference<MarkDoneSignal> armed = new AtomicReference<>();
-            java.util.function.Consumer<MarkDoneSignal> before = gc.beforeMarkWait;
-            gc.beforeMarkWait = sig -> {
+            java.util.function.Consumer<MarkDoneSignal> before = gc.faults.beforeMarkWait;
+            gc.faults.beforeMarkWait = sig -> {
                 armed.set(sig);
                 if (before != null) {
                     before.accept(sig);
@@ -153,9 +153,9 @@ class CompletionPathTest {
     void aDedicatedWorkerCompletesMarking(WakeupStrategy s) {
         // GOMAXPROCS=4: one dedicated worker, no fractional share
         List<CycleRecord> recs = run(config(4, s), gc -> {
-            gc.workerModes = modes(CompleterKind.DEDICATED);
-            gc.assistsDisabled = true;
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = modes(CompleterKind.DEDICATED);
+            gc.faults.assistsDisabled = true;
+            gc.faults.schedulerCompletes = false;
         }, 2, false);
         assertCompletedBy(recs, CompleterKind.DEDICATED);
         assertThat(recs).allMatch(r -> r.dedicatedNs() > 0 && r.assistNs() == 0);
@@ -166,9 +166,9 @@ class CompletionPathTest {
     void aFractionalWorkerCompletesMarking(WakeupStrategy s) {
         // GOMAXPROCS=2: no dedicated worker, a fractional share of 0.5; busy goroutines on every P
         List<CycleRecord> recs = run(config(2, s), gc -> {
-            gc.workerModes = modes(CompleterKind.FRACTIONAL);
-            gc.assistsDisabled = true;
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = modes(CompleterKind.FRACTIONAL);
+            gc.faults.assistsDisabled = true;
+            gc.faults.schedulerCompletes = false;
         }, 2, false);
         assertCompletedBy(recs, CompleterKind.FRACTIONAL);
         assertThat(recs).allMatch(r -> r.fractionalNs() > 0 && r.dedicatedNs() == 0 && r.assistNs() == 0);
@@ -179,9 +179,9 @@ class CompletionPathTest {
     void anIdleWorkerCompletesMarking(WakeupStrategy s) {
         // GOMAXPROCS=2 with only main running: the other P is idle and marks
         List<CycleRecord> recs = run(config(2, s), gc -> {
-            gc.workerModes = modes(CompleterKind.IDLE);
-            gc.assistsDisabled = true;
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = modes(CompleterKind.IDLE);
+            gc.faults.assistsDisabled = true;
+            gc.faults.schedulerCompletes = false;
         }, 0, false);
         assertCompletedBy(recs, CompleterKind.IDLE);
         assertThat(recs).allMatch(r -> r.idleNs() > 0 && r.assistNs() == 0);
@@ -192,9 +192,9 @@ class CompletionPathTest {
     void anAssistCompletesMarking(WakeupStrategy s) {
         // no background workers at all: main's allocations pay for the whole mark
         List<CycleRecord> recs = run(config(2, s), gc -> {
-            gc.workerModes = 0;
-            gc.minAssistRatio = 64;
-            gc.schedulerCompletes = false;
+            gc.faults.workerModes = 0;
+            gc.faults.minAssistRatio = 64;
+            gc.faults.schedulerCompletes = false;
         }, 0, true);
         assertCompletedBy(recs, CompleterKind.ASSIST);
         assertThat(recs).allMatch(r -> r.assistNs() > 0 && r.dedicatedNs() + r.fractionalNs() + r.idleNs() == 0);
@@ -206,10 +206,10 @@ class CompletionPathTest {
         // the coordinator holds off its wait until an assist has completed the phase
         AtomicInteger earlyCompletions = new AtomicInteger();
         List<CycleRecord> recs = run(config(2, s), gc -> {
-            gc.workerModes = 0;
-            gc.minAssistRatio = 64;
-            gc.schedulerCompletes = false;
-            gc.beforeMarkWait = sig -> {
+            gc.faults.workerModes = 0;
+            gc.faults.minAssistRatio = 64;
+            gc.faults.schedulerCompletes = false;
+            gc.faults.beforeMarkWait = sig -> {
                 if (Rt.spinUntil(sig::isDone, 5_000)) {
                     earlyCompletions.incrementAndGet();
                 }
@@ -238,11 +238,10 @@ class CompletionPathTest {
     /** Without the write barrier, goroutines moving pointers during marking lose objects: checkmark must say so. */
     @org.junit.jupiter.api.Test
     void checkmarkCatchesWhatTheConcurrentMarkLosesWithoutTheWriteBarrier() {
-        assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD), 60, () -> {
+        assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD).withGcFaults(new GcFaults(true)), 60, () -> {
             Heap h = Go.heap();
             Collector gc = collector();
-            gc.faultNoWriteBarrier = true;
-            gc.workerModes = modes(CompleterKind.IDLE);
+            gc.faults.workerModes = modes(CompleterKind.IDLE);
             int holders = Go.newGlobal();
             Go.setGlobal(holders, h.allocArray(Type.PTR, 64));
             java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);

@@ -27,7 +27,7 @@ class MarkDoneSignalTest {
         // one P: with an idle second P, ready's wakep may let that P steal runnext (as in Go)
         Rt.run(1, () -> {
             Sched s = Sched.current();
-            MarkDoneSignal sig = new MarkDoneSignal(s, WakeupStrategy.PARK);
+            MarkDoneSignal sig = new MarkDoneSignal(s, MarkDoneSignal.Wake.PARK);
             sig.clear();
             AtomicReference<G> coord = new AtomicReference<>();
             WaitGroup wg = new WaitGroup();
@@ -55,7 +55,7 @@ class MarkDoneSignalTest {
         AtomicReference<String> seen = new AtomicReference<>("");
         Rt.run(1, () -> {
             Sched s = Sched.current();
-            MarkDoneSignal sig = new MarkDoneSignal(s, WakeupStrategy.NOTE);
+            MarkDoneSignal sig = new MarkDoneSignal(s, MarkDoneSignal.Wake.NOTE);
             sig.clear();
             AtomicReference<G> coord = new AtomicReference<>();
             AtomicBoolean resumed = new AtomicBoolean();
@@ -83,8 +83,8 @@ class MarkDoneSignalTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WakeupStrategy.class)
-    void completionBeforeTheCoordinatorWaitsIsNotLost(WakeupStrategy w) {
+    @EnumSource(value = MarkDoneSignal.Wake.class, names = {"NOTE", "PARK"})
+    void completionBeforeTheCoordinatorWaitsIsNotLost(MarkDoneSignal.Wake w) {
         AtomicInteger phases = new AtomicInteger();
         Rt.run(2, () -> {
             MarkDoneSignal sig = new MarkDoneSignal(Sched.current(), w);

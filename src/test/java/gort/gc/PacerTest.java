@@ -65,8 +65,7 @@ class PacerTest {
         Pacer p = new Pacer(100);
         p.startCycle(4, 4 * MB, 0);
         p.markStarted(0);
-        p.scanWork.set(3 * MB);
-        p.endCycle(5 * MB, 4, 10_000_000);
+        p.endCycle(5 * MB, 4, 10_000_000, 3 * MB);
         long next = p.markDone(2 * MB, 5 * MB);
         assertThat(next).isGreaterThanOrEqualTo(p.heapMinimum());
         // next cycle: heap_scan = 3 MiB of scan work, distance = goal - start
@@ -82,13 +81,13 @@ class PacerTest {
         over.markStarted(0);
         double t0 = over.triggerRatio();
         long marked = (long) (4 * MB / (1 + t0));
-        over.endCycle((long) (marked * 2.5), 4, 1_000_000); // grew 150%: past the goal
+        over.endCycle((long) (marked * 2.5), 4, 1_000_000, 0); // grew 150%: past the goal
         assertThat(over.triggerRatio()).isLessThan(t0);
 
         Pacer under = new Pacer(100);
         under.startCycle(4, 4 * MB, 0);
         under.markStarted(0);
-        under.endCycle((long) (marked * 1.1), 4, 1_000_000); // marking finished early
+        under.endCycle((long) (marked * 1.1), 4, 1_000_000, 0); // marking finished early
         assertThat(under.triggerRatio()).isGreaterThan(t0);
     }
 
@@ -101,7 +100,7 @@ class PacerTest {
         p.startCycle(procs, 4 * MB, 0);
         p.markStarted(0);
         p.assistTime.set(assistNs);
-        p.endCycle(heapLive, procs, 100_000_000L);
+        p.endCycle(heapLive, procs, 100_000_000L, 0);
         assertThat(p.triggerRatio()).isBetween(0.0, gogc / 100.0 * 0.95);
         long next = p.markDone(heapLive / 2, heapLive);
         assertThat(next).isGreaterThanOrEqualTo(Pacer.heapMinimum(gogc));
@@ -114,7 +113,7 @@ class PacerTest {
         p.startCycle(4, 4 * MB, 0);
         assertThat(p.startTrace()).matches("pacer: assist ratio=\\S+ \\(scan \\d+ MB in \\d+->\\d+ MB\\) workers=\\d+\\+\\d+");
         p.markStarted(0);
-        p.endCycle(6 * MB, 4, 5_000_000);
+        p.endCycle(6 * MB, 4, 5_000_000, 0);
         assertThat(p.endTrace()).startsWith("pacer: H_m_prev=").contains(" h_t=", " H_T=", " h_a=", " u_a/u_g=");
     }
 
@@ -123,11 +122,48 @@ class PacerTest {
         Pacer p = new Pacer(100);
         p.startCycle(4, 4 * MB, 0);
         p.markStarted(0);
-        p.scanWork.set(4L << 20); // scan work is counted in words: 4 Mi words = 32 MiB
-        p.endCycle(64 * MB, 4, 5_000_000);
+        p.endCycle(64 * MB, 4, 5_000_000, 32 * MB);
         p.markDone(40 * MB, 64 * MB);
         p.startCycle(4, 80 * MB, 32 * MB); // heap_scan is in bytes, as Go's
         assertThat(p.startTrace()).contains("(scan 32 MB in 80->");
+    }
+
+    @Property(tries = 50)
+    void heapMinimumScalesWithGogcAsSetGCPercentSetsIt(@ForAll @IntRange(min = 0, max = 1000) int gogc) {
+        Pacer p = new Pacer(gogc);
+        assertThat(p.heapMinimum()).isEqualTo((4L << 20) * gogc / 100);
+        assertThat(p.trigger()).as("the first trigger").isEqualTo(p.heapMinimum());
+        long next = p.markDone(0, 0);
+        assertThat(next).isEqualTo(Math.max(p.heapMinimum(), Pacer.SWEEP_MIN_HEAP_DISTANCE * gogc / 100));
+    }
+
+    @Test
+    void theFirstCycleStartsFromGosSevenEighthsGuessWhateverGogc() {
+        assertThat(new Pacer(1).triggerRatio()).isEqualTo(7 / 8.0);
+        assertThat(new Pacer(400).triggerRatio()).isEqualTo(7 / 8.0);
+    }
+
+    @Test
+    void theAssistRatioRisesAsScannableHeapIsAllocatedDuringACycle() {
+        Pacer p = new Pacer(100);
+        p.startCycle(4, 4 * MB, 0);
+        assertThat(p.assistRatio()).as("nothing scannable yet").isZero();
+        p.revise(4 * MB, 2 * MB);
+        double second = p.assistRatio();
+        p.revise(4 * MB, 6 * MB);
+        assertThat(second).isPositive();
+        assertThat(p.assistRatio()).isCloseTo(3 * second, within(1e-12)); // the distance stays the cycle's
+    }
+
+    @Test
+    void backgroundCreditIsStolenUpToWhatIsThere() {
+        Pacer p = new Pacer(100);
+        p.startCycle(4, 4 * MB, 0);
+        assertThat(p.stealBgScanCredit(100)).isZero();
+        p.addBgScanCredit(2000);
+        assertThat(p.stealBgScanCredit(500)).isEqualTo(500);
+        assertThat(p.stealBgScanCredit(5000)).isEqualTo(1500);
+        assertThat(p.stealBgScanCredit(1)).isZero();
     }
 
     @Test

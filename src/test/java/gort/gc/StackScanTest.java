@@ -81,7 +81,7 @@ class StackScanTest {
         Rt.run(2, () -> {
             Collector gc = CompletionPathTest.collector();
             var platform = Sched.current().platform();
-            gc.beforeMarkWait = sig -> armedAt.compareAndSet(0, platform.nanotime());
+            gc.faults.beforeMarkWait = sig -> armedAt.compareAndSet(0, platform.nanotime());
             AtomicBoolean spinning = new AtomicBoolean();
             Go.go("no-safepoints", () -> {
                 spinning.set(true);

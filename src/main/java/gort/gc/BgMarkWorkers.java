@@ -1,0 +1,151 @@
+package gort.gc;
+
+import gort.sched.G;
+import gort.sched.Note;
+import gort.sched.P;
+import gort.sched.Sched;
+
+/**
+ * The background mark workers (Go 1.5's gcBgMarkWorker, gcBgMarkStartWorkers, and the
+ * scheduler's side: gcControllerState.findRunnableGCWorker and findrunnable's idle-time
+ * marking): one parked goroutine per P, which that P's scheduler runs in the mode it picks.
+ *
+ * <p>Owns each P's worker slot and picked mode ({@link PState}, hung on {@code P.gcLocal}), and the
+ * note a new worker signals when it has registered. Invariants: a worker runs only on its own P
+ * and only while blackening is enabled; it never yields through preemption (that would put it on
+ * a run queue): the fractional and idle modes stop draining when asked to yield, and park.
+ */
+final class BgMarkWorkers {
+    /** Per-P worker state. */
+    static final class PState {
+        /** This P's background mark worker, parked between turns (Go's p.gcBgMarkWorker). */
+        volatile G worker;
+        /** The mode the scheduler picked for the worker's next turn (Go's p.gcMarkWorkerMode). */
+        volatile CompleterKind mode;
+    }
+
+    private final Collector c;
+    private final Note bgMarkReady;
+
+    BgMarkWorkers(Collector c) {
+        this.c = c;
+        this.bgMarkReady = c.sched.newNote();
+    }
+
+    /** Makes sure every P has a background mark worker (Go's gcBgMarkStartWorkers). Holds worldsema. */
+    void startWorkers() {
+        Sched sched = c.sched;
+        int procs = sched.gomaxprocs();
+        for (int i = 0; i < procs; i++) {
+            P p = sched.allp(i);
+            PState st = (PState) p.gcLocal;
+            if (st.worker == null) {
+                sched.setSystem(sched.newproc(() -> worker(p, st), "runtime.gcBgMarkWorker"));
+                sched.notetsleepg(bgMarkReady, -1);
+                bgMarkReady.clear();
+            }
+        }
+    }
+
+    /**
+     * Whether p should run its background mark worker now, and in which mode (Go's
+     * gcControllerState.findRunnableGCWorker): a dedicated token first; else, if there is work,
+     * the fractional token while under its utilization share. With no work and nobody working,
+     * this is a completion point that nobody may be left to signal: signal it here (when the
+     * cycle driver lets the scheduler signal).
+     */
+    G findRunnableGCWorker(P p) {
+        PState st = (PState) p.gcLocal;
+        G w = st.worker;
+        if (w == null || (c.mark1.isDone() && c.mark2.isDone())) {
+            return null; // background mark is done (or not started): do not spin the worker
+        }
+        GcFaults f = c.faults;
+        if (f.modeAllowed(CompleterKind.DEDICATED) && c.controller.takeDedicated()) {
+            st.mode = CompleterKind.DEDICATED;
+            return w;
+        }
+        if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
+            if (f.schedulerCompletes && c.driver.schedulerSignals() && c.work.atCompletionPoint()) {
+                c.driver.complete(CompleterKind.SCHEDULER);
+            }
+            return null;
+        }
+        if (!f.modeAllowed(CompleterKind.FRACTIONAL) || !c.controller.takeFractional(c.platform.nanotime())) {
+            return null;
+        }
+        st.mode = CompleterKind.FRACTIONAL;
+        return w;
+    }
+
+    /**
+     * An idle P marks rather than sleeps, if there is work (Go 1.5's findrunnable idle-time
+     * marking, with its gcMarkWorkAvailable check: the P's cache or the global list holds work).
+     * It may run during the stack-scan phase too, as in Go; its completions count only once mark
+     * 1 is armed.
+     */
+    G findIdleGCWorker(P p) {
+        PState st = (PState) p.gcLocal;
+        G w = st.worker;
+        if (w == null || !c.faults.modeAllowed(CompleterKind.IDLE) || (((GcWork) p.gcw).isEmpty() && !c.work.hasFull())) {
+            return null;
+        }
+        st.mode = CompleterKind.IDLE;
+        return w;
+    }
+
+    /**
+     * The background mark worker of p (Go's gcBgMarkWorker): parked until p's scheduler picks it;
+     * then drains in the mode it was picked for, signals a completion point if it reached one, and
+     * parks again at once.
+     */
+    private void worker(P p, PState st) {
+        Sched sched = c.sched;
+        G gp = Sched.getg();
+        st.worker = gp;
+        bgMarkReady.wakeup();
+        for (;;) {
+            sched.gopark((g, l) -> true, null, "GC worker (idle)");
+            if (st.worker != gp) {
+                return; // p died (procresize)
+            }
+            if (Sched.currentM().p() != p) {
+                throw new IllegalStateException("fatal error: gcBgMarkWorker of P " + p.id + " running on another P");
+            }
+            if (!c.blackenEnabled) {
+                throw new IllegalStateException("fatal error: gcBgMarkWorker: blackening not enabled");
+            }
+            CompleterKind mode = st.mode;
+            if (sched.trace != null) sched.trace.markWorkerStart(mode.ordinal());
+            long t0 = c.platform.nanotime();
+            GcWork gcw = (GcWork) p.gcw;
+            c.work.startWorking();
+            boolean done;
+            if (mode == CompleterKind.DEDICATED) {
+                c.mark.gcDrain(gcw, c.controller); // returns only at a completion point (it counted itself out)
+                done = true;
+                if (!gcw.isEmpty()) {
+                    throw new IllegalStateException("fatal error: gcDrain returned with buffer");
+                }
+            } else {
+                c.mark.gcDrainUntilPreempt(gcw, gp, c.controller);
+                if (c.blackenPromptly) {
+                    gcw.dispose(); // before counting ourselves out, so nobody sees no work and no workers
+                }
+                done = c.work.stopWorking();
+            }
+            if (sched.trace != null) sched.trace.markWorkerStop(mode.ordinal());
+            c.controller.workerDone(mode, c.platform.nanotime() - t0);
+            if (done) {
+                c.driver.complete(mode);
+            }
+        }
+    }
+
+    /** A P is destroyed: its worker stays parked for good (a system goroutine). */
+    static void forget(P p) {
+        if (p.gcLocal instanceof PState st) {
+            st.worker = null;
+        }
+    }
+}

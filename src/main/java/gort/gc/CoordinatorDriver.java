@@ -1,0 +1,127 @@
+package gort.gc;
+
+import gort.platform.RuntimeMutex;
+import gort.sched.G;
+import gort.sched.Sched;
+import java.util.function.Consumer;
+
+/**
+ * Go 1.5's coordinator (mgc.go's startGC, backgroundgc and gc's waits): a system goroutine that
+ * takes each concurrent cycle through its steps ({@link ConcurrentCycle}) and waits for each phase
+ * of marking to complete on that phase's {@link MarkDoneSignal}, woken by a note (the strategy
+ * before seed 000) or by park/ready (seed 000); with {@code yieldAfterAssist}, an assist that
+ * reached a completion point yields to it at once (seed 003).
+ *
+ * <p>Owns the coordinator goroutine and its lock-protected state (Go's bggc: started, working).
+ * Invariants: one cycle at a time (working is set under the lock by the goroutine that readies the
+ * coordinator, and cleared by the coordinator after the cycle, under the lock, as it parks).
+ */
+final class CoordinatorDriver implements CycleDriver {
+    private final Collector c;
+    private final boolean yieldAfterAssist;
+    private final RuntimeMutex lock;
+    private G g;
+    private volatile int working;
+    private boolean started; // under lock
+
+    CoordinatorDriver(Collector c, WakeupStrategy strategy, boolean note, boolean yieldAfterAssist) {
+        this.c = c;
+        this.yieldAfterAssist = yieldAfterAssist;
+        this.lock = c.sched.newMutex();
+        MarkDoneSignal.Wake how = note ? MarkDoneSignal.Wake.NOTE : MarkDoneSignal.Wake.PARK;
+        c.initSignals(how, strategy);
+    }
+
+    /**
+     * Readies the coordinator (starting it the first time) if the heap reached the trigger and no
+     * cycle is running, then yields to it (Go's startGC in background mode).
+     */
+    @Override
+    public boolean startCycle(boolean force) {
+        Sched sched = c.sched;
+        lock.lock();
+        // the trigger was checked speculatively: recheck under the lock
+        if (!((force || c.heap.heapLive() >= c.controller.trigger()) && working == 0)) {
+            lock.unlock();
+            return false;
+        }
+        working = 1;
+        if (!started) {
+            started = true;
+            sched.setSystem(sched.newproc(this::backgroundgc, "runtime.backgroundgc"));
+        } else {
+            sched.ready(g);
+        }
+        lock.unlock();
+        sched.gosched(); // switch to the coordinator
+        return true;
+    }
+
+    @Override
+    public boolean working() {
+        return working != 0;
+    }
+
+    /** The coordinator goroutine (Go's backgroundgc): one concurrent cycle per wakeup. */
+    private void backgroundgc() {
+        g = Sched.getg();
+        ConcurrentCycle cycle = c.cycle;
+        for (;;) {
+            cycle.begin();
+            await(c.mark1, 1);
+            cycle.toMark2(cycle.completion(c.mark1));
+            await(c.mark2, 2);
+            cycle.finish(cycle.completion(c.mark2));
+            lock.lock();
+            working = 0;
+            c.sched.goparkunlock(lock, "Concurrent GC wait");
+        }
+    }
+
+    /**
+     * Waits for a phase's completion. Entering the wait is a preemption point (Go's wait
+     * prologue). Then liveness (gort's, not Go 1.5's, where other goroutines always run): work on
+     * the global list wakes an idle P, whose idle worker will take it; and a completion point
+     * reached with no worker ever running (no work at all) is signalled here, since under the note
+     * strategy the coordinator's P goes idle without passing the scheduler's own check.
+     */
+    private void await(MarkDoneSignal s, int phase) {
+        s.enter();
+        Consumer<MarkDoneSignal> r = c.faults.beforeMarkWait;
+        if (r != null) {
+            r.accept(s);
+        }
+        if (c.work.hasFull()) {
+            c.sched.wakeIdleP();
+        }
+        if (c.work.atCompletionPoint()) {
+            complete(CompleterKind.COORDINATOR);
+        }
+        s.await();
+        if (c.gctrace > 0) {
+            c.traceOut.println(Gctrace.wakeup(phase, s, c.strategy, c.assistBlock));
+        }
+    }
+
+    /** Signals a completion point of the current phase (mark 2 once work is disposed promptly). */
+    @Override
+    public boolean complete(CompleterKind kind) {
+        if (c.disposePromptly()) {
+            if (!c.mark1.isDone()) {
+                throw new IllegalStateException("fatal error: completing mark 2, but mark 1 is not done");
+            }
+            return c.mark2.complete(kind);
+        }
+        return c.mark1.complete(kind);
+    }
+
+    @Override
+    public boolean yieldsAfterAssistCompletion() {
+        return yieldAfterAssist;
+    }
+
+    @Override
+    public boolean schedulerSignals() {
+        return true;
+    }
+}

@@ -1,0 +1,50 @@
+package gort.gc;
+
+import java.util.function.Consumer;
+
+/**
+ * Test-only switches of one runtime's collector, in one place and off the hot paths: each is
+ * read where it acts, on a path that runs at most once per refill, per worker turn or per phase
+ * (the missing write barrier is chosen once, when the collector is built). The defaults are Go's
+ * behaviour. A test makes one, sets what it needs, and passes it in through its Config; it may
+ * change the mutable ones while the runtime runs.
+ */
+public final class GcFaults {
+    /** The write barrier shades nothing, so checkmark must notice what concurrent marking loses. Fixed at construction. */
+    public final boolean noWriteBarrier;
+    /** The mark phase forgets the global roots (checkmark must notice). */
+    public volatile boolean skipGlobalRoots;
+    /** Which background worker modes may be started (bits of CompleterKind ordinals). */
+    public volatile int workerModes = (1 << CompleterKind.DEDICATED.ordinal()) | (1 << CompleterKind.FRACTIONAL.ordinal())
+            | (1 << CompleterKind.IDLE.ordinal());
+    /** The scheduler may signal a completion point it finds (Go does). */
+    public volatile boolean schedulerCompletes = true;
+    /** A floor under the assist ratio (so a first cycle, which has none, assists). */
+    public volatile double minAssistRatio;
+    /** No assists at all (to force a worker completion path). */
+    public volatile boolean assistsDisabled;
+    /** Runs on the coordinator just before it waits for a phase's completion. */
+    public volatile Consumer<MarkDoneSignal> beforeMarkWait;
+
+    /** Go's behaviour: no fault. */
+    public GcFaults() {
+        this(false);
+    }
+
+    public GcFaults(boolean noWriteBarrier) {
+        this.noWriteBarrier = noWriteBarrier;
+    }
+
+    /** The bits of {@link #workerModes} for these modes. */
+    public static int modes(CompleterKind... ks) {
+        int m = 0;
+        for (CompleterKind k : ks) {
+            m |= 1 << k.ordinal();
+        }
+        return m;
+    }
+
+    boolean modeAllowed(CompleterKind k) {
+        return (workerModes & (1 << k.ordinal())) != 0;
+    }
+}
