@@ -69,13 +69,12 @@ final class Assists {
             if (c.blackenPromptly) {
                 gcw.dispose();
             }
-            boolean completed = false;
-            if (c.work.stopWorking()) {
-                c.driver.complete(CompleterKind.ASSIST);
-                completed = true; // Go yields whether or not this call was the first completer
+            boolean completed = c.work.stopWorking();
+            ctl.addAssistTime(c.platform.nanotime() - t0); // before the completion, which may end the cycle (none)
+            if (completed) {
+                c.driver.complete(CompleterKind.ASSIST); // Go yields whether or not this call was the first completer
                 completionPoints.incrementAndGet();
             }
-            ctl.addAssistTime(c.platform.nanotime() - t0);
             if (completed && c.driver.yieldsAfterAssistCompletion()) {
                 // seed 003: the coordinator is runnable (in this P's runnext if we readied it): run it now
                 yields.incrementAndGet();

@@ -85,8 +85,16 @@ class CollectorModelProperties {
 
     enum Kind { ALLOC, LINK, UNLINK, SCALAR, PUSH, POP, DROP, ROOT, GLOBAL, SHARED, GC, YIELD, GARBAGE, CYCLE }
 
-    /** The collector under test: stop-the-world (gcstoptheworld=1), or concurrent under one strategy. */
-    enum Mode { STW, NOTE, PARK, PARK_YIELD }
+    /** The collector under test: stop-the-world (gcstoptheworld=1), or concurrent under one of the registered strategies. */
+    static final String STW = "stw";
+
+    static List<String> modes() {
+        List<String> m = new java.util.ArrayList<>(List.of(STW));
+        for (WakeupStrategy w : WakeupStrategy.values()) {
+            m.add(w.flag());
+        }
+        return m;
+    }
 
     /** One operation; a, b, c and v are interpreted modulo the mutator's state when it runs. */
     record Op(Kind kind, int a, int b, int c, long v) {
@@ -97,7 +105,7 @@ class CollectorModelProperties {
     }
 
     /** With ballast, main keeps a 4.5 MiB scalar array live, so GOGC (not the 4 MiB minimum) sets the goal. */
-    record Program(Mode mode, int procs, int gogc, int rounds, boolean ballast, List<List<Op>> ops) {}
+    record Program(String mode, int procs, int gogc, int rounds, boolean ballast, List<List<Op>> ops) {}
 
     static final int BALLAST_WORDS = 9 << 16; // 4.5 MiB
 
@@ -118,7 +126,7 @@ class CollectorModelProperties {
         Arbitrary<Op> op = Combinators.combine(kinds, n, n, n, Arbitraries.longs()).as(Op::new);
         Arbitrary<List<Op>> ops = op.list().ofMaxSize(300).withSizeDistribution(RandomDistribution.uniform());
         return Combinators.combine(
-                        Arbitraries.of(Mode.class),
+                        Arbitraries.of(modes()),
                         Arbitraries.integers().between(1, 2),
                         Arbitraries.of(1, 10, 100),
                         Arbitraries.integers().between(1, 4),
@@ -254,12 +262,7 @@ class CollectorModelProperties {
     static void run(Program p) {
         Config cfg = Config.defaults().withGomaxprocs(p.procs()).withGogc(p.gogc()).withDebugHeap(true)
                 .withGodebug(Map.of("gccheckmark", "1"));
-        cfg = switch (p.mode()) {
-            case STW -> cfg.withGodebug(Map.of("gcstoptheworld", "1"));
-            case NOTE -> cfg.withWakeup(WakeupStrategy.NOTE);
-            case PARK -> cfg.withWakeup(WakeupStrategy.PARK);
-            case PARK_YIELD -> cfg.withWakeup(WakeupStrategy.PARK_YIELD);
-        };
+        cfg = p.mode().equals(STW) ? cfg.withGodebug(Map.of("gcstoptheworld", "1")) : cfg.withWakeup(WakeupStrategy.parse(p.mode()));
         int nm = p.ops().size();
         Rt.run(cfg, 60, () -> {
             Heap h = Go.heap();
@@ -316,7 +319,7 @@ class CollectorModelProperties {
                             + " B but the model's reachable objects take " + expected + " B (main's shared array"
                             + " and ballast " + sharedSize + " B;" + detail + ")");
                 }
-                if (p.mode() == Mode.STW) {
+                if (p.mode().equals(STW)) {
                     long goal = Math.max(live + live * p.gogc() / 100, Pacer.heapMinimum(p.gogc()));
                     if (st.nextGC() != goal) {
                         throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " != max(" + live
