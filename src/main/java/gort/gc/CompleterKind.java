@@ -16,9 +16,10 @@ public enum CompleterKind {
      */
     SCHEDULER,
     /**
-     * The coordinator found the phase already at a completion point just before it waited, and
-     * signalled it itself (gort's liveness check before the wait, not Go's: Go leaves this case to
-     * the scheduler of the coordinator's P once it has parked).
+     * The goroutine that armed the phase found it at a completion point already, and signalled it
+     * itself: the coordinator just before it waits (gort's liveness check, not Go 1.5's, which
+     * leaves this case to the scheduler of the coordinator's P once it has parked), or, with no
+     * coordinator, the goroutine that started the cycle or took the previous transition.
      */
     COORDINATOR;
 

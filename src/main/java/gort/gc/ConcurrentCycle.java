@@ -76,6 +76,14 @@ final class ConcurrentCycle {
         tMark = c.platform.nanotime();
         c.controller.markStarted(tMark); // the fractional worker's clock
         c.mark1.clear();
+        armed(c.mark1);
+    }
+
+    private void armed(MarkDoneSignal s) {
+        java.util.function.Consumer<MarkDoneSignal> f = c.faults.onPhaseArmed;
+        if (f != null) {
+            f.accept(s);
+        }
     }
 
     /** Bytes of every goroutine's stack in use (the roots' share of a cycle's scan work). World stopped. */
@@ -123,6 +131,7 @@ final class ConcurrentCycle {
         c.setPhase(GcPhase.MARK2);
         c.sched.forEachP(p -> ((GcWork) p.gcw).dispose());
         c.mark2.clear();
+        armed(c.mark2);
     }
 
     /**

@@ -23,8 +23,10 @@ public final class GcFaults {
     public volatile double minAssistRatio;
     /** No assists at all (to force a worker completion path). */
     public volatile boolean assistsDisabled;
-    /** Runs on the coordinator just before it waits for a phase's completion. */
+    /** Runs on the coordinator just before it waits for a phase's completion (coordinator drivers only). */
     public volatile Consumer<MarkDoneSignal> beforeMarkWait;
+    /** Runs as a phase of marking is armed (its completion can count from now on), under any driver. */
+    public volatile Consumer<MarkDoneSignal> onPhaseArmed;
 
     /** Go's behaviour: no fault. */
     public GcFaults() {

@@ -27,6 +27,13 @@ public enum WakeupStrategy implements Choice {
         CycleDriver driver(Collector c) {
             return new CoordinatorDriver(c, this, false, true);
         }
+    },
+    NONE("none", "Go 1.6 (golang/go #11970): no coordinator; the allocating goroutine starts the cycle and whoever finds a phase "
+            + "complete performs the transition itself") {
+        @Override
+        CycleDriver driver(Collector c) {
+            return new NoCoordinatorDriver(c, this);
+        }
     };
 
     private final String flag;

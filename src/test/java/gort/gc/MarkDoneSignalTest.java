@@ -116,7 +116,8 @@ class MarkDoneSignalTest {
         assertThat(WakeupStrategy.parse("note")).isEqualTo(WakeupStrategy.NOTE);
         assertThat(WakeupStrategy.parse("park")).isEqualTo(WakeupStrategy.PARK);
         assertThat(WakeupStrategy.parse("park-yield")).isEqualTo(WakeupStrategy.PARK_YIELD);
+        assertThat(WakeupStrategy.parse("none")).isEqualTo(WakeupStrategy.NONE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WakeupStrategy.parse("fast"))
-                .hasMessageContaining("note, park or park-yield");
+                .hasMessageContaining("note, park, park-yield or none");
     }
 }

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * coordinator-resume timestamps equal its CycleRecord's; under park every completion has an arrow
  * from the completer to where the coordinator runs next (and an unblock arrow when it was parked);
  * under note the coordinator's wait passes through the note's syscall, and it is seen runnable on
- * the global run queue. One traced run per strategy (2 Ps, allocating goroutines, a channel pair,
+ * the global run queue; under none the completer itself resumes the phase. One traced run per strategy (2 Ps, allocating goroutines, a channel pair,
  * forced concurrent cycles), shared by the tests.
  */
 class TraceInvariantsTest {
@@ -327,6 +327,31 @@ class TraceInvariantsTest {
             assertThat(p.doneInstants).hasSizeGreaterThanOrEqualTo(2 * CYCLES);
             assertThat(unblocks).as("%s: completions that readied a parked coordinator", f).isPositive();
         }
+    }
+
+    @Test
+    void underNoneTheCompleterTakesTheTransitionItself() throws IOException {
+        // Go 1.6's gcMarkDone: the goroutine whose CAS won the phase is the one that resumes it (no
+        // coordinator is woken), and a mark 1 transition hands straight on to mark 2's
+        Map<Integer, Long> running = new HashMap<>();
+        Map<Long, Long> completerOfPhase = new HashMap<>();
+        int[] checked = new int[1];
+        RawTrace.open(RUNS.get(WakeupStrategy.NONE).raw()).forEach(e -> {
+            switch (e.kind) {
+                case Trace.EV_GO_START -> running.put(e.pid, e.a);
+                case Trace.EV_GC_MARK_DONE -> completerOfPhase.put(e.a, running.get(e.pid));
+                case Trace.EV_GC_RESUME -> {
+                    Long completer = completerOfPhase.remove(e.a);
+                    assertThat(completer).as("mark %d resumed with no completion before it (%s)", e.a, e).isNotNull();
+                    assertThat(running.get(e.pid)).as("mark %d resumed on G%d, not on its completer G%d", e.a, running.get(e.pid),
+                            completer).isEqualTo(completer);
+                    checked[0]++;
+                }
+                default -> {}
+            }
+            return true;
+        });
+        assertThat(checked[0]).isGreaterThanOrEqualTo(2 * CYCLES);
     }
 
     @Test
