@@ -25,7 +25,7 @@ public final class Runtime {
     private Runtime(Config config, Platform platform) {
         this.config = config;
         this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut(),
-                config.trace());
+                config.trace(), config.schedAblations());
         this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
         this.gc = new Collector(sched, mheap, config.collectorSettings(), config.traceOut());
         this.heap = new Heap(gc);

@@ -53,15 +53,17 @@ public final class Collector {
      * How one runtime's collector is set up: GOGC, the GODEBUG switches, the policy's choices,
      * and the test-only faults ({@code assistBlock}: an assist that cannot pay its debt sleeps and
      * retries, Go 1.5.1 as released; {@code memoryLimit}: the soft limit in bytes, Long.MAX_VALUE
-     * for none, for pacers that take one).
+     * for none, for pacers that take one; {@code workerFraction}: the background workers' share
+     * of GOMAXPROCS, Go's 0.25 unless the gcworkerfrac ablation changes it).
      */
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
-            WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, long memoryLimit, GcFaults faults) {
-        /** Go 1.5's pacer and barrier, no memory limit, no faults. */
+            WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, long memoryLimit,
+            double workerFraction, GcFaults faults) {
+        /** Go 1.5's pacer and barrier, no memory limit, Go's worker share, no faults. */
         public Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld, WakeupStrategy wakeup,
                 boolean assistBlock) {
             this(gogc, gctrace, checkmark, pacertrace, stopTheWorld, wakeup, assistBlock, PacerKind.GO15, BarrierKind.DIJKSTRA,
-                    Long.MAX_VALUE, new GcFaults());
+                    Long.MAX_VALUE, Pacer.GOAL_UTILIZATION, new GcFaults());
         }
     }
 
@@ -137,7 +139,7 @@ public final class Collector {
         this.startNanos = sched.startNanos(); // the runtime's start: CycleRecords and the trace share this origin
         this.faults = cfg.faults();
         this.controller = gogc < 0 ? new OffController()
-                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit());
+                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction());
         this.barrier = faults.noWriteBarrier ? NO_BARRIER : cfg.barrier().create(this);
         this.work = new Work(platform, sched::exiting);
         this.mark = new Mark(heap, work);

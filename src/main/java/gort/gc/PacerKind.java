@@ -9,8 +9,8 @@ public enum PacerKind implements Choice {
     GO15("go15", "Go 1.5's pacer (Clements 2015): a trigger-ratio feedback controller, goal = reachable heap x (1 + GOGC/100), "
             + "assist ratio = heap_scan / (goal - heap at the start)") {
         @Override
-        GcController create(int gogc, long memoryLimit) {
-            return new Pacer(gogc);
+        GcController create(int gogc, long memoryLimit, double workerFraction) {
+            return new Pacer(gogc, workerFraction);
         }
     };
 
@@ -32,8 +32,12 @@ public enum PacerKind implements Choice {
         return description;
     }
 
-    /** This design's controller for GOGC = gogc (>= 0) and a soft memory limit in bytes (Long.MAX_VALUE: none). */
-    abstract GcController create(int gogc, long memoryLimit);
+    /**
+     * This design's controller for GOGC = gogc (>= 0), a soft memory limit in bytes (Long.MAX_VALUE:
+     * none) and the background workers' share of GOMAXPROCS (0.25 in Go; others are the
+     * gcworkerfrac ablation).
+     */
+    abstract GcController create(int gogc, long memoryLimit, double workerFraction);
 
     /** Parses a name; the error names the allowed values. */
     public static PacerKind parse(String s) {

@@ -143,6 +143,12 @@ public final class Sched {
     /** The execution tracer, or null when tracing is off (then every emission site is one branch). */
     public final Trace trace;
 
+    // ---- ablations (SchedAblations; Go 1.5's values unless a GODEBUG ablation changed them) ----
+    /** ready puts the goroutine in runnext (Go) or, false, at the tail of the run queue. */
+    private final boolean readyToRunnext;
+    /** schedule() checks the global run queue first every this many schedules (Go: 61). */
+    private final int globalQueueInterval;
+
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
     private final AtomicLong nretaken = new AtomicLong();
@@ -154,6 +160,13 @@ public final class Sched {
 
     /** As above, tracing to {@code trace}'s file when it is not null. */
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out, Trace.Settings trace) {
+        this(platform, procs, schedtraceMs, out, trace, SchedAblations.GO);
+    }
+
+    /** As above, with the scheduler ablations in {@code ablations} ({@link SchedAblations#GO}: none). */
+    public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out, Trace.Settings trace, SchedAblations ablations) {
+        this.readyToRunnext = ablations.runnext();
+        this.globalQueueInterval = ablations.globalQueueInterval();
         if (procs < 1 || procs > MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + procs);
         }
@@ -500,7 +513,8 @@ public final class Sched {
 
     /**
      * Makes a waiting gp runnable in the current P's runnext (Go's ready): it runs as soon as the
-     * caller blocks, inheriting the time slice; wakes an idle P if there is one and no M spins.
+     * caller blocks, inheriting the time slice (under the runnext=0 ablation it goes to the tail of
+     * the run queue instead); wakes an idle P if there is one and no M spins.
      */
     public void ready(G gp) {
         ready(currentM(), gp);
@@ -515,7 +529,7 @@ public final class Sched {
         m.locks++;
         if (trace != null) trace.goUnblock(m, gp);
         gp.casgstatus(G.WAITING, G.RUNNABLE);
-        p.runqput(gp, true, this);
+        p.runqput(gp, readyToRunnext, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
             wakep();
         }
@@ -801,7 +815,7 @@ public final class Sched {
                 resetspinning(m); // the hook readied a G (a completion signalled from the scheduler)
             }
             // Check the global runnable queue once in a while to ensure fairness.
-            if (p.schedtick % 61 == 0 && runqsize > 0) {
+            if (p.schedtick % globalQueueInterval == 0 && runqsize > 0) {
                 lock.lock();
                 gp = globrunqget(p, 1);
                 lock.unlock();
