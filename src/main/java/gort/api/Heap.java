@@ -30,9 +30,10 @@ public final class Heap {
     private final MHeap heap;
     private final AddressSpace mem;
     private final boolean debug;
-    /** heap.pageTable() and mem.arenaTable(), held here so a check starts with them in hand. */
+    /** heap.pageTable(), mem.segment() and mem.base(), held here so a check starts with them in hand. */
     private final MSpan[] spans;
-    private final long[][] arenas;
+    private final java.lang.foreign.MemorySegment words;
+    private final long base;
 
     Heap(Collector gc) {
         this.gc = gc;
@@ -40,7 +41,8 @@ public final class Heap {
         this.mem = heap.mem();
         this.debug = heap.debug();
         this.spans = heap.pageTable();
-        this.arenas = mem.arenaTable();
+        this.words = mem.segment();
+        this.base = mem.base();
     }
 
     // ---- allocation (each is a safepoint) ----
@@ -142,19 +144,13 @@ public final class Heap {
         store(field(obj, i, false, "storeInt"), v);
     }
 
-    /** The word at a checked address (an allocated object's field: its arena exists). */
+    /** The word at a checked address (an allocated object's field: inside this heap's block). */
     private long load(long a) {
-        long[] w = arenas[(int) (a >>> AddressSpace.ARENA_SHIFT)];
-        return w != null ? w[(int) (a & AddressSpace.ARENA_MASK)] : mem.load(a);
+        return words.get(java.lang.foreign.ValueLayout.JAVA_LONG, (a - base) << 3);
     }
 
     private void store(long a, long v) {
-        long[] w = arenas[(int) (a >>> AddressSpace.ARENA_SHIFT)];
-        if (w != null) {
-            w[(int) (a & AddressSpace.ARENA_MASK)] = v;
-        } else {
-            mem.store(a, v);
-        }
+        words.set(java.lang.foreign.ValueLayout.JAVA_LONG, (a - base) << 3, v);
     }
 
     /** Element count of an array (byte length of a string; 0 for a struct). */
@@ -279,7 +275,7 @@ public final class Heap {
 
     /** The span the page table names for addr (MHeap.spanOf, from the table held here), or null. */
     private MSpan span(long addr) {
-        long page = addr >>> AddressSpace.LOG_PAGE_WORDS;
+        long page = (addr - base) >>> AddressSpace.LOG_PAGE_WORDS; // another heap's address: huge, so null
         return page < spans.length ? spans[(int) page] : null;
     }
 

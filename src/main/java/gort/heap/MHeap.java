@@ -64,6 +64,8 @@ public final class MHeap {
 
     final Platform platform;
     final AddressSpace mem;
+    /** mem.base(): the first word address of this heap's range (page p starts at base + p * PAGE_WORDS). */
+    final long base;
     final boolean debug;
     final RuntimeMutex lock;
     final MCentral[] central = new MCentral[SizeClasses.NUM_SIZE_CLASSES];
@@ -128,7 +130,8 @@ public final class MHeap {
 
     public MHeap(Platform platform, long capBytes, boolean debug) {
         this.platform = platform;
-        this.mem = new AddressSpace(capBytes);
+        this.mem = new AddressSpace(platform, capBytes);
+        this.base = mem.base();
         this.debug = debug;
         this.lock = new RuntimeMutex(platform);
         this.spans = new MSpan[(int) mem.capPages()];
@@ -453,7 +456,8 @@ public final class MHeap {
         long avail = mem.availablePages();
         if (npage > avail) {
             if (mayThrow) {
-                throw HeapExhaustedError.overCap(npage * AddressSpace.PAGE_BYTES, mem.capBytes(), mem.sysBytes());
+                throw HeapExhaustedError.overCap(npage * AddressSpace.PAGE_BYTES, mem.capBytes(),
+                        mem.usedPages() * AddressSpace.PAGE_BYTES, (pagesInUse + manualPagesInUse) * AddressSpace.PAGE_BYTES);
             }
             return false;
         }
@@ -591,7 +595,7 @@ public final class MHeap {
      * (see MSpan, page-table safety): the mutator's field check needs nothing more.
      */
     public MSpan spanOf(long addr) {
-        long page = addr >>> AddressSpace.LOG_PAGE_WORDS;
+        long page = (addr - base) >>> AddressSpace.LOG_PAGE_WORDS; // outside the range: huge, so null
         return page < spans.length ? spans[(int) page] : null;
     }
 
@@ -692,7 +696,13 @@ public final class MHeap {
             return "nil pointer dereference (address 0x0)";
         }
         String a = "address 0x" + Long.toHexString(addr);
-        if (addr < 0 || (addr >>> AddressSpace.LOG_PAGE_WORDS) >= mem.usedPages()) {
+        if (!mem.owns(addr)) {
+            String o = AddressSpace.ownerOf(addr);
+            return a + " is not in the heap" + (mem.owner() != null ? " of " + mem.owner() : "") + (o != null
+                    ? ": it belongs to the heap of " + o + " (an address of one runtime used in another)"
+                    : ": it lies outside every heap");
+        }
+        if (((addr - base) >>> AddressSpace.LOG_PAGE_WORDS) >= mem.usedPages()) {
             return a + " is not in the heap (beyond the memory it has obtained)";
         }
         MSpan s = spanOf(addr);

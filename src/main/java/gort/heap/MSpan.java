@@ -163,7 +163,7 @@ public final class MSpan {
         this.heap = heap;
         this.startPage = startPage;
         this.npages = npages;
-        this.base = startPage << AddressSpace.LOG_PAGE_WORDS;
+        this.base = heap.base + (startPage << AddressSpace.LOG_PAGE_WORDS);
         this.limit = base + (npages << AddressSpace.LOG_PAGE_WORDS);
         this.sizeclass = sizeclass;
         this.state = state;
