@@ -79,7 +79,9 @@ public final class Go {
     }
 
     public static void setGlobal(int i, long addr) {
-        Runtime.current().collector().setGlobal(i, addr);
+        Runtime rt = Runtime.current();
+        rt.heap().checkOwned(addr, "setGlobal");
+        rt.collector().setGlobal(i, addr);
     }
 
     /** The current goroutine. */

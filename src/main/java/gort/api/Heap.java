@@ -268,9 +268,26 @@ public final class Heap {
         int idx;
         long info;
         if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+            checkOwned(obj, op + (i >= 0 ? " of field " + i : ""));
             throw dead(obj, op, i, heap.notAnObject(obj));
         }
         return info;
+    }
+
+    /**
+     * Panics, naming both runtimes, if addr lies in another runtime's heap (every runtime's heap
+     * owns a distinct range of addresses, see AddressSpace); other bad addresses are left to the
+     * caller's own checks.
+     */
+    public void checkOwned(long addr, String op) {
+        if (addr != 0 && !mem.owns(addr)) {
+            String o = AddressSpace.ownerOf(addr);
+            if (o != null) {
+                throw new GoPanic("runtime error: " + op + " of address 0x" + Long.toHexString(addr) + " in a goroutine of "
+                        + mem.owner() + ": the address belongs to the heap of " + o
+                        + " (heap addresses belong to the runtime that allocated them)");
+            }
+        }
     }
 
     /** The span the page table names for addr (MHeap.spanOf, from the table held here), or null. */
@@ -284,6 +301,7 @@ public final class Heap {
         MSpan s = span(v);
         int idx;
         if (s == null || (int) s.entryAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
+            checkOwned(v, "storePtr into field " + i + " of 0x" + Long.toHexString(obj));
             throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "
                     + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
                     + ": not the address of a live object (a scalar in a pointer field?)");

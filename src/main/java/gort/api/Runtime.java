@@ -9,7 +9,8 @@ import gort.sched.Sched;
 
 /**
  * One gort runtime: starts from a {@link Config}, runs a main goroutine, and returns when main
- * returns (other goroutines are abandoned, as when a Go program's main returns).
+ * returns (other goroutines are abandoned, as when a Go program's main returns: each stops at its
+ * next safepoint, and {@link #run} returns once every thread of the runtime has ended).
  *
  * <p>Owns: the scheduler, the heap and the collector of this runtime. Invariant: {@link #run} returns normally only if main
  * returned; a deadlock, an uncaught exception in any goroutine or a runtime fatal error surface
@@ -30,6 +31,7 @@ public final class Runtime {
         this.heap = new Heap(gc);
         sched.setHooks(gc.hooks());
         sched.env = this;
+        mheap.mem().setOwner(sched.name());
     }
 
     /** The runtime of the calling goroutine. */
@@ -37,11 +39,20 @@ public final class Runtime {
         return (Runtime) Sched.current().env;
     }
 
+    /** How messages name this runtime ("runtime 3": its number in this JVM). */
+    public String name() {
+        return sched.name();
+    }
+
     /** Runs main as the main goroutine of a new runtime on real threads. */
     public static void run(Config config, Runnable main) {
         Runtime rt = new Runtime(config, RealPlatform.INSTANCE);
         lastStarted = rt;
-        rt.runMain(main);
+        try {
+            rt.runMain(main);
+        } finally {
+            rt.mheap.mem().markEnded();
+        }
         if (config.onExit() != null) {
             config.onExit().accept(rt);
         }

@@ -50,7 +50,9 @@ final class Mark {
         int i;
         if (s == null || (i = s.objIndex(p)) >= s.nelems() || s.objAddr(i) != p) { // (a span not in use has none)
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
-                    + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
+                    + (where != null ? " in " + where : "") + " (not the address of an allocated object"
+                    + (mem.owns(p) || gort.heap.AddressSpace.ownerOf(p) == null ? "" : "; it belongs to the heap of "
+                            + gort.heap.AddressSpace.ownerOf(p)) + ")");
         }
         greyobjectAt(p, s, i, gcw);
     }

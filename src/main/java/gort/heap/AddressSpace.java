@@ -125,27 +125,25 @@ public final class AddressSpace {
     }
 
     /**
-     * The owner of the address space whose range holds {@code addr} ("runtime 3", or "runtime 3,
-     * which has ended"), or null if no address space of this JVM is known to own it. For messages.
+     * The owner of the address space whose range holds {@code addr} ("runtime 3", "runtime 3, which
+     * has ended", or "a runtime that no longer exists" once that space was collected), or null if
+     * no address space of this JVM ever had the range. For messages.
      */
     public static String ownerOf(long addr) {
-        if (addr <= 0) {
+        long s = addr >>> SPACE_SHIFT;
+        if (addr <= 0 || s == 0) {
             return null;
         }
         AddressSpace as;
         synchronized (AddressSpace.class) {
-            WeakReference<AddressSpace> r = SPACES.get(addr >>> SPACE_SHIFT);
+            WeakReference<AddressSpace> r = SPACES.get(s);
             as = r == null ? null : r.get();
-        }
-        if (as == null) {
-            return addr >>> SPACE_SHIFT < nextSlotSnapshot() ? "a heap that no longer exists" : null;
+            if (as == null) {
+                return r != null || s < nextSlot ? "a runtime that no longer exists" : null;
+            }
         }
         String name = as.owner != null ? as.owner : "an unnamed heap";
         return as.ended ? name + ", which has ended" : name;
-    }
-
-    private static synchronized long nextSlotSnapshot() {
-        return nextSlot;
     }
 
     /** Names this space's owner for messages about foreign addresses (e.g. "runtime 3"); null: unnamed. */
