@@ -76,6 +76,17 @@ public final class Heap {
         return allocString(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A byte string holding {@code len} bytes of {@code bytes} from {@code off} (a safepoint): for
+     * callers that reuse one buffer, so that making a string allocates nothing on the JVM heap.
+     */
+    public long allocString(byte[] bytes, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, bytes.length);
+        long s = allocBytes(len); // zeroed: a short last word stays zero-padded
+        java.lang.foreign.MemorySegment.copy(bytes, off, words, java.lang.foreign.ValueLayout.JAVA_BYTE, (s - base) << 3, len);
+        return s;
+    }
+
     /** {@code make([]byte, n)}: a zeroed byte object of n bytes (a safepoint). */
     public long allocBytes(int n) {
         if (n < 0) {

@@ -53,18 +53,20 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         if (options.wakeup != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--wakeup is not for compare: it runs every strategy in turn");
         }
-        if (config.godebug().containsKey("gcstoptheworld")) {
+        if (config.godebugInt("gcstoptheworld") > 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "GODEBUG gcstoptheworld is not for compare: the strategies differ only in the concurrent collector");
         }
         if (config.gogc() < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
         }
-        Options.checkParentDir(json, "--json"); // --report DIR is created, with its parents
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
+        List<String> strategyNames = java.util.Arrays.stream(WakeupStrategy.values()).map(WakeupStrategy::flag).toList();
+        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, HtmlReport.fileNames(strategyNames));
         Workload.Params params = options.params(w, 1);
         if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per strategy for stable percentiles, the three runs in about a minute
-            params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS);
+            params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.listener());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each strategy");
@@ -74,7 +76,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         for (int i = 0; i < all.length; i++) {
             String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
             try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
-                runs.add(Experiment.run(w, config, params, all[i]));
+                runs.add(Experiment.run(w, config, params.alsoTelling(pr), all[i]));
             }
         }
         List<Summary> ss = new ArrayList<>();
@@ -85,15 +87,26 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         out.print(CompareTable.table(ss));
         out.println();
         out.println(CompareTable.paragraph(ss));
-        if (json != null) {
-            JsonReport.write(json, w.name(), config.gomaxprocs(), runs);
+        if (jsonOut != null) {
+            jsonOut.write(os -> JsonReport.write(os, w.name(), config.gomaxprocs(), runs));
             out.println("wrote " + json);
         }
-        if (report != null) {
-            Path index = HtmlReport.write(report, w.name(), config.gomaxprocs(), runs, "gort compare " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        if (reportOut != null) {
+            String commandLine = commandLine(spec.commandLine().getParseResult().originalArgs());
+            Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), config.gomaxprocs(), runs, commandLine));
             out.println("wrote " + index);
         }
         out.flush();
         return 0;
+    }
+
+    /** The command line as the user typed it after {@code gort} (picocli's original arguments name the subcommand). */
+    static String commandLine(List<String> originalArgs) {
+        List<String> args = originalArgs;
+        if (args.isEmpty() || !args.get(0).equals("compare")) {
+            args = new ArrayList<>(args);
+            args.add(0, "compare");
+        }
+        return "gort " + String.join(" ", args);
     }
 }

@@ -43,17 +43,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Workload w = Workloads.lookup(workload);
         var config = options.config();
         Workload.Params params = options.params(w, 1);
-        Options.checkParentDir(json, "--json");
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         Experiment.Outcome o;
         try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
-            o = Experiment.runWithResult(w, config, params);
+            o = Experiment.runWithResult(w, config, pr == null ? params : params.alsoTelling(pr));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(o.result().summary());
         out.println(gcSummary(o.run(), config.gomaxprocs()));
         out.flush();
-        if (json != null) {
-            JsonReport.write(json, w.name(), config.gomaxprocs(), List.of(o.run()));
+        if (jsonOut != null) {
+            jsonOut.write(os -> JsonReport.write(os, w.name(), config.gomaxprocs(), List.of(o.run())));
             out.println("wrote " + json);
             out.flush();
         }
@@ -63,7 +63,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     static String gcSummary(StrategyRun r, int procs) {
         Summary s = Summary.of(r);
         long forced = r.cycles().stream().filter(c -> c.forced()).count();
-        StringBuilder sb = new StringBuilder("gc: ").append(s.cycles()).append(" concurrent cycles");
+        StringBuilder sb = new StringBuilder("gc in the measured repetitions: ").append(s.cycles()).append(" concurrent cycles");
         if (forced > 0) {
             sb.append(" + ").append(forced).append(" stop-the-world");
         }
@@ -75,7 +75,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     s.overGoalMax()));
         }
         sb.append("; STW max ").append(CompareTable.dur(s.stwMaxNs()));
-        sb.append("; host JVM GC: ").append(r.jvmGc().count()).append(" pauses, ").append(r.jvmGc().totalMs()).append(" ms");
+        sb.append("; host JVM GC in the measured window: ").append(r.jvmGc().count()).append(" pauses, ")
+                .append(CompareTable.dur(r.jvmGc().totalNs()));
         return sb.toString();
     }
 }

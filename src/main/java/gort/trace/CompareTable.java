@@ -58,8 +58,8 @@ public final class CompareTable {
         row(rows, ss, "                            max", s -> ratio(s.overGoalMax()));
         row(rows, ss, "STW pause max", s -> dur(s.stwMaxNs()));
         row(rows, ss, "throughput (ops/s)", s -> String.format(Locale.ROOT, "%.1f", s.opsPerSec()));
-        row(rows, ss, "host JVM GC: pauses, total, max", s -> s.jvmGc().count() + ", " + s.jvmGc().totalMs() + " ms, "
-                + s.jvmGc().maxMs() + " ms");
+        row(rows, ss, "host JVM GC (measured): n, total, max", s -> s.jvmGc().count() + ", " + dur(s.jvmGc().totalNs()) + ", "
+                + dur(s.jvmGc().maxNs()));
         int[] w = new int[head.length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {

@@ -66,6 +66,18 @@ public final class HtmlReport {
         return index;
     }
 
+    /**
+     * The names of the files {@link #write} makes for runs of these strategies, so that a caller can
+     * check them before the runs (keep in step with write: a test compares the two).
+     */
+    public static List<String> fileNames(List<String> strategies) {
+        List<String> names = new ArrayList<>(List.of("index.html", "wakeup-cdf.png", "overshoot.png"));
+        for (String s : strategies) {
+            names.add("heap-" + s + ".png");
+        }
+        return names;
+    }
+
     static XYChart wakeupCdf(List<StrategyRun> runs, String workload, int procs) {
         XYChart c = new XYChartBuilder().width(1000).height(560).title("Wakeup delay after marking is done — " + workload
                 + ", GOMAXPROCS=" + procs).xAxisTitle("wakeup delay (µs, log scale)").yAxisTitle("fraction of completions ≤ x").build();
