@@ -58,6 +58,8 @@ public final class AddressSpace {
     static final long MAX_SLOT = (1L << (63 - SPACE_SHIFT)) - 1;
 
     static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
+    private static final long ZEROS_BYTES = 64 << 10;
+    private static final MemorySegment ZEROS = java.lang.foreign.Arena.global().allocate(ZEROS_BYTES, 8);
     private static final VarHandle WORDS = WORD.varHandle();
 
     private final long capBytes;
@@ -349,7 +351,11 @@ public final class AddressSpace {
         }
         long off = rangeOffset(addr, nwords);
         if (v == 0) {
-            words.asSlice(off, nwords << 3).fill((byte) 0);
+            // bulk copies from a block of zeros: a slice to fill would be a JVM-heap object per call
+            long bytes = nwords << 3;
+            for (long done = 0; done < bytes; done += ZEROS_BYTES) {
+                MemorySegment.copy(ZEROS, 0, words, off + done, Math.min(ZEROS_BYTES, bytes - done));
+            }
             return;
         }
         for (long k = 0; k < nwords; k++) {

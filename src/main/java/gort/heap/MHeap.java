@@ -399,14 +399,16 @@ public final class MHeap {
             }
         }
         f.list.remove(f);
-        f.state = MSpan.State.DEAD;
         long[] info = st == MSpan.State.IN_USE && sizeclass != 0 ? takeSlotInfoLocked(sizeclass) : null;
         MSpan s = new MSpan(this, f.startPage, npage, st, sizeclass, f.needzero, info);
         if (f.npages > npage) {
-            MSpan t = new MSpan(this, f.startPage + npage, f.npages - npage, MSpan.State.FREE, 0, f.needzero);
-            spans[(int) t.startPage] = t;
-            spans[(int) (t.startPage + t.npages - 1)] = t;
-            insertFree(t);
+            // the rest stays a free run: f itself, reshaped (no new object)
+            f.reshapeFree(f.startPage + npage, f.npages - npage, f.needzero);
+            spans[(int) f.startPage] = f;
+            spans[(int) (f.startPage + f.npages - 1)] = f;
+            insertFree(f);
+        } else {
+            f.state = MSpan.State.DEAD;
         }
         long end = s.startPage + npage;
         for (long p = s.startPage; p < end; p++) {
@@ -541,8 +543,13 @@ public final class MHeap {
         slotInfoPoolBytes += bytes;
     }
 
-    /** Makes pages [start, start+npages) a free run, coalescing with free neighbours. */
+    /**
+     * Makes pages [start, start+npages) a free run, coalescing with free neighbours. The run's span
+     * object is a neighbour's, reshaped, when there is one (a second neighbour's is retired), else a
+     * new one.
+     */
     private void freeRunLocked(long start, long npages, boolean needzero) {
+        MSpan keep = null;
         if (start > 1) {
             MSpan t = spans[(int) (start - 1)];
             if (t != null && t.state == MSpan.State.FREE) {
@@ -550,10 +557,10 @@ public final class MHeap {
                     throw new IllegalStateException("fatal error: page table corrupt: page " + (start - 1) + " maps to " + t);
                 }
                 t.list.remove(t);
-                t.state = MSpan.State.DEAD;
                 start = t.startPage;
                 npages += t.npages;
                 needzero |= t.needzero;
+                keep = t;
             }
         }
         long end = start + npages;
@@ -564,12 +571,22 @@ public final class MHeap {
                     throw new IllegalStateException("fatal error: page table corrupt: page " + end + " maps to " + t);
                 }
                 t.list.remove(t);
-                t.state = MSpan.State.DEAD;
                 npages += t.npages;
                 needzero |= t.needzero;
+                if (keep == null) {
+                    keep = t;
+                } else {
+                    t.state = MSpan.State.DEAD;
+                }
             }
         }
-        MSpan f = new MSpan(this, start, npages, MSpan.State.FREE, 0, needzero);
+        MSpan f;
+        if (keep != null) {
+            keep.reshapeFree(start, npages, needzero);
+            f = keep;
+        } else {
+            f = new MSpan(this, start, npages, MSpan.State.FREE, 0, needzero);
+        }
         spans[(int) start] = f;
         spans[(int) (start + npages - 1)] = f;
         insertFree(f);

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The experiment runner: one workload under one wakeup strategy, with the collector's per-cycle
  * records (read when the runtime's main returns) and the host JVM's collections inside the
- * workload's measured windows (the warm-up's left out, as its cycles are). Owns nothing between runs; each run starts a fresh runtime.
+ * workload's measured windows (the warm-up's left out, as its cycles are). Each window opens right
+ * after a host collection, so that the host's pauses inside it are those its own allocation causes. Owns nothing between runs; each run starts a fresh runtime.
  */
 public final class Experiment {
     private Experiment() {}
@@ -33,6 +34,11 @@ public final class Experiment {
         Workload.Params watched = p.alsoTelling(new Workload.Listener() {
             @Override
             public void measuring(int rep, int reps) {
+                // Start the window with an empty young generation: the garbage of set-up and
+                // warm-up (class loading, the JIT, the workload's own set-up) is collected here,
+                // before the window, not by a pause inside it. (With -XX:+DisableExplicitGC the host
+                // collects when it will.)
+                System.gc();
                 jvm.open();
             }
 
