@@ -155,6 +155,10 @@ class CliTest {
         Files.writeString(gz, "{}");
         assertUsageError(exec("run", "json", "--input", gz.toString(), "--ops", "1"), "not a valid gzip file");
         assertUsageError(exec("run", "json", "--input", dir.resolve("none.json").toString()), "no such file");
+        assertUsageError(exec("compare", "json", "--input", "/dev/zero"), "--input /dev/zero", "more than 268435456 bytes (256 MiB)");
+        Path gzJunk = dir.resolve("junk.json.gz");
+        Files.write(gzJunk, "garbage".getBytes());
+        assertUsageError(exec("compare", "json", "--input", gzJunk.toString()), "not a valid gzip file");
     }
 
     @Test
