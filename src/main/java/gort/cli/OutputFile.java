@@ -211,6 +211,9 @@ final class OutputFile {
                     Files.copy(staged, os);
                 }
                 Files.delete(staged);
+            } else if (!staged.toAbsolutePath().getParent().equals(target.toAbsolutePath().getParent())) {
+                replace(os -> Files.copy(staged, os)); // a link to another directory: written beside its target
+                Files.delete(staged);
             } else {
                 if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                     keepPermissions(target, staged);

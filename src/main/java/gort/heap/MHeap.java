@@ -50,8 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Without debug mode a freed slot is still recognised (its type entry is 0) until it is reused.
  *
  * <p>Simplified from Go 1.5: no scavenger (memory is never returned, HeapReleased is 0), no busy
- * lists (the in-use list serves the sweeper's snapshot), span objects are never recycled (the JVM
- * collects retired ones), a large object's span is its own page run with one mark bit, and
+ * lists (the in-use list serves the sweeper's snapshot), in-use span objects are never recycled (the
+ * JVM collects retired ones; a free run's object is reshaped, see MSpan), a large object's span is its
+ * own page run with one mark bit, and
  * {@link #reclaim} is Go's last-resort loop only (sweep until enough pages are freed).
  */
 public final class MHeap {

@@ -630,7 +630,7 @@ public final class Sched {
             if (m.locks == 0) {
                 throw new ExitUnwind(); // unwinds the goroutine; its M then ends (schedule sees exiting)
             }
-            return; // not inside a runtime critical section: the flag stays, the next safepoint unwinds
+            return; // inside a runtime critical section: the flag stays, the next safepoint outside unwinds
         }
         if (m.locks != 0 || m.preemptoff != null || gp.status() != G.RUNNING) {
             return; // not now; the flag stays and sysmon or STW asks again
@@ -721,9 +721,9 @@ public final class Sched {
         gp.casgstatus(G.RUNNABLE, G.RUNNING);
         if (gp.preempt) { // a volatile store costs a fence: only clear a set flag
             gp.preempt = false;
-            if (exiting) {
-                gp.preempt = true; // exit() may have flagged gp just before the clear: keep it flagged
-            }
+        }
+        if (exiting) {
+            gp.preempt = true; // exit() may have flagged gp just before the clear, or gp is newer than its flags
         }
         if (!inheritTime) {
             m.p.schedtick++;
