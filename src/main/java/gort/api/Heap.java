@@ -157,11 +157,11 @@ public final class Heap {
 
     /** The word at a checked address (an allocated object's field: inside this heap's block). */
     private long load(long a) {
-        return words.get(java.lang.foreign.ValueLayout.JAVA_LONG, (a - base) << 3);
+        return words.get(AddressSpace.WORD, (a - base) << 3);
     }
 
     private void store(long a, long v) {
-        words.set(java.lang.foreign.ValueLayout.JAVA_LONG, (a - base) << 3, v);
+        words.set(AddressSpace.WORD, (a - base) << 3, v);
     }
 
     /** Element count of an array (byte length of a string; 0 for a struct). */

@@ -36,7 +36,7 @@ final class Mark {
 
     /** The heap word at p (an object's field: inside the heap's block). */
     private long load(long p) {
-        return words.get(java.lang.foreign.ValueLayout.JAVA_LONG, (p - base) << 3);
+        return words.get(AddressSpace.WORD, (p - base) << 3);
     }
 
     /** Marks the object at p; queues it for scanning if it holds pointers (Go's greyobject). */

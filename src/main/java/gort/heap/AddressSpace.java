@@ -57,10 +57,15 @@ public final class AddressSpace {
     public static final int SPACE_SHIFT = 41;
     static final long MAX_SLOT = (1L << (63 - SPACE_SHIFT)) - 1;
 
-    static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
+    /**
+     * Plain word accesses use the unaligned layout: every word address is 8-byte aligned by
+     * construction (the block is page-aligned), and the aligned layout would test it on every access.
+     * The atomic accesses need (and check) the aligned one.
+     */
+    public static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final long ZEROS_BYTES = 64 << 10;
     private static final MemorySegment ZEROS = java.lang.foreign.Arena.global().allocate(ZEROS_BYTES, 8);
-    private static final VarHandle WORDS = WORD.varHandle();
+    private static final VarHandle WORDS = ValueLayout.JAVA_LONG.varHandle();
 
     private final long capBytes;
     private final long capPages;
@@ -69,8 +74,11 @@ public final class AddressSpace {
     private final long slot;
     /** The reserved block: capPages pages; word w of the space is at byte offset 8w. */
     private final MemorySegment words;
-    /** Next page to hand out; page 0 is the reserved page. Guarded by the heap lock. */
-    private volatile long usedPages = 1;
+    /**
+     * Next page to hand out; page 0 is the reserved page. Written under the heap lock; read plainly
+     * by accesses, which reach a new page's address only through the heap's own synchronization.
+     */
+    private long usedPages = 1;
     private volatile long sysBytes;
     /** Who owns this space, for messages about foreign addresses ("runtime 3"), set by the owner. */
     private volatile String owner;
