@@ -1,6 +1,5 @@
 package gort.cli;
 
-import gort.gc.WakeupStrategy;
 import gort.trace.CompareTable;
 import gort.trace.HtmlReport;
 import gort.trace.JsonReport;
@@ -21,12 +20,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gort compare <workload>}: runs the workload under note, park and park-yield in turn, with
- * the same options, showing progress; then prints the side-by-side table and what it shows, and
- * writes the JSON ({@code --json}) and the HTML report ({@code --report}) when asked.
+ * {@code gort compare <workload>}: runs the workload once per value of one axis ({@link VaryAxis};
+ * by default every wakeup strategy), with the same options otherwise, showing progress; then prints
+ * the side-by-side table (a column per run, headed by its label) and what it shows, and writes the
+ * JSON ({@code --json}) and the HTML report ({@code --report}) when asked.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Run a workload under each GC wakeup strategy (note, park, park-yield) and compare them.")
+        description = "Run a workload under each GC wakeup strategy (or each value of --vary's axis) and compare them.")
 final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
     String workload;
@@ -37,13 +37,18 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "also write an HTML report with plots to DIR")
     Path report;
 
+    @Option(names = "--vary", paramLabel = "AXIS=V,V,...", completionCandidates = VaryAxis.Names.class,
+            description = "run once per value of one axis instead of once per wakeup strategy (e.g. --vary runnext=1,0 or "
+                    + "--vary procs=2,4); axes: ${COMPLETION-CANDIDATES}")
+    String vary;
+
     @Mixin
     Options options = new Options();
 
     @Mixin
     TraceOptions traceOptions = new TraceOptions();
 
-    /** Per strategy, for workloads that run for a time budget, when neither --seconds nor --ops is given. */
+    /** Per run, for workloads that run for a time budget, when neither --seconds nor --ops is given. */
     static final double DEFAULT_SECONDS = 12;
 
     @CommandLine.Spec
@@ -53,48 +58,71 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Workload w = Workloads.lookup(workload);
         var config = options.config();
-        if (options.wakeup != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--wakeup is not for compare: it runs every strategy in turn");
+        VaryAxis.Plan plan = vary == null ? VaryAxis.Plan.wakeupStrategies() : VaryAxis.parse(vary, config);
+        VaryAxis axis = plan.axis();
+        if (axis == VaryAxis.WAKEUP && options.wakeup != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wakeup fixes the strategy compare varies: "
+                    + (vary == null ? "give --vary AXIS=... to vary something else" : "give one of --wakeup and --vary wakeup=..."));
+        }
+        if (axis.flag != null && options.given(axis.flag)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), axis.flag + " fixes what --vary " + axis.name + " varies: give one");
+        }
+        if (axis.godebugKey != null && options.godebugKeys().contains(axis.godebugKey)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--godebug " + axis.godebugKey + " fixes what --vary " + axis.name + " varies: give one");
         }
         if (config.godebugInt("gcstoptheworld") > 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "GODEBUG gcstoptheworld is not for compare: the strategies differ only in the concurrent collector");
+                    "GODEBUG gcstoptheworld is not for compare: it compares runs of the concurrent collector");
         }
-        if (config.gogc() < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
+        List<gort.api.Config> configs = new ArrayList<>();
+        for (String v : plan.values()) {
+            gort.api.Config c = axis.apply(config, v);
+            if (c.gogc() < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
+            }
+            configs.add(c);
         }
+        List<String> labels = plan.labels();
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
-        List<String> strategyNames = java.util.Arrays.stream(WakeupStrategy.values()).map(WakeupStrategy::flag).toList();
-        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, HtmlReport.fileNames(strategyNames, true));
+        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, HtmlReport.fileNames(labels, true));
         TraceOptions.Plan tp = traceOptions.plan();
+        if (tp != null) {
+            for (String l : labels) {
+                OutputFile.check("--trace", gort.trace.TraceExport.perStrategy(tp.out(), l), true);
+            }
+        }
         Workload.Params params = options.params(w, 1);
         if (options.seconds == null && options.ops == null && w.takesSeconds()) {
-            // enough cycles per strategy for stable percentiles, the runs in about a minute
+            // enough cycles per run for stable percentiles, the runs in about a minute
             params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork(),
                     params.listener());
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each strategy");
+        out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each "
+                + (vary == null ? "strategy" : axis.name + " of " + String.join(", ", plan.values())));
         out.flush();
         List<StrategyRun> runs = new ArrayList<>();
-        WakeupStrategy[] all = WakeupStrategy.values();
         // the report draws wakeup windows from the runs' traces: with --report every run is traced, its raw trace kept
         // in a scratch directory until the report is written
         java.util.Map<String, Path> raws = new java.util.LinkedHashMap<>();
         Path scratch = report == null ? null : java.nio.file.Files.createTempDirectory("gort-report-");
         try {
-            for (int i = 0; i < all.length; i++) {
-                String stage = "[" + (i + 1) + "/" + all.length + "] " + all[i].flag();
+            for (int i = 0; i < labels.size(); i++) {
+                String label = labels.get(i);
+                String stage = "[" + (i + 1) + "/" + labels.size() + "] " + label;
                 try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
-                    Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), all[i].flag());
-                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, w, config.withWakeup(all[i]), params.alsoTelling(pr), out);
-                    runs.add(t.outcome().run());
+                    Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), label);
+                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, w, configs.get(i), params.alsoTelling(pr), out);
+                    runs.add(t.outcome().run().withLabel(label));
                     if (t.raw() != null) {
-                        raws.put(all[i].flag(), t.raw());
+                        raws.put(label, t.raw());
                     }
                 }
             }
-            report(runs, raws, w, config, jsonOut, reportOut, out);
+            String about = vary == null ? HtmlReport.aboutStrategies() : "Each run sets " + axis.name + " (" + axis.description
+                    + ") to the value its label names; everything else is as the command gives it.";
+            report(runs, raws, w, config, jsonOut, reportOut, about, out);
         } finally {
             for (Path r : raws.values()) {
                 java.nio.file.Files.deleteIfExists(r);
@@ -113,7 +141,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private void report(List<StrategyRun> runs, java.util.Map<String, Path> raws, Workload w, gort.api.Config config,
-            OutputFile jsonOut, ReportDir reportOut, PrintWriter out) throws IOException {
+            OutputFile jsonOut, ReportDir reportOut, String about, PrintWriter out) throws IOException {
         List<Summary> ss = new ArrayList<>();
         for (StrategyRun r : runs) {
             ss.add(Summary.of(r));
@@ -128,7 +156,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (reportOut != null) {
             String commandLine = commandLine(spec.commandLine().getParseResult().originalArgs());
-            Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), config.gomaxprocs(), runs, commandLine, raws));
+            Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), config.gomaxprocs(), runs, commandLine, raws, about));
             out.println("wrote " + index);
         }
     }

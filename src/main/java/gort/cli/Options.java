@@ -68,9 +68,18 @@ final class Options {
     @Option(names = "--seconds", paramLabel = "S", description = "run each repetition for S seconds instead of a number of ops (json)")
     Double seconds;
 
-    @Option(names = "--wakeup", paramLabel = "note|park|park-yield",
-            description = "how the GC coordinator learns marking is done (default: $GODEBUG gcwakeup, else park-yield)")
+    @Option(names = "--wakeup", paramLabel = "STRATEGY", completionCandidates = WakeupNames.class,
+            description = "how the collector learns a phase of marking is done: ${COMPLETION-CANDIDATES} (default: $GODEBUG gcwakeup, "
+                    + "else park-yield)")
     String wakeup;
+
+    /** The wakeup strategies' names, from their registry, for picocli's help. */
+    static final class WakeupNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(gort.gc.WakeupStrategy.values()).map(gort.gc.WakeupStrategy::flag).iterator();
+        }
+    }
 
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")
     Integer procs;
@@ -80,6 +89,21 @@ final class Options {
 
     @Option(names = "--godebug", paramLabel = "k=v,...", description = "GODEBUG settings, added to $GODEBUG (e.g. schedtrace=1000)")
     String godebug;
+
+    /** Whether the flag (--wakeup, --pacer, --procs, --gogc) was given. */
+    boolean given(String flag) {
+        return switch (flag) {
+            case "--wakeup" -> wakeup != null;
+            case "--procs" -> procs != null;
+            case "--gogc" -> gogc != null;
+            default -> false;
+        };
+    }
+
+    /** The GODEBUG keys --godebug sets. */
+    java.util.Set<String> godebugKeys() {
+        return godebug == null ? java.util.Set.of() : Config.parseGodebug(godebug).keySet();
+    }
 
     /**
      * The configuration: the environment's GOMAXPROCS, GOGC and GODEBUG, then the flags. A flag

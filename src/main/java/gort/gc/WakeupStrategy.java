@@ -34,6 +34,11 @@ public enum WakeupStrategy implements Choice {
         CycleDriver driver(Collector c) {
             return new NoCoordinatorDriver(c, this);
         }
+
+        @Override
+        public boolean hasCoordinator() {
+            return false;
+        }
     };
 
     private final String flag;
@@ -52,6 +57,11 @@ public enum WakeupStrategy implements Choice {
     @Override
     public String description() {
         return description;
+    }
+
+    /** Whether a coordinator goroutine waits for each phase (so the figures of where it waited apply). */
+    public boolean hasCoordinator() {
+        return true;
     }
 
     /** The driver of a runtime's concurrent cycles under this strategy. */

@@ -628,6 +628,9 @@ public final class Sched {
         m.locks++;
         if (trace != null) trace.goUnblock(m, gp);
         gp.casgstatus(G.WAITING, G.RUNNABLE);
+        if (!readyToRunnext) {
+            gp.enqueued = Enqueued.RUNQ_TAIL;
+        }
         p.runqput(gp, readyToRunnext, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
             wakep();

@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The side-by-side table {@code gort compare} prints (one column per strategy) and the paragraph
- * under it that reads the numbers back in words. Owns only formatting; every figure comes from
+ * The side-by-side table {@code gort compare} prints (one column per run: per strategy, or per
+ * value of the axis compare varies, headed by the run's label) and the paragraph under it that
+ * reads the numbers back in words. Owns only formatting; every figure comes from
  * {@link Summary}.
  */
 public final class CompareTable {
@@ -34,13 +35,13 @@ public final class CompareTable {
                 : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** The table: a row per figure, a column per strategy. */
+    /** The table: a row per figure, a column per run. */
     public static String table(List<Summary> ss) {
         StringBuilder sb = new StringBuilder();
         String[] head = new String[ss.size() + 1];
         head[0] = "";
         for (int i = 0; i < ss.size(); i++) {
-            head[i + 1] = ss.get(i).strategy();
+            head[i + 1] = ss.get(i).label();
         }
         java.util.ArrayList<String[]> rows = new java.util.ArrayList<>();
         rows.add(head);
@@ -55,7 +56,7 @@ public final class CompareTable {
         completerRow(rows, ss, "  worker", Summary::worker);
         completerRow(rows, ss, "  assist", Summary::assist);
         completerRow(rows, ss, "  scheduler", Summary::scheduler);
-        completerRow(rows, ss, "  coordinator (before waiting)", Summary::coordinator);
+        completerRow(rows, ss, "  at arming (already done)", Summary::coordinator);
         row(rows, ss, "mark 1: where the coordinator waited, n / p50:", s -> "");
         for (gort.sched.Enqueued e : gort.sched.Enqueued.values()) {
             if (ss.stream().anyMatch(s -> s.mark1Waited().containsKey(e))) {
@@ -123,28 +124,36 @@ public final class CompareTable {
 
     /**
      * A few sentences that say what the numbers show, computed from them (never canned): how long
-     * the coordinator waited for mark 1 under each strategy, where it waited (the scheduler's
-     * account of each wait), the assist case of seed 003, and what the waits cost in heap.
+     * the phase's next step (the coordinator's wakeup; with no coordinator, the completer's own
+     * transition) took to start after mark 1 was done in each run, where the coordinator waited
+     * (the scheduler's account of each wait), and, when the runs are the strategies, the assist
+     * case of seed 003 and what the waits cost in heap.
      */
     public static String paragraph(List<Summary> ss) {
         Summary note = find(ss, "note");
         Summary park = find(ss, "park");
         Summary yield = find(ss, "park-yield");
+        Summary none = find(ss, "none");
         StringBuilder sb = new StringBuilder();
-        sb.append("Mark 1: the coordinator woke a median ");
+        sb.append("Mark 1: the transition to mark 2 began a median ");
         for (int i = 0; i < ss.size(); i++) {
             Summary s = ss.get(i);
             sb.append(i == 0 ? "" : i == ss.size() - 1 ? " and " : ", ").append(dur(s.mark1().p50()))
-                    .append(i == 0 ? " after marking was done under " : " under ").append(s.strategy());
+                    .append(i == 0 ? " after marking was done under " : " under ").append(s.label());
         }
         if (note != null && yield != null && note.mark1().p50() > 0 && yield.mark1().p50() > 0) {
             sb.append(String.format(Locale.ROOT, " (note %.0fx park-yield)", (double) note.mark1().p50() / yield.mark1().p50()));
         }
         sb.append(". ");
+        if (none != null && !none.mark1().isEmpty()) {
+            sb.append("Under none there is no coordinator to wake: the goroutine that completed a phase takes the transition "
+                    + "itself, so its delay is that goroutine's own path from the completing CAS to the transition (p99 ")
+                    .append(dur(none.mark1().p99())).append(" for mark 1, ").append(dur(none.mark2().p99())).append(" for mark 2). ");
+        }
         for (Summary s : ss) {
             String where = whereItWaited(s);
             if (!where.isEmpty()) {
-                sb.append("Under ").append(s.strategy()).append(" it waited ").append(where).append(". ");
+                sb.append("Under ").append(s.label()).append(" the coordinator waited ").append(where).append(". ");
             }
         }
         if (park != null && yield != null && !park.assist().isEmpty() && !yield.assist().isEmpty() && yield.assist().p50() > 0) {
@@ -189,6 +198,7 @@ public final class CompareTable {
         return switch (e) {
             case NONE -> "not at all (marking was done before it waited)";
             case RUNNEXT -> "in the completer's runnext";
+            case RUNQ_TAIL -> "at the tail of the completer's run queue (runnext=0)";
             case RUNNEXT_KICKED -> "in a run queue, kicked out of runnext by a goroutine readied after it";
             case GLOBAL_PREEMPTED -> "on the global run queue after sysmon preempted it before it could park";
             case GLOBAL_GOSCHED -> "on the global run queue after it yielded";
@@ -197,9 +207,10 @@ public final class CompareTable {
         };
     }
 
+    /** The run labelled name (a strategy's name when compare runs the strategies), or null. */
     private static Summary find(List<Summary> ss, String name) {
         for (Summary s : ss) {
-            if (s.strategy().equals(name)) {
+            if (s.label().equals(name)) {
                 return s;
             }
         }

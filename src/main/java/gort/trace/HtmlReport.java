@@ -29,15 +29,26 @@ public final class HtmlReport {
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
 
     public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine) throws IOException {
-        return write(dir, workload, procs, runs, commandLine, java.util.Map.of());
+        return write(dir, workload, procs, runs, commandLine, java.util.Map.of(), aboutStrategies());
+    }
+
+    /** What the runs of a compare over the wakeup strategies differ in, from the strategies' registry. */
+    public static String aboutStrategies() {
+        StringBuilder sb = new StringBuilder("How the collector learns that a phase of concurrent marking is done: ");
+        gort.gc.WakeupStrategy[] all = gort.gc.WakeupStrategy.values();
+        for (int i = 0; i < all.length; i++) {
+            sb.append(i == 0 ? "" : "; ").append(all[i].flag()).append(" — ").append(all[i].description());
+        }
+        return sb.append('.').toString();
     }
 
     /**
-     * As above; with each strategy's raw trace (strategy → file), the page also shows the wakeup
-     * window of the median and of the worst mark-1 completion of each ({@link WakeupTimeline}).
+     * As above; with each run's raw trace (label → file), the page also shows the wakeup window of
+     * the median and of the worst mark-1 completion of each ({@link WakeupTimeline}); {@code about}
+     * says in a sentence what the runs differ in.
      */
     public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine,
-            java.util.Map<String, Path> rawTraces) throws IOException {
+            java.util.Map<String, Path> rawTraces, String about) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
         List<Summary> ss = new ArrayList<>();
@@ -49,29 +60,31 @@ public final class HtmlReport {
         StringBuilder imgs = new StringBuilder();
         for (int i = 0; i < runs.size(); i++) {
             StrategyRun r = runs.get(i);
-            String name = "heap-" + r.strategy();
+            String name = "heap-" + r.label();
             BitmapEncoder.saveBitmap(heapChart(r, COLORS[i % COLORS.length]), dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
-            imgs.append("<figure><img src=\"").append(name).append(".png\" alt=\"heap over time, ").append(esc(r.strategy()))
-                    .append("\"><figcaption>").append(esc(r.strategy())).append(": live heap at each point of a cycle (trigger, ")
+            imgs.append("<figure><img src=\"").append(name).append(".png\" alt=\"heap over time, ").append(esc(r.label()))
+                    .append("\"><figcaption>").append(esc(r.label())).append(": live heap at each point of a cycle (trigger, ")
                     .append("mark 1 done, mark 2 done, mark termination, marked) against the cycle's goal and the next trigger, ")
                     .append("for the first cycles of the run.")
                     .append("</figcaption></figure>\n");
         }
         StringBuilder windows = new StringBuilder();
         for (StrategyRun r : runs) {
-            Path raw = rawTraces.get(r.strategy());
+            Path raw = rawTraces.get(r.label());
             if (raw == null) {
                 continue;
             }
             RawTrace t = RawTrace.open(raw);
             for (var pick : WakeupTimeline.picks(r.cycles())) {
-                WakeupTimeline.Window w = WakeupTimeline.read(t, r.strategy(), pick.getKey(), pick.getValue(), 1);
-                String name = "wakeup-" + r.strategy() + "-" + pick.getKey();
+                WakeupTimeline.Window w = WakeupTimeline.read(t, r.label(), pick.getKey(), pick.getValue(), 1);
+                String name = "wakeup-" + r.label() + "-" + pick.getKey();
                 WakeupTimeline.write(w, dir.resolve(name + ".png"), 1300);
-                windows.append("<figure><img src=\"").append(name).append(".png\" alt=\"").append(esc(r.strategy() + ", " + pick.getKey()))
-                        .append(" mark-1 wakeup window\"><figcaption><b>").append(esc(r.strategy())).append(", ").append(pick.getKey())
+                windows.append("<figure><img src=\"").append(name).append(".png\" alt=\"").append(esc(r.label() + ", " + pick.getKey()))
+                        .append(" mark-1 wakeup window\"><figcaption><b>").append(esc(r.label())).append(", ").append(pick.getKey())
                         .append(" mark-1 wakeup</b> (GC ").append(pick.getValue().cycle()).append("): marking was done by ")
-                        .append(esc(w.completer())).append(" on ").append(esc(w.completerLane())).append("; the coordinator resumed ")
+                        .append(esc(w.completer())).append(" on ").append(esc(w.completerLane()))
+                        .append(gort.gc.WakeupStrategy.parse(r.strategy()).hasCoordinator() ? "; the coordinator resumed "
+                                : "; it started the transition itself ")
                         .append(esc(CompareTable.dur(w.resumed() - w.done()))).append(" later. It went: ").append(esc(w.path()))
                         .append(". Meanwhile ").append(esc(w.ranDuringWait())).append(".</figcaption></figure>\n");
             }
@@ -87,8 +100,7 @@ public final class HtmlReport {
                 + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}img{max-width:100%;border:1px solid #ddd}"
                 + "figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}</style></head><body>\n"
                 + "<h1>gort compare " + esc(workload) + " — GOMAXPROCS=" + procs + "</h1>\n"
-                + "<p>How the GC coordinator learns that concurrent marking is done: <b>note</b> (before seed 000), "
-                + "<b>park</b> (seed 000), <b>park-yield</b> (seed 003). Command: <code>" + esc(commandLine) + "</code></p>\n"
+                + "<p>" + esc(about) + " Command: <code>" + esc(commandLine) + "</code></p>\n"
                 + "<pre>" + esc(CompareTable.table(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraph(ss)).replace("\n", " ") + "</p>\n"
                 + "<figure><img src=\"wakeup-cdf.png\" alt=\"wakeup delay CDF\"><figcaption>Wakeup delay (resumed − done) of every "
                 + "completion of marking, mark 1 and mark 2, as a cumulative distribution on a log axis.</figcaption></figure>\n"
@@ -143,7 +155,7 @@ public final class HtmlReport {
             for (int k = 0; k < x.length; k++) {
                 y[k] = (k + 1) / (double) x.length;
             }
-            XYSeries s = c.addSeries(r.strategy() + " (n=" + x.length + ")", x, y);
+            XYSeries s = c.addSeries(r.label() + " (n=" + x.length + ")", x, y);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(COLORS[i % COLORS.length]);
             s.setLineStyle(new BasicStroke(2.5f));
@@ -158,7 +170,7 @@ public final class HtmlReport {
         List<CycleRecord> all = r.cycles();
         List<CycleRecord> win = all.subList(0, Math.min(HEAP_WINDOW, all.size()));
         XYChart c = new XYChartBuilder().width(1000).height(420)
-                .title("Heap over time — " + r.strategy() + " (first " + win.size() + " of " + all.size() + " cycles)")
+                .title("Heap over time — " + r.label() + " (first " + win.size() + " of " + all.size() + " cycles)")
                 .xAxisTitle("time since start (s)").yAxisTitle("MiB").build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
@@ -224,7 +236,7 @@ public final class HtmlReport {
                 x[k] = pts.get(k)[0];
                 y[k] = pts.get(k)[1];
             }
-            XYSeries sr = c.addSeries(r.strategy(), x, y);
+            XYSeries sr = c.addSeries(r.label(), x, y);
             sr.setMarker(SeriesMarkers.CIRCLE);
             sr.setMarkerColor(COLORS[i % COLORS.length]);
         }

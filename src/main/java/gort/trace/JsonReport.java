@@ -53,6 +53,7 @@ public final class JsonReport {
     private static void strategy(JsonGenerator g, StrategyRun run, Summary s) {
         g.writeStartObject();
         g.writeStringProperty("strategy", s.strategy());
+        g.writeStringProperty("label", s.label());
         g.writeNumberProperty("cycles", s.cycles());
         g.writeBooleanProperty("assist_block", s.assistBlock());
         percentiles(g, "wakeup_mark1_ns", s.mark1());

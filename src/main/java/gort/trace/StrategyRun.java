@@ -6,9 +6,20 @@ import java.util.List;
 /**
  * One run of a workload under one wakeup strategy: what the collector recorded for each
  * concurrent cycle, the workload's throughput, and the host JVM's own collections in the same
- * interval (reported beside gort's pauses so neither is mistaken for the other).
+ * interval (reported beside gort's pauses so neither is mistaken for the other); its label names
+ * the run among those compared (the strategy, or the value of the axis compare varies).
  */
-public record StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc) {
+public record StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc, String label) {
+    /** A run labelled by its strategy. */
+    public StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc) {
+        this(strategy, cycles, ops, seconds, jvmGc, strategy);
+    }
+
+    /** This run under another label (compare's column: a strategy, or the value of the axis it varies). */
+    public StrategyRun withLabel(String l) {
+        return new StrategyRun(strategy, cycles, ops, seconds, jvmGc, l);
+    }
+
     /**
      * The host JVM's collections inside the run's measured windows (see {@link JvmGcWatch}): how
      * many, their total and longest pause; and, for context, how many collections the whole run had

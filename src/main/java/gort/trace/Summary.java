@@ -31,7 +31,7 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
         Percentiles worker, Percentiles assist, Percentiles scheduler, Percentiles coordinator,
         Map<Enqueued, Percentiles> mark1Waited, double overGoalMean, double overGoalMax, int overGoalCycles,
         double overHgMean, double overHgMax, double mark1AllocatedMean, double overshootMsMean,
-        long sweepTermMaxNs, long markTermMaxNs, double opsPerSec, StrategyRun.JvmGc jvmGc) {
+        long sweepTermMaxNs, long markTermMaxNs, double opsPerSec, StrategyRun.JvmGc jvmGc, String label) {
 
     public static Summary of(StrategyRun run) {
         List<CycleRecord> cs = new ArrayList<>();
@@ -57,7 +57,8 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
             ms.add(overshootMs(r));
         }
         Map<Enqueued, Percentiles> waited = new EnumMap<>(Enqueued.class);
-        for (Enqueued e : Enqueued.values()) {
+        boolean coordinator = gort.gc.WakeupStrategy.parse(run.strategy()).hasCoordinator();
+        for (Enqueued e : coordinator ? Enqueued.values() : new Enqueued[0]) { // with no coordinator, nobody waited
             Percentiles p = delays(cs, 1, c -> c.waited() == e);
             if (!p.isEmpty()) {
                 waited.put(e, p);
@@ -68,7 +69,7 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
                 delays(cs, 0, c -> c.completer() == CompleterKind.SCHEDULER),
                 delays(cs, 0, c -> c.completer() == CompleterKind.COORDINATOR), Map.copyOf(waited),
                 goal.mean(), goal.max, goal.n, hg.mean(), hg.max, alloc.mean(), ms.mean(), sweepMax, termMax, run.opsPerSec(),
-                run.jvmGc());
+                run.jvmGc(), run.label());
     }
 
     /**

@@ -327,9 +327,51 @@ class CliTest {
 
     @Test
     void compareRefusesWhatWouldMakeItMeaningless() {
-        assertUsageError(exec("compare", "bintree", "--wakeup", "park"), "--wakeup");
+        assertUsageError(exec("compare", "bintree", "--wakeup", "park"), "--wakeup", "--vary");
         assertUsageError(exec("compare", "bintree", "--gogc", "off"), "GOGC=off");
         assertUsageError(exec("compare", "bintree", "--godebug", "gcstoptheworld=1"), "gcstoptheworld");
+    }
+
+    @ParameterizedTest(name = "--vary {0}")
+    @ValueSource(strings = {"procs", "=1,2", "colour=red,blue", "procs=", "procs=1,,2", "procs=2,2", "procs=0,1", "runnext=2,0",
+            "pacer=go99", "gogc=off,100", "gcworkerfrac=0,0.5", "wakeup=park,fast"})
+    void badVaryIsOneLineBeforeAnyRun(String spec, @TempDir Path dir) {
+        Path json = dir.resolve("out.json");
+        Result r = exec("compare", "bintree", "--depth", "8", "--json", json.toString(), "--vary", spec);
+        assertUsageError(r, "--vary");
+        assertThat(r.out()).as("no run started").isEmpty();
+        assertThat(json).doesNotExist();
+    }
+
+    @Test
+    void varyNamesTheAllowedAxesAndValues() {
+        assertUsageError(exec("compare", "bintree", "--vary", "colour=red"), "wakeup", "pacer", "procs", "gogc", "runnext", "schedglobal",
+                "gcworkerfrac", "gcassistblock");
+        assertUsageError(exec("compare", "bintree", "--vary", "wakeup=park,fast"), "fast", gort.gc.Choice.names(gort.gc.WakeupStrategy.class));
+        assertUsageError(exec("compare", "bintree", "--vary", "procs=2,2"), "given twice");
+    }
+
+    @Test
+    void varyRefusesAFlagThatFixesItsAxis() {
+        assertUsageError(exec("compare", "bintree", "--procs", "2", "--vary", "procs=1,2"), "--procs", "--vary procs");
+        assertUsageError(exec("compare", "bintree", "--wakeup", "park", "--vary", "wakeup=note,park"), "--wakeup");
+        assertUsageError(exec("compare", "bintree", "--godebug", "runnext=0", "--vary", "runnext=1,0"), "--godebug runnext");
+        assertUsageError(exec("compare", "bintree", "--gogc", "50", "--vary", "gogc=25,50"), "--gogc");
+    }
+
+    @Test
+    void varyRunsOneColumnPerValueUnderTheFixedOptions(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("vary.json");
+        Result r = exec("compare", "bintree", "--depth", "14", "--gogc", "10", "--procs", "2", "--wakeup", "park", "--vary", "runnext=1,0",
+                "--json", json.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).contains("[1/2] runnext=1").contains("[2/2] runnext=0");
+        assertThat(r.out()).contains("under each runnext of 1, 0").contains("gcwakeup=park");
+        assertThat(r.out().lines().filter(l -> l.matches("\\s*\\|\\s*runnext=1\\s*\\|\\s*runnext=0\\s*")).count())
+                .as("one header line with the two labels").isEqualTo(1);
+        String j = Files.readString(json);
+        assertThat(j).contains("\"label\":\"runnext=1\"").contains("\"label\":\"runnext=0\"");
+        assertThat(j.split("\"strategy\":\"park\"", -1)).as("both runs under park").hasSize(3);
     }
 
     @Test

@@ -134,7 +134,7 @@ class SummaryTest {
                 Summary.of(run("park", List.of(cycle(1, CompleterKind.ASSIST, 4_000_000, CompleterKind.DEDICATED, 20_000, 105, 100, 1)))),
                 Summary.of(run("park-yield", List.of(cycle(1, CompleterKind.ASSIST, 40_000, CompleterKind.DEDICATED, 20_000, 101, 100, 1)))));
         String p = CompareTable.paragraph(ss).replace('\n', ' ');
-        assertThat(p).contains("the coordinator woke a median 50.0 ms after marking was done under note, 4.00 ms under park and 40.0 µs under park-yield")
+        assertThat(p).contains("the transition to mark 2 began a median 50.0 ms after marking was done under note, 4.00 ms under park and 40.0 µs under park-yield")
                 .containsPattern("\\(note 12[45]\\dx park-yield\\)");
         assertThat(p).contains("park's coordinator waited a median 4.00 ms and park-yield's 40.0 µs (100x)");
         assertThat(p).contains("0.60x H_g under note and 0.50x under park-yield");
