@@ -11,12 +11,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 
 /**
  * {@code gort bench <workload>}: a warm-up, then several measured repetitions in one runtime;
  * prints the median and writes a JSON record with {@code --json}. Compare its figures only with
- * anchors measured in the same session (docs/BENCHMARKS.md).
+ * anchors measured in the same run (docs/BENCHMARKS.md).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a workload: warm-up, then the median of --reps repetitions.")
 final class BenchCommand implements java.util.concurrent.Callable<Integer> {
@@ -57,17 +58,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static void writeJson(java.io.OutputStream os, Workload.Result r) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(new java.io.FilterOutputStream(os) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush(); // OutputFile closes os
-            }
-        })) {
+        try (JsonGenerator g = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build().createGenerator(os)) {
             g.writeStartObject();
             g.writeStringProperty("benchmark", r.workload());
             g.writeNumberProperty("procs", r.procs());

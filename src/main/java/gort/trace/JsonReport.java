@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -26,17 +27,7 @@ public final class JsonReport {
 
     /** Writes the report to os, which stays open. */
     public static void write(OutputStream os, String workload, int procs, List<StrategyRun> runs) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(new java.io.FilterOutputStream(os) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush(); // the caller closes os
-            }
-        })) {
+        try (JsonGenerator g = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build().createGenerator(os)) {
             g.writeStartObject();
             g.writeStringProperty("workload", workload);
             g.writeNumberProperty("procs", procs);

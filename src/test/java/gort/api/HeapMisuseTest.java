@@ -17,9 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every misuse of the heap API raises a clear exception naming what was wrong (issue 3: "every
- * misuse above raises its clear exception (a test each)"), caught inside the goroutine that made
- * it. Checks that do not depend on the debug heap run with it off and on.
+ * Every misuse of the heap API raises a clear exception naming what was wrong (a test each),
+ * caught inside the goroutine that made it. Checks that do not depend on the debug heap run with it off and on.
  */
 class HeapMisuseTest {
     static final Type NODE = Type.struct("misuse.node", "ptr,ptr,scalar");

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Each way concurrent marking can complete (issue 4's acceptance): by a dedicated, fractional or
+ * Each way concurrent marking can complete: by a dedicated, fractional or
  * idle background worker, or by an assist, under each wakeup strategy, and completion before the
  * coordinator waits. Test knobs switch the other paths off so that the one under test must do the
  * marking; the scheduler's own completion check (Go's, in findRunnableGCWorker) is off too, except

@@ -218,19 +218,10 @@ public final class Document {
             os.write(doc);
             return;
         }
-        GZIPOutputStream gz = new GZIPOutputStream(new java.io.FilterOutputStream(os) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush(); // the caller closes os
-            }
-        }, 1 << 16);
+        GZIPOutputStream gz = new GZIPOutputStream(os, 1 << 16);
         gz.write(doc);
-        gz.close();
+        gz.finish(); // the trailer, without closing os
+        gz.flush();
     }
 
     // ------------------------------------------------------------------------------------------
