@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options shared by run, bench and compare: the workload's parameters, and GOMAXPROCS, GOGC,
- * GODEBUG and the wakeup strategy as flags that override the environment. Invariant:
+ * GODEBUG, the wakeup strategy, the pacer and GOMEMLIMIT as flags that override the environment. Invariant:
  * {@link #config()} and {@link #params} validate every value and name the bad one.
  */
 final class Options {
@@ -60,6 +60,20 @@ final class Options {
             description = "how the GC coordinator learns marking is done (default: $GODEBUG gcwakeup, else park-yield)")
     String wakeup;
 
+    static {
+        // picocli fills the --pacer label and description from these: the names come from the registry
+        System.setProperty("gort.pacer.names", gort.gc.Choice.bar(gort.gc.PacerKind.class));
+        System.setProperty("gort.pacer.help", gort.gc.Choice.names(gort.gc.PacerKind.class));
+    }
+
+    @Option(names = "--pacer", paramLabel = "${sys:gort.pacer.names:-NAME}",
+            description = "the pacing design, ${sys:gort.pacer.help:-see GODEBUG gcpacer} (default: $GODEBUG gcpacer, else go15)")
+    String pacer;
+
+    @Option(names = "--memlimit", paramLabel = "BYTES|off",
+            description = "the soft memory limit, as GOMEMLIMIT (e.g. 64MiB; needs --pacer go118); default: $GOMEMLIMIT, else off")
+    String memlimit;
+
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")
     Integer procs;
 
@@ -91,6 +105,13 @@ final class Options {
         if (wakeup != null) {
             c = c.withWakeup(gort.gc.WakeupStrategy.parse(wakeup));
         }
+        if (pacer != null) {
+            c = c.withPacer(gort.gc.PacerKind.parse(pacer));
+        }
+        if (memlimit != null) {
+            c = c.withMemoryLimit(Config.parseMemoryLimit("--memlimit ", memlimit));
+        }
+        c.collectorSettings(); // a combination no collector takes fails here, before anything runs
         return c;
     }
 }
