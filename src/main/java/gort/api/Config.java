@@ -17,16 +17,23 @@ import java.util.Map;
  */
 public final class Config {
     /** GODEBUG settings gort understands, with their meaning. */
-    public static final Map<String, String> GODEBUG_KEYS = Map.of(
-            "gctrace", "1 prints one line per GC cycle",
-            "schedtrace", "N prints the scheduler state every N ms",
-            "gccheckmark", "1 re-marks the stopped world after every mark and dies naming any reachable object left unmarked",
-            "gcpacertrace", "1 prints the pacer's state each cycle",
-            "gcstoptheworld", "1 makes every collection stop-the-world",
-            "gcwakeup", gort.gc.Choice.bar(gort.gc.WakeupStrategy.class) + ": how the GC coordinator learns marking is done",
-            "gcpacer", gort.gc.Choice.bar(gort.gc.PacerKind.class) + ": the pacing design (the trigger, the goal, the assist ratio)",
-            "gcbarrier", gort.gc.Choice.bar(gort.gc.BarrierKind.class) + ": the write barrier",
-            "gcassistblock", "1 makes an assist that cannot pay its debt sleep 100 µs and retry (Go 1.5.1 as released); 0, the default, carries the debt over (the seeds' era)");
+    public static final Map<String, String> GODEBUG_KEYS = Map.ofEntries(
+            Map.entry("gctrace", "1 prints one line per GC cycle"),
+            Map.entry("schedtrace", "N prints the scheduler state every N ms"),
+            Map.entry("gccheckmark", "1 re-marks the stopped world after every mark and dies naming any reachable object left unmarked"),
+            Map.entry("gcpacertrace", "1 prints the pacer's state each cycle"),
+            Map.entry("gcstoptheworld", "1 makes every collection stop-the-world"),
+            Map.entry("gcwakeup", gort.gc.Choice.bar(gort.gc.WakeupStrategy.class) + ": how the GC coordinator learns marking is done"),
+            Map.entry("gcpacer", gort.gc.Choice.bar(gort.gc.PacerKind.class) + ": the pacing design (the trigger, the goal, the assist ratio)"),
+            Map.entry("gcbarrier", gort.gc.Choice.bar(gort.gc.BarrierKind.class) + ": the write barrier"),
+            Map.entry("gcassistblock", "1 makes an assist that cannot pay its debt sleep 100 µs and retry (Go 1.5.1 as released); 0, the "
+                    + "default, carries the debt over (the seeds' era)"),
+            Map.entry("runnext", "0 makes ready put a woken goroutine at the tail of the run queue, not in runnext (an ablation, not Go; "
+                    + "default 1)"),
+            Map.entry("schedglobal", "N: schedule() takes from the global run queue first every N schedules (an ablation, not Go; Go's "
+                    + "is 61)"),
+            Map.entry("gcworkerfrac", "F in (0, 1]: the background mark workers' share of GOMAXPROCS (an ablation, not Go; Go's is "
+                    + "0.25)"));
 
     public static final int GOGC_OFF = -1;
     /** GOMEMLIMIT unset or off (Go's math.MaxInt64). */
@@ -183,14 +190,31 @@ public final class Config {
                 parseChoice(gort.gc.PacerKind.class, k, val);
             } else if (k.equals("gcbarrier")) {
                 parseChoice(gort.gc.BarrierKind.class, k, val);
-            } else if (k.equals("gcassistblock")) {
+            } else if (k.equals("gcassistblock") || k.equals("runnext")) {
                 parseInt("GODEBUG " + k, val, 0, 1);
+            } else if (k.equals("schedglobal")) {
+                parseInt("GODEBUG " + k, val, 1, Integer.MAX_VALUE);
+            } else if (k.equals("gcworkerfrac")) {
+                parseFraction("GODEBUG " + k, val);
             } else {
                 parseInt("GODEBUG " + k, val, 0, Integer.MAX_VALUE);
             }
             m.put(k, val);
         }
         return Map.copyOf(m);
+    }
+
+    /** A fraction in (0, 1], as a decimal number. */
+    static double parseFraction(String name, String v) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d > 0 && d <= 1 && !v.trim().matches(".*[a-zA-Z].*")) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException(name + "=" + v + " is invalid: must be a decimal number greater than 0 and at most 1");
     }
 
     private static <E extends Enum<E> & gort.gc.Choice> void parseChoice(Class<E> type, String key, String val) {
@@ -337,8 +361,8 @@ public final class Config {
         return v == null ? 0 : Integer.parseInt(v);
     }
 
-    /** GODEBUG keys whose values are names from a registry, not numbers. */
-    static final java.util.Set<String> CHOICE_KEYS = java.util.Set.of("gcwakeup", "gcpacer", "gcbarrier");
+    /** GODEBUG keys whose values are not integers: names from a registry, or a fraction. */
+    static final java.util.Set<String> CHOICE_KEYS = java.util.Set.of("gcwakeup", "gcpacer", "gcbarrier", "gcworkerfrac");
 
     /** How the GC coordinator learns marking is done: GODEBUG gcwakeup, default park-yield (Go 1.5). */
     public gort.gc.WakeupStrategy wakeup() {
@@ -368,6 +392,20 @@ public final class Config {
         return v == null ? gort.gc.BarrierKind.DIJKSTRA : gort.gc.BarrierKind.parse(v);
     }
 
+    /** The scheduler ablations from GODEBUG runnext and schedglobal (Go 1.5's scheduler when neither is set). */
+    public gort.sched.SchedAblations schedAblations() {
+        String rn = godebug.get("runnext");
+        String sg = godebug.get("schedglobal");
+        return new gort.sched.SchedAblations(rn == null || Integer.parseInt(rn) != 0,
+                sg == null ? gort.sched.SchedAblations.GO.globalQueueInterval() : Integer.parseInt(sg));
+    }
+
+    /** The background mark workers' share of GOMAXPROCS: GODEBUG gcworkerfrac, default Go's 0.25. */
+    public double workerFraction() {
+        String v = godebug.get("gcworkerfrac");
+        return v == null ? gort.gc.Pacer.GOAL_UTILIZATION : Double.parseDouble(v);
+    }
+
     /**
      * The collector's settings from GOGC, GODEBUG and GOMEMLIMIT; a combination no collector
      * takes (a memory limit with Go 1.5's pacer, or with the stop-the-world mode) is an
@@ -376,7 +414,7 @@ public final class Config {
     public gort.gc.Collector.Settings collectorSettings() {
         return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
                 godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), godebugInt("gcassistblock") > 0,
-                pacer(), barrier(), memoryLimit, gcFaults != null ? gcFaults : new gort.gc.GcFaults());
+                pacer(), barrier(), memoryLimit, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults());
     }
 
     public PrintStream traceOut() {

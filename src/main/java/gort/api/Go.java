@@ -12,9 +12,76 @@ import gort.sched.Sched;
 public final class Go {
     private Go() {}
 
-    /** {@code go fn()}: starts a goroutine. */
+    /**
+     * {@code go fn()}: starts a goroutine, named in dumps as Go names a function: a named class's
+     * {@code Class.run}, and a lambda after the method that starts it, as Go names a closure after
+     * its enclosing function ({@code main.main.func1}): {@code Pool.start.func1} for the first lambda
+     * started from {@code Pool.start}, {@code Pool.start.func2} for the next, and for one started
+     * from inside a lambda the same rule applied to that lambda's method. Computed once per lambda
+     * class.
+     */
     public static void go(Runnable fn) {
-        Sched.current().newproc(fn, fn.getClass().getName());
+        Sched.current().newproc(fn, nameOf(fn));
+    }
+
+    /** Per Runnable class: its goroutine name, computed at its first {@code go}. */
+    private static final ClassValue<String[]> NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            return new String[1];
+        }
+    };
+    /** Lambdas seen per starting method ("Pool.start"), for their funcN numbers. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> FUNCS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    static String nameOf(Runnable fn) {
+        String[] slot = NAMES.get(fn.getClass());
+        String n = slot[0];
+        if (n == null) {
+            n = computeName(fn.getClass());
+            slot[0] = n;
+        }
+        return n;
+    }
+
+    private static String computeName(Class<?> c) {
+        if (!c.isHidden() && !c.getName().contains("$$Lambda")) {
+            return displayName(c) + ".run";
+        }
+        StackWalker.StackFrame caller = WALKER.walk(st -> st.filter(f -> f.getDeclaringClass() != Go.class).findFirst()).orElse(null);
+        if (caller == null) {
+            return "func1";
+        }
+        String parent = displayName(caller.getDeclaringClass()) + "." + goFuncName(caller.getMethodName());
+        int k = FUNCS.computeIfAbsent(parent, x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        return parent + ".func" + k;
+    }
+
+    /** javac's {@code lambda$start$3} (a lambda body in start) as Go would name it: {@code start.func4}. */
+    static String goFuncName(String method) {
+        if (method.startsWith("lambda$")) {
+            int d = method.lastIndexOf('$');
+            String outer = method.substring("lambda$".length(), d);
+            try {
+                return ("new".equals(outer) ? "init" : outer) + ".func" + (Integer.parseInt(method.substring(d + 1)) + 1);
+            } catch (NumberFormatException e) {
+                return method;
+            }
+        }
+        return "<init>".equals(method) ? "init" : method;
+    }
+
+    /** A class as a dump names it: its name without the package, nested classes joined by dots. */
+    private static String displayName(Class<?> c) {
+        String n = c.getName();
+        int slash = n.indexOf('/'); // a hidden class's suffix
+        if (slash >= 0) {
+            n = n.substring(0, slash);
+        }
+        n = n.substring(n.lastIndexOf('.') + 1).replace("$$Lambda", "").replace('$', '.');
+        return n;
     }
 
     /** {@code go fn()} with a name shown in dumps. */
@@ -88,7 +155,9 @@ public final class Go {
     }
 
     public static void setGlobal(int i, long addr) {
-        Runtime.current().collector().setGlobal(i, addr);
+        Runtime rt = Runtime.current();
+        rt.heap().checkOwned(addr, "setGlobal");
+        rt.collector().setGlobal(i, addr);
     }
 
     /** The current goroutine. */

@@ -30,9 +30,10 @@ public final class Heap {
     private final MHeap heap;
     private final AddressSpace mem;
     private final boolean debug;
-    /** heap.pageTable() and mem.arenaTable(), held here so a check starts with them in hand. */
+    /** heap.pageTable(), mem.segment() and mem.base(), held here so a check starts with them in hand. */
     private final MSpan[] spans;
-    private final long[][] arenas;
+    private final java.lang.foreign.MemorySegment words;
+    private final long base;
 
     Heap(Collector gc) {
         this.gc = gc;
@@ -40,7 +41,8 @@ public final class Heap {
         this.mem = heap.mem();
         this.debug = heap.debug();
         this.spans = heap.pageTable();
-        this.arenas = mem.arenaTable();
+        this.words = mem.segment();
+        this.base = mem.base();
     }
 
     // ---- allocation (each is a safepoint) ----
@@ -72,6 +74,17 @@ public final class Heap {
 
     public long allocString(String s) {
         return allocString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A byte string holding {@code len} bytes of {@code bytes} from {@code off} (a safepoint): for
+     * callers that reuse one buffer, so that making a string allocates nothing on the JVM heap.
+     */
+    public long allocString(byte[] bytes, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, bytes.length);
+        long s = allocBytes(len); // zeroed: a short last word stays zero-padded
+        java.lang.foreign.MemorySegment.copy(bytes, off, words, java.lang.foreign.ValueLayout.JAVA_BYTE, (s - base) << 3, len);
+        return s;
     }
 
     /** {@code make([]byte, n)}: a zeroed byte object of n bytes (a safepoint). */
@@ -142,19 +155,13 @@ public final class Heap {
         store(field(obj, i, false, "storeInt"), v);
     }
 
-    /** The word at a checked address (an allocated object's field: its arena exists). */
+    /** The word at a checked address (an allocated object's field: inside this heap's block). */
     private long load(long a) {
-        long[] w = arenas[(int) (a >>> AddressSpace.ARENA_SHIFT)];
-        return w != null ? w[(int) (a & AddressSpace.ARENA_MASK)] : mem.load(a);
+        return words.get(AddressSpace.WORD, (a - base) << 3);
     }
 
     private void store(long a, long v) {
-        long[] w = arenas[(int) (a >>> AddressSpace.ARENA_SHIFT)];
-        if (w != null) {
-            w[(int) (a & AddressSpace.ARENA_MASK)] = v;
-        } else {
-            mem.store(a, v);
-        }
+        words.set(AddressSpace.WORD, (a - base) << 3, v);
     }
 
     /** Element count of an array (byte length of a string; 0 for a struct). */
@@ -272,14 +279,31 @@ public final class Heap {
         int idx;
         long info;
         if (s == null || (int) (info = s.entryAt(idx = s.objIndex(obj))) == 0 || s.objAddr(idx) != obj) {
+            checkOwned(obj, op + (i >= 0 ? " of field " + i : ""));
             throw dead(obj, op, i, heap.notAnObject(obj));
         }
         return info;
     }
 
+    /**
+     * Panics, naming both runtimes, if addr lies in another runtime's heap (every runtime's heap
+     * owns a distinct range of addresses, see AddressSpace); other bad addresses are left to the
+     * caller's own checks.
+     */
+    public void checkOwned(long addr, String op) {
+        if (addr != 0 && !mem.owns(addr)) {
+            String o = AddressSpace.ownerOf(addr);
+            if (o != null) {
+                throw new GoPanic("runtime error: " + op + " of address 0x" + Long.toHexString(addr) + " in a goroutine of "
+                        + mem.owner() + ": the address belongs to the heap of " + o
+                        + " (heap addresses belong to the runtime that allocated them)");
+            }
+        }
+    }
+
     /** The span the page table names for addr (MHeap.spanOf, from the table held here), or null. */
     private MSpan span(long addr) {
-        long page = addr >>> AddressSpace.LOG_PAGE_WORDS;
+        long page = (addr - base) >>> AddressSpace.LOG_PAGE_WORDS; // another heap's address: huge, so null
         return page < spans.length ? spans[(int) page] : null;
     }
 
@@ -288,6 +312,7 @@ public final class Heap {
         MSpan s = span(v);
         int idx;
         if (s == null || (int) s.entryAt(idx = s.objIndex(v)) == 0 || s.objAddr(idx) != v) {
+            checkOwned(v, "storePtr into field " + i + " of 0x" + Long.toHexString(obj));
             throw new GoPanic("runtime error: storePtr of 0x" + Long.toHexString(v) + " into field " + i + " of "
                     + heap.typeOf(obj).name() + " object 0x" + Long.toHexString(obj)
                     + ": not the address of a live object (a scalar in a pointer field?)");

@@ -9,7 +9,8 @@ import gort.sched.Sched;
 
 /**
  * One gort runtime: starts from a {@link Config}, runs a main goroutine, and returns when main
- * returns (other goroutines are abandoned, as when a Go program's main returns).
+ * returns (other goroutines are abandoned, as when a Go program's main returns: each stops at its
+ * next safepoint, and {@link #run} returns once every thread of the runtime has ended).
  *
  * <p>Owns: the scheduler, the heap and the collector of this runtime. Invariant: {@link #run} returns normally only if main
  * returned; a deadlock, an uncaught exception in any goroutine or a runtime fatal error surface
@@ -25,17 +26,23 @@ public final class Runtime {
     private Runtime(Config config, Platform platform) {
         this.config = config;
         this.sched = new Sched(platform, config.gomaxprocs(), config.godebugInt("schedtrace"), config.traceOut(),
-                config.trace());
+                config.trace(), config.schedAblations());
         this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
         this.gc = new Collector(sched, mheap, config.collectorSettings(), config.traceOut());
         this.heap = new Heap(gc);
         sched.setHooks(gc.hooks());
         sched.env = this;
+        mheap.mem().setOwner(sched.name());
     }
 
     /** The runtime of the calling goroutine. */
     static Runtime current() {
         return (Runtime) Sched.current().env;
+    }
+
+    /** How messages name this runtime ("runtime 3": its number in this JVM). */
+    public String name() {
+        return sched.name();
     }
 
     /** Runs main as the main goroutine of a new runtime on real threads. */
@@ -48,6 +55,7 @@ public final class Runtime {
             if (rt.sched.trace != null) {
                 rt.sched.trace.close(); // the file is complete when main returned (runMain stopped the trace)
             }
+            rt.mheap.mem().markEnded();
         }
         if (config.onExit() != null) {
             config.onExit().accept(rt);

@@ -4,7 +4,6 @@ import gort.workloads.Workload;
 import gort.workloads.Workloads;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,22 +43,31 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         Workload w = Workloads.lookup(workload);
         Workload.Params params = options.params(w, reps);
         var config = options.config();
-        Options.checkParentDir(json, "--json");
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + params.ops() + " " + w.opName() + "s after a warm-up...");
+        out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
         out.flush();
         Workload.Result r = w.run(config, params);
         out.println(r.summary());
         out.flush();
-        if (json != null) {
-            writeJson(json, r);
+        if (jsonOut != null) {
+            jsonOut.write(os -> writeJson(os, r));
         }
         return 0;
     }
 
-    static void writeJson(Path file, Workload.Result r) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (JsonGenerator g = new JsonFactory().createGenerator(Files.newOutputStream(tmp))) {
+    static void writeJson(java.io.OutputStream os, Workload.Result r) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(new java.io.FilterOutputStream(os) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // OutputFile closes os
+            }
+        })) {
             g.writeStartObject();
             g.writeStringProperty("benchmark", r.workload());
             g.writeNumberProperty("procs", r.procs());
@@ -83,6 +91,5 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             g.writeStringProperty("java", System.getProperty("java.vm.version"));
             g.writeEndObject();
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -3,7 +3,6 @@ package gort.cli;
 import gort.workloads.json.Document;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +12,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code gort gen json --out FILE}: writes a workload's built-in input document, so the Go anchor
  * (and anything else) can read the very document gort measures. Invariants: an existing file is
- * never overwritten without {@code --force}; a failed write leaves no partial file.
+ * never overwritten without {@code --force}; the file is written as {@link OutputFile} writes (no
+ * partial file; a FIFO or device written in place; the umask's permissions).
  */
 @Command(name = "gen", mixinStandardHelpOptions = true,
         description = "Write a workload's built-in input document to a file (gzip if FILE ends in .gz).")
@@ -38,21 +38,24 @@ final class GenCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown document \"" + what + "\": one of " + String.join(", ", GENERATORS));
         }
-        if (Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + ": is a directory; name a file");
-        }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + out + ": directory " + dir + " does not exist");
-        }
-        if (Files.exists(out) && !force) {
-            throw new IllegalArgumentException("--out " + out + ": file exists; pass --force to overwrite it");
-        }
+        OutputFile file = OutputFile.check("--out", out, force);
         byte[] doc = Document.embedded();
-        Document.write(out, doc);
+        boolean gzip = out.toString().endsWith(".gz");
+        long[] written = new long[1];
+        file.write(os -> {
+            java.io.OutputStream counting = new java.io.FilterOutputStream(os) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    written[0] += len;
+                }
+            };
+            Document.writeTo(counting, doc, gzip);
+            counting.flush();
+        });
         PrintWriter pw = spec.commandLine().getOut();
         Document.Shape s = Document.shape(Document.SEED, Document.EMBEDDED_BYTES);
-        pw.println("wrote " + out + ": " + doc.length + " bytes of JSON" + (out.toString().endsWith(".gz") ? " (gzipped: " + Files.size(out) + " bytes)" : "")
+        pw.println("wrote " + out + ": " + doc.length + " bytes of JSON" + (gzip ? " (gzipped: " + written[0] + " bytes)" : "")
                 + ", " + s.nodes() + " nodes (" + s.leaves() + " leaves), depth " + s.maxDepth());
         pw.flush();
         return 0;

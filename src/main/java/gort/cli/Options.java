@@ -13,14 +13,22 @@ final class Options {
     @Option(names = "--ops", paramLabel = "N", description = "operations per repetition (workload-specific default)")
     Long ops;
 
-    @Option(names = "--depth", paramLabel = "D", defaultValue = "18", description = "bintree: tree depth (4..30, default ${DEFAULT-VALUE})")
-    int depth;
+    @Option(names = "--depth", paramLabel = "D", description = "bintree: tree depth (4..30, default " + gort.workloads.Workload.Params.DEFAULT_DEPTH + ")")
+    Integer depth;
 
     @Option(names = "--input", paramLabel = "FILE", description = "json: the document to decode and encode instead of the embedded one ({tree, username} schema; .gz is gunzipped)")
     java.nio.file.Path input;
 
     /** The workload's parameters for {@code reps} repetitions, validated. */
     gort.workloads.Workload.Params params(gort.workloads.Workload w, int reps) {
+        if (ops != null && !w.takesOps()) {
+            throw new IllegalArgumentException("--ops: workload " + w.name() + " measures whole " + w.opName()
+                    + "s, not a number of ops (options it takes: " + String.join(", ", w.options()) + ")");
+        }
+        if (depth != null && !w.takesDepth()) {
+            throw new IllegalArgumentException("--depth: workload " + w.name() + " has no tree depth (--depth is for: "
+                    + gort.workloads.Workloads.taking(gort.workloads.Workload::takesDepth) + ")");
+        }
         long n = ops != null ? gort.workloads.Workloads.checkOps(ops) : w.defaultOps();
         if (input != null && !w.takesInput()) {
             throw new IllegalArgumentException("--input " + input + ": workload " + w.name()
@@ -46,7 +54,11 @@ final class Options {
                         + gort.workloads.Workload.Params.MAX_NODE_WORK);
             }
         }
-        return new gort.workloads.Workload.Params(n, reps, depth, input, seconds == null ? 0 : seconds, nodeWork == null ? 0 : nodeWork);
+        int d = depth != null ? depth : gort.workloads.Workload.Params.DEFAULT_DEPTH;
+        gort.workloads.Workload.Params p = new gort.workloads.Workload.Params(n, reps, d, input, seconds == null ? 0 : seconds,
+                nodeWork == null ? 0 : nodeWork);
+        w.check(p);
+        return p;
     }
 
     @Option(names = "--node-work", paramLabel = "N", description = "json: N rounds of extra non-allocating CPU work per node decoded and"
@@ -83,16 +95,43 @@ final class Options {
     @Option(names = "--godebug", paramLabel = "k=v,...", description = "GODEBUG settings, added to $GODEBUG (e.g. schedtrace=1000)")
     String godebug;
 
-    /** A file option's directory must exist (we do not create directories for a single file). */
-    static void checkParentDir(java.nio.file.Path file, String flag) {
-        java.nio.file.Path dir = file == null ? null : file.toAbsolutePath().getParent();
-        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(flag + " " + file + ": directory " + dir + " does not exist");
-        }
+    /**
+     * The configuration: the environment's GOMAXPROCS, GOGC and GODEBUG, then the flags. A flag
+     * overrides its variable before the variable is read, so a bad value in the environment does
+     * not matter when the flag replaces it (for GODEBUG, per key).
+     */
+    Config config() {
+        return config(System.getenv());
     }
 
-    Config config() {
-        Config c = Config.fromEnv();
+    Config config(java.util.Map<String, String> environment) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(environment);
+        if (procs != null) {
+            env.remove("GOMAXPROCS");
+        }
+        if (gogc != null) {
+            env.remove("GOGC");
+        }
+        String envDebug = env.get("GODEBUG");
+        if (envDebug != null && (godebug != null || wakeup != null)) {
+            java.util.Set<String> overridden = new java.util.HashSet<>();
+            for (String part : (godebug == null ? "" : godebug).split(",")) {
+                int eq = part.indexOf('=');
+                overridden.add((eq < 0 ? part : part.substring(0, eq)).trim());
+            }
+            if (wakeup != null) {
+                overridden.add("gcwakeup");
+            }
+            java.util.List<String> kept = new java.util.ArrayList<>();
+            for (String part : envDebug.split(",")) {
+                int eq = part.indexOf('=');
+                if (!overridden.contains((eq < 0 ? part : part.substring(0, eq)).trim())) {
+                    kept.add(part);
+                }
+            }
+            env.put("GODEBUG", String.join(",", kept));
+        }
+        Config c = Config.fromEnv(env);
         if (procs != null) {
             c = c.withGomaxprocs(procs);
         }

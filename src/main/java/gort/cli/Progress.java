@@ -1,16 +1,20 @@
 package gort.cli;
 
 import gort.api.Runtime;
+import gort.workloads.Workload;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A progress line for long runs, on the error stream: the stage, a bar (when the run has a time
- * budget), elapsed seconds and the GC cycles the running runtime has finished. Redrawn in place
- * four times a second on a terminal; without one, a line every ten seconds. Owns one daemon
- * thread (outside any runtime: it only reads counters), stopped by {@link #close}.
+ * A progress line for long runs, on the error stream: the stage, what the workload is doing — its
+ * set-up and warm-up (unmeasured, with their own clock), then each measured repetition with a bar
+ * when it has a time budget — and the GC cycles the running runtime has finished. Redrawn in place
+ * four times a second on a terminal; without one, a line at every change of stage and every ten
+ * seconds. It is the workload's {@link Workload.Listener}: the workload's goroutine only sets
+ * fields; the drawing is done by one daemon thread (outside any runtime: it only reads counters),
+ * stopped by {@link #close}.
  */
-final class Progress implements AutoCloseable {
+final class Progress implements AutoCloseable, Workload.Listener {
     private final PrintWriter err;
     private final String stage;
     private final double budgetSeconds;
@@ -21,6 +25,16 @@ final class Progress implements AutoCloseable {
     /** The runtime started last before this stage: its cycles are not this stage's. */
     private final Runtime before = Runtime.lastStarted();
 
+    /** What the workload does now: 0 starting, 1 warming up, 2 measuring, 3 between repetitions. */
+    private volatile int phase;
+    private volatile long phaseStart = System.nanoTime();
+    private volatile long warmupNs = -1;
+    private volatile int rep;
+    private volatile int reps;
+    private volatile long measuredNs;
+    private int drawnPhase = -1;
+    private int drawnRep = -1;
+
     private Progress(PrintWriter err, String stage, double budgetSeconds) {
         this.err = err;
         this.stage = stage;
@@ -29,19 +43,48 @@ final class Progress implements AutoCloseable {
         ticker.setDaemon(true);
     }
 
-    /** Starts showing progress of a stage; budgetSeconds ≤ 0 when the run is not time-bound. */
+    /** Starts showing progress of a stage; budgetSeconds ≤ 0 when a repetition is not time-bound. */
     static Progress start(PrintWriter err, String stage, double budgetSeconds) {
         Progress p = new Progress(err, stage, budgetSeconds);
         p.ticker.start();
         return p;
     }
 
+    @Override
+    public void warmup() {
+        phaseStart = System.nanoTime();
+        phase = 1;
+    }
+
+    @Override
+    public void measuring(int rep, int reps) {
+        long now = System.nanoTime();
+        if (warmupNs < 0) {
+            warmupNs = now - t0;
+        }
+        this.rep = rep;
+        this.reps = reps;
+        phaseStart = now;
+        phase = 2;
+    }
+
+    @Override
+    public void measured(int rep, int reps) {
+        measuredNs += System.nanoTime() - phaseStart;
+        phaseStart = System.nanoTime();
+        phase = 3;
+    }
+
     private void loop() {
-        long period = tty ? 250 : 10_000;
+        long lastLine = System.nanoTime();
         while (!done) {
-            draw(false);
+            boolean changed = phase != drawnPhase || rep != drawnRep;
+            if (tty || changed || System.nanoTime() - lastLine >= 10_000_000_000L) {
+                draw(false);
+                lastLine = System.nanoTime();
+            }
             try {
-                Thread.sleep(period);
+                Thread.sleep(250);
             } catch (InterruptedException e) {
                 return;
             }
@@ -49,19 +92,39 @@ final class Progress implements AutoCloseable {
     }
 
     private synchronized void draw(boolean last) {
-        double el = (System.nanoTime() - t0) / 1e9;
+        long now = System.nanoTime();
+        int ph = phase;
+        int r = rep;
+        drawnPhase = ph;
+        drawnRep = r;
         Runtime rt = Runtime.lastStarted();
         int cycles = rt == null || rt == before ? 0 : rt.collector().numGC();
-        StringBuilder sb = new StringBuilder(stage).append(' ');
-        if (budgetSeconds > 0) {
-            int width = 30;
-            int fill = (int) Math.min(width, Math.round(width * el / budgetSeconds));
-            sb.append('[').append("#".repeat(fill)).append(".".repeat(width - fill)).append("] ");
-            sb.append(String.format(Locale.ROOT, "%.1f/%.0f s", el, budgetSeconds));
+        StringBuilder sb = new StringBuilder(stage).append(": ");
+        if (last) {
+            sb.append("done");
+            if (warmupNs >= 0) {
+                sb.append(String.format(Locale.ROOT, " (set-up and warm-up %.1f s, measured %.1f s)", warmupNs / 1e9, measuredNs / 1e9));
+            }
+        } else if (ph <= 1) {
+            sb.append(ph == 0 ? "starting " : "warm-up ").append(String.format(Locale.ROOT, "%.1f s", (now - t0) / 1e9));
         } else {
-            sb.append(String.format(Locale.ROOT, "%.1f s", el));
+            sb.append("measuring");
+            if (reps > 1) {
+                sb.append(" ").append(Math.min(r + 1, reps)).append('/').append(reps);
+            }
+            double el = ph == 2 ? (now - phaseStart) / 1e9 : 0;
+            if (ph == 3) {
+                sb.append(" (between repetitions)");
+            } else if (budgetSeconds > 0) {
+                int width = 30;
+                int fill = (int) Math.min(width, Math.round(width * el / budgetSeconds));
+                sb.append(" [").append("#".repeat(fill)).append(".".repeat(width - fill)).append("] ");
+                sb.append(String.format(Locale.ROOT, "%.1f/%s s", el, trim(budgetSeconds)));
+            } else {
+                sb.append(String.format(Locale.ROOT, " %.1f s", el));
+            }
         }
-        sb.append(", ").append(cycles).append(" GC cycles").append(last ? ", done" : "");
+        sb.append(", ").append(cycles).append(" GC cycles");
         if (tty) {
             err.print("\r" + sb + "   ");
             if (last) {
@@ -71,6 +134,10 @@ final class Progress implements AutoCloseable {
             err.println(sb);
         }
         err.flush();
+    }
+
+    private static String trim(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
     @Override

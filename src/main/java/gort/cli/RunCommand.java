@@ -46,18 +46,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Workload w = Workloads.lookup(workload);
         var config = options.config();
         Workload.Params params = options.params(w, 1);
-        Options.checkParentDir(json, "--json");
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         TraceOptions.Plan tp = traceOptions.plan();
         PrintWriter out = spec.commandLine().getOut();
         Experiment.Outcome o;
         try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
-            o = TraceOptions.run(tp, tp == null ? null : tp.out(), null, w, config, params, out).outcome();
+            o = TraceOptions.run(tp, tp == null ? null : tp.out(), null, w, config, pr == null ? params : params.alsoTelling(pr), out)
+                    .outcome();
         }
         out.println(o.result().summary());
         out.println(gcSummary(o.run(), config.gomaxprocs()));
         out.flush();
-        if (json != null) {
-            JsonReport.write(json, w.name(), config.gomaxprocs(), List.of(o.run()));
+        if (jsonOut != null) {
+            jsonOut.write(os -> JsonReport.write(os, w.name(), config.gomaxprocs(), List.of(o.run())));
             out.println("wrote " + json);
             out.flush();
         }
@@ -67,7 +68,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     static String gcSummary(StrategyRun r, int procs) {
         Summary s = Summary.of(r);
         long forced = r.cycles().stream().filter(c -> c.forced()).count();
-        StringBuilder sb = new StringBuilder("gc: ").append(s.cycles()).append(" concurrent cycles");
+        StringBuilder sb = new StringBuilder("gc in the measured repetitions: ").append(s.cycles()).append(" concurrent cycles");
         if (forced > 0) {
             sb.append(" + ").append(forced).append(" stop-the-world");
         }
@@ -80,7 +81,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     s.overGoalMean(), s.overGoalMax(), s.overHgMean()));
         }
         sb.append("; STW max ").append(CompareTable.dur(Math.max(s.sweepTermMaxNs(), s.markTermMaxNs())));
-        sb.append("; host JVM GC: ").append(r.jvmGc().count()).append(" pauses, ").append(r.jvmGc().totalMs()).append(" ms");
+        sb.append("; host JVM GC in the measured window: ").append(r.jvmGc().count()).append(" pauses, ")
+                .append(CompareTable.dur(r.jvmGc().totalNs()));
         return sb.toString();
     }
 }

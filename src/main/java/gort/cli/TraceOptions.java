@@ -26,10 +26,9 @@ final class TraceOptions {
 
     /** What to write, or null when not tracing. */
     record Plan(Path out, TraceWindow window) {
-        /** A scratch file for the runtime's raw trace, beside the output (deleted after export). */
+        /** A scratch file for the runtime's raw trace, in the temporary directory (deleted after export). */
         Path newRaw() throws IOException {
-            Path dir = out.toAbsolutePath().getParent();
-            return Files.createTempFile(dir, "." + out.getFileName() + ".", ".raw");
+            return Files.createTempFile("gort-trace-", ".raw");
         }
     }
 
@@ -58,8 +57,11 @@ final class TraceOptions {
                 about.put("procs", c.gomaxprocs());
                 about.put("window", plan.window().toString());
                 about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
-                var written = TraceExport.write(raw, out, plan.window(), o.run().cycles(), about);
-                msg.printf(java.util.Locale.ROOT, "wrote %s (%.1f MB, %s)%n", out, written.bytes() / 1e6, plan.window());
+                OutputFile.check("--trace", out, true).write(os -> {
+                    TraceExport.write(raw, os, TraceExport.Format.of(out), plan.window(), o.run().cycles(), about);
+                });
+                String size = Files.isRegularFile(out) ? String.format(java.util.Locale.ROOT, "%.1f MB, ", Files.size(out) / 1e6) : "";
+                msg.printf(java.util.Locale.ROOT, "wrote %s (%s%s)%n", out, size, plan.window());
                 msg.flush();
             }
             keep = keepRawIn != null;
@@ -78,11 +80,11 @@ final class TraceOptions {
             }
             return null;
         }
-        TraceExport.Format.of(trace);
-        Options.checkParentDir(trace, "--trace");
         if (Files.isDirectory(trace)) {
             throw new IllegalArgumentException("--trace " + trace + " is a directory: give a file name ending in .json or .pftrace");
         }
+        TraceExport.Format.of(trace);
+        OutputFile.check("--trace", trace, true);
         if (cycles != null && time != null) {
             throw new IllegalArgumentException("--trace-cycles and --trace-time exclude each other: give one");
         }

@@ -53,10 +53,12 @@ public final class Collector {
      * How one runtime's collector is set up: GOGC, the GODEBUG switches, the policy's choices,
      * and the test-only faults ({@code assistBlock}: an assist that cannot pay its debt sleeps and
      * retries, Go 1.5.1 as released; {@code memoryLimit}: the soft limit in bytes, Long.MAX_VALUE
-     * for none, for pacers that take one).
+     * for none, for pacers that take one; {@code workerFraction}: the background workers' share
+     * of GOMAXPROCS, Go's 0.25 unless the gcworkerfrac ablation changes it).
      */
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
-            WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, long memoryLimit, GcFaults faults) {
+            WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, long memoryLimit,
+            double workerFraction, GcFaults faults) {
         /** A memory limit needs a pacer that takes one and the concurrent collector; the message names what is allowed. */
         public Settings {
             if (memoryLimit < 0) {
@@ -76,11 +78,11 @@ public final class Collector {
             }
         }
 
-        /** Go 1.5's pacer and barrier, no memory limit, no faults. */
+        /** Go 1.5's pacer and barrier, no memory limit, Go's worker share, no faults. */
         public Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld, WakeupStrategy wakeup,
                 boolean assistBlock) {
             this(gogc, gctrace, checkmark, pacertrace, stopTheWorld, wakeup, assistBlock, PacerKind.GO15, BarrierKind.DIJKSTRA,
-                    Long.MAX_VALUE, new GcFaults());
+                    Long.MAX_VALUE, Pacer.GOAL_UTILIZATION, new GcFaults());
         }
     }
 
@@ -157,7 +159,7 @@ public final class Collector {
         this.faults = cfg.faults();
         // GOGC=off runs no cycle, unless a memory limit is set: then only the limit paces the GC (Go 1.19)
         this.controller = gogc < 0 && cfg.memoryLimit() == Long.MAX_VALUE ? new OffController()
-                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), heap::readStats);
+                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction(), heap::readStats);
         this.barrier = faults.noWriteBarrier ? NO_BARRIER : cfg.barrier().create(this);
         this.work = new Work(platform, sched::exiting);
         this.mark = new Mark(heap, work);

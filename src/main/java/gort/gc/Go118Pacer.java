@@ -77,6 +77,8 @@ import java.util.function.Supplier;
 public final class Go118Pacer implements GcController {
     /** Go's gcBackgroundUtilization (= gcGoalUtilization): background marking's share of GOMAXPROCS. */
     public static final double BACKGROUND_UTILIZATION = 0.25;
+    /** The background workers' share of GOMAXPROCS this pacer plans with. */
+    private final double backgroundUtilization;
     /** Go's defaultHeapMinimum: heapminimum at GOGC=100 (it scales with GOGC), and the upper trigger bound's margin. */
     public static final long DEFAULT_HEAP_MINIMUM = 4L << 20;
     /** Go's sweepMinHeapDistance: room left for concurrent sweep above the live heap (Go 1.19 does not scale it by GOGC). */
@@ -105,7 +107,7 @@ public final class Go118Pacer implements GcController {
     private final long heapMinimum;
     private final Supplier<HeapStats> memory;
     private final ConsMarkController consMarkController = new ConsMarkController();
-    final CpuLimiter limiter = new CpuLimiter();
+    final GcCpuLimiter limiter;
 
     // ---- set at commit and resetLive (world stopped) ----
     private double consMark;
@@ -161,6 +163,20 @@ public final class Go118Pacer implements GcController {
      * @param memory gort's heap statistics now (read only with a memory limit, with the world stopped)
      */
     public Go118Pacer(int gogc, long memoryLimit, Supplier<HeapStats> memory) {
+        this(gogc, memoryLimit, BACKGROUND_UTILIZATION, memory);
+    }
+
+    /**
+     * As {@link #Go118Pacer(int, long, Supplier)} with the background workers' share of GOMAXPROCS
+     * (Go's gcBackgroundUtilization, {@value #BACKGROUND_UTILIZATION}; other values are the
+     * gcworkerfrac ablation, not Go), which also sets the runway's and the limiter's assumption.
+     */
+    public Go118Pacer(int gogc, long memoryLimit, double backgroundUtilization, Supplier<HeapStats> memory) {
+        if (!(backgroundUtilization > 0 && backgroundUtilization <= 1)) {
+            throw new IllegalArgumentException("background utilization must be in (0, 1], got " + backgroundUtilization);
+        }
+        this.backgroundUtilization = backgroundUtilization;
+        this.limiter = new GcCpuLimiter(backgroundUtilization);
         if (gogc < -1) {
             throw new IllegalArgumentException("the go118 pacer needs GOGC >= 0 or off (-1), got " + gogc);
         }
@@ -197,7 +213,7 @@ public final class Go118Pacer implements GcController {
         }
         gcPercentHeapGoal = g;
         long expected = lastHeapScan + lastStackScan + globalsScan;
-        double rw = consMark * (1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION * expected;
+        double rw = consMark * (1 - backgroundUtilization) / backgroundUtilization * expected;
         // Go stores uint64(rw): a negative estimate (the smoothing can overshoot below zero) wraps
         // on amd64 to more than any goal, which puts the trigger at its lower bound
         runway = rw < 0 ? Long.MAX_VALUE : (long) rw;
@@ -333,7 +349,7 @@ public final class Go118Pacer implements GcController {
         triggered = tg[0];
         goal = heapGoalInternal()[0];
 
-        double total = gomaxprocs * BACKGROUND_UTILIZATION;
+        double total = gomaxprocs * backgroundUtilization;
         long dedicated = (long) (total + 0.5);
         double utilError = dedicated / total - 1;
         double fractional = 0;
@@ -419,7 +435,7 @@ public final class Go118Pacer implements GcController {
         limiter.startGcTransition(false, now);
         limiter.finishGcTransition(now);
         long assistDuration = now - markStartTime;
-        double utilization = BACKGROUND_UTILIZATION; // assume background marking hit its goal
+        double utilization = backgroundUtilization; // assume background marking hit its goal
         if (assistDuration > 0) {
             utilization += (double) assistTime.get() / ((double) assistDuration * gomaxprocs);
         }
@@ -660,232 +676,9 @@ public final class Go118Pacer implements GcController {
         if (!e.updated()) {
             return "pacer: no cons/mark update: the heap (" + e.heapLive() + " B) ended at or below the trigger (" + e.triggered() + " B)";
         }
-        return "pacer: " + (int) (e.utilization() * 100) + "% CPU (" + (int) (BACKGROUND_UTILIZATION * 100) + " exp.) for "
+        return "pacer: " + (int) (e.utilization() * 100) + "% CPU (" + (int) (backgroundUtilization * 100) + " exp.) for "
                 + e.heapScanWork() + "+" + e.stackScanWork() + "+" + e.globalsScanWork() + " B work (" + e.expected() + " B exp.) in "
                 + e.triggered() + " B -> " + e.heapLive() + " B (\u2206goal " + (e.heapLive() - e.lastHeapGoal()) + ", cons/mark "
                 + GoFormat.printfloat(e.oldConsMark()) + ")" + (e.reset() ? "[controller reset]" : "");
-    }
-
-    // =====================================================================================
-    // The cons/mark smoothing and the CPU limiter
-    // =====================================================================================
-
-    /**
-     * The proportional-integral controller that smooths the cons/mark measurements (Go 1.19's
-     * piController with the gains gcControllerState.init gives it): each cycle's measurement is
-     * the setpoint, the estimate the controlled value. Single-threaded (endCycle, world stopped).
-     */
-    static final class ConsMarkController {
-        static final double KP = 0.9;
-        static final double TI = 4.0;
-        static final double TT = 1000;
-        static final double MIN = -1000;
-        static final double MAX = 1000;
-
-        private double errIntegral;
-        /** Whether the last {@link #next} succeeded (false: the input or the error overflowed, and the state was reset). */
-        boolean ok = true;
-
-        /** The new estimate from the current one (input) and this cycle's measurement (setpoint), period cycles later. */
-        double next(double input, double setpoint, double period) {
-            double prop = KP * (setpoint - input);
-            double raw = prop + errIntegral;
-            if (Double.isInfinite(raw) || Double.isNaN(raw)) {
-                errIntegral = 0;
-                ok = false;
-                return MIN;
-            }
-            double out = Math.min(Math.max(raw, MIN), MAX);
-            errIntegral += (KP * period / TI) * (setpoint - input) + (period / TT) * (out - raw);
-            if (Double.isInfinite(errIntegral) || Double.isNaN(errIntegral)) {
-                errIntegral = 0;
-                ok = false;
-                return MIN;
-            }
-            ok = true;
-            return out;
-        }
-
-        double errIntegral() {
-            return errIntegral;
-        }
-    }
-
-    /**
-     * Go 1.19's GC CPU limiter (mgclimit.go's gcCPULimiterState): a leaky bucket of CPU time that
-     * fills by GC time and drains by mutator time, of GOMAXPROCS × 1 s; while it is full the
-     * limiter is on and assists are skipped. GC time is the background workers' 25% of every
-     * window the GC is on, plus assist time; idle-mark time is taken out of the window.
-     *
-     * <p>Owns the bucket, the pools of time not yet accounted, and the last update's time.
-     * Invariants: {@code 0 <= fill <= capacity}; enabled exactly while {@code fill == capacity}
-     * after an update that filled it; the state changes only under its try-lock (an update that
-     * finds it taken skips, as Go's); a GC transition is a start/finish pair.
-     */
-    static final class CpuLimiter {
-        /** Go's gcCPULimiterUpdatePeriod. */
-        static final long UPDATE_PERIOD = 10_000_000;
-        /** Go's capacityPerProc: one second of CPU per P. */
-        static final long CAPACITY_PER_PROC = 1_000_000_000;
-        private static final long NEVER = Long.MIN_VALUE;
-
-        private final AtomicBoolean lock = new AtomicBoolean();
-        private volatile boolean enabled;
-        private long fill;
-        private long capacity;
-        private long overflow;
-        private boolean gcEnabled;
-        private boolean transitioning;
-        private final AtomicLong assistTimePool = new AtomicLong();
-        private final AtomicLong idleTimePool = new AtomicLong();
-        private volatile long lastUpdate = NEVER;
-        volatile int nprocs;
-        /** How many times the limiter turned on (Go's lastEnabledCycle, as a count). */
-        private volatile long timesEnabled;
-
-        boolean limiting() {
-            return enabled;
-        }
-
-        boolean needUpdate(long now) {
-            long last = lastUpdate;
-            return last == NEVER || now - last > UPDATE_PERIOD;
-        }
-
-        void addAssistTime(long ns) {
-            assistTimePool.addAndGet(ns);
-        }
-
-        void addIdleTime(long ns) {
-            idleTimePool.addAndGet(ns);
-        }
-
-        /** Accounts the time since the last update, unless someone else holds the limiter (Go's update). */
-        void update(long now) {
-            if (!lock.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (transitioning) {
-                    throw new IllegalStateException("fatal error: update during transition");
-                }
-                updateLocked(now);
-            } finally {
-                lock.set(false);
-            }
-        }
-
-        private void lockForTransition() {
-            while (!lock.compareAndSet(false, true)) {
-                Thread.onSpinWait(); // an update in flight; it is short
-            }
-        }
-
-        /** The GC turns on or off at now (Go's startGCTransition): everything so far is accounted first. */
-        void startGcTransition(boolean enableGc, long now) {
-            lockForTransition();
-            if (gcEnabled == enableGc) {
-                lock.set(false);
-                throw new IllegalStateException("fatal error: transitioning GC to the same state as before");
-            }
-            updateLocked(now);
-            gcEnabled = enableGc;
-            transitioning = true;
-        }
-
-        /** The transition is over (Go's finishGCTransition): the time it took counts as GC time on every P. */
-        void finishGcTransition(long now) {
-            if (!transitioning) {
-                throw new IllegalStateException("fatal error: finishGCTransition without a start");
-            }
-            long last = lastUpdate;
-            if (last != NEVER && now >= last) {
-                accumulate(0, (now - last) * nprocs);
-            }
-            lastUpdate = now;
-            transitioning = false;
-            lock.set(false);
-        }
-
-        /** GOMAXPROCS is n from now on (Go's resetCapacity): the bucket holds n seconds. */
-        void resetCapacity(long now, int n) {
-            lockForTransition();
-            try {
-                updateLocked(now);
-                nprocs = n;
-                capacity = n * CAPACITY_PER_PROC;
-                if (fill > capacity) {
-                    fill = capacity;
-                    enable();
-                } else if (fill < capacity) {
-                    enabled = false;
-                }
-            } finally {
-                lock.set(false);
-            }
-        }
-
-        private void updateLocked(long now) {
-            long last = lastUpdate;
-            if (last == NEVER) {
-                lastUpdate = now; // the first update opens the first window
-                assistTimePool.set(0);
-                idleTimePool.set(0);
-                return;
-            }
-            if (now < last) {
-                return;
-            }
-            long windowTotal = (now - last) * nprocs;
-            lastUpdate = now;
-            long assist = assistTimePool.getAndSet(0);
-            long idle = idleTimePool.getAndSet(0);
-            long gcTime = assist;
-            if (gcEnabled) {
-                gcTime += (long) (windowTotal * BACKGROUND_UTILIZATION);
-            }
-            windowTotal -= idle;
-            accumulate(windowTotal - gcTime, gcTime);
-        }
-
-        /** Fills the bucket by GC time and drains it by mutator time (Go's accumulate). */
-        private void accumulate(long mutatorTime, long gcTime) {
-            long headroom = capacity - fill;
-            boolean wasEnabled = headroom == 0;
-            long change = gcTime - mutatorTime;
-            if (change > 0 && headroom <= change) {
-                overflow += change - headroom;
-                fill = capacity;
-                if (!wasEnabled) {
-                    enable();
-                }
-                return;
-            }
-            fill = change < 0 && fill <= -change ? 0 : fill + change;
-            if (change != 0 && wasEnabled) {
-                enabled = false;
-            }
-        }
-
-        private void enable() {
-            enabled = true;
-            timesEnabled++;
-        }
-
-        long fill() {
-            return fill;
-        }
-
-        long capacity() {
-            return capacity;
-        }
-
-        long overflow() {
-            return overflow;
-        }
-
-        long timesEnabled() {
-            return timesEnabled;
-        }
     }
 }

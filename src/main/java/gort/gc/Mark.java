@@ -20,22 +20,23 @@ final class Mark {
     private final MHeap heap;
     private final AddressSpace mem;
     private final Work work;
-    /** The page table and the arena table, held here so greying and scanning start with them. */
+    /** The page table, the heap's block and its base, held here so greying and scanning start with them. */
     private final MSpan[] spans;
-    private final long[][] arenas;
+    private final java.lang.foreign.MemorySegment words;
+    private final long base;
 
     Mark(MHeap heap, Work work) {
         this.heap = heap;
         this.mem = heap.mem();
         this.work = work;
         this.spans = heap.pageTable();
-        this.arenas = mem.arenaTable();
+        this.words = mem.segment();
+        this.base = mem.base();
     }
 
-    /** The heap word at p (an object's field: its arena exists). */
+    /** The heap word at p (an object's field: inside the heap's block). */
     private long load(long p) {
-        long[] w = arenas[(int) (p >>> AddressSpace.ARENA_SHIFT)];
-        return w != null ? w[(int) (p & AddressSpace.ARENA_MASK)] : mem.load(p);
+        return words.get(AddressSpace.WORD, (p - base) << 3);
     }
 
     /** Marks the object at p; queues it for scanning if it holds pointers (Go's greyobject). */
@@ -44,12 +45,14 @@ final class Mark {
         // page-table safety), and the volatile state read is the marking loop's most frequent
         // cost. A pointer into a span not in use (no slots) is reported here; one to a freed slot
         // of a span in use is queued and reported when scanned (entry 0).
-        long page = p >>> AddressSpace.LOG_PAGE_WORDS;
+        long page = (p - base) >>> AddressSpace.LOG_PAGE_WORDS;
         MSpan s = page < spans.length ? spans[(int) page] : null; // MHeap.spanOf
         int i;
         if (s == null || (i = s.objIndex(p)) >= s.nelems() || s.objAddr(i) != p) { // (a span not in use has none)
             throw new IllegalStateException("fatal error: found bad pointer in Go heap: 0x" + Long.toHexString(p)
-                    + (where != null ? " in " + where : "") + " (not the address of an allocated object)");
+                    + (where != null ? " in " + where : "") + " (not the address of an allocated object"
+                    + (mem.owns(p) || gort.heap.AddressSpace.ownerOf(p) == null ? "" : "; it belongs to the heap of "
+                            + gort.heap.AddressSpace.ownerOf(p)) + ")");
         }
         greyobjectAt(p, s, i, gcw);
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       guess, 7/8, whatever GOGC is);
  *   <li>{@code heapGoal = heap_reachable × (1 + GOGC/100)}; {@code next_gc >= heapminimum}, which
  *       is 4 MiB × GOGC/100 (Go's setGCPercent);
- *   <li>dedicated workers = floor(0.25 × GOMAXPROCS), plus one fractional worker token when the
+ *   <li>dedicated workers = floor(0.25 × GOMAXPROCS) (the goal utilization), plus one fractional worker token when the
  *       product has a fraction, which runs while its share of wall time is under the remainder;
  *   <li>assist ratio = expected scan work / (heap goal − heap at cycle start), the distance
  *       floored at 1 MiB.
@@ -39,6 +39,11 @@ public final class Pacer implements GcController {
     public static final long BG_CREDIT_SLACK = 2000;
 
     private final int gcpercent;
+    /**
+     * Background marking's share of GOMAXPROCS, which the trigger feedback also aims at:
+     * {@link #GOAL_UTILIZATION} in Go; other values are the gcworkerfrac ablation (not Go).
+     */
+    private final double goalUtilization;
     /** Go's heapminimum: {@link #DEFAULT_HEAP_MINIMUM} × GOGC/100 (setGCPercent). */
     private final long heapMinimum;
 
@@ -70,9 +75,18 @@ public final class Pacer implements GcController {
 
     /** @param gcpercent GOGC (must be >= 0; GOGC=off never starts a cycle and needs no pacer) */
     public Pacer(int gcpercent) {
+        this(gcpercent, GOAL_UTILIZATION);
+    }
+
+    /** A pacer whose background workers aim at {@code goalUtilization} of GOMAXPROCS, in (0, 1]. */
+    public Pacer(int gcpercent, double goalUtilization) {
         if (gcpercent < 0) {
             throw new IllegalArgumentException("the pacer needs GOGC >= 0, got " + gcpercent);
         }
+        if (!(goalUtilization > 0 && goalUtilization <= 1)) {
+            throw new IllegalArgumentException("the pacer's goal utilization must be in (0, 1], got " + goalUtilization);
+        }
+        this.goalUtilization = goalUtilization;
         this.gcpercent = gcpercent;
         this.heapMinimum = heapMinimum(gcpercent);
         this.nextGC = heapMinimum;
@@ -115,7 +129,7 @@ public final class Pacer implements GcController {
             heapReachable = heapMarked;
         }
         heapGoal = heapReachable + heapReachable * gcpercent / 100;
-        double total = gomaxprocs * GOAL_UTILIZATION;
+        double total = gomaxprocs * goalUtilization;
         long dedicated = (long) total;
         dedicatedMarkWorkersNeeded.set(dedicated);
         fractionalUtilizationGoal = total - dedicated;
@@ -170,7 +184,7 @@ public final class Pacer implements GcController {
     /**
      * Adjusts the trigger ratio by this cycle's error, at the end of concurrent marking (Go's
      * endCycle): how far the heap grew past the trigger, scaled by how far GC CPU utilization was
-     * from the 25% goal, compared with the GOGC growth.
+     * from the goal (25%), compared with the GOGC growth.
      */
     @Override
     public void endCycle(long heapLive, int gomaxprocs, long now, long scanWork) {
@@ -178,12 +192,12 @@ public final class Pacer implements GcController {
         double goalGrowthRatio = gcpercent / 100.0;
         double actualGrowthRatio = (double) heapLive / heapMarked - 1;
         long assistDuration = now - assistStartTime;
-        double utilization = GOAL_UTILIZATION; // assume background marking hit its goal
+        double utilization = goalUtilization; // assume background marking hit its goal
         if (assistDuration > 0) {
             utilization += (double) assistTime.get() / ((double) assistDuration * gomaxprocs);
         }
         double triggerError = goalGrowthRatio - triggerRatio
-                - utilization / GOAL_UTILIZATION * (actualGrowthRatio - triggerRatio);
+                - utilization / goalUtilization * (actualGrowthRatio - triggerRatio);
         lastEnd = new EndState(triggerRatio, actualGrowthRatio, heapLive, utilization, heapMarked, nextGC, scanWork);
         triggerRatio += TRIGGER_GAIN * triggerError;
         if (triggerRatio < 0) {
@@ -386,8 +400,8 @@ public final class Pacer implements GcController {
         double hG = gcpercent / 100.0;
         return "pacer: H_m_prev=" + e.heapMarkedPrev + " h_t=" + GoFormat.printfloat(e.hT) + " H_T=" + e.trigger + " h_a="
                 + GoFormat.printfloat(e.hA) + " H_a=" + e.heapLive + " h_g=" + GoFormat.printfloat(hG) + " H_g="
-                + (long) (e.heapMarkedPrev * (1 + hG)) + " u_a=" + GoFormat.printfloat(e.uA) + " u_g=" + GoFormat.printfloat(GOAL_UTILIZATION)
+                + (long) (e.heapMarkedPrev * (1 + hG)) + " u_a=" + GoFormat.printfloat(e.uA) + " u_g=" + GoFormat.printfloat(goalUtilization)
                 + " W_a=" + e.scanWork + " goalΔ=" + GoFormat.printfloat(hG - e.hT) + " actualΔ=" + GoFormat.printfloat(e.hA - e.hT)
-                + " u_a/u_g=" + GoFormat.printfloat(e.uA / GOAL_UTILIZATION);
+                + " u_a/u_g=" + GoFormat.printfloat(e.uA / goalUtilization);
     }
 }

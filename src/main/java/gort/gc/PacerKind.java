@@ -13,16 +13,16 @@ public enum PacerKind implements Choice {
     GO15("go15", "Go 1.5's pacer (Clements 2015): a trigger-ratio feedback controller, goal = reachable heap x (1 + GOGC/100), "
             + "assist ratio = heap_scan / (goal - heap at the start)", false) {
         @Override
-        GcController create(int gogc, long memoryLimit, Supplier<HeapStats> memory) {
-            return new Pacer(gogc);
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
+            return new Pacer(gogc, workerFraction);
         }
     },
     GO118("go118", "Go 1.18's pacer (proposal 44167) as Go 1.19 has it: goal = marked + (marked + stacks + globals) x GOGC/100, "
             + "the trigger from a smoothed cons/mark estimate, assist ratio = remaining scan work / remaining runway; with Go 1.19's "
             + "soft memory limit (GOMEMLIMIT) and GC CPU limiter", true) {
         @Override
-        GcController create(int gogc, long memoryLimit, Supplier<HeapStats> memory) {
-            return new Go118Pacer(gogc, memoryLimit, memory);
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
+            return new Go118Pacer(gogc, memoryLimit, workerFraction, memory);
         }
     };
 
@@ -53,10 +53,11 @@ public enum PacerKind implements Choice {
 
     /**
      * This design's controller for GOGC = gogc (>= 0; -1, off, only with a memory limit), a soft
-     * memory limit in bytes (Long.MAX_VALUE: none; only for designs that take one), and the
-     * heap's statistics, which a memory limit is measured against.
+     * memory limit in bytes (Long.MAX_VALUE: none; only for designs that take one), the
+     * background workers' share of GOMAXPROCS (0.25 in Go; others are the gcworkerfrac
+     * ablation), and the heap's statistics, which a memory limit is measured against.
      */
-    abstract GcController create(int gogc, long memoryLimit, Supplier<HeapStats> memory);
+    abstract GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory);
 
     /** Parses a name; the error names the allowed values. */
     public static PacerKind parse(String s) {

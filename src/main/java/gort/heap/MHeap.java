@@ -50,8 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Without debug mode a freed slot is still recognised (its type entry is 0) until it is reused.
  *
  * <p>Simplified from Go 1.5: no scavenger (memory is never returned, HeapReleased is 0), no busy
- * lists (the in-use list serves the sweeper's snapshot), span objects are never recycled (the JVM
- * collects retired ones), a large object's span is its own page run with one mark bit, and
+ * lists (the in-use list serves the sweeper's snapshot), in-use span objects are never recycled (the
+ * JVM collects retired ones; a free run's object is reshaped, see MSpan), a large object's span is its
+ * own page run with one mark bit, and
  * {@link #reclaim} is Go's last-resort loop only (sweep until enough pages are freed).
  */
 public final class MHeap {
@@ -64,6 +65,8 @@ public final class MHeap {
 
     final Platform platform;
     final AddressSpace mem;
+    /** mem.base(): the first word address of this heap's range (page p starts at base + p * PAGE_WORDS). */
+    final long base;
     final boolean debug;
     final RuntimeMutex lock;
     final MCentral[] central = new MCentral[SizeClasses.NUM_SIZE_CLASSES];
@@ -133,7 +136,8 @@ public final class MHeap {
 
     public MHeap(Platform platform, long capBytes, boolean debug) {
         this.platform = platform;
-        this.mem = new AddressSpace(capBytes);
+        this.mem = new AddressSpace(platform, capBytes);
+        this.base = mem.base();
         this.debug = debug;
         this.lock = new RuntimeMutex(platform);
         this.spans = new MSpan[(int) mem.capPages()];
@@ -409,14 +413,16 @@ public final class MHeap {
             }
         }
         f.list.remove(f);
-        f.state = MSpan.State.DEAD;
         long[] info = st == MSpan.State.IN_USE && sizeclass != 0 ? takeSlotInfoLocked(sizeclass) : null;
         MSpan s = new MSpan(this, f.startPage, npage, st, sizeclass, f.needzero, info);
         if (f.npages > npage) {
-            MSpan t = new MSpan(this, f.startPage + npage, f.npages - npage, MSpan.State.FREE, 0, f.needzero);
-            spans[(int) t.startPage] = t;
-            spans[(int) (t.startPage + t.npages - 1)] = t;
-            insertFree(t);
+            // the rest stays a free run: f itself, reshaped (no new object)
+            f.reshapeFree(f.startPage + npage, f.npages - npage, f.needzero);
+            spans[(int) f.startPage] = f;
+            spans[(int) (f.startPage + f.npages - 1)] = f;
+            insertFree(f);
+        } else {
+            f.state = MSpan.State.DEAD;
         }
         long end = s.startPage + npage;
         for (long p = s.startPage; p < end; p++) {
@@ -466,7 +472,8 @@ public final class MHeap {
         long avail = mem.availablePages();
         if (npage > avail) {
             if (mayThrow) {
-                throw HeapExhaustedError.overCap(npage * AddressSpace.PAGE_BYTES, mem.capBytes(), mem.sysBytes());
+                throw HeapExhaustedError.overCap(npage * AddressSpace.PAGE_BYTES, mem.capBytes(),
+                        mem.usedPages() * AddressSpace.PAGE_BYTES, (pagesInUse + manualPagesInUse) * AddressSpace.PAGE_BYTES);
             }
             return false;
         }
@@ -550,8 +557,13 @@ public final class MHeap {
         slotInfoPoolBytes += bytes;
     }
 
-    /** Makes pages [start, start+npages) a free run, coalescing with free neighbours. */
+    /**
+     * Makes pages [start, start+npages) a free run, coalescing with free neighbours. The run's span
+     * object is a neighbour's, reshaped, when there is one (a second neighbour's is retired), else a
+     * new one.
+     */
     private void freeRunLocked(long start, long npages, boolean needzero) {
+        MSpan keep = null;
         if (start > 1) {
             MSpan t = spans[(int) (start - 1)];
             if (t != null && t.state == MSpan.State.FREE) {
@@ -559,10 +571,10 @@ public final class MHeap {
                     throw new IllegalStateException("fatal error: page table corrupt: page " + (start - 1) + " maps to " + t);
                 }
                 t.list.remove(t);
-                t.state = MSpan.State.DEAD;
                 start = t.startPage;
                 npages += t.npages;
                 needzero |= t.needzero;
+                keep = t;
             }
         }
         long end = start + npages;
@@ -573,12 +585,22 @@ public final class MHeap {
                     throw new IllegalStateException("fatal error: page table corrupt: page " + end + " maps to " + t);
                 }
                 t.list.remove(t);
-                t.state = MSpan.State.DEAD;
                 npages += t.npages;
                 needzero |= t.needzero;
+                if (keep == null) {
+                    keep = t;
+                } else {
+                    t.state = MSpan.State.DEAD;
+                }
             }
         }
-        MSpan f = new MSpan(this, start, npages, MSpan.State.FREE, 0, needzero);
+        MSpan f;
+        if (keep != null) {
+            keep.reshapeFree(start, npages, needzero);
+            f = keep;
+        } else {
+            f = new MSpan(this, start, npages, MSpan.State.FREE, 0, needzero);
+        }
         spans[(int) start] = f;
         spans[(int) (start + npages - 1)] = f;
         insertFree(f);
@@ -604,7 +626,7 @@ public final class MHeap {
      * (see MSpan, page-table safety): the mutator's field check needs nothing more.
      */
     public MSpan spanOf(long addr) {
-        long page = addr >>> AddressSpace.LOG_PAGE_WORDS;
+        long page = (addr - base) >>> AddressSpace.LOG_PAGE_WORDS; // outside the range: huge, so null
         return page < spans.length ? spans[(int) page] : null;
     }
 
@@ -705,7 +727,13 @@ public final class MHeap {
             return "nil pointer dereference (address 0x0)";
         }
         String a = "address 0x" + Long.toHexString(addr);
-        if (addr < 0 || (addr >>> AddressSpace.LOG_PAGE_WORDS) >= mem.usedPages()) {
+        if (!mem.owns(addr)) {
+            String o = AddressSpace.ownerOf(addr);
+            return a + " is not in the heap" + (mem.owner() != null ? " of " + mem.owner() : "") + (o != null
+                    ? ": it belongs to the heap of " + o + " (an address of one runtime used in another)"
+                    : ": it lies outside every heap");
+        }
+        if (((addr - base) >>> AddressSpace.LOG_PAGE_WORDS) >= mem.usedPages()) {
             return a + " is not in the heap (beyond the memory it has obtained)";
         }
         MSpan s = spanOf(addr);

@@ -13,10 +13,15 @@ import java.util.Arrays;
  * ({@code slotInfo}: objects have no header; see {@link Type}), its sweep generation and its list
  * links.
  *
- * <p>Geometry is immutable: a span object never changes its pages or size class. Splitting or
- * coalescing runs makes new span objects and retires the old ones to {@link State#DEAD}; so a span
- * reference read racily from the page table is either the right span or one whose state says it is
- * gone. Life is one-way: {@code IN_USE -> DEAD}, {@code MANUAL -> DEAD}, {@code FREE -> DEAD}.
+ * <p>Geometry is immutable for a span that holds or may hold objects: an in-use or manual span never
+ * changes its pages or size class; taking pages from a free run, or freeing a span, makes a new span
+ * object for the in-use one and retires the freed one to {@link State#DEAD}; so a span reference
+ * read racily from the page table is either the right span or one whose state says it is gone. A
+ * free run's object is the exception: it holds no slots ({@code nelems == 0}, so every lookup through
+ * it answers "no object" whatever its pages), and the heap reshapes it under its lock when the run
+ * is split or coalesced ({@link #reshapeFree}) instead of making a new object for every free run
+ * (host-JVM garbage that young collections would copy). Life is one-way: {@code IN_USE -> DEAD},
+ * {@code MANUAL -> DEAD}, {@code FREE -> DEAD}.
  *
  * <p>Allocation state (simplified from Go 1.5's free list to Go 1.7's design): {@code allocBits} has
  * bit i set iff slot i holds an allocated object; every slot below {@code freeindex} is allocated;
@@ -90,17 +95,17 @@ public final class MSpan {
     }
 
     final MHeap heap;
-    /** First page and page count. */
-    final long startPage;
-    final long npages;
-    /** First word and one past the last word. */
-    final long base;
-    final long limit;
+    /** First page and page count (changed only for a free run, by {@link #reshapeFree}). */
+    long startPage;
+    long npages;
+    /** First word and one past the last word (as startPage and npages). */
+    long base;
+    long limit;
     /** Size class; 0 for a large object, a free or a manual span. */
     final int sizeclass;
-    /** Words per object slot (for a large span, the whole span). */
-    final int elemWords;
-    final long elemBytes;
+    /** Words per object slot (for a large span, the whole span; as npages for a free run). */
+    int elemWords;
+    long elemBytes;
     /** Object slots in the span. */
     final int nelems;
     /**
@@ -163,7 +168,7 @@ public final class MSpan {
         this.heap = heap;
         this.startPage = startPage;
         this.npages = npages;
-        this.base = startPage << AddressSpace.LOG_PAGE_WORDS;
+        this.base = heap.base + (startPage << AddressSpace.LOG_PAGE_WORDS);
         this.limit = base + (npages << AddressSpace.LOG_PAGE_WORDS);
         this.sizeclass = sizeclass;
         this.state = state;
@@ -194,6 +199,24 @@ public final class MSpan {
         }
         this.elemBytes = (long) elemWords * AddressSpace.WORD_BYTES;
         this.divMul = state != State.IN_USE || sizeclass == 0 ? 0 : ((1L << 32) + elemWords - 1) / elemWords;
+    }
+
+    /**
+     * Gives this free run other pages (a split or a coalesce). Caller holds the heap lock and has
+     * taken the run off its free list; racy page-table readers are unaffected (a free run has no
+     * slots).
+     */
+    void reshapeFree(long startPage, long npages, boolean needzero) {
+        if (state != State.FREE || nelems != 0) {
+            throw new IllegalStateException("fatal error: reshapeFree of " + this);
+        }
+        this.startPage = startPage;
+        this.npages = npages;
+        this.base = heap.base + (startPage << AddressSpace.LOG_PAGE_WORDS);
+        this.limit = base + (npages << AddressSpace.LOG_PAGE_WORDS);
+        this.elemWords = (int) Math.min(Integer.MAX_VALUE, npages << AddressSpace.LOG_PAGE_WORDS);
+        this.elemBytes = (long) elemWords * AddressSpace.WORD_BYTES;
+        this.needzero = needzero;
     }
 
     // ---- geometry ----

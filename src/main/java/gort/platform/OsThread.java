@@ -80,6 +80,16 @@ public final class OsThread extends Thread {
         }
     }
 
+    /** Waits up to {@code nanos} for this thread to end; true if it has ended. */
+    public boolean awaitEnd(long nanos) {
+        try {
+            return join(java.time.Duration.ofNanos(Math.max(1, nanos)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !isAlive();
+        }
+    }
+
     /** For simulated platforms: re-point the calling thread at another M. */
     public void setOwner(Object o) {
         owner = o;

@@ -48,4 +48,14 @@ public interface Platform {
 
     /** Number of CPUs the runtime may assume. */
     int ncpu();
+
+    /**
+     * Reserves {@code bytes} of memory outside the host JVM's heap for a runtime's heap (Go's
+     * {@code sysReserve} and {@code sysMap} in one): readable and writable, zero when first read,
+     * backed by physical memory only where it is touched, and released once the returned segment
+     * is unreachable. Accesses are bounds-checked by the segment.
+     *
+     * @throws OutOfMemoryError or an unchecked exception if the memory cannot be reserved
+     */
+    java.lang.foreign.MemorySegment sysReserve(long bytes);
 }

@@ -1,11 +1,29 @@
 package gort.platform;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The platform on real JVM threads: Ms are platform threads, futex waiters park with
  * {@link LockSupport}.
+ *
+ * <p>Heap memory ({@link #sysReserve}) is an anonymous private mapping made with the C library's
+ * {@code mmap} through the JDK's foreign-function linker, reserved without swap accounting
+ * ({@code MAP_NORESERVE} on Linux), so pages cost memory only once touched, as Go's arena; it is
+ * unmapped when the segment's automatic arena is collected. On an operating system without those
+ * constants the memory is allocated, zeroed, by the JDK instead (all of it committed at once). The
+ * linker is a restricted JDK feature: run with {@code --enable-native-access=ALL-UNNAMED} (the
+ * {@code gort} launcher and the test runner do), else the JDK prints a warning on first use.
  *
  * <p>Invariant for futexsleep: a sleeper enqueues itself <em>before</em> re-reading the word, and a
  * waker stores the word <em>before</em> scanning the queue; both are volatile, so either the sleeper
@@ -98,6 +116,74 @@ public final class RealPlatform implements Platform {
             if (--cnt <= 0) {
                 return;
             }
+        }
+    }
+
+    /** mmap constants of the operating systems whose values are known here, or null. */
+    private record MmapFlags(int prot, int flags) {}
+
+    private static MmapFlags mmapFlags() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        int prot = 0x1 | 0x2; // PROT_READ | PROT_WRITE (Linux and the BSDs alike)
+        if (os.contains("linux")) {
+            return new MmapFlags(prot, 0x02 | 0x20 | 0x4000); // MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+        }
+        if (os.contains("mac") || os.contains("darwin")) {
+            return new MmapFlags(prot, 0x0002 | 0x1000); // MAP_PRIVATE | MAP_ANON
+        }
+        return null;
+    }
+
+    private static final class Mmap {
+        static final MmapFlags FLAGS = mmapFlags();
+        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final MethodHandle MMAP;
+        static final MethodHandle MUNMAP;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            MMAP = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+                    Linker.Option.captureCallState("errno"));
+            MUNMAP = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        }
+    }
+
+    @Override
+    public MemorySegment sysReserve(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("sysReserve of " + bytes + " bytes");
+        }
+        if (mmapFlags() == null) {
+            return Arena.ofAuto().allocate(bytes, 8);
+        }
+        MemorySegment p;
+        int errno;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(Mmap.CAPTURE);
+            p = (MemorySegment) Mmap.MMAP.invokeExact(state, MemorySegment.NULL, bytes, Mmap.FLAGS.prot(), Mmap.FLAGS.flags(), -1, 0L);
+            errno = (int) Mmap.ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap of " + bytes + " bytes failed: " + t, t);
+        }
+        if (p.address() == -1L || p.address() == 0L) {
+            throw new IllegalStateException("mmap of " + bytes + " bytes failed (errno " + errno + ")");
+        }
+        long addr = p.address();
+        return p.reinterpret(bytes, Arena.ofAuto(), s -> munmap(addr, bytes));
+    }
+
+    private static void munmap(long addr, long bytes) {
+        try {
+            int rc = (int) Mmap.MUNMAP.invokeExact(MemorySegment.ofAddress(addr), bytes);
+            if (rc != 0) {
+                System.err.println("gort: munmap of " + bytes + " bytes at 0x" + Long.toHexString(addr) + " failed");
+            }
+        } catch (Throwable t) {
+            System.err.println("gort: munmap failed: " + t);
         }
     }
 

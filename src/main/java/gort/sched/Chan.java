@@ -10,7 +10,8 @@ import gort.platform.RuntimeMutex;
  * <p>Owns: the ring, the send and receive queues, the closed flag, and the lock that guards all
  * of them. Invariants: at most one of the queues is non-empty for an unbuffered channel; for a
  * buffered one, receivers wait only when the ring is empty and senders only when it is full;
- * nothing is sent after close. Nil channels are handled by the static helpers (a Java null):
+ * nothing is sent after close; only goroutines of the runtime that made the channel use it (any
+ * other panics, naming both runtimes). Nil channels are handled by the static helpers (a Java null):
  * sending or receiving blocks forever, closing panics.
  */
 public final class Chan<T> {
@@ -74,6 +75,7 @@ public final class Chan<T> {
     private static final Object CLOSED = new Object();
 
     public void close() {
+        Sched.checkOwner("close of a chan", sched);
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -100,6 +102,9 @@ public final class Chan<T> {
 
     private boolean chansend(T v, boolean block) {
         M m = Sched.safepointM();
+        if (m.sched != sched) {
+            throw Sched.foreignUse("send on a chan", sched, m.sched);
+        }
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -175,6 +180,9 @@ public final class Chan<T> {
 
     private Object chanrecv(boolean block) {
         M m = Sched.safepointM();
+        if (m.sched != sched) {
+            throw Sched.foreignUse("receive from a chan", sched, m.sched);
+        }
         lock.lock();
         if (dataqsiz == 0) {
             if (closed) {

@@ -20,7 +20,8 @@ public final class M {
 
     final Sched sched;
     final long id;
-    OsThread thread;
+    /** The thread, published by newm right after it started. */
+    volatile OsThread thread;
     /** The G currently mounted (Go's curg), or null while running the schedule loop. */
     G curg;
     /** The P held, or null (idle, in a syscall without P, or sysmon). */
@@ -58,6 +59,8 @@ public final class M {
     /** Random state for work stealing (Go's fastrand1). */
     int fastrand;
     boolean isSysmon;
+    /** The note this M sleeps on in notetsleepg, or null: the runtime's exit abandons it. */
+    volatile Note waitnote;
     /** A collector task to run on waking (Go's m.helpgc); set only while the M is idle. */
     volatile Runnable helpgc;
 

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Go's sync.Mutex (Go 1.5, before starvation mode): a state word with a locked bit, a woken bit
  * and a waiter count, plus a semaphore. Lock spins briefly on multicore machines, then sleeps on
  * the semaphore; Unlock wakes one waiter unless one is already awake. Invariant: unlocking an
- * unlocked mutex panics. Not reentrant and not owned by a goroutine, as in Go.
+ * unlocked mutex panics. Not reentrant and not owned by a goroutine, as in Go; owned by the
+ * runtime that made it (a goroutine of another panics, naming both runtimes).
  */
 public final class Mutex {
     private static final int LOCKED = 1;
@@ -27,6 +28,7 @@ public final class Mutex {
     }
 
     public void lock() {
+        Sched.checkOwner("Mutex", sched);
         if (state.compareAndSet(0, LOCKED)) {
             return;
         }
@@ -70,10 +72,12 @@ public final class Mutex {
     }
 
     public boolean tryLock() {
+        Sched.checkOwner("Mutex", sched);
         return state.compareAndSet(0, LOCKED);
     }
 
     public void unlock() {
+        Sched.checkOwner("Mutex", sched);
         int nw = state.addAndGet(-LOCKED);
         if (((nw + LOCKED) & LOCKED) == 0) {
             throw new GoPanic("sync: unlock of unlocked mutex");

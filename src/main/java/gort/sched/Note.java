@@ -5,8 +5,9 @@ import gort.platform.Platform;
 
 /**
  * A one-shot wakeup for one sleeper (Go's note, lock_futex.go): key 0 = not signalled,
- * 1 = signalled. Invariants: at most one thread sleeps on a note; {@link #wakeup} happens at most
- * once between {@link #clear}s (a double wakeup is fatal, as in Go). The sleep that also hands the
+ * 1 = signalled, 2 = abandoned (the runtime ended: {@link #abandon}, not Go's). Invariants: at most
+ * one thread sleeps on a note; {@link #wakeup} happens at most once between {@link #clear}s (a
+ * double wakeup is fatal, as in Go), except on an abandoned note, where it does nothing. The sleep that also hands the
  * P away, {@code notetsleepg}, lives in {@link Sched} because it needs the scheduler.
  */
 public final class Note extends Futex {
@@ -20,12 +21,28 @@ public final class Note extends Futex {
         store(0);
     }
 
+    private static final int ABANDONED = 2;
+
     public void wakeup() {
-        int old = xchg(1);
-        if (old != 0) {
+        if (cas(0, 1)) {
+            platform.futexwakeup(this, 1);
+            return;
+        }
+        int old = load();
+        if (old != ABANDONED) {
             throw new IllegalStateException("fatal error: notewakeup - double wakeup (" + old + ")");
         }
-        platform.futexwakeup(this, 1);
+    }
+
+    /**
+     * Wakes the sleeper, if any, because the runtime is ending: a sleep on this note returns (as if
+     * woken) until the next {@link #clear}, and a later {@link #wakeup} is no double wakeup.
+     * Idempotent; safe to race with {@link #wakeup}.
+     */
+    public void abandon() {
+        if (cas(0, ABANDONED)) {
+            platform.futexwakeup(this, 1);
+        }
     }
 
     public boolean isSet() {

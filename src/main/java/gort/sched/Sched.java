@@ -84,6 +84,11 @@ public final class Sched {
         default void scanstack(G gp) {}
     }
 
+    /** Runtimes started in this JVM, for {@link #id}. */
+    private static final AtomicLong RUNTIME_IDS = new AtomicLong();
+    /** This runtime's number in this JVM (1, 2, ...): how messages name it ("runtime 3"). */
+    private final long id = RUNTIME_IDS.incrementAndGet();
+
     final Platform platform;
     final RuntimeMutex lock;
     private final PrintStream out;
@@ -136,12 +141,20 @@ public final class Sched {
     private volatile Throwable fatal;
     private final Note exitnote;
     private G maing;
+    /** How long {@link #awaitExit} waits for the Ms to end (a G that reaches no safepoint keeps its M). */
+    static final long EXIT_GRACE_NS = 5_000_000_000L;
 
     // ---- timers (Go's time.go) ----
     private final Timers timers;
 
     /** The execution tracer, or null when tracing is off (then every emission site is one branch). */
     public final Trace trace;
+
+    // ---- ablations (SchedAblations; Go 1.5's values unless a GODEBUG ablation changed them) ----
+    /** ready puts the goroutine in runnext (Go) or, false, at the tail of the run queue. */
+    private final boolean readyToRunnext;
+    /** schedule() checks the global run queue first every this many schedules (Go: 61). */
+    private final int globalQueueInterval;
 
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
@@ -154,6 +167,13 @@ public final class Sched {
 
     /** As above, tracing to {@code trace}'s file when it is not null. */
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out, Trace.Settings trace) {
+        this(platform, procs, schedtraceMs, out, trace, SchedAblations.GO);
+    }
+
+    /** As above, with the scheduler ablations in {@code ablations} ({@link SchedAblations#GO}: none). */
+    public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out, Trace.Settings trace, SchedAblations ablations) {
+        this.readyToRunnext = ablations.runnext();
+        this.globalQueueInterval = ablations.globalQueueInterval();
         if (procs < 1 || procs > MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + procs);
         }
@@ -184,6 +204,16 @@ public final class Sched {
 
     public Platform platform() {
         return platform;
+    }
+
+    /** This runtime's number in this JVM, counted from 1. */
+    public long id() {
+        return id;
+    }
+
+    /** How messages name this runtime: {@code "runtime 3"}. */
+    public String name() {
+        return "runtime " + id;
     }
 
     public int gomaxprocs() {
@@ -227,9 +257,30 @@ public final class Sched {
         newm(null, allp[0], false);
     }
 
-    /** Waits for main to return or the runtime to die; throws the fatal error if it died. */
+    /**
+     * Waits for main to return or the runtime to die, then for every M to end (each stops at its
+     * goroutine's next safepoint, or at once if idle; see {@link #exit}); throws the fatal error if
+     * the runtime died. When every M ended, every goroutine that had not finished is marked dead:
+     * nothing can run it any more. An M whose goroutine reaches no safepoint within
+     * {@link #EXIT_GRACE_NS} keeps running (as a Go loop without safepoints cannot be preempted).
+     */
     public void awaitExit() {
         exitnote.sleep();
+        lock.lock();
+        List<M> ms = List.copyOf(allm); // final: newm starts no M once exiting is set
+        lock.unlock();
+        long deadline = platform.nanotime() + EXIT_GRACE_NS;
+        boolean ended = true;
+        for (M mp : ms) {
+            OsThread t;
+            while ((t = mp.thread) == null && platform.nanotime() < deadline) {
+                platform.osyield(); // newm publishes the thread right after starting it
+            }
+            ended &= t != null && t.awaitEnd(Math.max(0, deadline - platform.nanotime()));
+        }
+        if (ended) {
+            abandonGoroutines();
+        }
         Throwable f = fatal;
         if (f instanceof FatalError fe) {
             throw fe;
@@ -243,6 +294,42 @@ public final class Sched {
         return exiting;
     }
 
+    /** Ms of this runtime whose thread has not ended (0 once {@link #awaitExit} saw them all end). */
+    public int liveMs() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (M mp : allm) {
+                OsThread t = mp.thread;
+                if (t == null || t.isAlive()) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After every M ended: the goroutines left runnable, waiting or in a syscall are dead. */
+    private void abandonGoroutines() {
+        allglock.lock();
+        try {
+            for (G gp : allgs) {
+                if (gp.status() != G.DEAD) {
+                    gp.setStatus(G.DEAD);
+                    gp.cont = null;
+                    gp.schedlink = null;
+                }
+            }
+        } finally {
+            allglock.unlock();
+        }
+        runqhead = null;
+        runqtail = null;
+        runqsize = 0;
+    }
+
     /** Ends the runtime: main returned (fatal == null) or something died. Idempotent. */
     void exit(Throwable why) {
         lock.lock();
@@ -252,7 +339,7 @@ public final class Sched {
         }
         fatal = why;
         exiting = true;
-        // wake every idle M so its thread can end; running Gs stop at their next safepoint
+        // wake every idle M so its thread can end
         for (M mp = midle; mp != null; mp = mp.schedlink) {
             mp.park.wakeup();
         }
@@ -261,8 +348,17 @@ public final class Sched {
             sysmonwait = 0;
             sysmonnote.wakeup();
         }
-        for (int i = 0; i < gomaxprocs; i++) {
-            preemptone(allp[i]);
+        // every goroutine stops at its next safepoint: the flag of each (not only of those running
+        // now; execute() re-checks exiting after clearing a G's flag, so a G picked at this very
+        // moment is flagged too); an M sleeping in notetsleepg is woken
+        for (G gp : allgs()) {
+            gp.preempt = true;
+        }
+        for (M mp : allm) {
+            Note n = mp.waitnote;
+            if (n != null) {
+                n.abandon();
+            }
         }
         lock.unlock();
         exitnote.wakeup();
@@ -426,6 +522,22 @@ public final class Sched {
         throw new IllegalStateException("not on a gort thread: this must be called from a goroutine");
     }
 
+    /**
+     * The panic for a channel, WaitGroup, Mutex or semaphore of runtime {@code owner} used by a
+     * goroutine of runtime {@code user}: it would park and ready goroutines across two schedulers.
+     */
+    static GoPanic foreignUse(String what, Sched owner, Sched user) {
+        return new GoPanic(what + " of " + owner.name() + " used from a goroutine of " + user.name()
+                + ": channels, WaitGroups, Mutexes and heap addresses belong to the runtime that made them");
+    }
+
+    /** Panics if the calling thread is an M of a runtime other than owner (a thread of none passes). */
+    static void checkOwner(String what, Sched owner) {
+        if (OsThread.currentOwner() instanceof M m && m.sched != owner) {
+            throw foreignUse(what, owner, m.sched);
+        }
+    }
+
     /** The current goroutine (Go's getg().m.curg), or null when on an M's scheduling loop. */
     public static G getg() {
         return currentM().curg;
@@ -500,7 +612,8 @@ public final class Sched {
 
     /**
      * Makes a waiting gp runnable in the current P's runnext (Go's ready): it runs as soon as the
-     * caller blocks, inheriting the time slice; wakes an idle P if there is one and no M spins.
+     * caller blocks, inheriting the time slice (under the runnext=0 ablation it goes to the tail of
+     * the run queue instead); wakes an idle P if there is one and no M spins.
      */
     public void ready(G gp) {
         ready(currentM(), gp);
@@ -515,7 +628,7 @@ public final class Sched {
         m.locks++;
         if (trace != null) trace.goUnblock(m, gp);
         gp.casgstatus(G.WAITING, G.RUNNABLE);
-        p.runqput(gp, true, this);
+        p.runqput(gp, readyToRunnext, this);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
             wakep();
         }
@@ -565,7 +678,10 @@ public final class Sched {
 
     private void preemptPark(M m, G gp) {
         if (exiting) {
-            throw new ExitUnwind();
+            if (m.locks == 0) {
+                throw new ExitUnwind(); // unwinds the goroutine; its M then ends (schedule sees exiting)
+            }
+            return; // inside a runtime critical section: the flag stays, the next safepoint outside unwinds
         }
         if (m.locks != 0 || m.preemptoff != null || gp.status() != G.RUNNING) {
             return; // not now; the flag stays and sysmon or STW asks again
@@ -744,6 +860,9 @@ public final class Sched {
         if (gp.preempt) { // a volatile store costs a fence: only clear a set flag
             gp.preempt = false;
         }
+        if (exiting) {
+            gp.preempt = true; // exit() may have flagged gp just before the clear, or gp is newer than its flags
+        }
         if (!inheritTime) {
             m.p.schedtick++;
         }
@@ -801,7 +920,7 @@ public final class Sched {
                 resetspinning(m); // the hook readied a G (a completion signalled from the scheduler)
             }
             // Check the global runnable queue once in a while to ensure fairness.
-            if (p.schedtick % 61 == 0 && runqsize > 0) {
+            if (p.schedtick % globalQueueInterval == 0 && runqsize > 0) {
                 lock.lock();
                 gp = globrunqget(p, 1);
                 lock.unlock();
@@ -953,6 +1072,10 @@ public final class Sched {
 
     private M newm(Runnable fn, P p, boolean isSysmon) {
         lock.lock();
+        if (exiting) {
+            lock.unlock();
+            return null; // no new thread for a runtime that is ending
+        }
         M m = new M(this, mnext++);
         m.isSysmon = isSysmon;
         mcount++;
@@ -1359,8 +1482,16 @@ public final class Sched {
             throw new IllegalStateException("fatal error: notetsleepg on the scheduler stack");
         }
         entersyscallblock();
-        boolean ok = n.tsleep(ns);
+        // exit() abandons the note this M sleeps on (set before exiting is read: either exit sees
+        // it, or this sees exiting), so a runtime that ends never leaves an M asleep here
+        M m = currentM();
+        m.waitnote = n;
+        boolean ok = !exiting && n.tsleep(ns);
+        m.waitnote = null;
         exitsyscall();
+        if (exiting) {
+            throw new ExitUnwind();
+        }
         return ok;
     }
 

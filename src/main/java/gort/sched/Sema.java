@@ -43,6 +43,9 @@ public final class Sema {
             return;
         }
         M m = Sched.currentM();
+        if (m.sched != sched) {
+            throw Sched.foreignUse("semaphore", sched, m.sched);
+        }
         G gp = m.curg;
         Sudog s = gp.sudog;
         for (;;) {
@@ -68,6 +71,7 @@ public final class Sema {
 
     /** Increments the count and readies the first waiter, if any. Called on a goroutine. */
     public void release() {
+        Sched.checkOwner("semaphore", sched);
         count.incrementAndGet();
         if (nwait.get() == 0) {
             return;

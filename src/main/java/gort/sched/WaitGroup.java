@@ -5,11 +5,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Go's sync.WaitGroup (Go 1.5): a counter in the high 32 bits and a waiter count in the low 32
  * bits of one word, and a semaphore the waiters sleep on. Invariants: the counter never goes
- * negative (a panic); when it returns to zero every waiter is released and the word is reset.
+ * negative (a panic); when it returns to zero every waiter is released and the word is reset;
+ * only goroutines of the runtime that made it use it (any other panics, naming both runtimes).
  */
 public final class WaitGroup {
     private final AtomicLong state = new AtomicLong();
     private final Sema sema;
+    private final Sched sched;
 
     /** Creates a WaitGroup of the calling goroutine's runtime. */
     public WaitGroup() {
@@ -17,10 +19,12 @@ public final class WaitGroup {
     }
 
     public WaitGroup(Sched sched) {
+        this.sched = sched;
         this.sema = new Sema(sched, 0);
     }
 
     public void add(int delta) {
+        Sched.checkOwner("WaitGroup", sched);
         long s = state.addAndGet((long) delta << 32);
         int v = (int) (s >> 32);
         int w = (int) s;
@@ -45,6 +49,7 @@ public final class WaitGroup {
     }
 
     public void await() {
+        Sched.checkOwner("WaitGroup", sched);
         for (;;) {
             long s = state.get();
             int v = (int) (s >> 32);

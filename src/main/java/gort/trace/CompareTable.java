@@ -73,8 +73,8 @@ public final class CompareTable {
         row(rows, ss, "allocated while waiting (mark 1): mean", s -> mb(s.mark1AllocatedMean()));
         row(rows, ss, "STW pause max: sweep term / mark term", s -> dur(s.sweepTermMaxNs()) + " / " + dur(s.markTermMaxNs()));
         row(rows, ss, "throughput (ops/s)", s -> String.format(Locale.ROOT, "%.1f", s.opsPerSec()));
-        row(rows, ss, "host JVM GC: pauses, total, max", s -> s.jvmGc().count() + ", " + s.jvmGc().totalMs() + " ms, "
-                + s.jvmGc().maxMs() + " ms");
+        row(rows, ss, "host JVM GC (measured): n, total, max", s -> s.jvmGc().count() + ", " + dur(s.jvmGc().totalNs()) + ", "
+                + dur(s.jvmGc().maxNs()));
         int[] w = new int[head.length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {

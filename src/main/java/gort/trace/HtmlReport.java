@@ -100,6 +100,24 @@ public final class HtmlReport {
         return index;
     }
 
+    /**
+     * The names of the files {@link #write} makes for runs labelled {@code labels}, with the wakeup
+     * windows when the runs were traced, so that a caller can check them before the runs (keep in
+     * step with write: a test compares the two).
+     */
+    public static List<String> fileNames(List<String> labels, boolean withWindows) {
+        List<String> names = new ArrayList<>(List.of("index.html", "wakeup-cdf.png", "overshoot.png"));
+        for (String s : labels) {
+            names.add("heap-" + s + ".png");
+            if (withWindows) {
+                for (String pick : WakeupTimeline.PICKS) {
+                    names.add("wakeup-" + s + "-" + pick + ".png");
+                }
+            }
+        }
+        return names;
+    }
+
     static XYChart wakeupCdf(List<StrategyRun> runs, String workload, int procs) {
         XYChart c = new XYChartBuilder().width(1000).height(560).title("Wakeup delay after marking is done — " + workload
                 + ", GOMAXPROCS=" + procs).xAxisTitle("wakeup delay (µs, log scale)").yAxisTitle("fraction of completions ≤ x").build();

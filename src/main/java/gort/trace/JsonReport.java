@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
@@ -13,15 +12,31 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Writes a run or comparison as JSON with Jackson's streaming generator:
  * {@code {"workload", "procs", "strategies": [...]}}, each strategy with its summary figures and
- * every per-cycle record. Invariant: the file is replaced atomically (written beside it, then
- * moved), so a reader never sees half a report.
+ * every per-cycle record.
  */
 public final class JsonReport {
     private JsonReport() {}
 
+    /** Writes the report to file (a plain write; the CLI writes through its output-file handling). */
     public static void write(Path file, String workload, int procs, List<StrategyRun> runs) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp); JsonGenerator g = new JsonFactory().createGenerator(os)) {
+        try (OutputStream os = Files.newOutputStream(file)) {
+            write(os, workload, procs, runs);
+        }
+    }
+
+    /** Writes the report to os, which stays open. */
+    public static void write(OutputStream os, String workload, int procs, List<StrategyRun> runs) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(new java.io.FilterOutputStream(os) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the caller closes os
+            }
+        })) {
             g.writeStartObject();
             g.writeStringProperty("workload", workload);
             g.writeNumberProperty("procs", procs);
@@ -33,7 +48,6 @@ public final class JsonReport {
             g.writeEndArray();
             g.writeEndObject();
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void strategy(JsonGenerator g, StrategyRun run, Summary s) {
@@ -74,8 +88,10 @@ public final class JsonReport {
         g.writeName("jvm_gc");
         g.writeStartObject();
         g.writeNumberProperty("count", run.jvmGc().count());
-        g.writeNumberProperty("total_ms", run.jvmGc().totalMs());
-        g.writeNumberProperty("max_ms", run.jvmGc().maxMs());
+        g.writeNumberProperty("total_ns", run.jvmGc().totalNs());
+        g.writeNumberProperty("max_ns", run.jvmGc().maxNs());
+        g.writeNumberProperty("count_whole_run", run.jvmGc().runCount());
+        g.writeNumberProperty("measured_window_ns", run.jvmGc().windowNs());
         g.writeEndObject();
         g.writeName("records");
         g.writeStartArray();

@@ -9,8 +9,24 @@ import java.util.List;
  * interval (reported beside gort's pauses so neither is mistaken for the other).
  */
 public record StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc) {
-    /** The host JVM's collections during the run (GarbageCollectorMXBean deltas; millisecond resolution). */
-    public record JvmGc(long count, long totalMs, long maxMs) {}
+    /**
+     * The host JVM's collections inside the run's measured windows (see {@link JvmGcWatch}): how
+     * many, their total and longest pause; and, for context, how many collections the whole run had
+     * and how long the measured windows were.
+     */
+    public record JvmGc(long count, long totalNs, long maxNs, long runCount, long windowNs) {
+        public JvmGc(long count, long totalNs, long maxNs) {
+            this(count, totalNs, maxNs, count, 0);
+        }
+
+        public double totalMs() {
+            return totalNs / 1e6;
+        }
+
+        public double maxMs() {
+            return maxNs / 1e6;
+        }
+    }
 
     public double opsPerSec() {
         return seconds > 0 ? ops / seconds : 0;

@@ -52,20 +52,39 @@ public final class TraceExport {
      */
     public static Written write(Path rawFile, Path out, TraceWindow window, List<CycleRecord> records, Map<String, Object> about)
             throws IOException {
-        Format f = Format.of(out);
-        RawTrace raw = RawTrace.open(rawFile);
-        TraceModel.Window w = window.resolve(raw);
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        TraceModel.Window w;
         try {
-            try (OutputStream os = Files.newOutputStream(tmp);
-                    TraceSink sink = f == Format.JSON ? new ChromeTraceSink(os, about) : new PerfettoTraceSink(os)) {
-                TraceModel.replay(raw, sink, w, records, about);
+            try (OutputStream os = Files.newOutputStream(tmp)) {
+                w = write(rawFile, os, Format.of(out), window, records, about);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
         return new Written(out, Files.size(out), w);
+    }
+
+    /** As above, into a stream the caller owns (it is not closed), in format f; returns the window written. */
+    public static TraceModel.Window write(Path rawFile, OutputStream os, Format f, TraceWindow window, List<CycleRecord> records,
+            Map<String, Object> about) throws IOException {
+        RawTrace raw = RawTrace.open(rawFile);
+        TraceModel.Window w = window.resolve(raw);
+        OutputStream shield = new java.io.FilterOutputStream(os) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the sink's close ends the file; the stream stays the caller's
+            }
+        };
+        try (TraceSink sink = f == Format.JSON ? new ChromeTraceSink(shield, about) : new PerfettoTraceSink(shield)) {
+            TraceModel.replay(raw, sink, w, records, about);
+        }
+        return w;
     }
 
     /** The file for one strategy of a compare: {@code x.json} → {@code x-park.json}. */

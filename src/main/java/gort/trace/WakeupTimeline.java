@@ -97,6 +97,9 @@ public final class WakeupTimeline {
     }
 
     /** The median and the worst mark-1 completion of a run's records (measured cycles), as (label, record) pairs. */
+    /** The names of the completions {@link #picks} picks, in order. */
+    public static final List<String> PICKS = List.of("median", "worst");
+
     public static List<Map.Entry<String, CycleRecord>> picks(List<CycleRecord> cycles) {
         List<CycleRecord> l = new ArrayList<>(cycles.stream().filter(r -> !r.forced()).toList());
         if (l.isEmpty()) {
@@ -104,8 +107,8 @@ public final class WakeupTimeline {
         }
         l.sort(Comparator.comparingLong(r -> r.mark1().delayNs()));
         List<Map.Entry<String, CycleRecord>> out = new ArrayList<>();
-        out.add(Map.entry("median", l.get((l.size() - 1) / 2)));
-        out.add(Map.entry("worst", l.get(l.size() - 1)));
+        out.add(Map.entry(PICKS.get(0), l.get((l.size() - 1) / 2)));
+        out.add(Map.entry(PICKS.get(1), l.get(l.size() - 1)));
         return out;
     }
 

@@ -41,6 +41,7 @@ public final class Alloc implements Workload {
         double[] ns = new double[p.reps()];
         Map<String, Object> extra = new LinkedHashMap<>();
         Runtime.run(config, () -> {
+            p.listener().warmup();
             Heap h = Go.heap();
             int sink = Go.newGlobal();
             // Warm-up: one repetition's worth, as pingpong's. With a tenth of it (5M objects) the
@@ -50,13 +51,16 @@ public final class Alloc implements Workload {
             loop(h, sink, p.ops());
             MemStats before = Go.readMemStats();
             for (int r = 0; r < p.reps(); r++) {
+                p.listener().measuring(r, p.reps());
                 long t0 = gort.sched.Sched.current().platform().nanotime();
                 loop(h, sink, p.ops());
                 ns[r] = (double) (gort.sched.Sched.current().platform().nanotime() - t0) / p.ops();
+                p.listener().measured(r, p.reps());
             }
             MemStats after = Go.readMemStats();
             extra.put("numgc", after.numGC() - before.numGC());
             extra.put(GC_BEFORE, before.numGC());
+            extra.put(GC_AFTER, after.numGC());
             extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
             extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
         });

@@ -37,6 +37,17 @@ public final class BinTree implements Workload {
     }
 
     @Override
+    public boolean takesDepth() {
+        return true;
+    }
+
+    /** A repetition is one whole binary-trees run (its size is --depth). */
+    @Override
+    public boolean takesOps() {
+        return false;
+    }
+
+    @Override
     public Result run(Config config, Params p) {
         int depth = p.depth();
         if (depth < 4 || depth > 30) {
@@ -45,13 +56,16 @@ public final class BinTree implements Workload {
         double[] ns = new double[p.reps()];
         Map<String, Object> extra = new LinkedHashMap<>();
         Runtime.run(config, () -> {
+            p.listener().warmup();
             bintree(Math.min(depth, 16)); // warm-up
             MemStats before = Go.readMemStats();
             long checks = 0;
             for (int r = 0; r < p.reps(); r++) {
+                p.listener().measuring(r, p.reps());
                 long t0 = gort.sched.Sched.current().platform().nanotime();
                 checks = bintree(depth);
                 ns[r] = gort.sched.Sched.current().platform().nanotime() - t0;
+                p.listener().measured(r, p.reps());
             }
             MemStats after = Go.readMemStats();
             extra.put("depth", depth);
@@ -59,6 +73,7 @@ public final class BinTree implements Workload {
             extra.put("seconds", Math.round(median(ns) / 1e6) / 1000.0);
             extra.put("numgc", after.numGC() - before.numGC());
             extra.put(GC_BEFORE, before.numGC());
+            extra.put(GC_AFTER, after.numGC());
             extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
         });
         return new Result(name(), opName(), config.gomaxprocs(), 1, ns, extra);

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The experiment runner: one workload under one wakeup strategy, with the collector's per-cycle
- * records (read when the runtime's main returns) and the host JVM's collections over the same
- * interval. Owns nothing between runs; each run starts a fresh runtime.
+ * records (read when the runtime's main returns) and the host JVM's collections inside the
+ * workload's measured windows (the warm-up's left out, as its cycles are). Each window opens right
+ * after a host collection, so that the host's pauses inside it are those its own allocation causes. Owns nothing between runs; each run starts a fresh runtime.
  */
 public final class Experiment {
     private Experiment() {}
@@ -30,17 +31,34 @@ public final class Experiment {
         WakeupStrategy s = c0.wakeup();
         Config c = c0.withOnExit(rt -> recs.set(rt.collector().cycleRecords()));
         JvmGcWatch jvm = JvmGcWatch.start();
+        Workload.Params watched = p.alsoTelling(new Workload.Listener() {
+            @Override
+            public void measuring(int rep, int reps) {
+                // Start the window with an empty young generation: the garbage of set-up and
+                // warm-up (class loading, the JIT, the workload's own set-up) is collected here,
+                // before the window, not by a pause inside it. (With -XX:+DisableExplicitGC the host
+                // collects when it will.)
+                System.gc();
+                jvm.open();
+            }
+
+            @Override
+            public void measured(int rep, int reps) {
+                jvm.close();
+            }
+        });
         Workload.Result r;
         StrategyRun.JvmGc jvmGc;
         try {
-            r = w.run(c, p);
+            r = w.run(c, watched);
         } finally {
             jvmGc = jvm.stop();
         }
         // leave the warm-up's cycles out when the workload says where measuring began
         List<CycleRecord> measured = recs.get();
         if (r.extra().get(Workload.GC_BEFORE) instanceof Number from) {
-            measured = measured.stream().filter(rec -> rec.cycle() > from.intValue()).toList();
+            long to = r.extra().get(Workload.GC_AFTER) instanceof Number t ? t.longValue() : Long.MAX_VALUE;
+            measured = measured.stream().filter(rec -> rec.cycle() > from.intValue() && rec.cycle() <= to).toList();
         }
         long ops = r.ops() * r.nsPerOp().length;
         double ns = 0;

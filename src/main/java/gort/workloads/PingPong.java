@@ -34,10 +34,13 @@ public final class PingPong implements Workload {
         double[] ns = new double[reps];
         long[] preempt = new long[1];
         Runtime.run(config, () -> {
+            p.listener().warmup();
             roundTrips(Math.max(ops, 1_000_000)); // warm-up: long enough for the JIT's top tier
             roundTrips(Math.max(ops, 1_000_000));
             for (int r = 0; r < reps; r++) {
+                p.listener().measuring(r, reps);
                 ns[r] = (double) roundTrips(ops) / ops;
+                p.listener().measured(r, reps);
             }
             preempt[0] = Sched.current().preemptions();
         });

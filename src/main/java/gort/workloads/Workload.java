@@ -23,6 +23,37 @@ public interface Workload {
         return false;
     }
 
+    /** Whether the workload has a tree depth ({@code --depth}); the CLI refuses it for the others. */
+    default boolean takesDepth() {
+        return false;
+    }
+
+    /** Whether a repetition is a number of ops ({@code --ops}); false for one that is a whole run. */
+    default boolean takesOps() {
+        return true;
+    }
+
+    /** The size options the workload takes, for messages. */
+    default java.util.List<String> options() {
+        java.util.List<String> o = new java.util.ArrayList<>();
+        if (takesOps()) {
+            o.add("--ops");
+        }
+        if (takesSeconds()) {
+            o.add("--seconds");
+        }
+        if (takesDepth()) {
+            o.add("--depth");
+        }
+        if (takesInput()) {
+            o.add("--input");
+        }
+        if (takesNodeWork()) {
+            o.add("--node-work");
+        }
+        return o;
+    }
+
     /**
      * Workload-specific knobs from the command line.
      *
@@ -33,23 +64,87 @@ public interface Workload {
      * @param nodeWork extra CPU work per node, or 0 (only for a workload that
      *     {@link #takesNodeWork()})
      */
-    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork) {
+    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork, Listener listener) {
         public static final int DEFAULT_DEPTH = 18;
         /** The largest {@code --node-work}: about a millisecond per node. */
         public static final int MAX_NODE_WORK = 1_000_000;
 
+        public Params {
+            listener = listener == null ? Listener.NONE : listener;
+        }
+
         public Params(long ops, int reps, int depth, java.nio.file.Path input) {
-            this(ops, reps, depth, input, 0, 0);
+            this(ops, reps, depth, input, 0, 0, Listener.NONE);
         }
 
         public Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds) {
-            this(ops, reps, depth, input, seconds, 0);
+            this(ops, reps, depth, input, seconds, 0, Listener.NONE);
         }
 
-        /** What one repetition does, for progress lines: "64 ops" or "10 s". */
-        public String describe(Workload w) {
-            return seconds > 0 ? String.format(java.util.Locale.ROOT, "%.0f s", seconds) : ops + " " + w.opName() + "s";
+        public Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork) {
+            this(ops, reps, depth, input, seconds, nodeWork, Listener.NONE);
         }
+
+        /** These parameters with another listener. */
+        public Params withListener(Listener l) {
+            return new Params(ops, reps, depth, input, seconds, nodeWork, l);
+        }
+
+        /** These parameters with l told as well, after the current listener. */
+        public Params alsoTelling(Listener l) {
+            Listener first = listener;
+            return withListener(new Listener() {
+                @Override
+                public void warmup() {
+                    first.warmup();
+                    l.warmup();
+                }
+
+                @Override
+                public void measuring(int rep, int reps) {
+                    first.measuring(rep, reps);
+                    l.measuring(rep, reps);
+                }
+
+                @Override
+                public void measured(int rep, int reps) {
+                    first.measured(rep, reps);
+                    l.measured(rep, reps);
+                }
+            });
+        }
+
+        /** What one repetition does, for progress lines: "64 ops", "1 run" or "10 s". */
+        public String describe(Workload w) {
+            return seconds > 0 ? String.format(java.util.Locale.ROOT, "%s s", trim(seconds)) : count(ops, w.opName());
+        }
+
+        /** "1 run", "2 runs", "1 round trip". */
+        public static String count(long n, String what) {
+            return n + " " + what + (n == 1 ? "" : "s");
+        }
+
+        private static String trim(double s) {
+            return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+        }
+    }
+
+    /**
+     * What a workload says about its stages as it runs, for progress lines and for what is measured
+     * only inside the measured windows (the host JVM's pauses). Called from the workload's main
+     * goroutine: implementations must return quickly and must not block.
+     */
+    interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** The warm-up (unmeasured) starts. */
+        default void warmup() {}
+
+        /** Measured repetition {@code rep} (0-based) of {@code reps} starts: its window opens now. */
+        default void measuring(int rep, int reps) {}
+
+        /** Measured repetition {@code rep} ended: its window closes now. */
+        default void measured(int rep, int reps) {}
     }
 
     /**
@@ -57,6 +152,12 @@ public interface Workload {
      * experiment can leave the warm-up's cycles out.
      */
     String GC_BEFORE = "gc_before";
+    /**
+     * Key of {@link Result#extra()}: NumGC when the measured repetitions ended, so that an
+     * experiment can leave out the cycles after them (the workload's final checks), and its cycle
+     * count agrees with the workload's {@code numgc}.
+     */
+    String GC_AFTER = "gc_after";
 
     /** Whether the workload has nodes to add CPU work to ({@code --node-work}). */
     default boolean takesNodeWork() {
@@ -67,6 +168,13 @@ public interface Workload {
     default boolean takesSeconds() {
         return false;
     }
+
+    /**
+     * Checks, before any work, what the workload will read (its input document): a bad one is an
+     * IllegalArgumentException naming it and what is wrong, so a command fails in one line before
+     * its first run.
+     */
+    default void check(Params p) {}
 
     /**
      * Runs {@code p.reps()} measured repetitions of {@code p.ops()} operations each (after an

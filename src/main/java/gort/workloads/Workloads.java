@@ -31,7 +31,12 @@ public final class Workloads {
 
     /** Names of the workloads that read an input document, comma-separated. */
     public static String takingInput() {
-        return String.join(", ", ALL.values().stream().filter(Workload::takesInput).map(Workload::name).toList());
+        return taking(Workload::takesInput);
+    }
+
+    /** Names of the workloads with a property, comma-separated. */
+    public static String taking(java.util.function.Predicate<Workload> p) {
+        return String.join(", ", ALL.values().stream().filter(p).map(Workload::name).toList());
     }
 
     public static long checkOps(long n) {

@@ -135,6 +135,29 @@ class ConfigTest {
                 .hasMessageContainingAll("note", "park", "park-yield");
     }
 
+    @ParameterizedTest(name = "GODEBUG={0}")
+    @ValueSource(strings = {"runnext=2", "runnext=-1", "schedglobal=0", "schedglobal=x", "gcworkerfrac=0", "gcworkerfrac=1.5",
+            "gcworkerfrac=abc", "gcworkerfrac=NaN", "gcworkerfrac=Infinity", "gcworkerfrac=", "gcworkerfrac=-0.25"})
+    void badAblationValuesAreRejectedNamingWhatIsAllowed(String v) {
+        String key = v.substring(0, v.indexOf('='));
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("GODEBUG", v)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("GODEBUG " + key)
+                .hasMessageContaining(key.equals("gcworkerfrac") ? "greater than 0 and at most 1" : "integer from");
+    }
+
+    @Test
+    void ablationsParseAndDefaultToGo() {
+        assertThat(Config.defaults().workerFraction()).isEqualTo(0.25);
+        Config c = Config.fromEnv(Map.of("GODEBUG", "gcworkerfrac=0.5,runnext=0,schedglobal=1"));
+        assertThat(c.workerFraction()).isEqualTo(0.5);
+        assertThat(c.collectorSettings().workerFraction()).isEqualTo(0.5);
+        assertThat(c.schedAblations()).isEqualTo(new gort.sched.SchedAblations(false, 1));
+        assertThat(Config.GODEBUG_KEYS.get("runnext")).contains("not Go");
+        assertThat(Config.GODEBUG_KEYS.get("schedglobal")).contains("not Go");
+        assertThat(Config.GODEBUG_KEYS.get("gcworkerfrac")).contains("not Go");
+    }
+
     @Test
     void goodGodebugParses() {
         Config c = Config.fromEnv(Map.of("GODEBUG", "gctrace=1, schedtrace=1000,,gcwakeup=park-yield"));

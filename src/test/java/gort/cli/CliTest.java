@@ -155,6 +155,10 @@ class CliTest {
         Files.writeString(gz, "{}");
         assertUsageError(exec("run", "json", "--input", gz.toString(), "--ops", "1"), "not a valid gzip file");
         assertUsageError(exec("run", "json", "--input", dir.resolve("none.json").toString()), "no such file");
+        assertUsageError(exec("compare", "json", "--input", "/dev/zero"), "--input /dev/zero", "more than 268435456 bytes (256 MiB)");
+        Path gzJunk = dir.resolve("junk.json.gz");
+        Files.write(gzJunk, "garbage".getBytes());
+        assertUsageError(exec("compare", "json", "--input", gzJunk.toString()), "not a valid gzip file");
     }
 
     @Test
@@ -328,6 +332,75 @@ class CliTest {
         assertUsageError(exec("compare", "bintree", "--godebug", "gcstoptheworld=1"), "gcstoptheworld");
     }
 
+    @Test
+    void compareAcceptsGcstoptheworldOffAndCountsOneRunAsOneRun() {
+        Result r = exec("compare", "bintree", "--depth", "8", "--procs", "1", "--godebug", "gcstoptheworld=0");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.out()).contains(", 1 run under each strategy").doesNotContain("1 runs");
+        assertThat(exec("bench", "bintree", "--depth", "8", "--reps", "1").out()).contains("1 x 1 run after a warm-up");
+    }
+
+    @Test
+    void optionsAWorkloadDoesNotTakeAreRefused() {
+        assertUsageError(exec("run", "json", "--depth", "5"), "--depth", "json", "bintree");
+        assertUsageError(exec("bench", "pingpong", "--depth", "5"), "--depth", "pingpong");
+        assertUsageError(exec("run", "bintree", "--ops", "3"), "--ops", "bintree", "--depth");
+    }
+
+    @Test
+    void flagsOverrideTheEnvironmentBeforeItIsRead() {
+        CommandLine cl = new CommandLine(new RunCommand());
+        cl.parseArgs("pingpong", "--procs", "2", "--gogc", "50", "--wakeup", "park", "--godebug", "gctrace=0");
+        Options o = ((RunCommand) cl.getCommand()).options;
+        var c = o.config(Map.of("GOMAXPROCS", "abc", "GOGC", "x", "GODEBUG", "gcwakeup=bogus,gctrace=y,gccheckmark=1"));
+        assertThat(c.gomaxprocs()).isEqualTo(2);
+        assertThat(c.gogc()).isEqualTo(50);
+        assertThat(c.wakeup().flag()).isEqualTo("park");
+        assertThat(c.godebug()).containsEntry("gccheckmark", "1").containsEntry("gctrace", "0");
+        // what no flag replaces is still checked
+        CommandLine bare = new CommandLine(new RunCommand());
+        bare.parseArgs("pingpong");
+        Options b = ((RunCommand) bare.getCommand()).options;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.config(Map.of("GOMAXPROCS", "abc")))
+                .hasMessage("GOMAXPROCS=abc is invalid: must be an integer from 1 to 256");
+    }
+
+    @Test
+    void aBadGomaxprocsInTheRealEnvironmentDoesNotMatterWhenProcsIsGiven() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        java.util.function.Function<java.util.List<String>, String[]> go = args -> {
+            try {
+                java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "--add-exports",
+                        "java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-cp",
+                        System.getProperty("java.class.path"), "gort.cli.Main"));
+                cmd.addAll(args);
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                pb.environment().put("GOMAXPROCS", "abc");
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes());
+                String err = new String(p.getErrorStream().readAllBytes());
+                return new String[] {Integer.toString(p.waitFor()), out, err};
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        String[] ok = go.apply(java.util.List.of("run", "pingpong", "--procs", "1", "--ops", "1000"));
+        assertThat(ok[0]).as("stderr=%s", ok[2]).isEqualTo("0");
+        assertThat(ok[1]).contains("pingpong: procs=1");
+        String[] bad = go.apply(java.util.List.of("run", "pingpong", "--ops", "1000"));
+        assertThat(bad[0]).isEqualTo("2");
+        assertThat(bad[2].lines().toList()).containsExactly("gort: GOMAXPROCS=abc is invalid: must be an integer from 1 to 256");
+    }
+
+    @Test
+    void aRepetitionInWhichNoOpFinishedSaysSo() {
+        Result r = exec("run", "json", "--procs", "1", "--seconds", "0.000001");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> l.startsWith("gort: ")).toList()).hasSize(1)
+                .allSatisfy(l -> assertThat(l).contains("--seconds=1.0E-6: no op finished within the measured window"));
+        assertThat(r.out()).doesNotContain("ops=1 ");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"note", "park", "park-yield"})
     void runPrintsTheCollectorsSummaryUnderEachStrategy(String s, @TempDir Path dir) throws Exception {
@@ -336,7 +409,12 @@ class CliTest {
         // note, whose coordinator waits tens of ms per wakeup, it sometimes finished no cycle at all
         Result r = exec("run", "bintree", "--depth", "16", "--procs", "2", "--gogc", "10", "--wakeup", s, "--json", f.toString());
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
-        assertThat(r.out()).contains("gc: ").contains("concurrent cycles").contains("wakeup " + s + ": mark 1 delay p50");
+        assertThat(r.out()).contains("gc in the measured repetitions: ").contains("concurrent cycles").contains("wakeup " + s + ": mark 1 delay p50");
+        // the workload's numgc and the collector's cycle count are over the same repetitions
+        java.util.regex.Matcher numgc = java.util.regex.Pattern.compile(" numgc=(\\d+)").matcher(r.out());
+        java.util.regex.Matcher cycles = java.util.regex.Pattern.compile("repetitions: (\\d+) concurrent cycles").matcher(r.out());
+        assertThat(numgc.find() && cycles.find()).isTrue();
+        assertThat(cycles.group(1)).isEqualTo(numgc.group(1));
         assertThat(Files.readString(f)).contains("\"strategy\":\"" + s + "\"").contains("\"records\"");
     }
 
@@ -352,6 +430,8 @@ class CliTest {
             assertThat(r.err()).contains("[" + (i + 1) + "/" + all.length + "] " + all[i].flag());
         }
         assertThat(r.err()).contains("done");
+        assertThat(r.err()).as("warm-up is a stage of its own").contains("[1/" + all.length + "] note: warm-up ")
+                .contains("[1/" + all.length + "] note: measuring [").contains("/1 s").doesNotContain("/12 s");
         String table = r.out();
         assertThat(table).contains("mark 1 wakeup delay p50").contains("heap at mark term / goal").contains("heap at mark term / H_g")
                 .contains("throughput (ops/s)");
@@ -379,6 +459,12 @@ class CliTest {
         // the report: a page and its plots (PNG files that are real images)
         String html = Files.readString(rep.resolve("index.html"));
         assertThat(html).contains("<img src=\"wakeup-cdf.png\"").contains("heap-note.png").contains("heap-park-yield.png");
+        assertThat(html).contains("Command: <code>gort compare json --procs 2").doesNotContain("compare compare");
+        try (var files = Files.list(rep)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).as("the files the report names, and no staging left")
+                    .isEqualTo(gort.trace.HtmlReport.fileNames(java.util.Arrays.stream(all).map(gort.gc.WakeupStrategy::flag).toList(), true)
+                            .stream().sorted().toList());
+        }
         for (String png : new String[] {"wakeup-cdf.png", "heap-note.png", "heap-park.png", "heap-park-yield.png"}) {
             java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(rep.resolve(png).toFile());
             assertThat(img).as(png).isNotNull();

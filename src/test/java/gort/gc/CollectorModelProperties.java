@@ -105,7 +105,13 @@ class CollectorModelProperties {
     }
 
     /** With ballast, main keeps a 4.5 MiB scalar array live, so GOGC (not the 4 MiB minimum) sets the goal. */
-    record Program(String mode, int procs, int gogc, int rounds, boolean ballast, List<List<Op>> ops) {}
+    record Program(String mode, int procs, int gogc, int rounds, boolean ballast, String ablation, List<List<Op>> ops) {}
+
+    /** GODEBUG ablations (not Go) a program may run under; "" is Go's behaviour, the commonest. */
+    static Arbitrary<String> ablations() {
+        return Arbitraries.frequency(Tuple.of(6, ""), Tuple.of(1, "runnext=0"), Tuple.of(1, "schedglobal=2"),
+                Tuple.of(1, "gcworkerfrac=1"));
+    }
 
     static final int BALLAST_WORDS = 9 << 16; // 4.5 MiB
 
@@ -131,6 +137,7 @@ class CollectorModelProperties {
                         Arbitraries.of(1, 10, 100),
                         Arbitraries.integers().between(1, 4),
                         Arbitraries.of(false, true),
+                        ablations(),
                         ops.list().ofMinSize(2).ofMaxSize(3))
                 .as(Program::new);
     }
@@ -262,6 +269,9 @@ class CollectorModelProperties {
     static void run(Program p) {
         Config cfg = Config.defaults().withGomaxprocs(p.procs()).withGogc(p.gogc()).withDebugHeap(true)
                 .withGodebug(Map.of("gccheckmark", "1"));
+        if (!p.ablation().isEmpty()) {
+            cfg = cfg.withGodebug(Config.parseGodebug(p.ablation()));
+        }
         cfg = p.mode().equals(STW) ? cfg.withGodebug(Map.of("gcstoptheworld", "1")) : cfg.withWakeup(WakeupStrategy.parse(p.mode()));
         int nm = p.ops().size();
         Rt.run(cfg, 60, () -> {

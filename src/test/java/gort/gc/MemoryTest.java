@@ -349,7 +349,12 @@ class MemoryTest {
         Rt.run(cfg, 60, () -> {
             Heap h = Go.heap();
             for (int i = 0; i < 12000; i++) {
-                h.allocArray(Type.SCALAR, 1000 + i % 1000); // ~ 140 MB of garbage: several paced cycles
+                // ~ 140 MB of garbage: several paced cycles (written, as a program writes what it
+                // allocates: fresh pages cost nothing until touched)
+                long a = h.allocArray(Type.SCALAR, 1000 + i % 1000);
+                for (int w = 0; w < 1000; w += 64) {
+                    h.storeInt(a, w, i);
+                }
             }
             Go.gc();
         });

@@ -30,6 +30,38 @@ class PacerTest {
     }
 
     @Test
+    void theWorkerFractionAblationSetsTheWorkersShareAndTheFeedbacksGoal() {
+        Pacer half = new Pacer(100, 0.5);
+        half.startCycle(4, 4 * MB, 0);
+        assertThat(half.dedicatedWorkersNeeded()).isEqualTo(2);
+        assertThat(half.fractionalWorkersNeeded()).isZero();
+        half.startCycle(3, 4 * MB, 0);
+        assertThat(half.dedicatedWorkersNeeded()).isEqualTo(1);
+        assertThat(half.fractionalUtilizationGoal()).isCloseTo(0.5, within(1e-12));
+        // the same cycle with no assists: at Go's 0.25 and at 0.5 the utilization is on goal, so the
+        // trigger moves by the growth error alone, the same for both
+        Pacer go = new Pacer(100);
+        for (Pacer p : new Pacer[] {go, half}) {
+            p.startCycle(4, 4 * MB, 0);
+            p.assistsStarted(0);
+            p.markStarted(0);
+            p.endCycle(6 * MB, 4, 10_000_000, 3 * MB);
+        }
+        assertThat(half.triggerRatio()).isCloseTo(go.triggerRatio(), within(1e-12));
+        // one assist's time is a smaller share of the goal when the goal is larger: the trigger falls less
+        for (Pacer p : new Pacer[] {go, half}) {
+            p.startCycle(4, 4 * MB, 0);
+            p.assistsStarted(0);
+            p.markStarted(0);
+            p.addAssistTime(8_000_000);
+            p.endCycle(6 * MB, 4, 10_000_000, 3 * MB);
+        }
+        assertThat(half.triggerRatio()).isGreaterThan(go.triggerRatio());
+        assertThatThrownBy(() -> new Pacer(100, 0)).hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> new Pacer(100, 1.5)).hasMessageContaining("(0, 1]");
+    }
+
+    @Test
     void dedicatedTokensAreTakenOnceEachAndGivenBack() {
         Pacer p = new Pacer(100);
         p.startCycle(8, 4 * MB, 0);

@@ -22,7 +22,12 @@ class HeapCapTest {
                 .isInstanceOf(HeapExhaustedError.class)
                 .hasMessageStartingWith("fatal error: out of memory")
                 .hasMessageContaining("requested 8192 bytes")
-                .hasMessageContaining("cap of " + CAP + " bytes");
+                .hasMessageContaining("cap of " + CAP + " bytes")
+                .satisfies(e -> {
+                    HeapExhaustedError h2 = (HeapExhaustedError) e;
+                    assertThat(h2.leftBytes()).as("the request exceeds what is left").isLessThan(h2.requestedBytes());
+                    assertThat(e.getMessage()).contains("only " + h2.leftBytes() + " are left").contains("in use by spans");
+                });
         assertThat(h.heapSys()).isLessThanOrEqualTo(CAP);
         assertThat(h.heapSys()).isGreaterThan(CAP - (1 << 20));
     }

@@ -85,7 +85,7 @@ class MHeapProperties {
                 assertThat(h.spanOfHeap(s.base())).isNull();
             } else {
                 for (long p = s.startPage(); p < next; p++) {
-                    assertThat(h.spanOf(p * AddressSpace.PAGE_WORDS + (p % AddressSpace.PAGE_WORDS))).isSameAs(s);
+                    assertThat(h.spanOf(h.mem().pageAddr(p) + (p % AddressSpace.PAGE_WORDS))).isSameAs(s);
                 }
                 if (s.state() == MSpan.State.IN_USE) {
                     inuse += s.npages();
@@ -97,7 +97,7 @@ class MHeapProperties {
         }
         assertThat(next).as("spans tile [1, usedPages)").isEqualTo(h.usedPages());
         for (long p = 1; p < h.usedPages(); p++) {
-            MSpan s = h.spanOf(p * AddressSpace.PAGE_WORDS);
+            MSpan s = h.spanOf(h.mem().pageAddr(p));
             if (s != null && s.state() == MSpan.State.DEAD) {
                 assertThat(s.nelems()).as("page %d names a retired in-use span %s (its slot array may be reused)", p, s)
                         .isZero();

@@ -65,7 +65,7 @@ class LookupFallbackTest {
     @Test
     void channelRingIsExactWithTheMethodHandleLookup() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(java, "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
+        Process p = new ProcessBuilder(List.of(java, "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), LookupFallbackTest.class.getName()))
                 .redirectErrorStream(true).start();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);

@@ -44,7 +44,7 @@ class SummaryTest {
     }
 
     static StrategyRun run(String name, List<CycleRecord> cs) {
-        return new StrategyRun(name, cs, 1000, 2.0, new StrategyRun.JvmGc(3, 12, 7));
+        return new StrategyRun(name, cs, 1000, 2.0, new StrategyRun.JvmGc(3, 12_000_000, 7_000_000));
     }
 
     @Test

@@ -38,7 +38,9 @@ import tools.jackson.core.sym.PropertyNameMatcher;
  * {@code min_t}, {@code max_t}, {@code mean_t} must be integers in the int64 range (no fraction or
  * exponent), {@code cl_weight} any number within the float64 range. Malformed JSON is a
  * {@link DecodeException} with the line and column; so is invalid UTF-8 (Go would substitute
- * U+FFFD). Nesting is limited to Jackson's default of 500 levels (250 Nodes deep; Go allows 10000).
+ * U+FFFD). Nesting is limited to Jackson's default of 500 levels (250 Nodes deep; Go allows 10000):
+ * a deeper document is refused as such, saying whether it is valid JSON otherwise. Long JSON paths
+ * in messages show their first and last levels.
  *
  * <p>Owns: per-goroutine scratch and the JSON path of the value being decoded. Not thread-safe: one
  * Decoder per goroutine. Jackson's buffers come from its default concurrent pool, so a goroutine
@@ -70,6 +72,10 @@ public final class Decoder {
     /** The Response key being decoded, or -1. */
     private int responseField;
     private byte[] utf8 = new byte[256];
+    private byte[] ascii = new byte[256];
+    /** The window's end in --seconds mode (null: none), and nodes since the last look at it. */
+    private Deadline deadline;
+    private int polls;
 
     private final int nodeWork;
 
@@ -90,6 +96,11 @@ public final class Decoder {
      *
      * @throws DecodeException on malformed JSON or a schema violation
      */
+    /** Stops every later decode at d (see {@link Deadline}); null: never. */
+    void until(Deadline d) {
+        this.deadline = d;
+    }
+
     public long decode(byte[] data) {
         return decode(data, 0, data.length);
     }
@@ -148,6 +159,8 @@ public final class Decoder {
                 throw new DecodeException("$", "expected the end of the input after the top-level object, got " + describe(extra));
             }
             return st.get(f, 0);
+        } catch (tools.jackson.core.exc.StreamConstraintsException e) {
+            throw tooDeep(e, data, off, len);
         } catch (JacksonException e) {
             throw malformed(e);
         } finally {
@@ -163,6 +176,7 @@ public final class Decoder {
             fieldAt = java.util.Arrays.copyOf(fieldAt, fieldAt.length * 2);
             kidIndex = java.util.Arrays.copyOf(kidIndex, kidIndex.length * 2);
         }
+        polls = Deadline.poll(deadline, polls);
         depth = d;
         fieldAt[d] = -1;
         int f = st.push(1);
@@ -260,7 +274,9 @@ public final class Decoder {
 
     private double float64(JsonToken v, int d, int m) {
         if (v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT) {
-            double x = p.getDoubleValue();
+            double x = v == JsonToken.VALUE_NUMBER_FLOAT
+                    ? ParseFloat.parse(p.getStringCharacters(), p.getStringOffset(), p.getStringLength()) // no garbage
+                    : p.getDoubleValue();
             if (Double.isInfinite(x)) {
                 throw new DecodeException(fieldPath(d, m), "expected a number in the float64 range, got " + abbreviate(p.getString()));
             }
@@ -283,20 +299,25 @@ public final class Decoder {
         if (n == 0) {
             return 0;
         }
-        byte[] b = new byte[n];
+        if (ascii.length < n) {
+            ascii = new byte[Math.max(n, ascii.length * 2)];
+        }
+        byte[] b = ascii;
         for (int i = 0; i < n; i++) {
             char c = cs[off + i];
             if (c >= 0x80) {
-                b = utf8(cs, off, n);
-                break;
+                return h.allocString(utf8, 0, utf8(cs, off, n));
             }
             b[i] = (byte) c;
         }
-        return h.allocString(b);
+        return h.allocString(b, 0, n); // from the reused buffer: no JVM-heap garbage per string
     }
 
-    /** UTF-8 of chars[off, off+n); a lone surrogate becomes U+FFFD, as Go's decoder makes it. */
-    private byte[] utf8(char[] cs, int off, int n) {
+    /**
+     * UTF-8 of chars[off, off+n) into the {@code utf8} buffer; returns its length. A lone surrogate
+     * becomes U+FFFD, as Go's decoder makes it.
+     */
+    private int utf8(char[] cs, int off, int n) {
         if (utf8.length < 3 * n) {
             utf8 = new byte[Math.max(3 * n, utf8.length * 2)];
         }
@@ -324,18 +345,32 @@ public final class Decoder {
                 b[k++] = (byte) (0x80 | c & 0x3F);
             }
         }
-        return java.util.Arrays.copyOf(b, k);
+        return k;
     }
 
     // ---- JSON paths and errors ----
 
-    /** The path of the Node at depth d ($.tree, $.tree.kids[3], ...); "$" for depth -1. */
+    /** Kid levels a path shows in full; deeper ones show their first and last levels only. */
+    static final int PATH_LEVELS = 12;
+
+    /**
+     * The path of the Node at depth d ($.tree, $.tree.kids[3], ...); "$" for depth -1. A path of more
+     * than {@link #PATH_LEVELS} kid levels keeps its first and last levels and counts the rest:
+     * {@code $.tree.kids[0]...(480 more levels)....kids[2]}.
+     */
     private String path(int d) {
         if (d < 0) {
             return "$";
         }
         StringBuilder sb = new StringBuilder("$.tree");
+        int head = PATH_LEVELS / 2;
         for (int k = 1; k <= d; k++) {
+            if (d > PATH_LEVELS && k == head + 1) {
+                int skip = d - PATH_LEVELS;
+                sb.append("...(").append(skip).append(" more levels)...");
+                k += skip - 1;
+                continue;
+            }
             sb.append(".kids[").append(kidIndex[k]).append(']');
         }
         return sb.toString();
@@ -377,6 +412,42 @@ public final class Decoder {
 
     private DecodeException wrongType(String at, String expected, JsonToken got) {
         return new DecodeException(at, "expected " + expected + ", got " + describe(got));
+    }
+
+    /** The nesting Jackson allows by default (StreamReadConstraints), and so this decoder: 500 levels. */
+    static final int MAX_NESTING = tools.jackson.core.StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
+    /**
+     * The document nests deeper than the parser's limit: says whether it is otherwise valid JSON (a
+     * second pass without the limit checks the whole document, only on this error path), how deep it
+     * goes, where the limit was crossed, and the limit.
+     */
+    private DecodeException tooDeep(JacksonException e, byte[] data, int off, int len) {
+        TokenStreamLocation loc = p != null ? p.currentLocation() : e.getLocation(); // (the constraint error has none)
+        int line = loc == null ? 0 : loc.getLineNr();
+        int col = loc == null ? 0 : loc.getColumnNr();
+        JsonFactory unlimited = JsonFactory.builder()
+                .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+                .build();
+        int depth = 0;
+        int max = 0;
+        try (JsonParser q = unlimited.createParser(ObjectReadContext.empty(), data, off, len)) {
+            for (JsonToken t = q.nextToken(); t != null; t = q.nextToken()) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    max = Math.max(max, ++depth);
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+        } catch (JacksonException bad) {
+            return malformed(bad); // not valid JSON anyway: say where it breaks
+        } catch (StackOverflowError so) {
+            max = -1;
+        }
+        String how = max > 0 ? "valid JSON nested " + max + " levels deep" : "JSON nested very deep";
+        return new DecodeException("$", how + ", deeper than the decoder's limit of " + MAX_NESTING
+                + " levels of objects and arrays (crossed at line " + line + ", column " + col
+                + "; Go's encoding/json allows 10000)");
     }
 
     private DecodeException malformed(JacksonException e) {

@@ -1,22 +1,18 @@
 package gort.workloads.json;
 
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 /**
  * The json workload's input documents: the embedded default, generated deterministically, and
@@ -70,52 +66,171 @@ public final class Document {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * Reads a document file; a name ending in {@code .gz} is gunzipped (as the Go anchor does).
+     * The largest document {@link #read} accepts, after gunzipping: 256 MiB. The json workload keeps
+     * a decoded copy per goroutine (4 × GOMAXPROCS) in the managed heap besides the shared one, so
+     * documents near this size already need a heap of many GB; the bound turns a device that never
+     * ends ({@code /dev/zero}) or a mistaken multi-GB file into one line up front instead of a JVM
+     * out-of-memory error.
+     */
+    public static final int MAX_BYTES = 256 << 20;
+
+    /**
+     * Reads a document file; a name ending in {@code .gz} is gunzipped (as the Go anchor does): every
+     * gzip member in turn, as gzip and Go's gzip reader do, and bytes after the last member that are
+     * not another member are an error (never silently ignored).
      *
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static byte[] read(Path file) {
         byte[] raw;
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a directory, not a JSON file");
+        }
         try {
-            if (Files.isDirectory(file)) {
-                throw new IllegalArgumentException(file + ": is a directory, not a JSON file");
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
+                throw new IllegalArgumentException(file + ": " + Files.size(file) + " bytes is more than the json workload reads"
+                        + " (at most " + MAX_BYTES + " bytes, 256 MiB)");
             }
-            raw = Files.readAllBytes(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                raw = in.readNBytes(MAX_BYTES + 1);
+            }
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read it: " + e);
         }
+        if (raw.length > MAX_BYTES) {
+            throw new IllegalArgumentException(file + ": more than " + MAX_BYTES + " bytes (256 MiB), the most the json workload"
+                    + " reads (a device or a stream that does not end?)");
+        }
         if (!file.getFileName().toString().endsWith(".gz")) {
             return raw;
         }
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-            return in.readAllBytes();
-        } catch (EOFException e) {
-            throw new IllegalArgumentException(file + ": not a valid gzip file (it is truncated)");
-        } catch (ZipException e) {
-            throw new IllegalArgumentException(file + ": not a valid gzip file (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot gunzip it: " + e);
+        return gunzip(file, raw);
+    }
+
+    /** Decompresses every gzip member of raw (RFC 1952), at most MAX_BYTES in all. */
+    static byte[] gunzip(Path file, byte[] raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(64, raw.length * 4));
+        byte[] buf = new byte[1 << 16];
+        int pos = 0;
+        for (int member = 0; ; member++) {
+            if (member > 0 && pos == raw.length) {
+                return out.toByteArray();
+            }
+            if (raw.length - pos < 10 || (raw[pos] & 0xFF) != 0x1f || (raw[pos + 1] & 0xFF) != 0x8b) {
+                if (member == 0) {
+                    throw notGzip(file, raw.length - pos < 10 && raw.length - pos >= 2 && (raw[pos] & 0xFF) == 0x1f
+                            && (raw[pos + 1] & 0xFF) == 0x8b ? "it is truncated" : "Not in GZIP format");
+                }
+                throw notGzip(file, (raw.length - pos) + " bytes after the end of gzip member " + member + " (at byte " + pos
+                        + ") are not another gzip member");
+            }
+            int flg = raw[pos + 3] & 0xFF;
+            if ((raw[pos + 2] & 0xFF) != 8 || (flg & 0xE0) != 0) {
+                throw notGzip(file, "gzip member " + (member + 1) + " at byte " + pos + " has an unsupported header");
+            }
+            int p = pos + 10;
+            try {
+                if ((flg & 4) != 0) { // FEXTRA
+                    int xlen = (raw[p] & 0xFF) | (raw[p + 1] & 0xFF) << 8;
+                    p += 2 + xlen;
+                }
+                if ((flg & 8) != 0) { // FNAME
+                    while (raw[p++] != 0) {
+                        // skip the name
+                    }
+                }
+                if ((flg & 16) != 0) { // FCOMMENT
+                    while (raw[p++] != 0) {
+                        // skip the comment
+                    }
+                }
+                if ((flg & 2) != 0) { // FHCRC
+                    p += 2;
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                throw notGzip(file, "it is truncated");
+            }
+            if (p > raw.length) {
+                throw notGzip(file, "it is truncated");
+            }
+            java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            long size = 0;
+            try {
+                inf.setInput(raw, p, raw.length - p);
+                while (!inf.finished()) {
+                    int n = inf.inflate(buf);
+                    if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                        throw notGzip(file, "it is truncated");
+                    }
+                    crc.update(buf, 0, n);
+                    size += n;
+                    if (out.size() + n > MAX_BYTES) {
+                        throw new IllegalArgumentException(file + ": gunzips to more than " + MAX_BYTES + " bytes (256 MiB),"
+                                + " the most the json workload reads");
+                    }
+                    out.write(buf, 0, n);
+                }
+                p = raw.length - inf.getRemaining();
+            } catch (java.util.zip.DataFormatException e) {
+                throw notGzip(file, e.getMessage());
+            } finally {
+                inf.end();
+            }
+            if (raw.length - p < 8) {
+                throw notGzip(file, "it is truncated");
+            }
+            long wantCrc = le32(raw, p);
+            long wantSize = le32(raw, p + 4);
+            if (wantCrc != crc.getValue()) {
+                throw notGzip(file, "gzip member " + (member + 1) + " fails its CRC check");
+            }
+            if (wantSize != (size & 0xFFFF_FFFFL)) {
+                throw notGzip(file, "gzip member " + (member + 1) + " has the wrong length");
+            }
+            pos = p + 8;
         }
     }
 
+    private static long le32(byte[] b, int p) {
+        return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24;
+    }
+
+    private static IllegalArgumentException notGzip(Path file, String why) {
+        return new IllegalArgumentException(file + ": not a valid gzip file (" + why + ")");
+    }
+
     /**
-     * Writes doc to file (gzipped if the name ends in {@code .gz}) through a temporary file in the
-     * same directory, so a failed write leaves no partial file.
+     * Writes doc to file, gzipped if the name ends in {@code .gz} (a plain write: {@code gort gen}
+     * writes through the CLI's output-file handling, which never leaves a partial file).
      */
     public static void write(Path file, byte[] doc) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream raw = Files.newOutputStream(tmp);
-                    OutputStream out = file.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw) {
-                out.write(doc);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        try (OutputStream os = Files.newOutputStream(file)) {
+            writeTo(os, doc, file.getFileName().toString().endsWith(".gz"));
         }
+    }
+
+    /** Writes doc to os, as one gzip member if gzip; leaves os open. */
+    public static void writeTo(OutputStream os, byte[] doc, boolean gzip) throws IOException {
+        if (!gzip) {
+            os.write(doc);
+            return;
+        }
+        GZIPOutputStream gz = new GZIPOutputStream(new java.io.FilterOutputStream(os) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the caller closes os
+            }
+        }, 1 << 16);
+        gz.write(doc);
+        gz.close();
     }
 
     // ------------------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ public final class Encoder {
     /** A string's bytes, copied out of the heap before they are written. */
     private byte[] str = new byte[256];
     private final byte[] num = new byte[GoFloat.MAX_LEN];
+    private final GoFloat.Buffer floats = new GoFloat.Buffer();
+    /** The window's end in --seconds mode (null: none), and nodes since the last look at it. */
+    private Deadline deadline;
+    private int polls;
     /** Extra CPU work at every node encoded ({@link NodeWork}). */
     private final int nodeWork;
 
@@ -99,6 +103,11 @@ public final class Encoder {
     /** @param nodeWork extra CPU work at every node encoded ({@link NodeWork}) */
     public Encoder(int nodeWork) {
         this.nodeWork = nodeWork;
+    }
+
+    /** Stops every later encode at d (see {@link Deadline}); null: never. */
+    void until(Deadline d) {
+        this.deadline = d;
     }
 
     /**
@@ -146,6 +155,7 @@ public final class Encoder {
         // writing a long run between buffer growths holds up a stop-the-world for milliseconds
         Go.poll();
         NodeWork.spin(nodeWork);
+        polls = Deadline.poll(deadline, polls);
         node = st.get(f, 0);
         // everything but the kids is read before the first write (a write may be a safepoint)
         int nameLen = copyString(h.loadPtr(node, Schema.NAME));
@@ -176,7 +186,7 @@ public final class Encoder {
         }
         writeByte(',');
         writeKey(K_CL_WEIGHT);
-        writeNumber(GoFloat.append(num, 0, clWeight));
+        writeNumber(GoFloat.append(num, 0, clWeight, floats));
         writeByte(',');
         writeKey(K_TOUCHES);
         writeNumber(GoFloat.appendLong(num, 0, touches));

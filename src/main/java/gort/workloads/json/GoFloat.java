@@ -10,13 +10,14 @@ import java.math.BigDecimal;
  * ({@code 1e-07} becomes {@code 1e-7}). So 1 is {@code 1}, 0.1 is {@code 0.1}, 1e21 is
  * {@code 1e+21}, -0 is {@code -0}.
  *
- * <p>The shortest digits come from {@link Double#toString(double)} (JDK 19+: the shortest decimal
+ * <p>The shortest digits come from {@link Double#toString(double)}'s algorithm, appended into a
+ * reused {@link StringBuilder} so that no String is made (JDK 19+: the shortest decimal
  * that rounds to the double, the closest one if several). One difference with Go: when a single
  * digit suffices, Java may still print two digits if a two-digit decimal is closer (4.9E-324 for
  * the smallest subnormal, where Go prints 5e-324); {@link #shortestDigits} then takes the closest
  * one-digit decimal that rounds back, as Go's shortest formatting does.
  *
- * <p>Owns nothing; stateless and thread-safe. NaN and infinities have no JSON form: Go's Marshal
+ * <p>Owns nothing but the caller's {@link Buffer}; stateless and thread-safe otherwise. NaN and infinities have no JSON form: Go's Marshal
  * fails with an UnsupportedValueError, this throws IllegalArgumentException.
  */
 public final class GoFloat {
@@ -33,10 +34,25 @@ public final class GoFloat {
     }
 
     /**
+     * Scratch for {@link #append(byte[], int, double, Buffer)}, so that formatting allocates
+     * nothing: the JDK's shortest digits are appended into a reused StringBuilder. One per thread of
+     * use (e.g. per encoder).
+     */
+    public static final class Buffer {
+        final StringBuilder sb = new StringBuilder(32);
+        final char[] digits = new char[24];
+    }
+
+    /**
      * Writes f's JSON text into dst at pos (at most {@link #MAX_LEN} bytes); returns the position
      * after it.
      */
     public static int append(byte[] dst, int pos, double f) {
+        return append(dst, pos, f, new Buffer());
+    }
+
+    /** {@link #append(byte[], int, double)} with caller-owned scratch: no allocation. */
+    public static int append(byte[] dst, int pos, double f, Buffer buf) {
         if (Double.isNaN(f) || Double.isInfinite(f)) {
             throw new IllegalArgumentException("json: unsupported value: " + f + " (a float64 must be finite to have a JSON form)");
         }
@@ -53,8 +69,8 @@ public final class GoFloat {
         if (f < 0x1p53 && f == Math.rint(f)) {
             return appendLong(dst, p, (long) f);
         }
-        char[] digits = new char[20];
-        long packed = shortestDigits(f, digits);
+        char[] digits = buf.digits;
+        long packed = shortestDigits(f, digits, buf.sb);
         int nd = (int) (packed >>> 32);
         int dp = (int) packed; // value = 0.d1d2...dn × 10^dp
         if (f >= 1e-6 && f < 1e21) {
@@ -183,8 +199,13 @@ public final class GoFloat {
      * f ≈ 0.d1…dn × 10^dp.
      */
     static long shortestDigits(double f, char[] digits) {
-        String s = Double.toString(f); // "d.ddd" or "d.dddE[-]x"
-        int e = s.indexOf('E');
+        return shortestDigits(f, digits, new StringBuilder(32));
+    }
+
+    static long shortestDigits(double f, char[] digits, StringBuilder s) {
+        s.setLength(0);
+        s.append(f); // Double.toString's text, written into s without a String: "d.ddd" or "d.dddE[-]x"
+        int e = s.indexOf("E");
         int exp10 = e < 0 ? 0 : Integer.parseInt(s, e + 1, s.length(), 10);
         int end = e < 0 ? s.length() : e;
         int n = 0;

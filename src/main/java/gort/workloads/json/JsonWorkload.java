@@ -65,6 +65,38 @@ public final class JsonWorkload implements Workload {
         return true;
     }
 
+    /** The document of p: --input's, or the embedded one. */
+    private static byte[] document(Params p) {
+        if (p.input() == null) {
+            return Document.embeddedShared();
+        }
+        try {
+            return Document.read(p.input());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--input " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads --input and decodes it once (in a one-P runtime): a bad document fails before any run. */
+    @Override
+    public void check(Params p) {
+        if (p.input() == null) {
+            return;
+        }
+        byte[] data = document(p);
+        DecodeException[] bad = new DecodeException[1];
+        Runtime.run(Config.defaults().withGomaxprocs(1), () -> {
+            try {
+                new Decoder(Schema.newZerobase()).decode(data);
+            } catch (DecodeException e) {
+                bad[0] = e;
+            }
+        });
+        if (bad[0] != null) {
+            throw new IllegalArgumentException("--input " + p.input() + ": " + bad[0].getMessage(), bad[0]);
+        }
+    }
+
     @Override
     public boolean takesNodeWork() {
         return true;
@@ -72,21 +104,14 @@ public final class JsonWorkload implements Workload {
 
     @Override
     public Result run(Config config, Params p) {
-        byte[] data;
-        if (p.input() == null) {
-            data = Document.embeddedShared();
-        } else {
-            try {
-                data = Document.read(p.input());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--input " + e.getMessage(), e);
-            }
-        }
+        byte[] data = document(p);
         double[] ns = new double[p.reps()];
         Map<String, Object> extra = new LinkedHashMap<>();
         DecodeException[] bad = new DecodeException[1];
+        IllegalArgumentException[] tooShort = new IllegalArgumentException[1];
         long[] opsPerRep = {p.ops()};
         Runtime.run(config, () -> {
+            p.listener().warmup();
             Shared s;
             try {
                 s = Shared.setUp(data, p.input() == null, p.nodeWork());
@@ -95,21 +120,32 @@ public final class JsonWorkload implements Workload {
                 return;
             }
             int g = 4 * Go.gomaxprocs(0);
-            // warm-up as long as a repetition (the JIT's top tier needs it): first one fully
-            // checked op per goroutine, then the rest of a repetition's ops
+            // warm-up as long as a repetition of ops (the JIT's top tier needs it): first one
+            // fully checked op per goroutine, then the rest of a repetition's ops
             s.round(g, g, true);
             if (p.ops() > g) {
                 s.round(p.ops() - g, g, false);
             }
             MemStats before = Go.readMemStats();
             long opsDone = 0;
+            var platform = Sched.current().platform();
             for (int r = 0; r < p.reps(); r++) {
-                long t0 = Sched.current().platform().nanotime();
-                long n = p.seconds() > 0 ? s.roundFor(t0 + (long) (p.seconds() * 1e9), g) : s.round(p.ops(), g, false);
+                p.listener().measuring(r, p.reps());
+                long t0 = platform.nanotime();
+                long n = p.seconds() > 0 ? s.roundFor(new Deadline(platform, t0 + (long) (p.seconds() * 1e9)), g)
+                        : s.round(p.ops(), g, false);
+                long el = platform.nanotime() - t0;
+                p.listener().measured(r, p.reps());
+                if (n == 0) {
+                    tooShort[0] = new IllegalArgumentException("--seconds=" + p.seconds() + ": no op finished within the measured"
+                            + " window (" + String.format(java.util.Locale.ROOT, "%.3f", el / 1e9) + " s with " + g
+                            + " goroutines, each doing one op at a time); give more seconds");
+                    return;
+                }
                 opsDone += n;
-                ns[r] = (double) (Sched.current().platform().nanotime() - t0) / Math.max(1, n);
+                ns[r] = (double) el / n;
             }
-            opsPerRep[0] = Math.max(1, opsDone / p.reps());
+            opsPerRep[0] = opsDone / p.reps();
             MemStats after = Go.readMemStats();
             s.checkShared();
             double[] sorted = ns.clone();
@@ -120,11 +156,15 @@ public final class JsonWorkload implements Workload {
             extra.put("ms_per_op", Math.round(median / 1e3) / 1000.0);
             extra.put("numgc", after.numGC() - before.numGC());
             extra.put(Workload.GC_BEFORE, before.numGC());
+            extra.put(Workload.GC_AFTER, after.numGC());
             extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
             extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
         });
         if (bad[0] != null) {
             throw new IllegalArgumentException("--input " + p.input() + ": " + bad[0].getMessage(), bad[0]);
+        }
+        if (tooShort[0] != null) {
+            throw tooShort[0];
         }
         return new Result(name(), opName(), config.gomaxprocs(), opsPerRep[0], ns, extra);
     }
@@ -177,10 +217,11 @@ public final class JsonWorkload implements Workload {
         }
 
         /**
-         * Runs ops for g new goroutines until the platform clock passes deadline (each goroutine
-         * checks it before every op); returns the ops done.
+         * Runs ops for g new goroutines until the deadline (each goroutine checks it before every op
+         * and, through the decoder and encoder, during one: an op the deadline interrupts is
+         * abandoned and not counted); returns the ops finished.
          */
-        long roundFor(long deadline, int g) {
+        long roundFor(Deadline deadline, int g) {
             WaitGroup wg = new WaitGroup();
             java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
             for (int w = 0; w < g; w++) {
@@ -194,13 +235,20 @@ public final class JsonWorkload implements Workload {
             return done.get();
         }
 
-        /** Ops until the deadline; the first one checked as in {@link #worker}. Returns the ops done. */
-        long workerUntil(long deadline) {
-            var platform = Sched.current().platform();
+        /** Ops until the deadline; the first one checked as in {@link #worker}. Returns the ops finished. */
+        long workerUntil(Deadline deadline) {
+            Decoder dec = new Decoder(zerobase, nodeWork);
+            Encoder enc = new Encoder(nodeWork);
+            dec.until(deadline);
+            enc.until(deadline);
             long n = 0;
-            while (platform.nanotime() < deadline) {
-                worker(1, false, n == 0);
-                n++;
+            try {
+                while (!deadline.passed()) {
+                    worker(dec, enc, 1, false, n == 0);
+                    n++;
+                }
+            } catch (Deadline.Passed stopped) {
+                // the op in progress is abandoned
             }
             return n;
         }
@@ -230,11 +278,21 @@ public final class JsonWorkload implements Workload {
 
         /** k ops; the first one checked if checkFirst (see the class comment). */
         void worker(long k, boolean fullCheck, boolean checkFirst) {
-            Decoder dec = new Decoder(zerobase, nodeWork);
-            Encoder enc = new Encoder(nodeWork);
+            worker(new Decoder(zerobase, nodeWork), new Encoder(nodeWork), k, fullCheck, checkFirst);
+        }
+
+        void worker(Decoder dec, Encoder enc, long k, boolean fullCheck, boolean checkFirst) {
             Heap h = Go.heap();
             Stack st = Go.stack();
             int f = st.push(1);
+            try {
+                ops(dec, enc, h, st, f, k, fullCheck, checkFirst);
+            } finally {
+                st.pop(f);
+            }
+        }
+
+        private void ops(Decoder dec, Encoder enc, Heap h, Stack st, int f, long k, boolean fullCheck, boolean checkFirst) {
             for (long i = 0; i < k; i++) {
                 long fresh = dec.decode(data); // json.Unmarshal(data, &r)
                 if (i == 0 && checkFirst) {
@@ -254,7 +312,6 @@ public final class JsonWorkload implements Workload {
                     check(h, out, "the shared tree's encoding");
                 }
             }
-            st.pop(f);
         }
 
         /** Encodes the shared tree and compares it with the expected bytes. */

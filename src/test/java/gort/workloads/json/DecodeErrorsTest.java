@@ -147,6 +147,44 @@ class DecodeErrorsTest {
         assertThat(err.get()).hasMessageContaining("$.tree.name").hasMessageContaining("UTF-8");
     }
 
+    /** A valid document whose tree nests {@code levels} Nodes, each the only kid of its parent. */
+    static String nested(int levels) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < levels; i++) {
+            sb.append("{\"name\":\"n\",\"kids\":[");
+        }
+        sb.append("]");
+        for (int i = 0; i < levels; i++) {
+            sb.append(",\"cl_weight\":1,\"touches\":1,\"min_t\":2,\"max_t\":3,\"mean_t\":4}");
+            if (i < levels - 1) {
+                sb.append("]");
+            }
+        }
+        return doc(sb.toString());
+    }
+
+    @Test
+    void validJsonNestedBeyondTheLimitSaysSoInOneShortLine() {
+        DecodeException e = error(nested(5000)); // 10,001 levels of objects and arrays
+        assertThat(e.getMessage()).startsWith("$: valid JSON nested 10001 levels deep, deeper than the decoder's limit of 500 levels")
+                .contains("line 1, column").contains("Go's encoding/json allows 10000")
+                .doesNotContain("StreamReadConstraints").doesNotContain("kids[0].kids[0]");
+        assertThat(e.getMessage().length()).isLessThan(200);
+        // deep and broken: says where it breaks, not that it is valid
+        String broken = nested(5000);
+        broken = broken.substring(0, broken.length() - 40) + "," + broken.substring(broken.length() - 40);
+        assertThat(error(broken).getMessage()).startsWith("malformed JSON at line 1").doesNotContain("valid JSON nested");
+    }
+
+    @Test
+    void aDeepPathShowsItsEndsOnly() {
+        String deep = nested(200).replace("\"touches\":1,\"min_t\":2,\"max_t\":3,\"mean_t\":4}]", "\"touches\":\"x\",\"min_t\":2,\"max_t\":3,\"mean_t\":4}]");
+        DecodeException e = error(deep);
+        assertThat(e.getMessage()).startsWith("$.tree.kids[0].kids[0].kids[0].kids[0].kids[0].kids[0]...(187 more levels)....kids[0]")
+                .endsWith(".touches: expected an integer, got \"x\"");
+        assertThat(e.getMessage().length()).isLessThan(200);
+    }
+
     @Test
     void nullKidsIsAccepted() {
         AtomicReference<Long> kids = new AtomicReference<>();

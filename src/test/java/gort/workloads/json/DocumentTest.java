@@ -63,6 +63,40 @@ class DocumentTest {
         }
     }
 
+    static byte[] gzip(byte[] b) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
+    void inputIsBoundedUpFront(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Document.read(Path.of("/dev/zero"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("/dev/zero: more than 268435456 bytes (256 MiB), the most the json workload reads (a device or a stream that does not end?)");
+        Path huge = dir.resolve("huge.json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // a sparse 3 GiB file: refused from its size, without reading it
+        }
+        assertThatThrownBy(() -> Document.read(huge)).hasMessage(huge + ": 3221225472 bytes is more than the json workload reads"
+                + " (at most 268435456 bytes, 256 MiB)");
+        Path bomb = dir.resolve("bomb.json.gz");
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bomb))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) {
+                gz.write(zeros);
+            }
+        }
+        assertThatThrownBy(() -> Document.read(bomb)).hasMessageContaining("gunzips to more than 268435456 bytes");
+    }
+
     @Test
     void badFilesGiveClearErrors(@TempDir Path dir) throws Exception {
         Path notGz = dir.resolve("plain.json.gz");
@@ -78,6 +112,23 @@ class DocumentTest {
                 .hasMessage(truncated + ": not a valid gzip file (it is truncated)");
 
         assertThatThrownBy(() -> Document.read(dir.resolve("missing.json"))).hasMessage(dir.resolve("missing.json") + ": no such file");
+
+        // several gzip members are one document, as gzip and Go read them; anything else after a member is an error
+        byte[] part1 = gzip("{\"tree\":".getBytes());
+        byte[] part2 = gzip("null}".getBytes());
+        Path two = dir.resolve("two.json.gz");
+        Files.write(two, concat(part1, part2));
+        assertThat(new String(Document.read(two))).isEqualTo("{\"tree\":null}");
+        Path junk = dir.resolve("junk.json.gz");
+        Files.write(junk, concat(part1, "garbage".getBytes()));
+        assertThatThrownBy(() -> Document.read(junk)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(junk + ": not a valid gzip file (7 bytes after the end of gzip member 1 (at byte " + part1.length
+                        + ") are not another gzip member)");
+        Path badCrc = dir.resolve("crc.json.gz");
+        byte[] c = part1.clone();
+        c[c.length - 8] ^= 1;
+        Files.write(badCrc, c);
+        assertThatThrownBy(() -> Document.read(badCrc)).hasMessageContaining("fails its CRC check");
         assertThatThrownBy(() -> Document.read(dir)).hasMessage(dir + ": is a directory, not a JSON file");
     }
 }

@@ -72,6 +72,33 @@ class JsonWorkloadTest {
     }
 
     @Test
+    void anOpStopsAtItsDeadlineWithinAFewNodes() {
+        Rt.run(1, () -> {
+            int depth = Go.stack().depth();
+            var platform = gort.sched.Sched.current().platform();
+            Deadline passed = new Deadline(platform, platform.nanotime() - 1);
+            Decoder dec = new Decoder(Schema.newZerobase());
+            dec.until(passed);
+            long before = Go.readMemStats().mallocs();
+            assertThatThrownBy(() -> dec.decode(SMALL)).isSameAs(Deadline.PASSED);
+            long nodes = Go.readMemStats().mallocs() - before;
+            assertThat(nodes).as("objects allocated before the decoder looked at the clock").isLessThan(4L * Deadline.EVERY);
+            assertThat(Go.stack().depth()).as("frames popped").isEqualTo(depth);
+            Encoder enc = new Encoder();
+            long tree = new Decoder(Schema.newZerobase()).decode(SMALL);
+            int f = Go.stack().push(1);
+            Go.stack().set(f, 0, tree);
+            enc.until(passed);
+            assertThatThrownBy(() -> enc.encode(Go.stack().get(f, 0))).isSameAs(Deadline.PASSED);
+            Go.stack().pop(f);
+            assertThat(Go.stack().depth()).isEqualTo(depth);
+            Deadline future = new Deadline(platform, Long.MAX_VALUE);
+            enc.until(future);
+            assertThat(Go.heap().len(enc.encode(new Decoder(Schema.newZerobase()).decode(SMALL)))).isEqualTo(SMALL.length);
+        });
+    }
+
+    @Test
     void runsFromAnInputFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json.gz");
         Document.write(file, SMALL);
