@@ -72,8 +72,8 @@ public final class Collector {
                             + ": the " + pacer.flag() + " pacer has none");
                 }
                 if (stopTheWorld) {
-                    throw new IllegalArgumentException("a memory limit (GOMEMLIMIT, --memlimit) is not for GODEBUG gcstoptheworld=1: "
-                            + "the stop-the-world baseline has no pacer");
+                    throw new IllegalArgumentException("a memory limit (GOMEMLIMIT, --memlimit) needs the concurrent collector "
+                            + "(GODEBUG gcstoptheworld=0): the stop-the-world baseline has no pacer");
                 }
             }
         }

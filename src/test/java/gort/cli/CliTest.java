@@ -319,6 +319,25 @@ class CliTest {
     }
 
     @Test
+    void badPacerNamesTheAllowedValues() {
+        assertUsageError(exec("run", "pingpong", "--pacer", "go20"), "go20", gort.gc.Choice.names(gort.gc.PacerKind.class));
+    }
+
+    @ParameterizedTest(name = "--memlimit {0}")
+    @ValueSource(strings = {"-5", "12XB", "1.5GiB", "9223372036854775808", "64mib"})
+    void badMemlimitNamesTheAllowedForms(String v) {
+        assertUsageError(exec("run", "pingpong", "--pacer", "go118", "--memlimit", v), "--memlimit " + v, "KiB, MiB, GiB or TiB", "off");
+    }
+
+    @Test
+    void aMemoryLimitNeedsTheGo118PacerAndTheConcurrentCollector() {
+        assertUsageError(exec("run", "pingpong", "--memlimit", "64MiB"), "needs --pacer go118", "go15");
+        assertUsageError(exec("run", "pingpong", "--memlimit", "64MiB", "--pacer", "go15"), "needs --pacer go118");
+        assertUsageError(exec("run", "pingpong", "--memlimit", "64MiB", "--pacer", "go118", "--godebug", "gcstoptheworld=1"),
+                "gcstoptheworld=0");
+    }
+
+    @Test
     void secondsAreOnlyForWorkloadsThatTakeThem() {
         assertUsageError(exec("run", "bintree", "--seconds", "1"), "--seconds", "bintree");
         assertUsageError(exec("run", "json", "--seconds", "0"), "--seconds=0.0");
