@@ -71,7 +71,15 @@ import java.util.function.Supplier;
  *       check (at most every 10 ms, as Go's), not after every assist.
  *   <li><em>Assists</em> keep Go 1.5.1's accounting (debt = ratio × bytes the goroutine allocated
  *       this cycle − work it did; no 64 KiB over-assist): a rise of the ratio during a cycle
- *       reprices the goroutine's whole allocation, where Go 1.6+ converts only unpaid bytes.
+ *       reprices the goroutine's whole allocation, where Go 1.6+ converts only unpaid bytes. An
+ *       assist that can neither steal credit nor find work does not park on an assist queue
+ *       until background credit arrives (Go 1.19's gcParkAssist): under gort's default
+ *       {@code gcassistblock=0} the goroutine allocates on with its debt owed, and
+ *       {@code gcassistblock=1} (Go 1.5.1's 100 µs sleep and retry) is the nearest gort has.
+ *   <li><em>The cycle</em> around this controller is Go 1.5's (a coordinator or, with
+ *       {@code --wakeup none}, Go 1.6's transitions; mark 1, then mark 2 with its ragged barrier),
+ *       not Go 1.19's single mark phase: what the mutator allocates between mark 1's completion
+ *       and mark termination, when there is little work left to assist with, is over the goal.
  * </ul>
  */
 public final class Go118Pacer implements GcController {
