@@ -2,6 +2,8 @@
 # Measure gort beside its anchors (Go 1.19, JDK virtual threads) in one run, rounds interleaved
 # so machine drift hits every system alike; print medians, ratios and raw values, save JSON.
 # Usage: bench/anchors.sh [pingpong|alloc|bintree|json|all] [--rounds K]   (default: pingpong, K=3)
+#        bench/anchors.sh pacer [--rounds K] [--seconds S] [--memlimit BYTES]   (heap at mark termination / goal:
+#          gort json --pacer go15|go118 beside Go 1.19's json with gctrace, and GOMEMLIMIT runs; S=5, 32MiB)
 #        bench/anchors.sh fidelity [gort fidelity options]   (the real Go 1.5.1 beside gort: see gort fidelity --help)
 # Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
 # To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
@@ -24,18 +26,23 @@ if [ "${1:-}" = fidelity ]; then
   exec ./gort fidelity --anchor "$bin" "$@"
 fi
 
-which=pingpong rounds=3
+which=pingpong rounds=3 pacer_seconds=5 pacer_limit=32MiB
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) [ $# -ge 2 ] || die "--rounds needs a number"; rounds=$2; shift 2 ;;
     --rounds=*) rounds=${1#*=}; shift ;;
-    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --seconds) [ $# -ge 2 ] || die "--seconds needs a number"; pacer_seconds=$2; shift 2 ;;
+    --memlimit) [ $# -ge 2 ] || die "--memlimit needs a byte count"; pacer_limit=$2; shift 2 ;;
+    -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) which=$1; shift ;;
   esac
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
+[[ "$pacer_seconds" =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a positive integer, got '$pacer_seconds'"
+[[ "$pacer_limit" =~ ^[1-9][0-9]*(B|KiB|MiB|GiB)?$ ]] || die "--memlimit must be a byte count such as 48MiB, got '$pacer_limit'"
 if [ "$which" = all ]; then selected=("${BENCHES[@]}")
+elif [ "$which" = pacer ]; then selected=()
 elif [[ " ${BENCHES[*]} " == *" $which "* ]]; then selected=("$which")
 else die "unknown benchmark '$which' (known: ${BENCHES[*]} all)"; fi
 
@@ -152,7 +159,56 @@ json.dump(vals, open(detail, "w")); print(statistics.median(vals))
 EOF
 }
 
+# --- pacer: heap at mark termination / goal, gort's pacers beside Go 1.19 (json, GOMAXPROCS=4) ---
+# Each round runs every system once on the same document, in the same order: gort for
+# --seconds S of measured time (plus its warm-up), Go 1.19 for 16 iterations per goroutine
+# (256 ops, a comparable number of cycles). Go's figures come from GODEBUG=gctrace=1 (and
+# gcpacertrace=1 for the same ratio in bytes); gort's from its --json cycle records.
+# gcassistblock=1 rows: assists that cannot pay their debt block (Go 1.5.1 as released; Go 1.19
+# parks them), where gort's default lets the goroutine allocate on.
+run_pacer() {
+  local lim_bytes
+  lim_bytes=$(python3 -c 'import re,sys; m=re.fullmatch(r"(\d+)(B|KiB|MiB|GiB)?", sys.argv[1]); print(int(m.group(1)) << {None:0,"B":0,"KiB":10,"MiB":20,"GiB":30}[m.group(2)])' "$pacer_limit")
+  ./gort gen json --out "$TMP/code.json" >/dev/null || die "gort gen json failed"
+  : >"$TMP/manifest"
+  local r name
+  for ((r = 1; r <= rounds; r++)); do
+    for name in "gort go15" "gort go118" "gort go118 gcassistblock=1" "Go 1.19" \
+                "gort go118 limit" "gort go118 gcassistblock=1 limit" "Go 1.19 limit"; do
+      local f="$TMP/r$r-${name// /_}"
+      echo "anchors.sh: round $r/$rounds  pacer  $name..." >&2
+      local lim=() godebug=gctrace=1 pacer=go118
+      [[ "$name" == *limit ]] && lim=(--memlimit "$pacer_limit")
+      [[ "$name" == *gcassistblock=1* ]] && godebug=gctrace=1,gcassistblock=1
+      [[ "$name" == *go15* ]] && pacer=go15
+      if [[ "$name" == Go* ]]; then
+        env GOMAXPROCS=4 GODEBUG=gctrace=1,gcpacertrace=1 ${lim:+GOMEMLIMIT=$pacer_limit} \
+          "$GOBIN_ANCHORS" json -n 16 -input "$TMP/code.json" >"$f.out" 2>"$f.err" \
+          || { tail -5 "$f.err" >&2; die "Go anchor json failed"; }
+        printf '%s\t%s\tgo\t%s\t%s\t-\n' "$r" "$name" "$f.out" "$f.err" >>"$TMP/manifest"
+      else
+        ./gort run json --procs 4 --pacer "$pacer" "${lim[@]}" --seconds "$pacer_seconds" --input "$TMP/code.json" \
+          --godebug "$godebug" --json "$f.json" >"$f.out" 2>"$f.err" \
+          || { tail -5 "$f.err" >&2; die "gort run json ($name) failed"; }
+        printf '%s\t%s\tgort\t%s\t%s\t%s\n' "$r" "$name" "$f.out" "$f.err" "$f.json" >>"$TMP/manifest"
+      fi
+    done
+  done
+  mkdir -p bench/results
+  python3 "$gort_root/bench/pacer_summary.py" "$TMP/manifest" "bench/results/pacer-$(date +%Y%m%d-%H%M%S).json" "$lim_bytes" \
+    "rounds=$rounds" "seconds=$pacer_seconds" "memlimit=$pacer_limit" "$("$GO" version)" \
+    "gort $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([ -z "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] || echo -dirty)" \
+    "cpus=$(nproc)"
+}
+
 # --- run ---
+if [ "$which" = pacer ]; then
+  echo "anchors.sh: anchors=$ANCHORS pacer rounds=$rounds seconds=$pacer_seconds memlimit=$pacer_limit" >&2
+  build_go_anchor
+  ./gort --version >/dev/null || die "gort build failed"
+  run_pacer
+  exit 0
+fi
 echo "anchors.sh: anchors=$ANCHORS benchmarks=${selected[*]} rounds=$rounds" >&2
 build_go_anchor
 ./gort --version >/dev/null || die "gort build failed"   # build now, not inside round 1

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a runtime starts: GOMAXPROCS, GOGC and GODEBUG, read from the environment as Go reads them
- * and overridable in code (and by CLI flags, which call the withers).
+ * How a runtime starts: GOMAXPROCS, GOGC, GODEBUG and GOMEMLIMIT, read from the environment as Go
+ * reads them and overridable in code (and by CLI flags, which call the withers).
  *
  * <p>Invariant: a Config is always valid; every bad value is rejected when it is parsed, with a
- * message naming the variable, the value and what is allowed.
+ * message naming the variable, the value and what is allowed. A combination of valid values that
+ * no collector takes (a memory limit with a pacer that has none) is rejected by
+ * {@link #collectorSettings}, when a runtime is made from the Config or when the CLI checks it.
  */
 public final class Config {
     /** GODEBUG settings gort understands, with their meaning. */
@@ -34,6 +36,8 @@ public final class Config {
                     + "0.25)"));
 
     public static final int GOGC_OFF = -1;
+    /** GOMEMLIMIT unset or off (Go's math.MaxInt64). */
+    public static final long NO_MEMORY_LIMIT = Long.MAX_VALUE;
 
     private final int gomaxprocs;
     private final int gogc;
@@ -46,6 +50,8 @@ public final class Config {
     private gort.sched.Trace.Settings trace;
     /** Test-only collector faults, or null; kept by every wither. */
     private gort.gc.GcFaults gcFaults;
+    /** The soft memory limit in bytes (GOMEMLIMIT), {@link #NO_MEMORY_LIMIT} for none; kept by every wither. */
+    private long memoryLimit = NO_MEMORY_LIMIT;
 
     private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
             boolean debugHeap) {
@@ -88,7 +94,51 @@ public final class Config {
         if (v != null && !v.isBlank()) {
             c = c.withGodebug(parseGodebug(v));
         }
+        v = env.get("GOMEMLIMIT");
+        if (v != null && !v.isEmpty()) {
+            c = c.withMemoryLimit(parseMemoryLimit(v));
+        }
         return c;
+    }
+
+    /**
+     * GOMEMLIMIT as Go 1.19 reads it (readGOMEMLIMIT, parseByteCount): "off", or a byte count: a
+     * non-negative integer, alone or with one of the suffixes B, KiB, MiB, GiB, TiB (powers of
+     * 1024, case as written), at most 2^63 − 1 bytes. Returns bytes, {@link #NO_MEMORY_LIMIT} for
+     * off.
+     */
+    public static long parseMemoryLimit(String v) {
+        return parseMemoryLimit("GOMEMLIMIT=", v);
+    }
+
+    /** {@link #parseMemoryLimit(String)}, the error naming the value as {@code what} (e.g. "--memlimit "). */
+    public static long parseMemoryLimit(String what, String v) {
+        if (v.equals("off")) {
+            return NO_MEMORY_LIMIT;
+        }
+        String[] suffixes = {"KiB", "MiB", "GiB", "TiB", "B"};
+        int shift = 0;
+        String digits = v;
+        for (int i = 0; i < suffixes.length; i++) {
+            if (v.endsWith(suffixes[i])) {
+                digits = v.substring(0, v.length() - suffixes[i].length());
+                shift = i < 4 ? 10 * (i + 1) : 0;
+                break;
+            }
+        }
+        boolean ok = !digits.isEmpty() && digits.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+        if (ok) {
+            try {
+                long n = Long.parseLong(digits);
+                if (n <= (Long.MAX_VALUE >> shift)) {
+                    return n << shift;
+                }
+            } catch (NumberFormatException e) {
+                // more than 2^63 - 1: the error below
+            }
+        }
+        throw new IllegalArgumentException(what + v + " is invalid: must be a byte count, a non-negative integer with an "
+                + "optional suffix B, KiB, MiB, GiB or TiB (e.g. 512MiB), at most 2^63-1 bytes, or off");
     }
 
     static int parseInt(String name, String v, int min, int max) {
@@ -179,25 +229,25 @@ public final class Config {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
@@ -206,12 +256,12 @@ public final class Config {
         if (bytes < min) {
             throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
         }
-        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
     public Config withDebugHeap(boolean on) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     /**
@@ -220,7 +270,7 @@ public final class Config {
      * workload's per-cycle records without the workload's help.
      */
     public Config withOnExit(java.util.function.Consumer<Runtime> f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults).limited(memoryLimit);
     }
 
     /**
@@ -228,7 +278,7 @@ public final class Config {
      * as it runs (gort.trace's exporters turn it into Perfetto's formats); null turns it off.
      */
     public Config withTrace(gort.sched.Trace.Settings t) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults).limited(memoryLimit);
     }
 
     /**
@@ -237,7 +287,30 @@ public final class Config {
      * change its mutable switches while the runtime runs.
      */
     public Config withGcFaults(gort.gc.GcFaults f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f).limited(memoryLimit);
+    }
+
+    /**
+     * The soft memory limit in bytes (Go 1.19's GOMEMLIMIT; {@link #NO_MEMORY_LIMIT} for none):
+     * the go118 pacer keeps the heap's memory under it, collecting more often as it nears it (with
+     * GOGC=off, only by it). Go 1.5's pacer has none: a runtime with a limit needs {@code gcpacer=go118}.
+     */
+    public Config withMemoryLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("memory limit " + bytes + " bytes is invalid: must be at least 0, or off");
+        }
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults)
+                .limited(bytes);
+    }
+
+    /** The soft memory limit in bytes, {@link #NO_MEMORY_LIMIT} for none. */
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    private Config limited(long bytes) {
+        this.memoryLimit = bytes;
+        return this;
     }
 
     private Config faulting(gort.gc.GcFaults f) {
@@ -333,11 +406,15 @@ public final class Config {
         return v == null ? gort.gc.Pacer.GOAL_UTILIZATION : Double.parseDouble(v);
     }
 
-    /** The collector's settings from GOGC and GODEBUG. */
+    /**
+     * The collector's settings from GOGC, GODEBUG and GOMEMLIMIT; a combination no collector
+     * takes (a memory limit with Go 1.5's pacer, or with the stop-the-world mode) is an
+     * IllegalArgumentException naming what is allowed.
+     */
     public gort.gc.Collector.Settings collectorSettings() {
         return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
                 godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), godebugInt("gcassistblock") > 0,
-                pacer(), barrier(), Long.MAX_VALUE, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults());
+                pacer(), barrier(), memoryLimit, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults());
     }
 
     public PrintStream traceOut() {
@@ -346,6 +423,7 @@ public final class Config {
 
     @Override
     public String toString() {
-        return "GOMAXPROCS=" + gomaxprocs + " GOGC=" + (gogc == GOGC_OFF ? "off" : gogc) + " GODEBUG=" + godebug;
+        return "GOMAXPROCS=" + gomaxprocs + " GOGC=" + (gogc == GOGC_OFF ? "off" : gogc) + " GODEBUG=" + godebug
+                + (memoryLimit == NO_MEMORY_LIMIT ? "" : " GOMEMLIMIT=" + memoryLimit);
     }
 }

@@ -57,7 +57,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Workload w = Workloads.lookup(workload);
-        var config = options.config();
+        var config = options.baseConfig(); // each run's Config is checked once its axis is applied
         VaryAxis.Plan plan = vary == null ? VaryAxis.Plan.wakeupStrategies() : VaryAxis.parse(vary, config);
         VaryAxis axis = plan.axis();
         if (axis == VaryAxis.WAKEUP && options.wakeup != null) {
@@ -78,8 +78,15 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         List<gort.api.Config> configs = new ArrayList<>();
         for (String v : plan.values()) {
             gort.api.Config c = axis.apply(config, v);
-            if (c.gogc() < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "GOGC=off is not for compare: there would be no GC cycles");
+            try {
+                c.collectorSettings();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (vary == null ? "" : "--vary " + axis.name + "=" + v + ": ")
+                        + e.getMessage());
+            }
+            if (c.gogc() < 0 && c.memoryLimit() == gort.api.Config.NO_MEMORY_LIMIT) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "GOGC=off is not for compare without a memory limit: there would be no GC cycles");
             }
             configs.add(c);
         }

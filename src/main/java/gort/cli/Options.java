@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options shared by run, bench and compare: the workload's parameters, and GOMAXPROCS, GOGC,
- * GODEBUG and the wakeup strategy as flags that override the environment. Invariant:
+ * GODEBUG, the wakeup strategy, the pacer and GOMEMLIMIT as flags that override the environment. Invariant:
  * {@link #config()} and {@link #params} validate every value and name the bad one.
  */
 final class Options {
@@ -81,6 +81,22 @@ final class Options {
         }
     }
 
+    @Option(names = "--pacer", paramLabel = "DESIGN", completionCandidates = PacerNames.class,
+            description = "the pacing design: ${COMPLETION-CANDIDATES} (default: $GODEBUG gcpacer, else go15)")
+    String pacer;
+
+    /** The pacing designs' names, from their registry, for picocli's help. */
+    static final class PacerNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(gort.gc.PacerKind.values()).map(gort.gc.PacerKind::flag).iterator();
+        }
+    }
+
+    @Option(names = "--memlimit", paramLabel = "BYTES|off",
+            description = "the soft memory limit, as GOMEMLIMIT (e.g. 64MiB; needs --pacer go118); default: $GOMEMLIMIT, else off")
+    String memlimit;
+
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")
     Integer procs;
 
@@ -96,6 +112,7 @@ final class Options {
             case "--wakeup" -> wakeup != null;
             case "--procs" -> procs != null;
             case "--gogc" -> gogc != null;
+            case "--pacer" -> pacer != null;
             default -> false;
         };
     }
@@ -106,11 +123,22 @@ final class Options {
     }
 
     /**
-     * The configuration: the environment's GOMAXPROCS, GOGC and GODEBUG, then the flags. A flag
-     * overrides its variable before the variable is read, so a bad value in the environment does
-     * not matter when the flag replaces it (for GODEBUG, per key).
+     * The configuration: the environment's GOMAXPROCS, GOGC, GODEBUG and GOMEMLIMIT, then the
+     * flags. A flag overrides its variable before the variable is read, so a bad value in the
+     * environment does not matter when the flag replaces it (for GODEBUG, per key). A combination
+     * no collector takes (a memory limit with Go 1.5's pacer) is refused here, before anything runs.
      */
     Config config() {
+        Config c = baseConfig();
+        c.collectorSettings();
+        return c;
+    }
+
+    /**
+     * {@link #config()} before the combination is checked: for compare, which checks each run's
+     * Config once its varied axis is applied (a memory limit is fine for a go118 column).
+     */
+    Config baseConfig() {
         return config(System.getenv());
     }
 
@@ -122,8 +150,11 @@ final class Options {
         if (gogc != null) {
             env.remove("GOGC");
         }
+        if (memlimit != null) {
+            env.remove("GOMEMLIMIT");
+        }
         String envDebug = env.get("GODEBUG");
-        if (envDebug != null && (godebug != null || wakeup != null)) {
+        if (envDebug != null && (godebug != null || wakeup != null || pacer != null)) {
             java.util.Set<String> overridden = new java.util.HashSet<>();
             for (String part : (godebug == null ? "" : godebug).split(",")) {
                 int eq = part.indexOf('=');
@@ -131,6 +162,9 @@ final class Options {
             }
             if (wakeup != null) {
                 overridden.add("gcwakeup");
+            }
+            if (pacer != null) {
+                overridden.add("gcpacer");
             }
             java.util.List<String> kept = new java.util.ArrayList<>();
             for (String part : envDebug.split(",")) {
@@ -153,6 +187,12 @@ final class Options {
         }
         if (wakeup != null) {
             c = c.withWakeup(gort.gc.WakeupStrategy.parse(wakeup));
+        }
+        if (pacer != null) {
+            c = c.withPacer(gort.gc.PacerKind.parse(pacer));
+        }
+        if (memlimit != null) {
+            c = c.withMemoryLimit(Config.parseMemoryLimit("--memlimit ", memlimit));
         }
         return c;
     }

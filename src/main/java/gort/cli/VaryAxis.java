@@ -170,7 +170,7 @@ enum VaryAxis {
         }
         for (String v : values) {
             try {
-                axis.apply(base, v);
+                axis.apply(base, v).collectorSettings(); // a combination no collector takes is refused here too
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--vary " + axis.name + "=" + v + ": " + e.getMessage(), e);
             }

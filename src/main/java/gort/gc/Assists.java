@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code gcassistblock=0} (the seeds' era, before seed 003 made blocking possible) the debt stays
  * owed and the next assist pays it. An assist that brings marking to a completion point signals
  * it through the cycle driver, whether or not it is the first to, and yields at once if the
- * driver says so (park-yield, seed 003).
+ * driver says so (park-yield, seed 003). While the controller's GC CPU limiter is on (Go 1.19's,
+ * {@code --pacer go118}), no assist runs and the debt stays owed.
  *
  * <p>Owns the assists' counters (for tests). Simplified from Go: the assist time is published per
  * assist, not batched per P.
@@ -43,6 +44,9 @@ final class Assists {
             return; // Go: no assist in non-preemptible contexts, which could not block
         }
         GcController ctl = c.controller;
+        if (ctl.limiting()) {
+            return; // Go 1.19: the GC CPU limiter is on; the debt stays owed
+        }
         double ratio = Math.max(ctl.assistRatio(), f.minAssistRatio);
         long scanWork = (long) (ratio * gp.gcalloc) - gp.gcscanwork;
         if (scanWork <= 0) {
@@ -66,6 +70,7 @@ final class Assists {
             if (c.sched.trace != null) c.sched.trace.assistDone();
             gp.gcscanwork += done;
             scanWork -= done;
+            ctl.addAssistScanWork(done);
             if (c.blackenPromptly) {
                 gcw.dispose();
             }

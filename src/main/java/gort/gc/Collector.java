@@ -59,6 +59,25 @@ public final class Collector {
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
             WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, long memoryLimit,
             double workerFraction, GcFaults faults) {
+        /** A memory limit needs a pacer that takes one and the concurrent collector; the message names what is allowed. */
+        public Settings {
+            if (memoryLimit < 0) {
+                throw new IllegalArgumentException("memory limit " + memoryLimit + " is invalid: must be at least 0 bytes");
+            }
+            if (memoryLimit != Long.MAX_VALUE) {
+                if (!pacer.takesMemoryLimit()) {
+                    throw new IllegalArgumentException("a memory limit (GOMEMLIMIT, --memlimit) needs --pacer "
+                            + java.util.Arrays.stream(PacerKind.values()).filter(PacerKind::takesMemoryLimit).map(PacerKind::flag)
+                                    .collect(java.util.stream.Collectors.joining(" or "))
+                            + ": the " + pacer.flag() + " pacer has none");
+                }
+                if (stopTheWorld) {
+                    throw new IllegalArgumentException("a memory limit (GOMEMLIMIT, --memlimit) needs the concurrent collector "
+                            + "(GODEBUG gcstoptheworld=0): the stop-the-world baseline has no pacer");
+                }
+            }
+        }
+
         /** Go 1.5's pacer and barrier, no memory limit, Go's worker share, no faults. */
         public Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld, WakeupStrategy wakeup,
                 boolean assistBlock) {
@@ -138,8 +157,9 @@ public final class Collector {
         this.traceOut = traceOut;
         this.startNanos = sched.startNanos(); // the runtime's start: CycleRecords and the trace share this origin
         this.faults = cfg.faults();
-        this.controller = gogc < 0 ? new OffController()
-                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction());
+        // GOGC=off runs no cycle, unless a memory limit is set: then only the limit paces the GC (Go 1.19)
+        this.controller = gogc < 0 && cfg.memoryLimit() == Long.MAX_VALUE ? new OffController()
+                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction(), heap::readStats);
         this.barrier = faults.noWriteBarrier ? NO_BARRIER : cfg.barrier().create(this);
         this.work = new Work(platform, sched::exiting);
         this.mark = new Mark(heap, work);

@@ -49,6 +49,21 @@ public interface GcController {
     /** An assist ran for ns. */
     void addAssistTime(long ns);
 
+    /**
+     * An assist did {@code scanWork} bytes of scan work (Go's gcDrainN publishing its heap scan
+     * work), for a controller that revises the assist ratio on the work done so far. Workers'
+     * work arrives through {@link #addBgScanCredit}. Go 1.5's controller does not use it.
+     */
+    default void addAssistScanWork(long scanWork) {}
+
+    /**
+     * Whether the GC CPU limiter is on now (Go 1.19's gcCPULimiter.limiting): assists are skipped
+     * while it is. Controllers without a limiter never limit.
+     */
+    default boolean limiting() {
+        return false;
+    }
+
     /** Takes a dedicated worker token. */
     boolean takeDedicated();
 

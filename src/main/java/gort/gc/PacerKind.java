@@ -1,25 +1,44 @@
 package gort.gc;
 
+import gort.heap.HeapStats;
+import java.util.function.Supplier;
+
 /**
  * The registry of pacing designs (the controller axis: {@code --pacer}, {@code GODEBUG=gcpacer}):
- * each a name, a sentence, and how to make its {@link GcController} for a runtime. GOGC=off
- * takes {@link OffController} whatever the choice.
+ * each a name, a sentence, whether it takes a soft memory limit ({@code GOMEMLIMIT}), and how to
+ * make its {@link GcController} for a runtime. GOGC=off without a memory limit takes
+ * {@link OffController} whatever the choice.
  */
 public enum PacerKind implements Choice {
     GO15("go15", "Go 1.5's pacer (Clements 2015): a trigger-ratio feedback controller, goal = reachable heap x (1 + GOGC/100), "
-            + "assist ratio = heap_scan / (goal - heap at the start)") {
+            + "assist ratio = heap_scan / (goal - heap at the start)", false) {
         @Override
-        GcController create(int gogc, long memoryLimit, double workerFraction) {
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
             return new Pacer(gogc, workerFraction);
+        }
+    },
+    GO118("go118", "Go 1.18's pacer (proposal 44167) as Go 1.19 has it: goal = marked + (marked + stacks + globals) x GOGC/100, "
+            + "the trigger from a smoothed cons/mark estimate, assist ratio = remaining scan work / remaining runway; with Go 1.19's "
+            + "soft memory limit (GOMEMLIMIT) and GC CPU limiter", true) {
+        @Override
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
+            return new Go118Pacer(gogc, memoryLimit, workerFraction, memory);
         }
     };
 
     private final String flag;
     private final String description;
+    private final boolean memoryLimit;
 
-    PacerKind(String flag, String description) {
+    PacerKind(String flag, String description, boolean memoryLimit) {
         this.flag = flag;
         this.description = description;
+        this.memoryLimit = memoryLimit;
+    }
+
+    /** Whether this design takes a soft memory limit (Go 1.5's has none). */
+    public boolean takesMemoryLimit() {
+        return memoryLimit;
     }
 
     @Override
@@ -33,11 +52,12 @@ public enum PacerKind implements Choice {
     }
 
     /**
-     * This design's controller for GOGC = gogc (>= 0), a soft memory limit in bytes (Long.MAX_VALUE:
-     * none) and the background workers' share of GOMAXPROCS (0.25 in Go; others are the
-     * gcworkerfrac ablation).
+     * This design's controller for GOGC = gogc (>= 0; -1, off, only with a memory limit), a soft
+     * memory limit in bytes (Long.MAX_VALUE: none; only for designs that take one), the
+     * background workers' share of GOMAXPROCS (0.25 in Go; others are the gcworkerfrac
+     * ablation), and the heap's statistics, which a memory limit is measured against.
      */
-    abstract GcController create(int gogc, long memoryLimit, double workerFraction);
+    abstract GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory);
 
     /** Parses a name; the error names the allowed values. */
     public static PacerKind parse(String s) {

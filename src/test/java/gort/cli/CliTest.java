@@ -319,6 +319,25 @@ class CliTest {
     }
 
     @Test
+    void badPacerNamesTheAllowedValues() {
+        assertUsageError(exec("run", "pingpong", "--pacer", "go20"), "go20", gort.gc.Choice.names(gort.gc.PacerKind.class));
+    }
+
+    @ParameterizedTest(name = "--memlimit {0}")
+    @ValueSource(strings = {"-5", "12XB", "1.5GiB", "9223372036854775808", "64mib"})
+    void badMemlimitNamesTheAllowedForms(String v) {
+        assertUsageError(exec("run", "pingpong", "--pacer", "go118", "--memlimit", v), "--memlimit " + v, "KiB, MiB, GiB or TiB", "off");
+    }
+
+    @Test
+    void aMemoryLimitNeedsTheGo118PacerAndTheConcurrentCollector() {
+        assertUsageError(exec("run", "pingpong", "--memlimit", "64MiB"), "needs --pacer go118", "go15");
+        assertUsageError(exec("run", "pingpong", "--memlimit", "64MiB", "--pacer", "go15"), "needs --pacer go118");
+        assertUsageError(exec("run", "pingpong", "--memlimit", "64MiB", "--pacer", "go118", "--godebug", "gcstoptheworld=1"),
+                "gcstoptheworld=0");
+    }
+
+    @Test
     void secondsAreOnlyForWorkloadsThatTakeThem() {
         assertUsageError(exec("run", "bintree", "--seconds", "1"), "--seconds", "bintree");
         assertUsageError(exec("run", "json", "--seconds", "0"), "--seconds=0.0");
@@ -357,6 +376,13 @@ class CliTest {
         assertUsageError(exec("compare", "bintree", "--wakeup", "park", "--vary", "wakeup=note,park"), "--wakeup");
         assertUsageError(exec("compare", "bintree", "--godebug", "runnext=0", "--vary", "runnext=1,0"), "--godebug runnext");
         assertUsageError(exec("compare", "bintree", "--gogc", "50", "--vary", "gogc=25,50"), "--gogc");
+        assertUsageError(exec("compare", "bintree", "--pacer", "go118", "--vary", "pacer=go15,go118"), "--pacer");
+    }
+
+    @Test
+    void varyRefusesAValueThatNoCollectorTakesUnderTheFixedOptions() {
+        // a memory limit is for go118 only: the go15 column would fail, so nothing runs
+        assertUsageError(exec("compare", "bintree", "--memlimit", "64MiB", "--vary", "pacer=go15,go118"), "--vary pacer=go15", "go118");
     }
 
     @Test
@@ -392,12 +418,16 @@ class CliTest {
     @Test
     void flagsOverrideTheEnvironmentBeforeItIsRead() {
         CommandLine cl = new CommandLine(new RunCommand());
-        cl.parseArgs("pingpong", "--procs", "2", "--gogc", "50", "--wakeup", "park", "--godebug", "gctrace=0");
+        cl.parseArgs("pingpong", "--procs", "2", "--gogc", "50", "--wakeup", "park", "--godebug", "gctrace=0", "--pacer", "go118",
+                "--memlimit", "64MiB");
         Options o = ((RunCommand) cl.getCommand()).options;
-        var c = o.config(Map.of("GOMAXPROCS", "abc", "GOGC", "x", "GODEBUG", "gcwakeup=bogus,gctrace=y,gccheckmark=1"));
+        var c = o.config(Map.of("GOMAXPROCS", "abc", "GOGC", "x", "GODEBUG", "gcwakeup=bogus,gcpacer=bogus,gctrace=y,gccheckmark=1",
+                "GOMEMLIMIT", "lots"));
         assertThat(c.gomaxprocs()).isEqualTo(2);
         assertThat(c.gogc()).isEqualTo(50);
         assertThat(c.wakeup().flag()).isEqualTo("park");
+        assertThat(c.pacer().flag()).isEqualTo("go118");
+        assertThat(c.memoryLimit()).isEqualTo(64L << 20);
         assertThat(c.godebug()).containsEntry("gccheckmark", "1").containsEntry("gctrace", "0");
         // what no flag replaces is still checked
         CommandLine bare = new CommandLine(new RunCommand());

@@ -59,7 +59,9 @@ import net.jqwik.api.Tuple;
  * GODEBUG=gccheckmark=1; an op starts a concurrent cycle at a random point (CYCLE) so that
  * goroutines mutate the graph while marking runs. After a forced collection the stop-the-world
  * mode checks NextGC = max(live × (1 + GOGC/100), 4 MiB); the concurrent one, that the pacer's
- * trigger leaves Go's sweep distance above the live heap.
+ * trigger leaves Go's sweep distance above the live heap. Concurrent programs run under each
+ * registered pacer ({@link PacerKind}: go15, go118); under go118 the goal must also be at least
+ * GOGC's over the live heap and the trigger not above it. The stop-the-world mode has no pacer.
  *
  * <p>Budget: 100 tries of at most 300 operations per goroutine: about 5 s on 2 CPUs (2000 tries
  * took 76 s), under 20 s under load (shrinking a failure adds up to jqwik's bounded 10 s). The seed is
@@ -105,7 +107,7 @@ class CollectorModelProperties {
     }
 
     /** With ballast, main keeps a 4.5 MiB scalar array live, so GOGC (not the 4 MiB minimum) sets the goal. */
-    record Program(String mode, int procs, int gogc, int rounds, boolean ballast, String ablation, List<List<Op>> ops) {}
+    record Program(String mode, PacerKind pacer, int procs, int gogc, int rounds, boolean ballast, String ablation, List<List<Op>> ops) {}
 
     /** GODEBUG ablations (not Go) a program may run under; "" is Go's behaviour, the commonest. */
     static Arbitrary<String> ablations() {
@@ -133,6 +135,7 @@ class CollectorModelProperties {
         Arbitrary<List<Op>> ops = op.list().ofMaxSize(300).withSizeDistribution(RandomDistribution.uniform());
         return Combinators.combine(
                         Arbitraries.of(modes()),
+                        Arbitraries.of(PacerKind.class),
                         Arbitraries.integers().between(1, 2),
                         Arbitraries.of(1, 10, 100),
                         Arbitraries.integers().between(1, 4),
@@ -272,7 +275,7 @@ class CollectorModelProperties {
         if (!p.ablation().isEmpty()) {
             cfg = cfg.withGodebug(Config.parseGodebug(p.ablation()));
         }
-        cfg = p.mode().equals(STW) ? cfg.withGodebug(Map.of("gcstoptheworld", "1")) : cfg.withWakeup(WakeupStrategy.parse(p.mode()));
+        cfg = p.mode().equals(STW) ? cfg.withGodebug(Map.of("gcstoptheworld", "1")) : cfg.withWakeup(WakeupStrategy.parse(p.mode())).withPacer(p.pacer());
         int nm = p.ops().size();
         Rt.run(cfg, 60, () -> {
             Heap h = Go.heap();
@@ -334,6 +337,16 @@ class CollectorModelProperties {
                     if (st.nextGC() != goal) {
                         throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " != max(" + live
                                 + " × (1 + " + p.gogc() + "/100), heapminimum) = " + goal);
+                    }
+                } else if (p.pacer() == PacerKind.GO118) {
+                    // Go 1.19's: the goal at least GOGC's over the live heap alone (stacks and globals only add),
+                    // and the trigger under it and at least the sweep distance (1 MiB, unscaled) above the live heap
+                    Go118Pacer ctl = (Go118Pacer) gc.controller();
+                    long goal = ctl.nextGoal();
+                    long least = Math.max(live + live * p.gogc() / 100, Go118Pacer.DEFAULT_HEAP_MINIMUM * p.gogc() / 100);
+                    if (goal < least || st.nextGC() > goal || st.nextGC() < live + Go118Pacer.SWEEP_MIN_HEAP_DISTANCE) {
+                        throw new AssertionError("round " + r + ": go118 goal " + goal + " (at least " + least + ") and NextGC "
+                                + st.nextGC() + " (in [" + live + " + 1 MiB, goal])");
                     }
                 } else {
                     // the pacer's trigger: at least 4 MiB, and room for concurrent sweep above the live heap

@@ -11,14 +11,17 @@ import gort.sched.FatalError;
 import gort.sched.Sched;
 import gort.testing.Rt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each way concurrent marking can complete: by a dedicated, fractional or
@@ -26,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * coordinator waits. Test knobs switch the other paths off so that the one under test must do the
  * marking; the scheduler's own completion check (Go's, in findRunnableGCWorker) is off too, except
  * in the test that needs no knob. Every run has the watchdog, checkmark on, and must finish its
- * cycles: a lost wakeup fails by the watchdog instead of hanging the suite.
+ * cycles: a lost wakeup fails by the watchdog instead of hanging the suite. Each path runs under
+ * every registered pacer ({@link PacerKind}), which shares the workers and the assist ratio out.
  */
 class CompletionPathTest {
     static final Type NODE = Type.struct("cpt.node", "ptr,ptr,scalar");
@@ -37,8 +41,19 @@ class CompletionPathTest {
         return ((gort.api.Runtime) Sched.current().env).collector();
     }
 
-    static Config config(int procs, WakeupStrategy s) {
-        return Config.defaults().withGomaxprocs(procs).withWakeup(s).withGodebug(Map.of("gccheckmark", "1")).withDebugHeap(true);
+    static Config config(int procs, WakeupStrategy s, PacerKind pacer) {
+        return Config.defaults().withGomaxprocs(procs).withWakeup(s).withPacer(pacer).withGodebug(Map.of("gccheckmark", "1"))
+                .withDebugHeap(true);
+    }
+
+    /** Every registered wakeup strategy under every registered pacer. */
+    static Stream<Arguments> strategiesAndPacers() {
+        return Arrays.stream(WakeupStrategy.values()).flatMap(s -> Arrays.stream(PacerKind.values()).map(p -> Arguments.of(s, p)));
+    }
+
+    /** As {@link #strategiesAndPacers}, for the strategies that have a coordinator (all but none). */
+    static Stream<Arguments> coordinatedStrategiesAndPacers() {
+        return strategiesAndPacers().filter(a -> a.get()[0] != WakeupStrategy.NONE);
     }
 
     /** A list of n nodes hung from a new global (marking has ~n objects of work). */
@@ -142,11 +157,11 @@ class CompletionPathTest {
         assertThat(kinds).as("completers").allMatch(k -> k == kind || k == CompleterKind.COORDINATOR).contains(kind);
     }
 
-    @ParameterizedTest
-    @EnumSource(WakeupStrategy.class)
-    void aDedicatedWorkerCompletesMarking(WakeupStrategy s) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("strategiesAndPacers")
+    void aDedicatedWorkerCompletesMarking(WakeupStrategy s, PacerKind pacer) {
         // GOMAXPROCS=4: one dedicated worker, no fractional share
-        List<CycleRecord> recs = run(config(4, s), gc -> {
+        List<CycleRecord> recs = run(config(4, s, pacer), gc -> {
             gc.faults.workerModes = modes(CompleterKind.DEDICATED);
             gc.faults.assistsDisabled = true;
             gc.faults.schedulerCompletes = false;
@@ -155,11 +170,11 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.dedicatedNs() > 0 && r.assistNs() == 0);
     }
 
-    @ParameterizedTest
-    @EnumSource(WakeupStrategy.class)
-    void aFractionalWorkerCompletesMarking(WakeupStrategy s) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("strategiesAndPacers")
+    void aFractionalWorkerCompletesMarking(WakeupStrategy s, PacerKind pacer) {
         // GOMAXPROCS=2: no dedicated worker, a fractional share of 0.5; busy goroutines on every P
-        List<CycleRecord> recs = run(config(2, s), gc -> {
+        List<CycleRecord> recs = run(config(2, s, pacer), gc -> {
             gc.faults.workerModes = modes(CompleterKind.FRACTIONAL);
             gc.faults.assistsDisabled = true;
             gc.faults.schedulerCompletes = false;
@@ -168,11 +183,11 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.fractionalNs() > 0 && r.dedicatedNs() == 0 && r.assistNs() == 0);
     }
 
-    @ParameterizedTest
-    @EnumSource(WakeupStrategy.class)
-    void anIdleWorkerCompletesMarking(WakeupStrategy s) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("strategiesAndPacers")
+    void anIdleWorkerCompletesMarking(WakeupStrategy s, PacerKind pacer) {
         // GOMAXPROCS=2 with only main running: the other P is idle and marks
-        List<CycleRecord> recs = run(config(2, s), gc -> {
+        List<CycleRecord> recs = run(config(2, s, pacer), gc -> {
             gc.faults.workerModes = modes(CompleterKind.IDLE);
             gc.faults.assistsDisabled = true;
             gc.faults.schedulerCompletes = false;
@@ -181,11 +196,11 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.idleNs() > 0 && r.assistNs() == 0);
     }
 
-    @ParameterizedTest
-    @EnumSource(WakeupStrategy.class)
-    void anAssistCompletesMarking(WakeupStrategy s) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("strategiesAndPacers")
+    void anAssistCompletesMarking(WakeupStrategy s, PacerKind pacer) {
         // no background workers at all: main's allocations pay for the whole mark
-        List<CycleRecord> recs = run(config(2, s), gc -> {
+        List<CycleRecord> recs = run(config(2, s, pacer), gc -> {
             gc.faults.workerModes = 0;
             gc.faults.minAssistRatio = 64;
             gc.faults.schedulerCompletes = false;
@@ -194,12 +209,12 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.assistNs() > 0 && r.dedicatedNs() + r.fractionalNs() + r.idleNs() == 0);
     }
 
-    @ParameterizedTest // a coordinator's wait: none has no coordinator (its arming goroutine checks the phase at once instead)
-    @EnumSource(value = WakeupStrategy.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
-    void completionBeforeTheCoordinatorWaitsIsNotLost(WakeupStrategy s) {
+    @ParameterizedTest(name = "{0} {1}") // a coordinator's wait: none has no coordinator (its arming goroutine checks the phase at once instead)
+    @MethodSource("coordinatedStrategiesAndPacers")
+    void completionBeforeTheCoordinatorWaitsIsNotLost(WakeupStrategy s, PacerKind pacer) {
         // the coordinator holds off its wait until an assist has completed the phase
         AtomicInteger earlyCompletions = new AtomicInteger();
-        List<CycleRecord> recs = run(config(2, s), gc -> {
+        List<CycleRecord> recs = run(config(2, s, pacer), gc -> {
             gc.faults.workerModes = 0;
             gc.faults.minAssistRatio = 64;
             gc.faults.schedulerCompletes = false;
@@ -213,10 +228,10 @@ class CompletionPathTest {
         assertCompletedBy(recs, CompleterKind.ASSIST);
     }
 
-    @ParameterizedTest
-    @EnumSource(WakeupStrategy.class)
-    void withEveryPathOnCyclesCompleteAndTheRecordsAddUp(WakeupStrategy s) {
-        List<CycleRecord> recs = run(config(2, s), gc -> {}, 1, true);
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("strategiesAndPacers")
+    void withEveryPathOnCyclesCompleteAndTheRecordsAddUp(WakeupStrategy s, PacerKind pacer) {
+        List<CycleRecord> recs = run(config(2, s, pacer), gc -> {}, 1, true);
         assertThat(recs).hasSizeGreaterThanOrEqualTo(CYCLES);
         for (CycleRecord r : recs) {
             assertThat(r.strategy()).isEqualTo(s.flag());
@@ -232,7 +247,7 @@ class CompletionPathTest {
     /** Without the write barrier, goroutines moving pointers during marking lose objects: checkmark must say so. */
     @org.junit.jupiter.api.Test
     void checkmarkCatchesWhatTheConcurrentMarkLosesWithoutTheWriteBarrier() {
-        assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD).withGcFaults(new GcFaults(true)), 60, () -> {
+        assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD, PacerKind.GO15).withGcFaults(new GcFaults(true)), 60, () -> {
             Heap h = Go.heap();
             Collector gc = collector();
             gc.faults.workerModes = modes(CompleterKind.IDLE);
