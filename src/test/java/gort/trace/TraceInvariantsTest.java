@@ -267,9 +267,17 @@ class TraceInvariantsTest {
                     final int ph = phase;
                     List<Slice> done = p.doneInstants.stream()
                             .filter(d -> num(d.args().get("cycle")) == r.cycle() && num(d.args().get("phase")) == ph).toList();
-                    assertThat(done).as("%s: cycle %d mark %d done instant", f, r.cycle(), phase).hasSize(1);
-                    assertThat(done.get(0).ts()).as("%s: cycle %d mark %d done", f, r.cycle(), phase).isEqualTo(c.doneNs());
-                    assertThat(done.get(0).args().get("completer")).isEqualTo(c.completer().name().toLowerCase(java.util.Locale.ROOT));
+                    if (s.hasCoordinator()) {
+                        assertThat(done).as("%s: cycle %d mark %d done instant", f, r.cycle(), phase).hasSize(1);
+                    } else {
+                        // without a coordinator, a completion whose re-check fails (a barrier greyed an
+                        // object meanwhile) re-arms the phase: its CAS stays in the trace, and the
+                        // completion that takes the transition is the last one, as in the record
+                        assertThat(done).as("%s: cycle %d mark %d done instants", f, r.cycle(), phase).isNotEmpty();
+                    }
+                    Slice last = done.get(done.size() - 1);
+                    assertThat(last.ts()).as("%s: cycle %d mark %d done", f, r.cycle(), phase).isEqualTo(c.doneNs());
+                    assertThat(last.args().get("completer")).isEqualTo(c.completer().name().toLowerCase(java.util.Locale.ROOT));
                     List<Slice> w = p.waits.stream()
                             .filter(x -> num(x.args().get("cycle")) == r.cycle() && num(x.args().get("phase")) == ph).toList();
                     assertThat(w).as("%s: cycle %d mark %d wait", f, r.cycle(), phase).hasSize(1);
