@@ -50,7 +50,7 @@ class StackScanTest {
             }
             Collector gc = CompletionPathTest.collector();
             // the holder is running at the scan in about half the cycles (else sysmon just sent it to the global queue)
-            for (int c = 0; c < 50 && (c < 3 || Sched.current().selfScans() == 0); c++) {
+            for (int c = 0; c < 200 && (c < 3 || Sched.current().selfScans() == 0); c++) {
                 int n0 = gc.numGC();
                 gc.triggerConcurrentCycle(); // the coordinator takes this P; the holder runs on the other
                 while (gc.numGC() == n0) {
