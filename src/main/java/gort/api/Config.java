@@ -199,7 +199,7 @@ public final class Config {
             } else {
                 parseInt("GODEBUG " + k, val, 0, Integer.MAX_VALUE);
             }
-            m.put(k, val);
+            m.put(k, val.trim()); // as validated
         }
         return Map.copyOf(m);
     }

@@ -85,8 +85,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                         + e.getMessage());
             }
             if (c.gogc() < 0 && c.memoryLimit() == gort.api.Config.NO_MEMORY_LIMIT) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "GOGC=off is not for compare without a memory limit: there would be no GC cycles");
+                throw new CommandLine.ParameterException(spec.commandLine(), (vary == null ? "" : "--vary " + axis.name + "=" + v + ": ")
+                        + "GOGC=off is not for compare without a memory limit: there would be no GC cycles");
             }
             configs.add(c);
         }
@@ -153,17 +153,18 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         for (StrategyRun r : runs) {
             ss.add(Summary.of(r));
         }
+        int procs = vary != null && VaryAxis.parse(vary, config).axis() == VaryAxis.PROCS ? 0 : config.gomaxprocs(); // 0: it varies
         out.println();
         out.print(CompareTable.table(ss));
         out.println();
         out.println(CompareTable.paragraph(ss));
         if (jsonOut != null) {
-            jsonOut.write(os -> JsonReport.write(os, w.name(), config.gomaxprocs(), runs));
+            jsonOut.write(os -> JsonReport.write(os, w.name(), procs, runs));
             out.println("wrote " + json);
         }
         if (reportOut != null) {
             String commandLine = commandLine(spec.commandLine().getParseResult().originalArgs());
-            Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), config.gomaxprocs(), runs, commandLine, raws, about));
+            Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), procs, runs, commandLine, raws, about));
             out.println("wrote " + index);
         }
     }

@@ -13,12 +13,18 @@ import gort.sched.Sched;
  * <p>Owns each P's worker slot and picked mode ({@link PState}, hung on {@code P.gcLocal}), and the
  * note a new worker signals when it has registered. Invariants: a worker runs only on its own P
  * and only while blackening is enabled; it never yields through preemption (that would put it on
- * a run queue): the fractional and idle modes stop draining when asked to yield, and park.
+ * a run queue): the fractional and idle modes stop draining when asked to yield, and park. A
+ * worker that takes a phase transition itself (a driver without a coordinator) first detaches
+ * from its P, as Go 1.6's gcBgMarkWorker does, so that its P cannot pick it while it blocks on the
+ * transition lock or runs the transition on another P; it re-attaches by CAS once it is parked
+ * again, and exits if its P got a new worker meanwhile.
  */
 final class BgMarkWorkers {
     /** Per-P worker state. */
     static final class PState {
-        /** This P's background mark worker, parked between turns (Go's p.gcBgMarkWorker). */
+        private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<PState, G> WORKER =
+                java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(PState.class, G.class, "worker");
+        /** This P's background mark worker, parked between turns (Go's p.gcBgMarkWorker); null while detached. */
         volatile G worker;
         /** The mode the scheduler picked for the worker's next turn (Go's p.gcMarkWorkerMode). */
         volatile CompleterKind mode;
@@ -104,10 +110,18 @@ final class BgMarkWorkers {
         G gp = Sched.getg();
         st.worker = gp;
         bgMarkReady.wakeup();
+        boolean[] attach = {false};
         for (;;) {
-            sched.gopark((g, l) -> true, null, "GC worker (idle)");
+            sched.gopark((g, l) -> {
+                // off its M now: re-attach after a transition it took itself, unless p got a new worker
+                if (attach[0]) {
+                    attach[0] = false;
+                    return PState.WORKER.compareAndSet(st, null, g);
+                }
+                return true;
+            }, null, "GC worker (idle)");
             if (st.worker != gp) {
-                return; // p died (procresize)
+                return; // p died (procresize), or got a new worker while this one was detached
             }
             if (Sched.currentM().p() != p) {
                 throw new IllegalStateException("fatal error: gcBgMarkWorker of P " + p.id + " running on another P");
@@ -137,7 +151,13 @@ final class BgMarkWorkers {
             if (sched.trace != null) sched.trace.markWorkerStop(mode.ordinal());
             c.controller.workerDone(mode, c.platform.nanotime() - t0);
             if (done) {
-                c.driver.complete(mode);
+                if (c.driver.completerTakesTransition()) {
+                    st.worker = null; // Go 1.6: findRunnableGCWorker must not pick us while we transition
+                    c.driver.complete(mode);
+                    attach[0] = true; // we may be on another P now: re-attach once parked
+                } else {
+                    c.driver.complete(mode);
+                }
             }
         }
     }

@@ -327,7 +327,9 @@ public final class Collector {
         boolean help = c.shouldhelpgc;
         c.shouldhelpgc = false;
         if (help && sched.trace != null) sched.trace.heapAlloc(heap.heapLive()); // a refill: Go traces HeapAlloc at span allocation
-        if (help && heap.heapLive() >= controller.trigger() && !driver.working()) {
+        // Go's startGC/gcStart return at once on an M that must not block (mp.locks; Go 1.6 also
+        // preemptoff): starting a cycle parks or runs the cycle's first steps on the caller
+        if (help && heap.heapLive() >= controller.trigger() && !driver.working() && m.preemptible()) {
             if (stopTheWorldMode) {
                 stw.run(false);
             } else {
@@ -396,8 +398,8 @@ public final class Collector {
      * way (marking then runs while the caller goes on). For tests and experiments.
      */
     public void triggerConcurrentCycle() {
-        if (stopTheWorldMode || gogc < 0) {
-            throw new IllegalStateException("no concurrent collector: " + (gogc < 0 ? "GOGC=off" : "GODEBUG=gcstoptheworld=1"));
+        if (stopTheWorldMode || controller instanceof OffController) {
+            throw new IllegalStateException("no concurrent collector: " + (stopTheWorldMode ? "GODEBUG=gcstoptheworld=1" : "GOGC=off"));
         }
         while (!driver.startCycle(true)) {
             sched.gosched(); // a cycle is finishing: let it end first

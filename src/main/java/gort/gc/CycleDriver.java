@@ -30,4 +30,12 @@ interface CycleDriver {
 
     /** Whether the scheduler's own check may signal a completion point (it cannot take a transition itself). */
     boolean schedulerSignals();
+
+    /**
+     * Whether {@link #complete} may run the phase transition on the completer's goroutine (and
+     * block it on the transition lock): a background worker then detaches from its P first.
+     */
+    default boolean completerTakesTransition() {
+        return false;
+    }
 }

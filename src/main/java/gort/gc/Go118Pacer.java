@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Go 1.18's GC pacer (proposal 44167, "GC pacer redesign") with Go 1.19's soft memory limit and
+ * Go 1.18's GC pacer (its "GC pacer redesign" proposal) with Go 1.19's soft memory limit and
  * GC CPU limiter, as Go 1.19's runtime has them: mgcpacer.go's gcControllerState.{init,
  * startCycle, revise, endCycle, resetLive, commit, heapGoalInternal, memoryLimitHeapGoal,
  * trigger, markWorkerStop} and findRunnableGCWorker's choice of worker, its piController.next,

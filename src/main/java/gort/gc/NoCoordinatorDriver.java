@@ -3,7 +3,7 @@ package gort.gc;
 import gort.sched.Sema;
 
 /**
- * Go 1.6's decentralized cycle (golang/go #11970; mgc.go's gcStart and gcMarkDone): there is no
+ * Go 1.6's decentralized cycle (mgc.go's gcStart and gcMarkDone): there is no
  * coordinator goroutine. The allocating goroutine that crosses the trigger starts the cycle
  * itself and returns to its work with mark 1 armed; whoever then finds a phase complete (a
  * background worker, an assist) performs the transition: mark 1 → mark 2, and mark 2 → mark
@@ -115,5 +115,10 @@ final class NoCoordinatorDriver implements CycleDriver {
     @Override
     public boolean schedulerSignals() {
         return false;
+    }
+
+    @Override
+    public boolean completerTakesTransition() {
+        return true;
     }
 }

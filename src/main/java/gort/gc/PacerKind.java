@@ -17,7 +17,7 @@ public enum PacerKind implements Choice {
             return new Pacer(gogc, workerFraction);
         }
     },
-    GO118("go118", "Go 1.18's pacer (proposal 44167) as Go 1.19 has it: goal = marked + (marked + stacks + globals) x GOGC/100, "
+    GO118("go118", "Go 1.18's pacer redesign as Go 1.19 has it: goal = marked + (marked + stacks + globals) x GOGC/100, "
             + "the trigger from a smoothed cons/mark estimate, assist ratio = remaining scan work / remaining runway; with Go 1.19's "
             + "soft memory limit (GOMEMLIMIT) and GC CPU limiter", true) {
         @Override

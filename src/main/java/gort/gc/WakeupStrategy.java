@@ -28,7 +28,7 @@ public enum WakeupStrategy implements Choice {
             return new CoordinatorDriver(c, this, false, true);
         }
     },
-    NONE("none", "Go 1.6 (golang/go #11970): no coordinator; the allocating goroutine starts the cycle and whoever finds a phase "
+    NONE("none", "Go 1.6's design: no coordinator; the allocating goroutine starts the cycle and whoever finds a phase "
             + "complete performs the transition itself") {
         @Override
         CycleDriver driver(Collector c) {

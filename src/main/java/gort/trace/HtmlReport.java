@@ -99,7 +99,7 @@ public final class HtmlReport {
                 + "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
                 + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}img{max-width:100%;border:1px solid #ddd}"
                 + "figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}</style></head><body>\n"
-                + "<h1>gort compare " + esc(workload) + " — GOMAXPROCS=" + procs + "</h1>\n"
+                + "<h1>gort compare " + esc(workload) + (procs > 0 ? " — GOMAXPROCS=" + procs : "") + "</h1>\n"
                 + "<p>" + esc(about) + " Command: <code>" + esc(commandLine) + "</code></p>\n"
                 + "<pre>" + esc(CompareTable.table(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraph(ss)).replace("\n", " ") + "</p>\n"
                 + "<figure><img src=\"wakeup-cdf.png\" alt=\"wakeup delay CDF\"><figcaption>Wakeup delay (resumed − done) of every "
@@ -132,7 +132,7 @@ public final class HtmlReport {
 
     static XYChart wakeupCdf(List<StrategyRun> runs, String workload, int procs) {
         XYChart c = new XYChartBuilder().width(1000).height(560).title("Wakeup delay after marking is done — " + workload
-                + ", GOMAXPROCS=" + procs).xAxisTitle("wakeup delay (µs, log scale)").yAxisTitle("fraction of completions ≤ x").build();
+                + (procs > 0 ? ", GOMAXPROCS=" + procs : "")).xAxisTitle("wakeup delay (µs, log scale)").yAxisTitle("fraction of completions ≤ x").build();
         style(c);
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setYAxisMin(0.0);

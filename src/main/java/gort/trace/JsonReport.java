@@ -12,8 +12,9 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Writes a run or comparison as JSON with Jackson's streaming generator:
- * {@code {"workload", "procs", "strategies": [...]}}, each strategy with its summary figures and
- * every per-cycle record.
+ * {@code {"workload", "procs", "strategies": [...]}}, each strategy with its GOMAXPROCS, its
+ * summary figures and every per-cycle record. The top-level procs is null when the runs differ in
+ * it ({@code compare --vary procs}).
  */
 public final class JsonReport {
     private JsonReport() {}
@@ -30,7 +31,11 @@ public final class JsonReport {
         try (JsonGenerator g = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build().createGenerator(os)) {
             g.writeStartObject();
             g.writeStringProperty("workload", workload);
-            g.writeNumberProperty("procs", procs);
+            if (procs > 0) {
+                g.writeNumberProperty("procs", procs);
+            } else {
+                g.writeNullProperty("procs"); // each run's is in its entry
+            }
             g.writeName("strategies");
             g.writeStartArray();
             for (StrategyRun run : runs) {
@@ -45,6 +50,9 @@ public final class JsonReport {
         g.writeStartObject();
         g.writeStringProperty("strategy", s.strategy());
         g.writeStringProperty("label", s.label());
+        if (!run.cycles().isEmpty()) {
+            g.writeNumberProperty("procs", run.cycles().get(0).procs());
+        }
         g.writeNumberProperty("cycles", s.cycles());
         g.writeBooleanProperty("assist_block", s.assistBlock());
         percentiles(g, "wakeup_mark1_ns", s.mark1());

@@ -398,6 +398,18 @@ class CliTest {
         String j = Files.readString(json);
         assertThat(j).contains("\"label\":\"runnext=1\"").contains("\"label\":\"runnext=0\"");
         assertThat(j.split("\"strategy\":\"park\"", -1)).as("both runs under park").hasSize(3);
+        assertThat(j).contains("\"procs\":2,");
+    }
+
+    @Test
+    void varyProcsGivesEachRunItsOwnGomaxprocs(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("procs.json");
+        Result r = exec("compare", "bintree", "--depth", "12", "--gogc", "10", "--wakeup", "park", "--vary", "procs=1,2", "--json",
+                json.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        String j = Files.readString(json);
+        assertThat(j).contains("\"procs\":null").contains("\"label\":\"procs=1\",\"procs\":1,")
+                .contains("\"label\":\"procs=2\",\"procs\":2,");
     }
 
     @Test
