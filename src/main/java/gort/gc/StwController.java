@@ -7,11 +7,12 @@ package gort.gc;
  * pacer's formula with its initial trigger ratio, 7/8, for the growth. Concurrent-cycle calls
  * never come (the collector runs no concurrent cycle in this mode).
  */
-final class StwController implements GcController {
+final class StwController extends ForcedOnlyController {
     private final int gogc;
     private volatile long trigger;
 
     StwController(int gogc) {
+        super("in stop-the-world mode", "pacer: stop-the-world mode");
         this.gogc = gogc;
         this.trigger = Pacer.heapMinimum(gogc);
     }
@@ -27,103 +28,13 @@ final class StwController implements GcController {
     }
 
     @Override
-    public long markDone(long bytesMarked, long heapLive, long scanWork) {
-        trigger = Math.max(bytesMarked + bytesMarked * gogc / 100, heapMinimum());
-        return trigger;
-    }
-
-    @Override
-    public void startForced(long heapLive) {}
-
-    private static IllegalStateException concurrent() {
-        return new IllegalStateException("fatal error: a concurrent cycle in stop-the-world mode");
-    }
-
-    @Override
-    public void startCycle(int gomaxprocs, long heapLive, long heapScan, long stackScan, long globalsScan) {
-        throw concurrent();
-    }
-
-    @Override
     public long heapGoal() {
         return trigger;
     }
 
     @Override
-    public void assistsStarted(long now) {}
-
-    @Override
-    public void markStarted(long now) {}
-
-    @Override
-    public void revise(long heapLive, long heapScan) {}
-
-    @Override
-    public double assistRatio() {
-        return 0;
-    }
-
-    @Override
-    public long stealBgScanCredit(long want) {
-        return 0;
-    }
-
-    @Override
-    public void addBgScanCredit(long scanWork) {}
-
-    @Override
-    public void addAssistTime(long ns) {}
-
-    @Override
-    public boolean takeDedicated() {
-        return false;
-    }
-
-    @Override
-    public boolean takeFractional(long now) {
-        return false;
-    }
-
-    @Override
-    public void workerDone(CompleterKind mode, long ns) {}
-
-    @Override
-    public void endCycle(long heapLive, int gomaxprocs, long now, long scanWork) {
-        throw concurrent();
-    }
-
-    @Override
-    public long lastHg() {
-        return 0;
-    }
-
-    @Override
-    public long assistTime() {
-        return 0;
-    }
-
-    @Override
-    public long dedicatedTime() {
-        return 0;
-    }
-
-    @Override
-    public long fractionalTime() {
-        return 0;
-    }
-
-    @Override
-    public long idleTime() {
-        return 0;
-    }
-
-    @Override
-    public String startTrace() {
-        return "pacer: stop-the-world mode";
-    }
-
-    @Override
-    public String endTrace() {
-        return "pacer: stop-the-world mode";
+    public long markDone(long bytesMarked, long heapLive, long scanWork) {
+        trigger = Math.max(bytesMarked + bytesMarked * gogc / 100, heapMinimum());
+        return trigger;
     }
 }

@@ -27,9 +27,8 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
 
 /**
- * The collector against a model (the acceptance property of issues 3 and 4): random mutator
- * programs of 2–3 goroutines at GOMAXPROCS 1..2 and GOGC 1, 10 or 100, with the debug heap
- * (poisoning) on.
+ * The collector against a model: random mutator programs of 2–3 goroutines at GOMAXPROCS 1..2
+ * and GOGC 1, 10 or 100, with the debug heap (poisoning) on.
  *
  * <p>Each goroutine owns a disjoint part of the graph. Its model is plain Java (node id → type,
  * length, scalar words, pointer words as node ids); its real roots are slots of frames on its own

@@ -165,7 +165,7 @@ class SummaryTest {
     }
 
     @Test
-    void jsonHasTheIssuesFieldsAndEveryRecord(@TempDir Path dir) throws Exception {
+    void jsonHasTheSummaryFieldsAndEveryRecord(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("out.json");
         List<CycleRecord> cs = List.of(cycle(1, CompleterKind.DEDICATED, 1_000, CompleterKind.ASSIST, 9_000, 110, 100, 300));
         JsonReport.write(f, "json", 4, List.of(run("note", cs), run("park-yield", cs)));
