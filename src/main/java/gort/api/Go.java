@@ -1,13 +1,18 @@
 package gort.api;
 
-import gort.sched.Chan;
+import gort.gc.Stack;
+import gort.heap.Type;
 import gort.sched.G;
+import gort.sched.GoPanic;
+import gort.sched.M;
 import gort.sched.Sched;
 
 /**
- * What a goroutine program calls: the {@code go} statement, channels, Gosched, GOMAXPROCS and the
+ * What a goroutine program calls: the {@code go} statement, channels, allocation through
+ * {@link Ptr} handles and their {@link Scope}s, globals, Gosched, GOMAXPROCS, runtime.GC and the
  * explicit safepoint poll. Every method must be called from a goroutine of a running runtime; it
- * finds that runtime from the current thread's M.
+ * finds that runtime from the current thread's M. (The raw-address fast path of the built-in
+ * workloads is {@link Raw}, not this class.)
  */
 public final class Go {
     private Go() {}
@@ -21,7 +26,7 @@ public final class Go {
      * class.
      */
     public static void go(Runnable fn) {
-        Sched.current().newproc(fn, nameOf(fn));
+        goStatement(fn, fn == null ? "nil" : nameOf(fn));
     }
 
     /** Per Runnable class: its goroutine name, computed at its first {@code go}. */
@@ -86,12 +91,46 @@ public final class Go {
 
     /** {@code go fn()} with a name shown in dumps. */
     public static void go(String name, Runnable fn) {
-        Sched.current().newproc(fn, name);
+        goStatement(fn, name);
     }
 
-    /** {@code make(chan T, size)}. */
-    public static <T> Chan<T> makeChan(int size) {
-        return new Chan<>(Sched.current(), size);
+    /**
+     * The go statement: the Ptr handles fn captures are adopted by the new goroutine before it can
+     * run (its root scope holds them for its whole life, as Go's newproc copies the arguments and
+     * the closure onto the new stack), so they stay alive however soon the starter's scope closes.
+     */
+    private static void goStatement(Runnable fn, String name) {
+        if (fn == null) {
+            throw new GoPanic("go of a nil func value");
+        }
+        java.util.ArrayList<Ptr> caps = Captured.ptrs(fn);
+        Sched s = Sched.current();
+        if (caps == null) {
+            s.newproc(fn, name);
+            return;
+        }
+        Runtime rt = Runtime.of(s);
+        Stack st = new Stack();
+        Scope root = Scope.newRoot(st, rt.heap());
+        for (Ptr p : caps) {
+            if (p.heap() != rt.heap()) {
+                throw new GoPanic("runtime error: go statement in a goroutine of " + rt.name() + " captures a Ptr of "
+                        + p.heap().runtimeName() + ": heap addresses belong to the runtime that allocated them");
+            }
+            st.hpush(p.adopt("go statement capture"));
+            root.onRelease(p);
+        }
+        s.newproc(fn, name, st);
+    }
+
+    /**
+     * {@code make(chan T, size)}: a channel whose elements are of class {@code elem}. A channel of
+     * {@link Ptr} keeps the pointers it holds alive (its buffer is on the managed heap); a channel
+     * of any other class carries Java values (an element class with Ptr fields is refused: the
+     * channel would not keep those alive).
+     */
+    public static <T> Chan<T> makeChan(Class<T> elem, int size) {
+        return Chan.make(elem, size);
     }
 
     /** runtime.Gosched(): yields to other goroutines (this one goes to the global run queue). */
@@ -125,17 +164,57 @@ public final class Go {
         return s.setGomaxprocs(n);
     }
 
-    /** The managed heap: allocation and checked field access. */
-    public static Heap heap() {
-        return Runtime.current().heap();
+    // ---- the managed heap, through handles ----
+
+    /** {@code new(T)}: a zeroed struct of type t; a new handle in the current scope. */
+    public static Ptr alloc(Type t) {
+        M m = Sched.safepointM();
+        G g = m.curg();
+        Heap h = Runtime.of(m.sched()).heap();
+        long a = h.allocFrom(m, t, -1);
+        return Scope.current(g, Sched.currentM()).make(a);
     }
 
-    /** The current goroutine's shadow stack of root slots. */
-    public static gort.gc.Stack stack() {
-        return gort.gc.Collector.stackOf(Sched.getg());
+    /**
+     * {@code make([]T, n)}: a zeroed array of n elements of type elem (a struct type; Type.PTR for
+     * an array of pointers, Type.SCALAR for one of int64s); a new handle in the current scope.
+     */
+    public static Ptr allocArray(Type elem, int n) {
+        M m = Sched.safepointM();
+        G g = m.curg();
+        Heap h = Runtime.of(m.sched()).heap();
+        long a = h.allocFrom(m, Type.arrayOf(elem), n);
+        return Scope.current(g, Sched.currentM()).make(a);
     }
 
-    /** runtime.GC(): runs a full collection and returns when it is done. */
+    /** {@code []byte(s)} as a managed byte object (UTF-8); a new handle in the current scope. */
+    public static Ptr string(String s) {
+        return bytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A managed byte object holding a copy of b; a new handle in the current scope. */
+    public static Ptr bytes(byte[] b) {
+        M m = Sched.safepointM();
+        G g = m.curg();
+        long a = Runtime.of(m.sched()).collector().allocString(m, b);
+        return Scope.current(g, Sched.currentM()).make(a);
+    }
+
+    /**
+     * Opens a handle scope nested in the current one: use it in try-with-resources, so that the
+     * handles made inside die when the block ends ({@link Scope}).
+     */
+    public static Scope scope() {
+        return Scope.open(Sched.currentM());
+    }
+
+    /** A new global pointer variable, holding nil: a root for the runtime's whole life. */
+    public static Global newGlobal() {
+        Runtime rt = Runtime.current();
+        return new Global(rt, rt.collector().globals().add());
+    }
+
+    /** runtime.GC(): a full collection; returns when it is done and the heap is swept. */
     public static void gc() {
         Runtime.current().collector().gc();
     }
@@ -143,21 +222,6 @@ public final class Go {
     /** runtime.ReadMemStats. */
     public static gort.gc.MemStats readMemStats() {
         return Runtime.current().collector().readMemStats();
-    }
-
-    /** A new global root slot (holding nil); returns its index. */
-    public static int newGlobal() {
-        return Runtime.current().collector().globals().add();
-    }
-
-    public static long global(int i) {
-        return Runtime.current().collector().globals().get(i);
-    }
-
-    public static void setGlobal(int i, long addr) {
-        Runtime rt = Runtime.current();
-        rt.heap().checkOwned(addr, "setGlobal");
-        rt.collector().setGlobal(i, addr);
     }
 
     /** The current goroutine. */

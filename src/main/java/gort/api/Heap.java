@@ -56,6 +56,43 @@ public final class Heap {
         return gc.mallocgc(m, t, 0);
     }
 
+    /**
+     * An allocation for a caller that passed its safepoint already (m from Sched.safepointM): a
+     * struct of type t when n is -1, else an array type t of n elements. Checks the shape first.
+     */
+    long allocFrom(M m, Type t, int n) {
+        if (n < 0) {
+            if (t.isArray() || t.kind() == Type.Kind.BYTES) {
+                throw new GoPanic("runtime error: new(" + t.name() + "): not a struct type (use Go.allocArray, Go.string or Go.bytes)");
+            }
+            return gc.mallocgc(m, t, 0);
+        }
+        if (!t.isArray()) {
+            throw new GoPanic("runtime error: make of " + t.name() + ": not an array type");
+        }
+        return gc.mallocgc(m, t, n);
+    }
+
+    /** The type name of the object at addr if it is an allocated object's address now, else null (for messages). */
+    String describe(long addr) {
+        try {
+            MSpan s = span(addr);
+            int idx;
+            long info;
+            if (s == null || (int) (info = s.entryAt(idx = s.objIndex(addr))) == 0 || s.objAddr(idx) != addr) {
+                return null;
+            }
+            return Type.byId((int) info).name();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The runtime this heap belongs to, as messages name it. */
+    String runtimeName() {
+        return mem.owner();
+    }
+
     /** {@code make([]T, n)}: a zeroed array of n elements of struct type elem. */
     public long allocArray(Type elem, int n) {
         if (n < 0) {

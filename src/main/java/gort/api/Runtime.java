@@ -40,6 +40,11 @@ public final class Runtime {
         return (Runtime) Sched.current().env;
     }
 
+    /** The runtime a scheduler belongs to. */
+    static Runtime of(Sched s) {
+        return (Runtime) s.env;
+    }
+
     /** How messages name this runtime ("runtime 3": its number in this JVM). */
     public String name() {
         return sched.name();

@@ -40,10 +40,20 @@ final class Checkmark {
             if (gp.status() != G.DEAD && gp.local instanceof Stack st) {
                 rootSets.add(Arrays.copyOf(st.slots(), st.depth()));
                 rootNames.add("stack of goroutine " + gp.goid());
+                rootSets.add(Arrays.copyOf(st.hslots(), st.htop()));
+                rootNames.add("handles of goroutine " + gp.goid());
+            }
+            if (gp.status() != G.DEAD) {
+                java.util.ArrayList<Long> w = new java.util.ArrayList<>();
+                gp.forEachWaitingPtr(w::add);
+                rootSets.add(w.stream().mapToLong(Long::longValue).toArray());
+                rootNames.add("channel values goroutine " + gp.goid() + " waits with");
             }
         }
         rootSets.add(Arrays.copyOf(c.globals.snapshot(), c.globals.count()));
         rootNames.add("globals");
+        rootSets.add(c.globals.ownedRoots());
+        rootNames.add("channel buffers");
         AddressSpace mem = heap.mem();
         for (int r = 0; r < rootSets.size(); r++) {
             for (long p : rootSets.get(r)) {

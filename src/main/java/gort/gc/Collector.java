@@ -264,6 +264,13 @@ public final class Collector {
             }
 
             @Override
+            public void goexit(G gp) {
+                if (gp.local instanceof Stack st) {
+                    HandleScope.exit(st); // the goroutine's handles die with it
+                }
+            }
+
+            @Override
             public void pInit(P p) {
                 p.mcache = heap.newMCache();
                 p.gcw = new GcWork(work);
@@ -365,6 +372,34 @@ public final class Collector {
         globals.setRaw(i, addr);
     }
 
+    /**
+     * Pins addr (nil or an object's address) in a global slot until {@link #unpinGlobal}: a root
+     * the runtime holds for a while (a pending timer's captured pointers). Shades addr while the
+     * barrier is on, as a pointer store does.
+     */
+    public int pinGlobal(long addr) {
+        if (addr != 0 && writeBarrier) {
+            shade(addr);
+        }
+        return globals.pin(addr);
+    }
+
+    public void unpinGlobal(int slot) {
+        globals.unpin(slot);
+    }
+
+    /**
+     * Roots the object at addr while owner is reachable on the JVM heap (a channel's managed
+     * buffer, owned by the channel); shades it while the barrier is on. Call before the next
+     * safepoint after allocating addr.
+     */
+    public void keepAlive(Object owner, long addr) {
+        if (writeBarrier) {
+            shade(addr);
+        }
+        globals.keepAlive(owner, addr);
+    }
+
     /** The write barrier for a store of obj (Go's writebarrierptr): checks obj and calls the barrier. */
     public void shade(long obj) {
         MSpan s = heap.spanOf(obj);
@@ -387,7 +422,11 @@ public final class Collector {
     // Starting cycles
     // =====================================================================================
 
-    /** runtime.GC(): a full stop-the-world collection, blocking the caller until it is done. */
+    /**
+     * runtime.GC() (Go 1.5's gcForceBlockMode): a full stop-the-world collection that also finishes
+     * the sweep before it returns, so the garbage it found is free (MemStats show it) when the
+     * caller goes on.
+     */
     public void gc() {
         stw.run(true);
     }

@@ -91,7 +91,7 @@ final class ConcurrentCycle {
         long n = 0;
         for (G gp : c.sched.allgs()) {
             if (gp.status() != G.DEAD && gp.local instanceof Stack st) {
-                n += st.depth() * 8L;
+                n += st.bytesInUse();
             }
         }
         return n;

@@ -220,9 +220,10 @@ final class Mark {
     }
 
     /**
-     * Greys the slots of gp's stack (Go's scanstack; gort's frames are the goroutine's shadow
-     * stack of root slots). gp must not run meanwhile: the world is stopped, or the caller holds
-     * gp for a scan (Sched.scang), or gp is the caller at a safepoint.
+     * Greys gp's roots (Go's scanstack): its raw frame slots, its handle scopes' slots, and the
+     * addresses its waiting sudogs hold (a blocked sender's value, or one handed to it). gp must not
+     * run meanwhile: the world is stopped, or the caller holds gp for a scan (Sched.scang), or gp is
+     * the caller at a safepoint.
      */
     void scanstack(G gp, GcWork gcw) {
         if (gp.local instanceof Stack st) {
@@ -234,16 +235,36 @@ final class Mark {
                     greyobject(p, gcw, "stack slot " + i + " of goroutine " + gp.goid());
                 }
             }
+            long[] hs = st.hslots();
+            int ht = st.htop();
+            for (int i = 0; i < ht; i++) {
+                long p = hs[i];
+                if (p != 0) {
+                    greyobject(p, gcw, "handle slot " + i + " of goroutine " + gp.goid());
+                }
+            }
         }
+        gp.forEachWaitingPtr(p -> greyobject(p, gcw, "a channel value goroutine " + gp.goid() + " waits with"));
     }
 
-    /** Greys the global slots (Go's markroot of data and bss). */
+    /**
+     * Greys the global roots (Go's markroot of data and bss): the global and pinned slots, and the
+     * owned roots whose owner the JVM still reaches (channels' buffers).
+     */
     void markrootGlobals(Globals globals, GcWork gcw, boolean skip) {
+        if (skip) {
+            return;
+        }
         long[] g = globals.snapshot();
-        int n = skip ? 0 : Math.min(globals.count(), g.length);
+        int n = Math.min(globals.count(), g.length);
         for (int i = 0; i < n; i++) {
             if (g[i] != 0) {
                 greyobject(g[i], gcw, "global slot " + i);
+            }
+        }
+        for (long p : globals.ownedRoots()) {
+            if (p != 0) {
+                greyobject(p, gcw, "a channel's buffer");
             }
         }
     }

@@ -53,6 +53,13 @@ final class StwCycle {
         long marked = c.work.bytesMarked.get();
         long next = c.controller.markDone(marked, c.heap.heapLive(), c.work.scanWork.get());
         c.finishCycle(marked, next);
+        if (force) {
+            // runtime.GC(): Go 1.5's gcSweep in gcForceBlockMode sweeps every span with the world
+            // stopped, so the caller sees the heap swept when GC() returns
+            while (c.heap.sweepone() != -1) {
+                // sweep the next span
+            }
+        }
         long tEnd = c.platform.nanotime();
         long pause = tEnd - tStopped;
         int cycle = c.stats.numGC() + 1;

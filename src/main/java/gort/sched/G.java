@@ -64,8 +64,17 @@ public final class G {
     Object param;
     /** This G's one sudog: without select a G waits on at most one queue at a time. */
     final Sudog sudog = new Sudog(this);
-    /** The sudog this G currently waits on (Go's g.waiting), checked on wakeup. */
+    /**
+     * The sudogs this G currently waits with (Go's g.waiting): its one sudog for a channel or
+     * semaphore wait, or a select's sudogs linked through their waitlink.
+     */
     Sudog waiting;
+    /**
+     * The address a receive on a channel of pointers just took (HChan.recv and select leave it
+     * here for the caller, which roots it before its next safepoint). Written and read only by
+     * this G.
+     */
+    public long recvPtr;
     /** True for runtime-internal goroutines (sysmon helpers, GC workers): excluded from deadlock checks. */
     boolean system;
     /** Name shown in dumps: the function the goroutine started with. */
@@ -90,6 +99,20 @@ public final class G {
 
     public long goid() {
         return goid;
+    }
+
+    /**
+     * Calls f with every managed address this G's waiting sudogs hold: a blocked sender's value,
+     * or a value handed to it while it waits (the collector scans them with the G's stack, as
+     * Go's sudog.elem points into the stack). The G must not run meanwhile (stopped for a scan).
+     */
+    public void forEachWaitingPtr(java.util.function.LongConsumer f) {
+        for (Sudog s = waiting; s != null; s = s.waitlink) {
+            long p = s.ptr;
+            if (p != 0) {
+                f.accept(p);
+            }
+        }
     }
 
     public boolean preempt() {

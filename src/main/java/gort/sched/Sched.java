@@ -82,6 +82,12 @@ public final class Sched {
          * itself, stopped at a safepoint.
          */
         default void scanstack(G gp) {}
+
+        /**
+         * gp finished (its continuation returned or unwound): called on its M before gp's per-G
+         * storage ({@code G.local}) is dropped, so the layers above can close what gp held open.
+         */
+        default void goexit(G gp) {}
     }
 
     /** Runtimes started in this JVM, for {@link #id}. */
@@ -424,12 +430,22 @@ public final class Sched {
 
     /** Starts a goroutine running fn (Go's newproc). Called on a G, or on an M that holds a P. */
     public G newproc(Runnable fn, String name) {
+        return newproc(fn, name, null);
+    }
+
+    /**
+     * newproc with the new goroutine's per-G storage ({@code G.local}, e.g. its roots: the
+     * arguments Go's newproc copies onto the new stack) set before the goroutine becomes runnable,
+     * so that neither the goroutine nor a stack scan can see it without them.
+     */
+    public G newproc(Runnable fn, String name, Object local) {
         M m = currentM();
         P p = m.p;
         if (p == null) {
             throw new IllegalStateException("fatal error: newproc without a P");
         }
         G newg = newG(fn, name, p);
+        newg.local = local;
         newg.casgstatus(G.DEAD, G.RUNNABLE);
         if (trace != null) trace.goCreate(m, newg);
         p.runqput(newg, true, this);
@@ -462,7 +478,9 @@ public final class Sched {
         gp.m = null;
         gp.param = null;
         gp.waiting = null;
+        hooks.goexit(gp);
         gp.local = null;
+        gp.recvPtr = 0;
         gp.cont = null;
         gp.waitreason = "";
         m.curg = null;

@@ -1,5 +1,6 @@
 package gort.workloads;
 
+import gort.api.Raw;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Heap;
@@ -42,8 +43,8 @@ public final class Alloc implements Workload {
         Map<String, Object> extra = new LinkedHashMap<>();
         Runtime.run(config, () -> {
             p.listener().warmup();
-            Heap h = Go.heap();
-            int sink = Go.newGlobal();
+            Heap h = Raw.heap();
+            int sink = Raw.newGlobal();
             // Warm-up: one repetition's worth, as pingpong's. With a tenth of it (5M objects) the
             // JIT was still deoptimizing and recompiling mallocgc and storePtr inside the first
             // measured repetition (unstable_if traps on paths the larger heap first takes: JFR's
@@ -81,15 +82,15 @@ public final class Alloc implements Workload {
         if (ring <= 0 || (ring & (ring - 1)) != 0) {
             throw new IllegalArgumentException("alloc ring must be a power of two, got " + ring);
         }
-        Stack st = Go.stack();
+        Stack st = Raw.stack();
         int f = st.push(1); // slot 0: prev
-        Go.setGlobal(sink, h.allocArray(Type.PTR, ring));
+        Raw.setGlobal(sink, h.allocArray(Type.PTR, ring));
         for (long i = 0; i < n; i++) {
             long s = h.alloc(SMALL);
             h.storePtr(s, 0, st.get(f, 0));
             h.storeInt(s, 2, i);
             if ((i & 63) == 0) {
-                h.storePtr(Go.global(sink), (int) ((i >> 6) & (ring - 1)), s);
+                h.storePtr(Raw.global(sink), (int) ((i >> 6) & (ring - 1)), s);
                 st.set(f, 0, 0);
             } else {
                 st.set(f, 0, s);

@@ -1,5 +1,6 @@
 package gort.workloads;
 
+import gort.api.Raw;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Heap;
@@ -87,8 +88,8 @@ public final class BinTree implements Workload {
 
     /** One binary-trees run; returns the total of the checks (as the Go anchor's "checks"). */
     public static long bintree(int maxDepth) {
-        Heap h = Go.heap();
-        Stack st = Go.stack();
+        Heap h = Raw.heap();
+        Stack st = Raw.stack();
         int f = st.push(1);
         st.set(f, 0, bottomUp(h, st, maxDepth)); // the long-lived tree
         AtomicLong total = new AtomicLong();
@@ -99,7 +100,7 @@ public final class BinTree implements Workload {
             int dd = d;
             wg.add(1);
             Go.go("bintree.worker", () -> {
-                Stack gst = Go.stack();
+                Stack gst = Raw.stack();
                 long c = 0;
                 for (int i = 0; i < iters; i++) {
                     c += check(h, bottomUp(h, gst, dd)); // check does not allocate: no safepoint

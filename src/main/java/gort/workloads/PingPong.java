@@ -3,7 +3,7 @@ package gort.workloads;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Runtime;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.Sched;
 import java.util.Map;
 
@@ -49,8 +49,8 @@ public final class PingPong implements Workload {
 
     /** Runs n round trips from the calling goroutine; returns the elapsed nanoseconds. */
     public static long roundTrips(long n) {
-        Chan<Integer> a = Go.makeChan(0);
-        Chan<Integer> b = Go.makeChan(0);
+        Chan<Integer> a = Go.makeChan(Integer.class, 0);
+        Chan<Integer> b = Go.makeChan(Integer.class, 0);
         Go.go("pingpong.echo", () -> {
             for (;;) {
                 Chan.Recv<Integer> r = a.recv2();

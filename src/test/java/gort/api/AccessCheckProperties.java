@@ -55,10 +55,10 @@ class AccessCheckProperties {
     void fastPathAgreesWithTheDescriptor(@ForAll("shapes") List<Shape> shapes) {
         List<String> errors = new ArrayList<>();
         Rt.run(Config.defaults().withGomaxprocs(1), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             long target = h.alloc(Type.SCALAR); // any object will do as a pointer value
-            int g = Go.newGlobal();
-            Go.setGlobal(g, target);
+            int g = Raw.newGlobal();
+            Raw.setGlobal(g, target);
             for (Shape sh : shapes) {
                 Type t = sh.type();
                 long obj = sh.kind() == 0 ? h.alloc(t) : sh.kind() == 1 ? h.allocArray(t.elem(), sh.arrayLen())
@@ -68,9 +68,9 @@ class AccessCheckProperties {
                     final int i = j;
                     boolean inRange = i >= 0 && i < words;
                     boolean ptr = inRange && t.kind() != Type.Kind.BYTES && t.isPointer(i);
-                    probe(errors, t + "[" + i + "] ptr store", inRange && ptr, () -> h.storePtr(obj, i, Go.global(g)));
+                    probe(errors, t + "[" + i + "] ptr store", inRange && ptr, () -> h.storePtr(obj, i, Raw.global(g)));
                     probe(errors, t + "[" + i + "] ptr load", inRange && ptr, () -> {
-                        if (h.loadPtr(obj, i) != Go.global(g)) {
+                        if (h.loadPtr(obj, i) != Raw.global(g)) {
                             errors.add(t + "[" + i + "]: the pointer stored did not come back");
                         }
                     });

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gort.heap.Type;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.FatalError;
 import gort.sched.GoPanic;
 import gort.sched.Mutex;
@@ -41,13 +41,13 @@ class CrossRuntimeTest {
         Thread ta = new Thread(() -> {
             try {
                 Rt.run(2, () -> {
-                    Chan<Integer> c = Go.makeChan(1);
+                    Chan<Integer> c = Go.makeChan(Integer.class, 1);
                     WaitGroup wg = new WaitGroup();
                     Mutex mu = new Mutex();
-                    int g = Go.newGlobal();
-                    long x = Go.heap().alloc(NODE);
-                    Go.setGlobal(g, x);
-                    Go.heap().storeInt(x, 1, 42);
+                    int g = Raw.newGlobal();
+                    long x = Raw.heap().alloc(NODE);
+                    Raw.setGlobal(g, x);
+                    Raw.heap().storeInt(x, 1, 42);
                     shared.set(new Shared(Sched.current().name(), c, wg, mu, x));
                     while (!bDone.get()) {
                         Go.gosched();
@@ -60,7 +60,7 @@ class CrossRuntimeTest {
                     wg.add(1);
                     wg.done();
                     wg.await();
-                    assertThat(Go.heap().loadInt(Go.global(g), 1)).isEqualTo(42);
+                    assertThat(Raw.heap().loadInt(Raw.global(g), 1)).isEqualTo(42);
                 });
             } catch (Throwable t) {
                 aThrew.set(t);
@@ -97,7 +97,7 @@ class CrossRuntimeTest {
         AtomicReference<String> names = new AtomicReference<>();
         Throwable t = withTwoRuntimes(s -> {
             names.set(s.owner() + "|" + Sched.current().name());
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             List<Runnable> misuse = List.of(
                     () -> s.chan().send(1),
                     () -> s.chan().recv(),
@@ -109,7 +109,7 @@ class CrossRuntimeTest {
                     () -> s.mu().tryLock(),
                     () -> h.loadInt(s.addr(), 1),
                     () -> h.storePtr(h.alloc(NODE), 0, s.addr()),
-                    () -> Go.setGlobal(Go.newGlobal(), s.addr()));
+                    () -> Raw.setGlobal(Raw.newGlobal(), s.addr()));
             for (Runnable r : misuse) {
                 try {
                     r.run();

@@ -12,13 +12,13 @@ class GoroutineNameTest {
     static final class Blocker implements Runnable {
         @Override
         public void run() {
-            Go.makeChan(0).recv();
+            Go.makeChan(Object.class, 0).recv();
         }
     }
 
     static void startTwo() {
-        Go.go(() -> Go.makeChan(0).recv());
-        Go.go(() -> Go.makeChan(0).recv());
+        Go.go(() -> Go.makeChan(Object.class, 0).recv());
+        Go.go(() -> Go.makeChan(Object.class, 0).recv());
     }
 
     @Test
@@ -26,7 +26,7 @@ class GoroutineNameTest {
         assertThatThrownBy(() -> Rt.run(1, () -> {
             startTwo();
             Go.go(new Blocker());
-            Go.makeChan(0).recv();
+            Go.makeChan(Object.class, 0).recv();
         })).isInstanceOf(FatalError.class)
                 .hasMessageContaining("all goroutines are asleep - deadlock!")
                 .hasMessageContaining("\tGoroutineNameTest.startTwo.func1\n")

@@ -22,8 +22,8 @@ class HeapLayoutTest {
     void fieldsTypesAndLengthsWithoutAHeader() {
         List<String> errors = new CopyOnWriteArrayList<>();
         Rt.run(Config.defaults().withGomaxprocs(1), () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(4);
             long a = h.alloc(NODE);
             st.set(f, 0, a);
@@ -65,8 +65,8 @@ class HeapLayoutTest {
         List<String> messages = new CopyOnWriteArrayList<>();
         List<Long> addrs = new CopyOnWriteArrayList<>();
         Rt.run(Config.defaults().withGomaxprocs(1).withDebugHeap(false), () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(1);
             long x = h.alloc(NODE);
             st.set(f, 0, h.alloc(NODE)); // a live neighbour keeps the span in use
@@ -105,8 +105,8 @@ class HeapLayoutTest {
         Type six = Type.struct("layout.six", "ptr,scalar,scalar,scalar,scalar,scalar");
         List<String> msgs = new CopyOnWriteArrayList<>();
         Rt.run(Config.defaults().withGomaxprocs(1), () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(1);
             long first = h.alloc(six);
             st.set(f, 0, first);

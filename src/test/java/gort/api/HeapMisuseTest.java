@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gort.gc.Stack;
 import gort.heap.Type;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.FatalError;
 import gort.sched.GoPanic;
 import gort.testing.Rt;
@@ -45,7 +45,7 @@ class HeapMisuseTest {
         List<Long> addrs = new CopyOnWriteArrayList<>();
         Rt.run(Config.defaults().withGomaxprocs(2).withDebugHeap(debug), 30, () -> {
             try {
-                body.run(Go.heap(), addrs);
+                body.run(Raw.heap(), addrs);
             } catch (RuntimeException e) {
                 got.add(e);
             }
@@ -280,7 +280,7 @@ class HeapMisuseTest {
 
     /** Allocates x (kept only in a Java local, against the contract), collects twice so it is swept. */
     static long freedObject(Heap h, List<Long> a, boolean keepNeighbour) {
-        Stack st = Go.stack();
+        Stack st = Raw.stack();
         int f = st.push(1);
         long x = h.alloc(NODE);
         if (keepNeighbour) { // a live object in the same span: the span stays in use
@@ -318,7 +318,7 @@ class HeapMisuseTest {
     @Test
     void storingAFreedObjectsAddressIntoALiveObject() {
         Caught c = panic(true, (h, a) -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, h.alloc(NODE));
             long stale = freedObject(h, a, true);
@@ -341,7 +341,7 @@ class HeapMisuseTest {
     @ValueSource(booleans = {false, true})
     void aFreedSlotOfAUniformSpanIsDead(boolean debug) {
         Caught c = panic(debug, (h, a) -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, h.alloc(UNIFORM)); // a live neighbour keeps the span in use
             long x = h.alloc(UNIFORM);
@@ -359,8 +359,8 @@ class HeapMisuseTest {
     void aSpanWithTwoTypesChecksEachObjectByItsOwnLayout() {
         List<String> errors = new CopyOnWriteArrayList<>();
         Rt.run(Config.defaults().withGomaxprocs(1), 30, () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(2);
             st.set(f, 0, h.alloc(UNIFORM));
             st.set(f, 1, h.alloc(UNIFORM2));
@@ -414,7 +414,7 @@ class HeapMisuseTest {
     @Test
     void stackSlotPastTheFrame() {
         Caught c = misuse(false, (h, a) -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(2);
             st.set(f, 2, 0);
         });
@@ -425,7 +425,7 @@ class HeapMisuseTest {
     @Test
     void stackSlotNegative() {
         Caught c = misuse(false, (h, a) -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             st.push(1);
             int f = st.push(3);
             st.get(f, -1);
@@ -436,7 +436,7 @@ class HeapMisuseTest {
     @Test
     void stackSlotOfAPoppedFrame() {
         Caught c = misuse(false, (h, a) -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(2);
             st.pop(f);
             st.get(f, 0);
@@ -447,12 +447,12 @@ class HeapMisuseTest {
     @Test
     void popAboveTheStackTopAndNegativeFrame() {
         Caught c = misuse(false, (h, a) -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             st.push(2);
             st.pop(3);
         });
         assertThat(c.message()).isEqualTo("pop of frame 3 above the stack top 2");
-        Caught d = misuse(false, (h, a) -> Go.stack().push(-1));
+        Caught d = misuse(false, (h, a) -> Raw.stack().push(-1));
         assertThat(d.message()).contains("frame of -1 slots");
     }
 
@@ -460,15 +460,15 @@ class HeapMisuseTest {
     @ValueSource(booleans = {false, true})
     void setGlobalWithANonObjectAddress(boolean debug) {
         Caught c = misuse(debug, (h, a) -> {
-            int g = Go.newGlobal();
+            int g = Raw.newGlobal();
             long x = h.alloc(NODE);
             a.add(x);
-            Go.setGlobal(g, x); // fine
-            Go.setGlobal(g, x + 1);
+            Raw.setGlobal(g, x); // fine
+            Raw.setGlobal(g, x + 1);
         });
         assertThat(c.message()).contains("global slot").contains("0x" + Long.toHexString(c.addrs().get(0) + 1))
                 .contains("is not an object's address");
-        Caught d = misuse(debug, (h, a) -> Go.setGlobal(Go.newGlobal(), 12345L << 20));
+        Caught d = misuse(debug, (h, a) -> Raw.setGlobal(Raw.newGlobal(), 12345L << 20));
         assertThat(d.message()).contains("0x" + Long.toHexString(12345L << 20)).contains("is not an object's address");
     }
 
@@ -481,7 +481,7 @@ class HeapMisuseTest {
     @ParameterizedTest(name = "debug heap {0}")
     @ValueSource(booleans = {false, true})
     void setGlobalWithAFreedObject(boolean debug) {
-        Caught c = misuse(debug, (h, a) -> Go.setGlobal(Go.newGlobal(), freedObject(h, a, true)));
+        Caught c = misuse(debug, (h, a) -> Raw.setGlobal(Raw.newGlobal(), freedObject(h, a, true)));
         assertThat(c.message()).contains("global slot").contains(c.hex(0) + " is not an object's address")
                 .contains("the slot is free");
     }
@@ -489,12 +489,12 @@ class HeapMisuseTest {
     @Test
     void globalSlotThatDoesNotExist() {
         Caught c = misuse(false, (h, a) -> {
-            int g = Go.newGlobal();
-            Go.setGlobal(g + 1000, 0);
+            int g = Raw.newGlobal();
+            Raw.setGlobal(g + 1000, 0);
         });
         assertThat(c.error()).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(c.message()).startsWith("global slot ").contains("(there are ");
-        Caught d = misuse(false, (h, a) -> Go.global(-1));
+        Caught d = misuse(false, (h, a) -> Raw.global(-1));
         assertThat(d.message()).startsWith("global slot -1");
     }
 
@@ -503,10 +503,10 @@ class HeapMisuseTest {
     @Test
     void anUncaughtPanicInAGoroutineIsFatal() {
         assertThatThrownBy(() -> Rt.run(Config.defaults().withGomaxprocs(2).withDebugHeap(true), 30, () -> {
-                    Chan<Integer> never = Go.makeChan(0);
+                    Chan<Integer> never = Go.makeChan(Integer.class, 0);
                     Go.go("misuser", () -> {
-                        long x = Go.heap().alloc(NODE);
-                        Go.heap().loadPtr(x, 2);
+                        long x = Raw.heap().alloc(NODE);
+                        Raw.heap().loadPtr(x, 2);
                     });
                     never.recv();
                 }))
@@ -518,7 +518,7 @@ class HeapMisuseTest {
 
     @Test
     void anUncaughtNilDereferenceInMainIsFatal() {
-        assertThatThrownBy(() -> Rt.run(Config.defaults().withGomaxprocs(1), 30, () -> Go.heap().loadPtr(0, 0)))
+        assertThatThrownBy(() -> Rt.run(Config.defaults().withGomaxprocs(1), 30, () -> Raw.heap().loadPtr(0, 0)))
                 .isInstanceOf(FatalError.class)
                 .hasMessageStartingWith("panic: runtime error: invalid memory address or nil pointer dereference")
                 .hasCauseInstanceOf(GoPanic.class);

@@ -55,9 +55,9 @@ class RuntimeExitTest {
                         }
                     });
                 }
-                Go.go("blocked", () -> Go.makeChan(0).recv());
+                Go.go("blocked", () -> Go.makeChan(Object.class, 0).recv());
                 Go.go("allocator", () -> {
-                    Heap h = Go.heap();
+                    Heap h = Raw.heap();
                     for (;;) {
                         h.allocArray(NODE, 256); // 4 KiB of garbage: a collection every few MB
                         allocs.incrementAndGet();

@@ -1,5 +1,6 @@
 package gort.bench;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +28,7 @@ class GortHarnessTest {
             });
             rt.call(() -> {
                 for (int i = 0; i < 500_000; i++) {
-                    Go.heap().alloc(Type.SCALAR); // 4 MB of garbage (8-byte class): past the 4 MiB minimum goal
+                    Raw.heap().alloc(Type.SCALAR); // 4 MB of garbage (8-byte class): past the 4 MiB minimum goal
                 }
                 Go.gc();
                 goids.add(Sched.getg().goid());
@@ -58,7 +59,7 @@ class GortHarnessTest {
             Go.go(() -> {
                 throw new IllegalArgumentException("from another goroutine");
             });
-            Go.<Long>makeChan(0).recv(); // blocks; the other goroutine's panic ends the runtime
+            Go.makeChan(Long.class, 0).recv(); // blocks; the other goroutine's panic ends the runtime
         })).isInstanceOf(FatalError.class).hasMessageContaining("from another goroutine");
     }
 }

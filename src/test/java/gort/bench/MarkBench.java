@@ -1,5 +1,6 @@
 package gort.bench;
 
+import gort.api.Raw;
 import gort.api.Config;
 import gort.api.Go;
 import gort.workloads.Alloc;
@@ -48,7 +49,7 @@ public class MarkBench {
     public void setup() {
         Config c = Config.defaults().withGomaxprocs(procs)
                 .withGodebug(Map.of("gcstoptheworld", "1"));
-        rt = new GortHarness(c, () -> Alloc.loop(Go.heap(), Go.newGlobal(), 5L * LIVE, RING));
+        rt = new GortHarness(c, () -> Alloc.loop(Raw.heap(), Raw.newGlobal(), 5L * LIVE, RING));
     }
 
     @TearDown

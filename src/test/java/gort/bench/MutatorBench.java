@@ -1,5 +1,6 @@
 package gort.bench;
 
+import gort.api.Raw;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Heap;
@@ -47,12 +48,12 @@ public class MutatorBench {
     @Setup
     public void setup() {
         rt = new GortHarness(Config.defaults().withGomaxprocs(2).withGogc(2000), () -> {
-            sink = Go.newGlobal();
-            objs = Go.newGlobal();
-            Heap h = Go.heap();
-            Go.setGlobal(objs, h.allocArray(Type.PTR, OBJS));
+            sink = Raw.newGlobal();
+            objs = Raw.newGlobal();
+            Heap h = Raw.heap();
+            Raw.setGlobal(objs, h.allocArray(Type.PTR, OBJS));
             for (int i = 0; i < OBJS; i++) {
-                h.storePtr(Go.global(objs), i, h.alloc(SMALL));
+                h.storePtr(Raw.global(objs), i, h.alloc(SMALL));
             }
         });
     }
@@ -65,15 +66,15 @@ public class MutatorBench {
     @Benchmark
     @OperationsPerInvocation(OPS)
     public void allocLink() {
-        rt.call(() -> Alloc.loop(Go.heap(), sink, OPS, RING));
+        rt.call(() -> Alloc.loop(Raw.heap(), sink, OPS, RING));
     }
 
     @Benchmark
     @OperationsPerInvocation(OPS)
     public void allocOnly() {
         rt.call(() -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(1);
             for (long i = 0; i < OPS; i++) {
                 st.set(f, 0, h.alloc(SMALL));
@@ -87,8 +88,8 @@ public class MutatorBench {
     public long checkedAccess() {
         long[] sum = new long[1];
         rt.call(() -> {
-            Heap h = Go.heap();
-            long arr = Go.global(objs);
+            Heap h = Raw.heap();
+            long arr = Raw.global(objs);
             long acc = 0;
             for (int i = 0; i < OPS; i++) {
                 long a = h.loadPtr(arr, i & (OBJS - 1));

@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -35,7 +36,7 @@ class AssistTest {
     void theAssistRatioRisesAsScannableHeapIsAllocatedDuringACycle() {
         AtomicReference<double[]> ratios = new AtomicReference<>();
         Rt.run(config(2, WakeupStrategy.PARK, "gcwakeup=park"), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = collector();
             CompletionPathTest.buildList(h, 20_000);
             // hold marking where it is: no workers, no assists, no scheduler completion
@@ -68,7 +69,7 @@ class AssistTest {
     static long[] cyclesWith(int gogc) {
         AtomicReference<long[]> out = new AtomicReference<>();
         Rt.run(Config.defaults().withGomaxprocs(2).withGogc(gogc), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             CompletionPathTest.buildList(h, 2_000); // ~64 KB live
             int n0 = collector().numGC();
             for (int i = 0; i < 2_000_000; i++) {
@@ -95,7 +96,7 @@ class AssistTest {
     static long[] assistsAtCompletionPoints(WakeupStrategy s) {
         AtomicReference<long[]> out = new AtomicReference<>();
         Rt.run(config(2, s, "gccheckmark=1"), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = collector();
             CompletionPathTest.buildList(h, 20_000);
             gc.faults.workerModes = 0;
@@ -146,7 +147,7 @@ class AssistTest {
     static long assistSleeps(String godebug) {
         AtomicLong n = new AtomicLong();
         Rt.run(config(2, WakeupStrategy.PARK, godebug), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = collector();
             CompletionPathTest.buildList(h, 20_000);
             gc.faults.workerModes = 0;

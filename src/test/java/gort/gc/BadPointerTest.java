@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gort.api.Config;
@@ -20,11 +21,11 @@ class BadPointerTest {
     @Test
     void aRootPointingAtAFreedLargeObjectsSpanIsABadPointer() {
         assertThatThrownBy(() -> Rt.run(Config.defaults().withGomaxprocs(2), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             long big = h.allocArray(Type.PTR, 10_000); // its own span (80 KB)
             Go.gc(); // unreachable: freed, and its pages go back to the heap as a free run
             Go.gc();
-            gort.gc.Stack st = Go.stack();
+            gort.gc.Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, big); // a dangling root to the first page of a span not in use
             Go.gc();
@@ -36,8 +37,8 @@ class BadPointerTest {
     @Test
     void aRootHoldingAnInteriorAddressIsABadPointer() {
         assertThatThrownBy(() -> Rt.run(Config.defaults().withGomaxprocs(2), () -> {
-            Heap h = Go.heap();
-            gort.gc.Stack st = Go.stack();
+            Heap h = Raw.heap();
+            gort.gc.Stack st = Raw.stack();
             int f = st.push(2);
             st.set(f, 0, h.alloc(NODE));
             st.set(f, 1, st.get(f, 0) + 1); // word 1 of the node: not an object's address

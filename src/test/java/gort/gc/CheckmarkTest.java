@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,12 +28,12 @@ class CheckmarkTest {
 
     /** A list of n nodes hung from a new global; returns the global's index. */
     private static int buildList(Heap h, int n) {
-        int g = Go.newGlobal();
+        int g = Raw.newGlobal();
         for (int i = 0; i < n; i++) {
             long node = h.alloc(NODE); // a safepoint: the list so far is rooted by the global
-            h.storePtr(node, 0, Go.global(g));
+            h.storePtr(node, 0, Raw.global(g));
             h.storeInt(node, 2, i);
-            Go.setGlobal(g, node);
+            Raw.setGlobal(g, node);
         }
         return g;
     }
@@ -41,7 +42,7 @@ class CheckmarkTest {
     void checkmarkAgreesWithTheMarkPhaseAndCountsEveryReachableObject() {
         AtomicLong checked = new AtomicLong(-1);
         Rt.run(config(), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             buildList(h, 1000);
             Go.gc();
             checked.set(collector().lastCheckmarked());
@@ -52,7 +53,7 @@ class CheckmarkTest {
     @Test
     void checkmarkCatchesAnObjectTheMarkPhaseLost() {
         assertThatThrownBy(() -> Rt.run(config(), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             buildList(h, 10);
             collector().faults.skipGlobalRoots = true;
             Go.gc();

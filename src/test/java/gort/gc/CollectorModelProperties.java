@@ -1,12 +1,13 @@
 package gort.gc;
 
+import gort.api.Raw;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Heap;
 import gort.heap.MHeap;
 import gort.heap.SizeClasses;
 import gort.heap.Type;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.Sched;
 import gort.testing.Rt;
 import java.util.ArrayDeque;
@@ -277,23 +278,23 @@ class CollectorModelProperties {
         cfg = p.mode().equals(STW) ? cfg.withGodebug(Map.of("gcstoptheworld", "1")) : cfg.withWakeup(WakeupStrategy.parse(p.mode())).withPacer(p.pacer());
         int nm = p.ops().size();
         Rt.run(cfg, 60, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = collector();
-            int shared = Go.newGlobal();
-            Go.setGlobal(shared, h.allocArray(Type.PTR, nm)); // no safepoint between alloc and set
-            int ballast = Go.newGlobal();
+            int shared = Raw.newGlobal();
+            Raw.setGlobal(shared, h.allocArray(Type.PTR, nm)); // no safepoint between alloc and set
+            int ballast = Raw.newGlobal();
             if (p.ballast()) {
-                Go.setGlobal(ballast, h.allocArray(Type.SCALAR, BALLAST_WORDS));
-                h.storeInt(Go.global(ballast), BALLAST_WORDS - 1, 0x5eed);
+                Raw.setGlobal(ballast, h.allocArray(Type.SCALAR, BALLAST_WORDS));
+                h.storeInt(Raw.global(ballast), BALLAST_WORDS - 1, 0x5eed);
             }
             Mutator[] ms = new Mutator[nm];
             for (int k = 0; k < nm; k++) {
-                ms[k] = new Mutator(k, Go.newGlobal(), shared);
+                ms[k] = new Mutator(k, Raw.newGlobal(), shared);
             }
-            Chan<Integer> done = Go.makeChan(nm);
+            Chan<Integer> done = Go.makeChan(Integer.class, nm);
             List<Chan<Integer>> resume = new ArrayList<>();
             for (int k = 0; k < nm; k++) {
-                resume.add(Go.makeChan(1));
+                resume.add(Go.makeChan(Integer.class, 1));
             }
             for (int k = 0; k < nm; k++) {
                 Mutator m = ms[k];
@@ -355,11 +356,11 @@ class CollectorModelProperties {
                                 + " + 1 MiB × " + p.gogc() + "/100, heapminimum) = " + floor);
                     }
                 }
-                if (Go.global(shared) == 0 || h.len(Go.global(shared)) != nm) {
+                if (Raw.global(shared) == 0 || h.len(Raw.global(shared)) != nm) {
                     throw new AssertionError("the shared array was damaged");
                 }
-                if (p.ballast() && (h.len(Go.global(ballast)) != BALLAST_WORDS
-                        || h.loadInt(Go.global(ballast), BALLAST_WORDS - 1) != 0x5eed)) {
+                if (p.ballast() && (h.len(Raw.global(ballast)) != BALLAST_WORDS
+                        || h.loadInt(Raw.global(ballast), BALLAST_WORDS - 1) != 0x5eed)) {
                     throw new AssertionError("the ballast was damaged");
                 }
                 for (int k = 0; k < nm; k++) {
@@ -373,8 +374,8 @@ class CollectorModelProperties {
     }
 
     static void mutate(Mutator m, List<Op> ops, int rounds, Chan<Integer> done, Chan<Integer> resume) {
-        Heap h = Go.heap();
-        Stack st = Go.stack();
+        Heap h = Raw.heap();
+        Stack st = Raw.stack();
         Collector gc = collector();
         int seenGC = gc.numGC();
         int per = (ops.size() + rounds - 1) / Math.max(1, rounds);
@@ -491,10 +492,10 @@ class CollectorModelProperties {
                 Node n = pick == reach.size() ? null : reach.get(pick);
                 long a = n == null ? 0 : n.addr;
                 if (op.kind() == Kind.GLOBAL) {
-                    Go.setGlobal(m.globalSlot, a);
+                    Raw.setGlobal(m.globalSlot, a);
                     m.globalNode = n == null ? 0 : n.id;
                 } else {
-                    h.storePtr(Go.global(m.sharedGlobal), m.index, a);
+                    h.storePtr(Raw.global(m.sharedGlobal), m.index, a);
                     m.sharedNode = n == null ? 0 : n.id;
                 }
             }
@@ -637,10 +638,10 @@ class CollectorModelProperties {
                 }
             }
         }
-        if (Go.global(m.globalSlot) != m.addrOf(m.globalNode)) {
+        if (Raw.global(m.globalSlot) != m.addrOf(m.globalNode)) {
             throw new AssertionError(m.where() + ", " + when + ": global slot " + m.globalSlot + " changed");
         }
-        long sharedArr = Go.global(m.sharedGlobal);
+        long sharedArr = Raw.global(m.sharedGlobal);
         if (h.loadPtr(sharedArr, m.index) != m.addrOf(m.sharedNode)) {
             throw new AssertionError(m.where() + ", " + when + ": shared element " + m.index + " changed");
         }

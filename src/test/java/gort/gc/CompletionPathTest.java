@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,12 +59,12 @@ class CompletionPathTest {
 
     /** A list of n nodes hung from a new global (marking has ~n objects of work). */
     static int buildList(Heap h, int n) {
-        int g = Go.newGlobal();
+        int g = Raw.newGlobal();
         for (int i = 0; i < n; i++) {
             long node = h.alloc(NODE);
-            h.storePtr(node, 0, Go.global(g));
+            h.storePtr(node, 0, Raw.global(g));
             h.storeInt(node, 2, i);
-            Go.setGlobal(g, node);
+            Raw.setGlobal(g, node);
         }
         return g;
     }
@@ -87,7 +88,7 @@ class CompletionPathTest {
     static List<CycleRecord> run(Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting) {
         AtomicReference<List<CycleRecord>> out = new AtomicReference<>();
         Rt.run(cfg, 60, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = collector();
             int g = buildList(h, LIVE);
             knobs.accept(gc);
@@ -117,7 +118,7 @@ class CompletionPathTest {
                         Go.gosched();
                     }
                 }
-                if (listLength(h, Go.global(g)) != LIVE) {
+                if (listLength(h, Raw.global(g)) != LIVE) {
                     throw new AssertionError("the live list was damaged by cycle " + gc.numGC());
                 }
             }
@@ -269,14 +270,14 @@ class CompletionPathTest {
     @org.junit.jupiter.api.Test
     void checkmarkCatchesWhatTheConcurrentMarkLosesWithoutTheWriteBarrier() {
         assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD, PacerKind.GO15).withGcFaults(new GcFaults(true)), 60, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = collector();
             gc.faults.workerModes = modes(CompleterKind.IDLE);
-            int holders = Go.newGlobal();
-            Go.setGlobal(holders, h.allocArray(Type.PTR, 64));
+            int holders = Raw.newGlobal();
+            Raw.setGlobal(holders, h.allocArray(Type.PTR, 64));
             java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
             for (int i = 0; i < 64; i++) {
-                h.storePtr(Go.global(holders), i, h.alloc(NODE));
+                h.storePtr(Raw.global(holders), i, h.alloc(NODE));
             }
             for (int round = 0; round < 2_000; round++) {
                 int n0 = gc.numGC();
@@ -285,10 +286,10 @@ class CompletionPathTest {
                     // move objects between holders: hide a white object behind a scanned one
                     int a = rnd.nextInt(64);
                     int b = rnd.nextInt(64);
-                    long arr = Go.global(holders);
+                    long arr = Raw.global(holders);
                     long x = h.loadPtr(h.loadPtr(arr, a), 0);
                     long fresh = h.alloc(NODE); // a safepoint: x is reloaded below
-                    arr = Go.global(holders);
+                    arr = Raw.global(holders);
                     x = h.loadPtr(h.loadPtr(arr, a), 0);
                     h.storePtr(fresh, 0, x);
                     h.storePtr(h.loadPtr(arr, a), 0, 0);

@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -26,13 +27,13 @@ class ConcurrentTraceTest {
         Config cfg = Config.defaults().withGomaxprocs(2).withGodebug(Config.parseGodebug("gctrace=1,gcpacertrace=1")).withTraceOut(ps);
         Type node = Type.struct("ctt.node", "ptr,scalar");
         Rt.run(cfg, 60, () -> {
-            Heap h = Go.heap();
-            int g = Go.newGlobal();
+            Heap h = Raw.heap();
+            int g = Raw.newGlobal();
             for (int i = 0; i < 2_000_000; i++) { // ~32 MB through a 4 MiB goal: several paced cycles
                 long n = h.alloc(node);
                 if ((i & 1023) == 0) {
-                    h.storePtr(n, 0, Go.global(g));
-                    Go.setGlobal(g, n);
+                    h.storePtr(n, 0, Raw.global(g));
+                    Raw.setGlobal(g, n);
                 }
             }
             Go.gc(); // waits for a concurrent cycle in flight (world semaphore), so every started cycle ends

@@ -3,7 +3,7 @@ package gort.gc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Go;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.G;
 import gort.sched.Sched;
 import gort.sched.WaitGroup;
@@ -32,7 +32,7 @@ class MarkDoneSignalTest {
             AtomicReference<G> coord = new AtomicReference<>();
             WaitGroup wg = new WaitGroup();
             wg.add(1);
-            Chan<Integer> started = Go.makeChan(0);
+            Chan<Integer> started = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
                 coord.set(Sched.getg());
                 started.send(1); // readies us; we run once the coordinator parks
@@ -61,7 +61,7 @@ class MarkDoneSignalTest {
             AtomicBoolean resumed = new AtomicBoolean();
             WaitGroup wg = new WaitGroup();
             wg.add(1);
-            Chan<Integer> started = Go.makeChan(0);
+            Chan<Integer> started = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
                 coord.set(Sched.getg());
                 started.send(1);

@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -69,14 +70,14 @@ class MemoryLimitTest {
                 .withGodebug(Config.parseGodebug("gccheckmark=1,gcassistblock=1")).withMemoryLimit(limit);
         AtomicReference<Outcome> out = new AtomicReference<>();
         Rt.run(cfg, 120, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = ((gort.api.Runtime) Sched.current().env).collector();
-            int g = Go.newGlobal();
-            Go.setGlobal(g, h.allocArray(Type.PTR, LIVE_ARRAYS));
+            int g = Raw.newGlobal();
+            Raw.setGlobal(g, h.allocArray(Type.PTR, LIVE_ARRAYS));
             for (int i = 0; i < LIVE_ARRAYS; i++) {
                 long a = h.allocArray(Type.PTR, ARRAY_WORDS);
-                h.storePtr(a, 0, Go.global(g));
-                h.storePtr(Go.global(g), i, a);
+                h.storePtr(a, 0, Raw.global(g));
+                h.storePtr(Raw.global(g), i, a);
             }
             Go.gc(); // the live set is built: the cycles from here on are the measured ones
             int warm = gc.numGC();
@@ -86,8 +87,8 @@ class MemoryLimitTest {
                 long a = h.allocArray(Type.PTR, ARRAY_WORDS);
                 allocated += ARRAY_BYTES;
                 if ((n & 3) == 0) { // a quarter replaces live arrays; the rest is garbage
-                    h.storePtr(a, 0, Go.global(g));
-                    h.storePtr(Go.global(g), rnd.nextInt(LIVE_ARRAYS), a);
+                    h.storePtr(a, 0, Raw.global(g));
+                    h.storePtr(Raw.global(g), rnd.nextInt(LIVE_ARRAYS), a);
                 }
                 if ((n & 127) == 0) {
                     HeapStats s = gc.heap().readStats();
@@ -95,7 +96,7 @@ class MemoryLimitTest {
                 }
             }
             for (int i = 0; i < LIVE_ARRAYS; i++) {
-                if (h.loadPtr(h.loadPtr(Go.global(g), i), 0) != Go.global(g)) {
+                if (h.loadPtr(h.loadPtr(Raw.global(g), i), 0) != Raw.global(g)) {
                     throw new AssertionError("live array " + i + " was damaged");
                 }
             }

@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,10 +83,10 @@ class MemoryTest {
             cfg = cfg.withGodebug(java.util.Map.of("gcstoptheworld", "1"));
         }
         Rt.run(cfg, 120, () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
-            int g = Go.newGlobal();
-            Go.setGlobal(g, h.allocArray(Type.PTR, ring));
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
+            int g = Raw.newGlobal();
+            Raw.setGlobal(g, h.allocArray(Type.PTR, ring));
             int f = st.push(1);
             long[] seqOf = new long[ring];
             java.util.Arrays.fill(seqOf, -1);
@@ -104,7 +105,7 @@ class MemoryTest {
                 h.storeInt(item, 1, i);
                 h.storeInt(item, 2, i * 31 + n);
                 int slot = rnd.nextInt(ring);
-                h.storePtr(Go.global(g), slot, item);
+                h.storePtr(Raw.global(g), slot, item);
                 seqOf[slot] = i;
                 allocated += sizeOf(Type.SCALAR_ARRAY, n + 1) + sizeOf(ITEM, 0);
                 if (warmSys.get() == 0 && allocated >= warmup) {
@@ -127,7 +128,7 @@ class MemoryTest {
             }
             iterations.set(i);
             // the live set is intact
-            long arr = Go.global(g);
+            long arr = Raw.global(g);
             for (int s = 0; s < ring; s++) {
                 long item = h.loadPtr(arr, s);
                 if (seqOf[s] < 0) {
@@ -188,16 +189,16 @@ class MemoryTest {
         AtomicLong liveBytes = new AtomicLong();
         AtomicLong cycles = new AtomicLong();
         Throwable t = catchFatal(Config.defaults().withGomaxprocs(2).withGogc(100).withHeapCap(cap), () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
-            int head = Go.newGlobal();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
+            int head = Raw.newGlobal();
             int f = st.push(1);
             for (long i = 0;; i++) {
                 st.set(f, 0, h.allocArray(Type.SCALAR, 60)); // 488 B: the 512 B class
                 long cell = h.alloc(CELL);
                 h.storePtr(cell, 1, st.get(f, 0));
-                h.storePtr(cell, 0, Go.global(head));
-                Go.setGlobal(head, cell);
+                h.storePtr(cell, 0, Raw.global(head));
+                Raw.setGlobal(head, cell);
                 liveBytes.addAndGet(sizeOf(Type.SCALAR_ARRAY, 60) + sizeOf(CELL, 0));
                 if ((i & 1023) == 0) {
                     cycles.set(collector().numGC());
@@ -218,7 +219,7 @@ class MemoryTest {
     @Test
     void oneObjectLargerThanTheCapIsAFatalOutOfMemory() {
         Throwable t = catchFatal(Config.defaults().withGomaxprocs(1).withHeapCap(8L << 20), () -> {
-            Go.heap().allocArray(Type.SCALAR, 2 << 20); // 16 MiB
+            Raw.heap().allocArray(Type.SCALAR, 2 << 20); // 16 MiB
         });
         assertThat(t).isInstanceOf(FatalError.class).hasMessageStartingWith("fatal error: out of memory");
     }
@@ -241,7 +242,7 @@ class MemoryTest {
     void gogcOffRunsNoCycle() {
         AtomicReference<MemStats> end = new AtomicReference<>();
         Rt.run(Config.defaults().withGomaxprocs(2).withGogc(Config.GOGC_OFF).withHeapCap(256L << 20), 60, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             long allocated = 0;
             for (int i = 0; allocated < (20L << 20); i++) {
                 long a = h.allocArray(Type.SCALAR, 1 + i % 100);
@@ -262,7 +263,7 @@ class MemoryTest {
     void gogcOffStillCollectsWhenAsked() {
         AtomicReference<MemStats> end = new AtomicReference<>();
         Rt.run(Config.defaults().withGomaxprocs(1).withGogc(Config.GOGC_OFF), 60, () -> {
-            Go.heap().allocArray(Type.SCALAR, 1000);
+            Raw.heap().allocArray(Type.SCALAR, 1000);
             Go.gc();
             end.set(Go.readMemStats());
         });
@@ -280,7 +281,7 @@ class MemoryTest {
         AtomicReference<MemStats> after = new AtomicReference<>();
         AtomicReference<MemStats> wrapped = new AtomicReference<>();
         Rt.run(Config.defaults().withGomaxprocs(2), 60, () -> {
-            Go.heap().allocArray(Type.SCALAR, 1000);
+            Raw.heap().allocArray(Type.SCALAR, 1000);
             before.set(Go.readMemStats());
             Go.gc();
             after.set(Go.readMemStats());
@@ -319,8 +320,8 @@ class MemoryTest {
         AtomicLong heapLive = new AtomicLong();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         Rt.run(Config.defaults().withGomaxprocs(2).withDebugHeap(true), 60, () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, h.allocArray(Type.PTR, live));
             for (int i = 0; i < 50 * live; i++) {
@@ -363,7 +364,7 @@ class MemoryTest {
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
         Config cfg = Config.defaults().withGomaxprocs(procs).withGodebug(Config.parseGodebug("gctrace=1")).withTraceOut(ps);
         Rt.run(cfg, 60, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             for (int i = 0; i < 12000; i++) {
                 // ~ 140 MB of garbage: several paced cycles (written, as a program writes what it
                 // allocates: fresh pages cost nothing until touched)
@@ -464,17 +465,17 @@ class MemoryTest {
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         AtomicLong cycles = new AtomicLong();
         Rt.run(Config.defaults().withGomaxprocs(2).withGogc(50).withDebugHeap(true), 120, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             int[] globals = new int[workers];
             for (int w = 0; w < workers; w++) {
-                globals[w] = Go.newGlobal();
+                globals[w] = Raw.newGlobal();
             }
             WaitGroup wg = new WaitGroup();
             for (int w = 0; w < workers; w++) {
                 int id = w;
                 wg.add(1);
                 Go.go("tree-builder-" + w, () -> {
-                    Stack st = Go.stack();
+                    Stack st = Raw.stack();
                     int f = st.push(2);
                     long base = (id + 1L) << 40;
                     st.set(f, 0, build(h, st, depth, base)); // long-lived
@@ -490,7 +491,7 @@ class MemoryTest {
                             Go.gosched();
                         }
                     }
-                    Go.setGlobal(globals[id], st.get(f, 0)); // hand the long-lived tree to main
+                    Raw.setGlobal(globals[id], st.get(f, 0)); // hand the long-lived tree to main
                     st.pop(f);
                     wg.done();
                 });
@@ -498,7 +499,7 @@ class MemoryTest {
             wg.await();
             Go.gc();
             for (int w = 0; w < workers; w++) {
-                long c = check(h, Go.global(globals[w]), depth, (w + 1L) << 40);
+                long c = check(h, Raw.global(globals[w]), depth, (w + 1L) << 40);
                 if (c != (2L << depth) - 1) {
                     errors.add("main: tree of worker " + w + " has " + c + " nodes");
                 }

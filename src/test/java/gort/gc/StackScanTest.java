@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -25,14 +26,14 @@ class StackScanTest {
     void aRunningGoroutineScansItsOwnStackAtItsSafepointAndItsRootsSurvive() {
         AtomicLong selfScans = new AtomicLong();
         Rt.run(Config.defaults().withGomaxprocs(2).withGodebug(Config.parseGodebug("gccheckmark=1")), () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong survivors = new AtomicLong();
             AtomicBoolean polling = new AtomicBoolean();
             gort.sched.WaitGroup wg = new gort.sched.WaitGroup();
             wg.add(1);
             Go.go("holder", () -> {
-                Stack st = Go.stack();
+                Stack st = Raw.stack();
                 int f = st.push(1);
                 long n = h.alloc(NODE); // rooted only by this goroutine's stack
                 st.set(f, 0, n);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Runtime;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.WaitGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +36,9 @@ class LookupFallbackTest {
             @SuppressWarnings("unchecked")
             Chan<Long>[] ring = new Chan[n];
             for (int i = 0; i < n; i++) {
-                ring[i] = Go.makeChan(0);
+                ring[i] = Go.makeChan(Long.class, 0);
             }
-            Chan<Long> back = Go.makeChan(0);
+            Chan<Long> back = Go.makeChan(Long.class, 0);
             for (int i = 0; i < n; i++) {
                 Chan<Long> in = ring[i];
                 Chan<Long> out = ring[(i + 1) % n];

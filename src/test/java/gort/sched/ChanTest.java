@@ -1,5 +1,7 @@
 package gort.sched;
 
+import gort.api.Chan;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +53,7 @@ class ChanTest {
     static List<List<Integer>> producersConsumers(int procs, int cap, int producers, int consumers, int k) {
         List<List<Integer>> perConsumer = new CopyOnWriteArrayList<>();
         Rt.run(procs, () -> {
-            Chan<Integer> ch = Go.makeChan(cap);
+            Chan<Integer> ch = Go.makeChan(Integer.class, cap);
             WaitGroup prod = new WaitGroup();
             WaitGroup cons = new WaitGroup();
             prod.add(producers);
@@ -138,7 +140,7 @@ class ChanTest {
         int n = 5000;
         List<Integer> got = new CopyOnWriteArrayList<>();
         Rt.run(procs, () -> {
-            Chan<Integer> ch = Go.makeChan(cap);
+            Chan<Integer> ch = Go.makeChan(Integer.class, cap);
             Go.go(() -> {
                 for (int i = 0; i < n; i++) {
                     ch.send(i);
@@ -161,7 +163,7 @@ class ChanTest {
     void bufferedLenAndCap() {
         AtomicReference<List<Integer>> seen = new AtomicReference<>();
         Rt.run(1, () -> {
-            Chan<String> ch = Go.makeChan(3);
+            Chan<String> ch = Go.makeChan(String.class, 3);
             List<Integer> l = new ArrayList<>();
             l.add(ch.cap());
             l.add(ch.len());
@@ -170,7 +172,7 @@ class ChanTest {
             l.add(ch.len());
             ch.recv();
             l.add(ch.len());
-            Chan<String> u = Go.makeChan(0);
+            Chan<String> u = Go.makeChan(String.class, 0);
             l.add(u.cap());
             l.add(u.len());
             seen.set(l);
@@ -183,7 +185,7 @@ class ChanTest {
         AtomicReference<String> msg = new AtomicReference<>();
         Rt.run(1, () -> {
             try {
-                Go.makeChan(-1);
+                Go.makeChan(Integer.class, -1);
             } catch (GoPanic e) {
                 msg.set(e.getMessage());
             }
@@ -199,7 +201,7 @@ class ChanTest {
     void recvOnClosedBufferedChannelDrainsValuesThenReportsNotOk() {
         List<Object> seen = new CopyOnWriteArrayList<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(3);
+            Chan<Integer> ch = Go.makeChan(Integer.class, 3);
             ch.send(1);
             ch.send(2);
             ch.close();
@@ -217,7 +219,7 @@ class ChanTest {
     void recvOnClosedUnbufferedChannelReportsNotOk() {
         List<Object> seen = new CopyOnWriteArrayList<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(0);
+            Chan<Integer> ch = Go.makeChan(Integer.class, 0);
             ch.close();
             Chan.Recv<Integer> r = ch.recv2();
             seen.add(String.valueOf(r.value()));
@@ -233,9 +235,9 @@ class ChanTest {
         // a successful receive after a not-ok one on another channel reports ok again
         List<Boolean> seen = new CopyOnWriteArrayList<>();
         Rt.run(1, () -> {
-            Chan<Integer> closed = Go.makeChan(0);
+            Chan<Integer> closed = Go.makeChan(Integer.class, 0);
             closed.close();
-            Chan<Integer> full = Go.makeChan(1);
+            Chan<Integer> full = Go.makeChan(Integer.class, 1);
             full.send(7);
             seen.add(closed.recv2().ok());
             seen.add(full.recv2().ok());
@@ -249,7 +251,7 @@ class ChanTest {
     void sendOnClosedChannelPanics(int cap) {
         AtomicReference<String> msg = new AtomicReference<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(cap);
+            Chan<Integer> ch = Go.makeChan(Integer.class, cap);
             ch.close();
             try {
                 ch.send(1);
@@ -265,7 +267,7 @@ class ChanTest {
     void closeOfClosedChannelPanics(int cap) {
         AtomicReference<String> msg = new AtomicReference<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(cap);
+            Chan<Integer> ch = Go.makeChan(Integer.class, cap);
             ch.close();
             try {
                 ch.close();
@@ -325,7 +327,7 @@ class ChanTest {
         AtomicReference<String> msg = new AtomicReference<>();
         AtomicReference<Object> received = new AtomicReference<>("none");
         Rt.run(procs, () -> {
-            Chan<Integer> ch = Go.makeChan(cap);
+            Chan<Integer> ch = Go.makeChan(Integer.class, cap);
             for (int i = 0; i < cap; i++) {
                 ch.send(100 + i); // fill the buffer so the next send blocks
             }
@@ -364,7 +366,7 @@ class ChanTest {
         int n = 5;
         ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
         Rt.run(procs, () -> {
-            Chan<Integer> ch = Go.makeChan(cap);
+            Chan<Integer> ch = Go.makeChan(Integer.class, cap);
             WaitGroup wg = new WaitGroup();
             wg.add(n);
             List<AtomicReference<G>> gs = new ArrayList<>();
@@ -396,7 +398,7 @@ class ChanTest {
     void trySendOnBufferedChannelFailsOnlyWhenFull() {
         List<Object> seen = new CopyOnWriteArrayList<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(2);
+            Chan<Integer> ch = Go.makeChan(Integer.class, 2);
             seen.add(ch.trySend(1)); // empty
             seen.add(ch.trySend(2));
             seen.add(ch.trySend(3)); // full
@@ -414,7 +416,7 @@ class ChanTest {
     void trySendOnUnbufferedChannelNeedsAWaitingReceiver() {
         List<Object> seen = new CopyOnWriteArrayList<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(0);
+            Chan<Integer> ch = Go.makeChan(Integer.class, 0);
             seen.add(ch.trySend(1)); // nobody waiting
             AtomicReference<G> rg = new AtomicReference<>();
             AtomicReference<Integer> got = new AtomicReference<>();
@@ -439,7 +441,7 @@ class ChanTest {
     void trySendOnClosedChannelPanics() {
         AtomicReference<String> msg = new AtomicReference<>();
         Rt.run(1, () -> {
-            Chan<Integer> ch = Go.makeChan(1);
+            Chan<Integer> ch = Go.makeChan(Integer.class, 1);
             ch.close();
             try {
                 ch.trySend(1);
@@ -458,9 +460,9 @@ class ChanTest {
     void uncaughtSendOnClosedChannelCrashesTheRuntimeWithGoroutineDump() {
         AtomicLong goid = new AtomicLong(-1);
         assertThatThrownBy(() -> Rt.run(2, () -> {
-            Chan<Integer> ch = Go.makeChan(0);
+            Chan<Integer> ch = Go.makeChan(Integer.class, 0);
             ch.close();
-            Chan<Integer> never = Go.makeChan(0);
+            Chan<Integer> never = Go.makeChan(Integer.class, 0);
             Go.go("panicker", () -> {
                 goid.set(Go.getg().goid());
                 ch.send(1);
@@ -489,7 +491,7 @@ class ChanTest {
     @Test
     void uncaughtJavaExceptionCrashesTheRuntime() {
         assertThatThrownBy(() -> Rt.run(1, () -> {
-            Chan<Integer> never = Go.makeChan(0);
+            Chan<Integer> never = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
                 throw new IllegalStateException("boom");
             });

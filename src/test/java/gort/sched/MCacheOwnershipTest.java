@@ -1,5 +1,6 @@
 package gort.sched;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -43,8 +44,8 @@ class MCacheOwnershipTest {
         int workers = 6;
         int rounds = 300;
         Rt.run(Config.defaults().withGomaxprocs(4).withGogc(5), () -> {
-            Heap h = Go.heap();
-            var done = Go.<Integer>makeChan(workers);
+            Heap h = Raw.heap();
+            var done = Go.makeChan(Integer.class, workers);
             for (int w = 0; w < workers; w++) {
                 int id = w;
                 Go.go("alloc-" + w, () -> {
@@ -112,7 +113,7 @@ class MCacheOwnershipTest {
             Sched sched = Sched.current();
             sched.entersyscall();
             try {
-                Go.heap().alloc(NODE);
+                Raw.heap().alloc(NODE);
             } catch (IllegalStateException e) {
                 failures.incrementAndGet();
                 message.set(e.getMessage());

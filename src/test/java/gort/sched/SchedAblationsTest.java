@@ -1,5 +1,7 @@
 package gort.sched;
 
+import gort.api.Chan;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -22,10 +24,10 @@ class SchedAblationsTest {
     static List<String> wakeOrder(Config c) {
         List<String> order = new CopyOnWriteArrayList<>();
         Rt.run(c.withGomaxprocs(1), () -> {
-            Chan<Integer> ca = Go.makeChan(0);
-            Chan<Integer> cb = Go.makeChan(0);
-            Chan<Integer> cc = Go.makeChan(0);
-            Chan<Integer> done = Go.makeChan(3);
+            Chan<Integer> ca = Go.makeChan(Integer.class, 0);
+            Chan<Integer> cb = Go.makeChan(Integer.class, 0);
+            Chan<Integer> cc = Go.makeChan(Integer.class, 0);
+            Chan<Integer> done = Go.makeChan(Integer.class, 3);
             Go.go(() -> { ca.recv(); order.add("A"); done.send(1); });
             Go.go(() -> { cb.recv(); order.add("B"); done.send(1); });
             Go.go(() -> { cc.recv(); order.add("C"); done.send(1); });
@@ -57,7 +59,7 @@ class SchedAblationsTest {
             // is a multiple of anything: one yield alone on the P makes it 1
             Go.gosched();
             assertThat(Sched.currentM().p.schedtick).isEqualTo(1);
-            Chan<Integer> done = Go.makeChan(2);
+            Chan<Integer> done = Go.makeChan(Integer.class, 2);
             Go.go(() -> { order.add("A"); done.send(1); });
             Go.go(() -> { order.add("B"); done.send(1); });
             Go.gosched(); // main goes to the global run queue; A and B wait on the local one

@@ -1,5 +1,7 @@
 package gort.sched;
 
+import gort.api.Chan;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,10 +49,10 @@ class SchedTest {
     void readiedGoroutineRunsNextAndKicksThePreviousRunnextToTheTail() {
         List<String> order = new CopyOnWriteArrayList<>();
         Rt.run(1, () -> {
-            Chan<Integer> ca = Go.makeChan(0);
-            Chan<Integer> cb = Go.makeChan(0);
-            Chan<Integer> cc = Go.makeChan(0);
-            Chan<Integer> done = Go.makeChan(3);
+            Chan<Integer> ca = Go.makeChan(Integer.class, 0);
+            Chan<Integer> cb = Go.makeChan(Integer.class, 0);
+            Chan<Integer> cc = Go.makeChan(Integer.class, 0);
+            Chan<Integer> done = Go.makeChan(Integer.class, 3);
             Go.go(() -> { ca.recv(); order.add("A"); done.send(1); });
             Go.go(() -> { cb.recv(); order.add("B"); done.send(1); });
             Go.go(() -> { cc.recv(); order.add("C"); done.send(1); });
@@ -76,8 +78,8 @@ class SchedTest {
     void runnextInheritsTheTimeSliceSoPingPongDoesNotAdvanceSchedtick() {
         AtomicInteger ticks = new AtomicInteger(-1);
         Rt.run(1, () -> {
-            Chan<Integer> a = Go.makeChan(0);
-            Chan<Integer> b = Go.makeChan(0);
+            Chan<Integer> a = Go.makeChan(Integer.class, 0);
+            Chan<Integer> b = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
                 for (int i = 0; i < 10_000; i++) {
                     b.send(a.recv());
@@ -123,9 +125,9 @@ class SchedTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong rounds = new AtomicLong();
             List<Chan<Integer>> in = new java.util.ArrayList<>();
-            Chan<Integer> acks = Go.makeChan(workers);
+            Chan<Integer> acks = Go.makeChan(Integer.class, workers);
             for (int w = 0; w < workers; w++) {
-                Chan<Integer> c = Go.makeChan(0);
+                Chan<Integer> c = Go.makeChan(Integer.class, 0);
                 in.add(c);
                 Go.go(() -> {
                     for (;;) {
@@ -268,7 +270,7 @@ class SchedTest {
             AtomicBoolean resumed = new AtomicBoolean();
             WaitGroup wg = new WaitGroup();
             wg.add(1);
-            Chan<Integer> started = Go.makeChan(0);
+            Chan<Integer> started = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
                 sleeper.set(Sched.getg());
                 started.send(1); // readies main into our P's runnext
@@ -298,7 +300,7 @@ class SchedTest {
             Sched s = Sched.current();
             Note note = s.newNote();
             Note back = s.newNote();
-            Chan<Integer> started = Go.makeChan(0);
+            Chan<Integer> started = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
                 started.send(1);
                 s.notetsleepg(note, -1);
@@ -450,7 +452,7 @@ class SchedTest {
             WaitGroup wg = new WaitGroup();
             wg.add(1);
             Go.go("main.waiter", wg::await);
-            Chan<Integer> c = Go.makeChan(0);
+            Chan<Integer> c = Go.makeChan(Integer.class, 0);
             c.recv();
         }))
                 .isInstanceOf(FatalError.class)
@@ -473,7 +475,7 @@ class SchedTest {
             Go.go(() -> {
                 throw new IllegalStateException("boom");
             });
-            Chan<Integer> c = Go.makeChan(0);
+            Chan<Integer> c = Go.makeChan(Integer.class, 0);
             c.recv();
         }))
                 .isInstanceOf(FatalError.class)

@@ -1,5 +1,7 @@
 package gort.sched;
 
+import gort.api.Chan;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -42,7 +44,7 @@ class StressTest {
         run(2, () -> {
             List<Chan<Long>> c = new ArrayList<>(N + 1);
             for (int i = 0; i <= N; i++) {
-                c.add(Go.makeChan(0));
+                c.add(Go.makeChan(Long.class, 0));
             }
             WaitGroup wg = new WaitGroup();
             wg.add(N);
@@ -76,8 +78,8 @@ class StressTest {
         AtomicInteger relayed = new AtomicInteger();
         AtomicReference<Integer> left = new AtomicReference<>();
         run(2, () -> {
-            Chan<Integer> stage1 = Go.makeChan(64);
-            Chan<Integer> stage2 = Go.makeChan(0);
+            Chan<Integer> stage1 = Go.makeChan(Integer.class, 64);
+            Chan<Integer> stage2 = Go.makeChan(Integer.class, 0);
             WaitGroup producers = new WaitGroup();
             WaitGroup relaysWg = new WaitGroup();
             producers.add(N);
@@ -169,8 +171,8 @@ class StressTest {
             WaitGroup wg = new WaitGroup();
             wg.add(2 * pairs);
             for (int i = 0; i < pairs; i++) {
-                Chan<Integer> a = Go.makeChan(0);
-                Chan<Integer> b = Go.makeChan(0);
+                Chan<Integer> a = Go.makeChan(Integer.class, 0);
+                Chan<Integer> b = Go.makeChan(Integer.class, 0);
                 for (boolean pinger : new boolean[] {true, false}) {
                     Go.go(pinger ? "ping" : "pong", () -> {
                         G me = Go.getg();
@@ -202,7 +204,7 @@ class StressTest {
         int depth = 13; // 2^14 - 1 = 16383 goroutines
         AtomicReference<Long> total = new AtomicReference<>();
         run(2, () -> {
-            Chan<Long> result = Go.makeChan(1);
+            Chan<Long> result = Go.makeChan(Long.class, 1);
             Go.go(() -> tree(depth, result));
             total.set(result.recv());
         });
@@ -214,7 +216,7 @@ class StressTest {
             parent.send(1L);
             return;
         }
-        Chan<Long> kids = Go.makeChan(0);
+        Chan<Long> kids = Go.makeChan(Long.class, 0);
         Go.go(() -> tree(depth - 1, kids));
         Go.go(() -> tree(depth - 1, kids));
         parent.send(1 + kids.recv() + kids.recv());

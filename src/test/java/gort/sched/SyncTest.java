@@ -1,5 +1,7 @@
 package gort.sched;
 
+import gort.api.Chan;
+
 import static gort.sched.ChanTest.awaitParked;
 import static gort.sched.ChanTest.yieldUntil;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,7 +168,7 @@ class SyncTest {
             WaitGroup all = new WaitGroup();
             wg.add(workers);
             all.add(waiters);
-            Chan<Integer> start = Go.makeChan(0);
+            Chan<Integer> start = Go.makeChan(Integer.class, 0);
             for (int i = 0; i < waiters; i++) {
                 Go.go(() -> {
                     wg.await();

@@ -66,7 +66,7 @@ class TimersTest {
         });
         assertThatThrownBy(() -> Rt.run(2, () -> {
             Go.sleep(1_000_000);
-            Go.makeChan(0).recv(); // nothing left to wake anyone: the timer goroutine is parked, and is the runtime's own
+            Go.makeChan(Object.class, 0).recv(); // nothing left to wake anyone: the timer goroutine is parked, and is the runtime's own
         })).isInstanceOf(FatalError.class).hasMessageContaining("all goroutines are asleep - deadlock!");
     }
 }

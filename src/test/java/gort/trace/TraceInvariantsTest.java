@@ -1,5 +1,6 @@
 package gort.trace;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -9,7 +10,7 @@ import gort.gc.Collector;
 import gort.gc.CycleRecord;
 import gort.gc.WakeupStrategy;
 import gort.heap.Type;
-import gort.sched.Chan;
+import gort.api.Chan;
 import gort.sched.Sched;
 import gort.sched.Trace;
 import gort.testing.Rt;
@@ -65,13 +66,13 @@ class TraceInvariantsTest {
         Config c = Config.defaults().withGomaxprocs(2).withWakeup(s).withTrace(new Trace.Settings(raw))
                 .withOnExit(rt -> recs.set(rt.collector().cycleRecords()));
         Rt.run(c, 120, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             Collector gc = ((gort.api.Runtime) Sched.current().env).collector();
-            int g = Go.newGlobal();
+            int g = Raw.newGlobal();
             for (int i = 0; i < 20_000; i++) { // a live list: marking has work
                 long n = h.alloc(NODE);
-                h.storePtr(n, 0, Go.global(g));
-                Go.setGlobal(g, n);
+                h.storePtr(n, 0, Raw.global(g));
+                Raw.setGlobal(g, n);
             }
             AtomicBoolean stop = new AtomicBoolean();
             for (int w = 0; w < 3; w++) {
@@ -82,7 +83,7 @@ class TraceInvariantsTest {
                     }
                 });
             }
-            Chan<Integer> ping = Go.makeChan(0);
+            Chan<Integer> ping = Go.makeChan(Integer.class, 0);
             Go.go("trace.receiver", () -> {
                 for (;;) {
                     ping.recv();

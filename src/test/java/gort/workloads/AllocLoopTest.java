@@ -1,5 +1,6 @@
 package gort.workloads;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +17,8 @@ class AllocLoopTest {
     void theLiveSetIsTheRingsChainsAfterACollection() {
         AtomicLong objects = new AtomicLong();
         Rt.run(Config.defaults().withGomaxprocs(2), () -> {
-            Heap h = Go.heap();
-            int sink = Go.newGlobal();
+            Heap h = Raw.heap();
+            int sink = Raw.newGlobal();
             Alloc.loop(h, sink, 3L * 64 * 64, 64); // three turns of a 64-entry ring
             Go.gc();
             Go.gc(); // its sweep termination finishes sweeping the first cycle's garbage
@@ -30,7 +31,7 @@ class AllocLoopTest {
     @Test
     void aRingThatIsNotAPowerOfTwoIsRefused() {
         Rt.run(Config.defaults().withGomaxprocs(1), () -> assertThatThrownBy(
-                () -> Alloc.loop(Go.heap(), Go.newGlobal(), 10, 100))
+                () -> Alloc.loop(Raw.heap(), Raw.newGlobal(), 10, 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two, got 100"));
     }
 }

@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import gort.api.Go;
 import gort.api.Heap;
 import gort.gc.Stack;
@@ -106,8 +107,8 @@ public final class Decoder {
     }
 
     public long decode(byte[] data, int off, int len) {
-        h = Go.heap();
-        st = Go.stack();
+        h = Raw.heap();
+        st = Raw.stack();
         depth = -1;
         responseField = -1;
         int f = st.push(1);
@@ -257,7 +258,7 @@ public final class Decoder {
             h.storeInt(n, Schema.KIDS_LEN, ++len);
         }
         if (len == 0) {
-            h.storePtr(st.get(f, 0), Schema.KIDS, Go.global(zerobase)); // []*Node{}: Go's zerobase
+            h.storePtr(st.get(f, 0), Schema.KIDS, Raw.global(zerobase)); // []*Node{}: Go's zerobase
         }
     }
 

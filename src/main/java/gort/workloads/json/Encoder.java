@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import gort.api.Go;
 import gort.api.Heap;
 import gort.gc.Stack;
@@ -116,8 +117,8 @@ public final class Encoder {
      * (valid until the caller's next safepoint). Call from a goroutine.
      */
     public long encode(long response) {
-        h = Go.heap();
-        st = Go.stack();
+        h = Raw.heap();
+        st = Raw.stack();
         frame = st.push(2);
         try {
             st.set(frame, 1, response);

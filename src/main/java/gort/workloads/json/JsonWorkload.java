@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import gort.api.Config;
 import gort.api.Go;
 import gort.api.Heap;
@@ -205,10 +206,10 @@ public final class JsonWorkload implements Workload {
          */
         static Shared setUp(byte[] data, boolean canonical, int nodeWork) {
             int zerobase = Schema.newZerobase();
-            int tree = Go.newGlobal();
-            Go.setGlobal(tree, new Decoder(zerobase).decode(data));
-            long out = new Encoder().encode(Go.global(tree));
-            byte[] expected = Go.heap().loadBytes(out);
+            int tree = Raw.newGlobal();
+            Raw.setGlobal(tree, new Decoder(zerobase).decode(data));
+            long out = new Encoder().encode(Raw.global(tree));
+            byte[] expected = Raw.heap().loadBytes(out);
             if (canonical && !Arrays.equals(expected, data)) {
                 throw new IllegalStateException("json: encoding the decoded embedded document does not reproduce it (first difference at byte "
                         + Arrays.mismatch(expected, data) + " of " + data.length + ")");
@@ -282,8 +283,8 @@ public final class JsonWorkload implements Workload {
         }
 
         void worker(Decoder dec, Encoder enc, long k, boolean fullCheck, boolean checkFirst) {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(1);
             try {
                 ops(dec, enc, h, st, f, k, fullCheck, checkFirst);
@@ -300,14 +301,14 @@ public final class JsonWorkload implements Workload {
                     if (fullCheck) {
                         check(h, enc.encode(st.get(f, 0)), "a freshly decoded tree's encoding");
                     }
-                    String d = Trees.diff(h, st.get(f, 0), Go.global(tree));
+                    String d = Trees.diff(h, st.get(f, 0), Raw.global(tree));
                     if (d != null) {
                         throw new IllegalStateException("json: a freshly decoded tree differs from the shared one at " + d
                                 + " (a live object freed or overwritten?)");
                     }
                     st.set(f, 0, 0);
                 }
-                long out = enc.encode(Go.global(tree)); // json.Marshal(&shared)
+                long out = enc.encode(Raw.global(tree)); // json.Marshal(&shared)
                 if (i == 0 && checkFirst) {
                     check(h, out, "the shared tree's encoding");
                 }
@@ -316,7 +317,7 @@ public final class JsonWorkload implements Workload {
 
         /** Encodes the shared tree and compares it with the expected bytes. */
         void checkShared() {
-            check(Go.heap(), new Encoder().encode(Go.global(tree)), "the shared tree's final encoding");
+            check(Raw.heap(), new Encoder().encode(Raw.global(tree)), "the shared tree's final encoding");
         }
 
         /** out (a byte object, no safepoint since it was returned) must hold the expected bytes. */

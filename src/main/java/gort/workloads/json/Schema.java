@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import gort.api.Go;
 import gort.heap.Type;
 
@@ -67,8 +68,8 @@ public final class Schema {
      * {@link Decoder} of that runtime.
      */
     public static int newZerobase() {
-        int g = Go.newGlobal();
-        Go.setGlobal(g, Go.heap().allocArray(NODE_PTR, 0));
+        int g = Raw.newGlobal();
+        Raw.setGlobal(g, Raw.heap().allocArray(NODE_PTR, 0));
         return g;
     }
 }

@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -20,10 +21,10 @@ class CodecTest {
     static byte[] roundTrip(byte[] doc, int procs) {
         AtomicReference<byte[]> out = new AtomicReference<>();
         Rt.run(Config.defaults().withGomaxprocs(procs).withGogc(10), () -> {
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, new Decoder(Schema.newZerobase()).decode(doc));
-            out.set(Go.heap().loadBytes(new Encoder().encode(st.get(f, 0))));
+            out.set(Raw.heap().loadBytes(new Encoder().encode(st.get(f, 0))));
             st.pop(f);
         });
         return out.get();
@@ -87,7 +88,7 @@ class CodecTest {
         String in = "{\"tree\":" + node("\"\"", "[]") + ",\"username\":\"\"}";
         AtomicReference<String> out = new AtomicReference<>();
         Rt.run(1, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             long r = new Decoder(Schema.newZerobase()).decode(in.getBytes(StandardCharsets.UTF_8));
             assertThat(h.loadPtr(r, Schema.USERNAME)).isZero();
             assertThat(h.loadPtr(h.loadPtr(r, Schema.TREE), Schema.NAME)).isZero();
@@ -100,8 +101,8 @@ class CodecTest {
     void invalidUtf8InAManagedStringEncodesAsReplacementCharacter() {
         AtomicReference<String> out = new AtomicReference<>();
         Rt.run(1, () -> {
-            Heap h = Go.heap();
-            Stack st = Go.stack();
+            Heap h = Raw.heap();
+            Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, h.alloc(Schema.RESPONSE));
             long tree = h.alloc(Schema.NODE);
@@ -125,7 +126,7 @@ class CodecTest {
         }
         String in = doc(node("\"root\"", kids + "]"));
         Rt.run(1, () -> {
-            Heap h = Go.heap();
+            Heap h = Raw.heap();
             int zb = Schema.newZerobase();
             long tree = h.loadPtr(new Decoder(zb).decode(in.getBytes(StandardCharsets.UTF_8)), Schema.TREE);
             long arr = h.loadPtr(tree, Schema.KIDS);
@@ -138,8 +139,8 @@ class CodecTest {
             long k3 = h.loadPtr(arr, 3);
             assertThat(h.loadString(h.loadPtr(k3, Schema.NAME))).isEqualTo("k3");
             // every "kids":[] shares the runtime's zero-length array, as Go shares zerobase
-            assertThat(h.loadPtr(k3, Schema.KIDS)).isEqualTo(Go.global(zb)).isEqualTo(h.loadPtr(h.loadPtr(arr, 7), Schema.KIDS));
-            assertThat(h.len(Go.global(zb))).isZero();
+            assertThat(h.loadPtr(k3, Schema.KIDS)).isEqualTo(Raw.global(zb)).isEqualTo(h.loadPtr(h.loadPtr(arr, 7), Schema.KIDS));
+            assertThat(h.len(Raw.global(zb))).isZero();
             assertThat(Double.longBitsToDouble(h.loadInt(k3, Schema.CL_WEIGHT))).isEqualTo(1.0);
             assertThat(h.loadInt(k3, Schema.MEAN_T)).isEqualTo(4);
         });
@@ -151,17 +152,17 @@ class CodecTest {
         AtomicReference<byte[]> last = new AtomicReference<>();
         Rt.run(Config.defaults().withGomaxprocs(2).withGogc(10), () -> {
             int zb = Schema.newZerobase();
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(2);
             Decoder dec = new Decoder(zb);
             Encoder enc = new Encoder();
             for (int i = 0; i < 6; i++) {
                 st.set(f, i & 1, dec.decode(in)); // the other slot keeps the previous tree live
                 Go.gc();
-                last.set(Go.heap().loadBytes(enc.encode(st.get(f, i & 1))));
+                last.set(Raw.heap().loadBytes(enc.encode(st.get(f, i & 1))));
                 assertThat(last.get()).isEqualTo(in);
                 if (i > 0) {
-                    assertThat(Trees.diff(Go.heap(), st.get(f, 0), st.get(f, 1))).isNull();
+                    assertThat(Trees.diff(Raw.heap(), st.get(f, 0), st.get(f, 1))).isNull();
                 }
             }
             st.pop(f);

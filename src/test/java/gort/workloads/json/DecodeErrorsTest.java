@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import static gort.workloads.json.CodecTest.doc;
 import static gort.workloads.json.CodecTest.node;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,13 +18,13 @@ class DecodeErrorsTest {
     static DecodeException error(String json) {
         AtomicReference<DecodeException> err = new AtomicReference<>();
         Rt.run(1, () -> {
-            int depth = Go.stack().depth();
+            int depth = Raw.stack().depth();
             try {
                 new Decoder(Schema.newZerobase()).decode(json.getBytes(StandardCharsets.UTF_8));
             } catch (DecodeException e) {
                 err.set(e);
             }
-            assertThat(Go.stack().depth()).as("frames popped after an error").isEqualTo(depth);
+            assertThat(Raw.stack().depth()).as("frames popped after an error").isEqualTo(depth);
         });
         assertThat(err.get()).as("no error for %s", json).isNotNull();
         return err.get();
@@ -189,7 +190,7 @@ class DecodeErrorsTest {
     void nullKidsIsAccepted() {
         AtomicReference<Long> kids = new AtomicReference<>();
         Rt.run(1, () -> {
-            var h = Go.heap();
+            var h = Raw.heap();
             long r = new Decoder(Schema.newZerobase()).decode(doc(node("\"a\"", "null")).getBytes(StandardCharsets.UTF_8));
             kids.set(h.loadPtr(h.loadPtr(r, Schema.TREE), Schema.KIDS));
         });

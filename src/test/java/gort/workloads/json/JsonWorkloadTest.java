@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,21 +61,21 @@ class JsonWorkloadTest {
     void aDamagedSharedTreeFailsTheCheckLoudly() {
         Rt.run(1, () -> {
             JsonWorkload.Shared s = JsonWorkload.Shared.setUp(SMALL, true, 0);
-            var h = Go.heap();
-            long tree = h.loadPtr(Go.global(s.tree), Schema.TREE);
+            var h = Raw.heap();
+            long tree = h.loadPtr(Raw.global(s.tree), Schema.TREE);
             long kid = h.loadPtr(h.loadPtr(tree, Schema.KIDS), 0);
             h.storeInt(kid, Schema.TOUCHES, 12345);
             assertThatThrownBy(s::checkShared).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("the shared tree's final encoding").hasMessageContaining("freed or overwritten");
             long fresh = new Decoder(s.zerobase).decode(SMALL);
-            assertThat(Trees.diff(h, fresh, Go.global(s.tree))).isEqualTo("$.tree.kids[0].touches");
+            assertThat(Trees.diff(h, fresh, Raw.global(s.tree))).isEqualTo("$.tree.kids[0].touches");
         });
     }
 
     @Test
     void anOpStopsAtItsDeadlineWithinAFewNodes() {
         Rt.run(1, () -> {
-            int depth = Go.stack().depth();
+            int depth = Raw.stack().depth();
             var platform = gort.sched.Sched.current().platform();
             Deadline passed = new Deadline(platform, platform.nanotime() - 1);
             Decoder dec = new Decoder(Schema.newZerobase());
@@ -83,18 +84,18 @@ class JsonWorkloadTest {
             assertThatThrownBy(() -> dec.decode(SMALL)).isSameAs(Deadline.PASSED);
             long nodes = Go.readMemStats().mallocs() - before;
             assertThat(nodes).as("objects allocated before the decoder looked at the clock").isLessThan(4L * Deadline.EVERY);
-            assertThat(Go.stack().depth()).as("frames popped").isEqualTo(depth);
+            assertThat(Raw.stack().depth()).as("frames popped").isEqualTo(depth);
             Encoder enc = new Encoder();
             long tree = new Decoder(Schema.newZerobase()).decode(SMALL);
-            int f = Go.stack().push(1);
-            Go.stack().set(f, 0, tree);
+            int f = Raw.stack().push(1);
+            Raw.stack().set(f, 0, tree);
             enc.until(passed);
-            assertThatThrownBy(() -> enc.encode(Go.stack().get(f, 0))).isSameAs(Deadline.PASSED);
-            Go.stack().pop(f);
-            assertThat(Go.stack().depth()).isEqualTo(depth);
+            assertThatThrownBy(() -> enc.encode(Raw.stack().get(f, 0))).isSameAs(Deadline.PASSED);
+            Raw.stack().pop(f);
+            assertThat(Raw.stack().depth()).isEqualTo(depth);
             Deadline future = new Deadline(platform, Long.MAX_VALUE);
             enc.until(future);
-            assertThat(Go.heap().len(enc.encode(new Decoder(Schema.newZerobase()).decode(SMALL)))).isEqualTo(SMALL.length);
+            assertThat(Raw.heap().len(enc.encode(new Decoder(Schema.newZerobase()).decode(SMALL)))).isEqualTo(SMALL.length);
         });
     }
 

@@ -1,5 +1,6 @@
 package gort.workloads.json;
 
+import gort.api.Raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
@@ -66,14 +67,14 @@ class RoundTripProperties {
         Rt.run(Config.defaults().withGomaxprocs(1).withGogc(10), () -> {
             Decoder dec = new Decoder(Schema.newZerobase());
             Encoder enc = new Encoder();
-            Stack st = Go.stack();
+            Stack st = Raw.stack();
             int f = st.push(2);
             for (int i = 0; i < in.length; i++) {
                 st.set(f, i & 1, dec.decode(in[i]));
                 if (i % 7 == 3) {
                     Go.gc();
                 }
-                out[i] = Go.heap().loadBytes(enc.encode(st.get(f, i & 1)));
+                out[i] = Raw.heap().loadBytes(enc.encode(st.get(f, i & 1)));
             }
             st.pop(f);
         });
