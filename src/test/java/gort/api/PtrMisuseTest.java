@@ -200,16 +200,32 @@ class PtrMisuseTest {
     }
 
     @Test
-    void aPtrOfAnotherRuntimePanicsNamingBoth() {
+    void aPtrOfAnotherRuntimePanicsNamingBoth() throws Exception {
         List<Ptr> other = new CopyOnWriteArrayList<>();
-        Rt.run(1, () -> {
-            Global g = Go.newGlobal(); // keeps it allocated in its (ended) runtime: the check is by owner
-            Ptr x = Go.alloc(NODE);
-            g.set(x);
+        java.util.concurrent.CountDownLatch made = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch used = new java.util.concurrent.CountDownLatch(1);
+        Thread a = new Thread(() -> Rt.run(1, () -> {
+            Ptr x = Go.alloc(NODE); // alive while this goroutine waits (its root scope is open)
+            x.setPtr(0, x);
             other.add(x);
-        });
-        GoPanic p = panicOf(() -> Go.alloc(NODE).setPtr(0, other.getFirst()));
-        assertThat(p.getMessage()).containsPattern("runtime \\d+").contains("belong");
+            made.countDown();
+            try {
+                used.await(); // blocks this runtime's only M: fine for a test, nothing else runs here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        a.start();
+        made.await();
+        try {
+            GoPanic p = panicOf(() -> Go.alloc(NODE).setPtr(0, other.getFirst()));
+            assertThat(p.getMessage()).containsPattern("runtime \\d+.*runtime \\d+").contains("belong");
+            GoPanic q = panicOf(() -> other.getFirst().ptr(0));
+            assertThat(q.getMessage()).containsPattern("runtime \\d+.*runtime \\d+").contains("belong");
+        } finally {
+            used.countDown();
+            a.join();
+        }
     }
 
     /** The handle API gives a program no raw address to keep: no public method returns or takes one. */
