@@ -550,7 +550,7 @@ public final class Sched {
     }
 
     /** Panics if the calling thread is an M of a runtime other than owner (a thread of none passes). */
-    static void checkOwner(String what, Sched owner) {
+    public static void checkOwner(String what, Sched owner) {
         if (OsThread.currentOwner() instanceof M m && m.sched != owner) {
             throw foreignUse(what, owner, m.sched);
         }
@@ -1541,7 +1541,7 @@ public final class Sched {
      * Whether sync.Mutex may spin (Go's sync_runtime_canSpin): only a few times, on a multicore
      * machine, while another P is running, and only if the caller's local run queue is empty.
      */
-    boolean canSpin(int iter) {
+    public boolean canSpin(int iter) {
         if (iter >= 4 || platform.ncpu() <= 1 || gomaxprocs <= npidle.get() + nmspinning.get() + 1) {
             return false;
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.heap.Type;
 import gort.sched.GoPanic;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.testing.Rt;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

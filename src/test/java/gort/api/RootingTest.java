@@ -8,7 +8,7 @@ import gort.heap.Type;
 import gort.sched.G;
 import gort.sched.HChan;
 import gort.sched.Sched;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.testing.Rt;
 import java.util.ArrayList;
 import java.util.List;

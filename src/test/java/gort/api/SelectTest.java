@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gort.sched.FatalError;
 import gort.sched.GoPanic;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.testing.Rt;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -6,7 +6,7 @@ import gort.api.Go;
 import gort.api.Chan;
 import gort.sched.G;
 import gort.sched.Sched;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.testing.Rt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -12,7 +12,7 @@ import gort.heap.SizeClasses;
 import gort.heap.Type;
 import gort.sched.FatalError;
 import gort.sched.Sched;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.testing.Rt;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

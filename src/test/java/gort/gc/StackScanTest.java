@@ -30,7 +30,7 @@ class StackScanTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong survivors = new AtomicLong();
             AtomicBoolean polling = new AtomicBoolean();
-            gort.sched.WaitGroup wg = new gort.sched.WaitGroup();
+            gort.api.WaitGroup wg = new gort.api.WaitGroup();
             wg.add(1);
             Go.go("holder", () -> {
                 Stack st = Raw.stack();

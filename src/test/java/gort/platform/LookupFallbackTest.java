@@ -6,7 +6,7 @@ import gort.api.Config;
 import gort.api.Go;
 import gort.api.Runtime;
 import gort.api.Chan;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

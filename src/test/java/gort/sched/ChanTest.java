@@ -1,5 +1,7 @@
 package gort.sched;
 
+import gort.api.WaitGroup;
+
 import gort.api.Chan;
 
 import static org.assertj.core.api.Assertions.assertThat;

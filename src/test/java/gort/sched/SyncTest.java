@@ -1,5 +1,9 @@
 package gort.sched;
 
+import gort.api.Mutex;
+
+import gort.api.WaitGroup;
+
 import gort.api.Chan;
 
 import static gort.sched.ChanTest.awaitParked;

@@ -8,7 +8,7 @@ import gort.api.Runtime;
 import gort.gc.MemStats;
 import gort.gc.Stack;
 import gort.sched.Sched;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.workloads.Workload;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gort.api.Config;
 import gort.api.Go;
-import gort.sched.WaitGroup;
+import gort.api.WaitGroup;
 import gort.testing.Rt;
 import gort.workloads.Workload;
 import gort.workloads.Workloads;

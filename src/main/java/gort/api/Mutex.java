@@ -1,4 +1,8 @@
-package gort.sched;
+package gort.api;
+
+import gort.sched.GoPanic;
+import gort.sched.Sched;
+import gort.sched.Sema;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,7 +48,7 @@ public final class Mutex {
                             && state.compareAndSet(old, old | WOKEN)) {
                         awoke = true;
                     }
-                    sched.platform.procyield(30);
+                    sched.platform().procyield(30);
                     iter++;
                     continue;
                 }

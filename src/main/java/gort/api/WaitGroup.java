@@ -1,4 +1,8 @@
-package gort.sched;
+package gort.api;
+
+import gort.sched.GoPanic;
+import gort.sched.Sched;
+import gort.sched.Sema;
 
 import java.util.concurrent.atomic.AtomicLong;
 
