@@ -169,10 +169,8 @@ public final class Go {
     /** {@code new(T)}: a zeroed struct of type t; a new handle in the current scope. */
     public static Ptr alloc(Type t) {
         M m = Sched.safepointM();
-        G g = m.curg();
-        Heap h = Runtime.of(m.sched()).heap();
-        long a = h.allocFrom(m, t, -1);
-        return Scope.current(g, Sched.currentM()).make(a);
+        Scope s = Scope.current(m); // the goroutine's scope: the same after the allocation, on whatever M it resumes
+        return s.make(s.heap.allocFrom(m, t, -1));
     }
 
     /**
@@ -180,11 +178,12 @@ public final class Go {
      * an array of pointers, Type.SCALAR for one of int64s); a new handle in the current scope.
      */
     public static Ptr allocArray(Type elem, int n) {
+        if (n < 0) {
+            throw new GoPanic("runtime error: makeslice: len out of range: " + n);
+        }
         M m = Sched.safepointM();
-        G g = m.curg();
-        Heap h = Runtime.of(m.sched()).heap();
-        long a = h.allocFrom(m, Type.arrayOf(elem), n);
-        return Scope.current(g, Sched.currentM()).make(a);
+        Scope s = Scope.current(m);
+        return s.make(s.heap.allocFrom(m, Type.arrayOf(elem), n));
     }
 
     /** {@code []byte(s)} as a managed byte object (UTF-8); a new handle in the current scope. */
@@ -195,9 +194,8 @@ public final class Go {
     /** A managed byte object holding a copy of b; a new handle in the current scope. */
     public static Ptr bytes(byte[] b) {
         M m = Sched.safepointM();
-        G g = m.curg();
-        long a = Runtime.of(m.sched()).collector().allocString(m, b);
-        return Scope.current(g, Sched.currentM()).make(a);
+        Scope s = Scope.current(m);
+        return s.make(s.heap.allocBytesFrom(m, b));
     }
 
     /**

@@ -73,6 +73,11 @@ public final class Heap {
         return gc.mallocgc(m, t, n);
     }
 
+    /** A byte object holding a copy of b, for a caller that passed its safepoint already. */
+    long allocBytesFrom(M m, byte[] b) {
+        return gc.allocString(m, b);
+    }
+
     /** The type name of the object at addr if it is an allocated object's address now, else null (for messages). */
     String describe(long addr) {
         try {

@@ -27,7 +27,7 @@ public final class Stack {
      * The most handle slots one goroutine may hold: past it, making a handle panics (Go's stack
      * limit in spirit: a loop that makes handles without a scope per iteration grows without end).
      */
-    public static final int MAX_HANDLES = 1 << 20;
+    public static final int MAX_HANDLES = 1 << 24;
 
     private long[] slots = new long[64];
     private int sp;
