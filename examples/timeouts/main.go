@@ -9,7 +9,7 @@
 // call in 64 goes to a service that never answers (a 2 ms timeout), one in 64 is answered after
 // a 1 ms sleep, the rest at once (against 500 ms timeouts).
 //
-// Every outcome is decided by a margin of 100 ms or more, so the output is the same on any
+// Every outcome is decided by a margin of about 100 ms or more, so the output is the same on any
 // schedule. The first part takes about 200 ms of waiting whatever N is.
 //
 // Usage: timeouts [N [CLIENTS]]   (CLIENTS defaults to 32)

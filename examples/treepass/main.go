@@ -13,7 +13,7 @@
 //
 // Usage: treepass [TREES [DEPTH]]   (TREES per producer; DEPTH defaults to 6: 127 nodes a tree)
 // Test size: TREES=2000 (the default). Benchmark size: TREES=40000.
-// Kind: allocation-heavy (24-byte nodes, most dying young, a few hundred trees live at a time).
+// Kind: allocation-heavy (24-byte nodes, most dying young, about a hundred trees live at a time).
 package main
 
 import (
