@@ -5,6 +5,8 @@
 #        bench/anchors.sh pacer [--rounds K] [--seconds S] [--memlimit BYTES]   (heap at mark termination / goal:
 #          gort json --pacer go15|go118 beside Go 1.19's json with gctrace, and GOMEMLIMIT runs; S=5, 32MiB)
 #        bench/anchors.sh fidelity [gort fidelity options]   (the real Go 1.5.1 beside gort: see gort fidelity --help)
+#        bench/anchors.sh examples [--rounds K] [--procs 1,2,4] [NAME...]   (examples/: each Go program at its
+#          benchmark size beside its Java port under `gort bench`, per GOMAXPROCS; outputs compared)
 # Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
 # To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
 # has an equivalent, run_loom_<b>; each prints one ns/op figure (missing system -> "-").
@@ -26,6 +28,140 @@ if [ "${1:-}" = fidelity ]; then
   exec ./gort fidelity --anchor "$bin" "$@"
 fi
 
+# Go 1.19 (Debian's package), installed when missing.
+GO=/usr/lib/go-1.19/bin/go
+need_go() {
+  [ -x "$GO" ] && return 0
+  echo "anchors.sh: installing golang-1.19-go..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq golang-1.19-go >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq golang-1.19-go >/dev/null; } \
+    || die "could not install golang-1.19-go with apt-get"
+  [ -x "$GO" ] || die "$GO still missing after installing golang-1.19-go"
+}
+
+# --- examples: each program of examples/ (examples/benchmarks.tsv: name, kind, benchmark argument)
+# at its benchmark size, Go 1.19 beside its Java port, per GOMAXPROCS, rounds interleaved (Go,
+# gort, Go, gort, ...). Go's figure is one process run, timed whole (the binary is built once into
+# the cache; its start-up is a millisecond); gort's is `gort bench PORT --reps 3 -- ARG`'s ns_per_op
+# (a warm-up run of main, then the median of 3 runs, one JVM). Both get GOMAXPROCS from the
+# environment. Go's output must equal examples/NAME/expected-bench.txt and gort's must be Go's
+# for every run of main (bench/examples_summary.py output). The port is examples/NAME/Main.java,
+# or the directory's only .java file; an example without one is measured on Go's side only.
+# A gort run that fails or prints something else is reported in the table (exit status 1 at the
+# end) instead of ending the run, so that the other examples' figures are kept.
+run_examples() {
+  local rounds=3 procs=1,2,4 names=() all=() name kind arg
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --rounds) [ $# -ge 2 ] || die "--rounds needs a number"; rounds=$2; shift 2 ;;
+      --rounds=*) rounds=${1#*=}; shift ;;
+      --procs) [ $# -ge 2 ] || die "--procs needs a list such as 1,2,4"; procs=$2; shift 2 ;;
+      --procs=*) procs=${1#*=}; shift ;;
+      -h|--help) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
+      -*) die "unknown option $1 (examples takes --rounds K, --procs LIST and example names)" ;;
+      *) names+=("$1"); shift ;;
+    esac
+  done
+  [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
+  [[ "$procs" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--procs must be a comma-separated list of positive integers such as 1,2,4, got '$procs'"
+  local proc_list; IFS=, read -r -a proc_list <<<"$procs"
+  local manifest=examples/benchmarks.tsv
+  [ -f "$manifest" ] || die "$manifest not found"
+  declare -A kind_of=() arg_of=()
+  while IFS=$'\t' read -r name kind arg; do
+    [ -z "$name" ] || [[ "$name" == \#* ]] && continue
+    all+=("$name"); kind_of[$name]=$kind; arg_of[$name]=$arg
+  done <"$manifest"
+  [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
+  for name in "${names[@]}"; do
+    [ -n "${kind_of[$name]:-}" ] || die "unknown example '$name' (known: ${all[*]})"
+  done
+  command -v python3 >/dev/null || die "python3 is required"
+  need_go
+
+  # Build the Go programs (cached per Go version, like examples/check-go.sh) and find the ports.
+  local cache; cache="${XDG_CACHE_HOME:-$HOME/.cache}/gort/examples/$("$GO" version | awk '{print $3}')"
+  mkdir -p "$cache"
+  declare -A port_of=()
+  local any_port=0 bin ports
+  for name in "${names[@]}"; do
+    bin="$cache/$name"
+    if [ ! -x "$bin" ] || [ "examples/$name/main.go" -nt "$bin" ]; then
+      (cd "examples/$name" && GOCACHE="$cache/gocache" GOPATH="$cache/gopath" GOTOOLCHAIN=local GOPROXY=off \
+         GO111MODULE=off GOFLAGS= "$GO" build -o "$bin.tmp" main.go) || die "go build of examples/$name failed"
+      mv -f "$bin.tmp" "$bin"
+    fi
+    [ -f "examples/$name/expected-bench.txt" ] || die "examples/$name/expected-bench.txt is missing (examples/check-go.sh --write makes it)"
+    port_of[$name]=-
+    if [ -f "examples/$name/Main.java" ]; then port_of[$name]=examples/$name/Main.java
+    else
+      ports=(examples/"$name"/*.java)
+      if [ ${#ports[@]} -eq 1 ] && [ -f "${ports[0]}" ]; then port_of[$name]=${ports[0]}; fi
+    fi
+    if [ "${port_of[$name]}" = - ]; then
+      echo "anchors.sh: examples/$name has no Java port yet (examples/$name/Main.java): Go only" >&2
+    else any_port=1; fi
+  done
+  local jver=-
+  if [ "$any_port" = 1 ]; then
+    gort_find_jdk || exit 1
+    jver=$("$GORT_JAVA_HOME/bin/java" -version 2>&1 | head -1)
+    ./gort --version >/dev/null || die "gort build failed"   # build now, not inside round 1
+  fi
+
+  echo "anchors.sh: examples=${names[*]} procs=$procs rounds=$rounds" >&2
+  : >"$TMP/raw"
+  local r p t0 t1 f status ns reps jprocs
+  for ((r = 1; r <= rounds; r++)); do
+    for name in "${names[@]}"; do
+      for p in "${proc_list[@]}"; do
+        f="$TMP/$name-p$p-r$r"
+        echo "anchors.sh: round $r/$rounds  $name ${arg_of[$name]}  GOMAXPROCS=$p  Go..." >&2
+        t0=$(date +%s%N)
+        GOMAXPROCS=$p "$cache/$name" "${arg_of[$name]}" >"$f.go.out" 2>"$f.go.err" \
+          || { tail -5 "$f.go.err" >&2; die "examples/$name ${arg_of[$name]} (Go) failed at GOMAXPROCS=$p"; }
+        t1=$(date +%s%N)
+        cmp -s "$f.go.out" "examples/$name/expected-bench.txt" \
+          || die "examples/$name ${arg_of[$name]} (Go) printed something else than expected-bench.txt at GOMAXPROCS=$p; see examples/check-go.sh"
+        printf "anchors.sh:   -> %.0f ms\n" "$(( (t1 - t0) / 1000 ))e-3" >&2
+        printf '%s\t%s\t%s\t%s\t%s\t%s\tgo\t%s\t[]\t-\n' "$name" "${kind_of[$name]}" "${arg_of[$name]}" \
+          "${port_of[$name]}" "$p" "$r" "$((t1 - t0))" >>"$TMP/raw"
+        [ "${port_of[$name]}" != - ] || continue
+        echo "anchors.sh: round $r/$rounds  $name ${arg_of[$name]}  GOMAXPROCS=$p  gort..." >&2
+        rm -f "$f.gort.json"
+        ns=- reps='[]'
+        if GOMAXPROCS=$p ./gort bench "${port_of[$name]}" --reps 3 --json "$f.gort.json" -- "${arg_of[$name]}" \
+             >"$f.gort.out" 2>"$f.gort.err" && [ -f "$f.gort.json" ]; then
+          read -r ns jprocs reps < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ns_per_op"], d.get("procs", "-"), json.dumps(d.get("reps_ns_per_op", [])).replace(" ", ""))' "$f.gort.json") \
+            || die "could not read ns_per_op from gort's --json output ($f.gort.json)"
+          status=$(python3 bench/examples_summary.py output "$f.go.out" "$f.gort.out")
+          if [ "$jprocs" != - ] && [ "$jprocs" != "$p" ]; then status="$status;procs $jprocs"; fi
+          printf "anchors.sh:   -> %.0f ms, output %s\n" "$(python3 -c "print(float('$ns') / 1e6)")" "$status" >&2
+        else
+          status=failed
+          echo "anchors.sh:   -> gort bench ${port_of[$name]} failed at GOMAXPROCS=$p:" >&2
+          tail -5 "$f.gort.err" >&2
+        fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\tgort\t%s\t%s\t%s\n' "$name" "${kind_of[$name]}" "${arg_of[$name]}" \
+          "${port_of[$name]}" "$p" "$r" "$ns" "$reps" "$status" >>"$TMP/raw"
+      done
+    done
+  done
+
+  mkdir -p bench/results
+  python3 bench/examples_summary.py summary "$TMP/raw" "bench/results/examples-$(date +%Y%m%d-%H%M%S).json" \
+    "$rounds" "$procs" "$("$GO" version)" "$jver" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([ -z "$(git status --porcelain -- src pom.xml examples 2>/dev/null)" ] || echo -dirty)" \
+    "$(nproc)"
+}
+if [ "${1:-}" = examples ]; then
+  shift
+  TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+  run_examples "$@"
+  exit $?
+fi
+
 which=pingpong rounds=3 pacer_seconds=5 pacer_limit=32MiB
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,7 +169,7 @@ while [ $# -gt 0 ]; do
     --rounds=*) rounds=${1#*=}; shift ;;
     --seconds) [ $# -ge 2 ] || die "--seconds needs a number"; pacer_seconds=$2; shift 2 ;;
     --memlimit) [ $# -ge 2 ] || die "--memlimit needs a byte count"; pacer_limit=$2; shift 2 ;;
-    -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) which=$1; shift ;;
   esac
@@ -56,17 +192,9 @@ JAVA="$GORT_JAVA_HOME/bin/java"
 
 # --- Go anchor binary (cached; rebuilt when its sources change) ---
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/gort/anchors"
-GO=/usr/lib/go-1.19/bin/go
 GOBIN_ANCHORS="$CACHE/anchors"
 build_go_anchor() {
-  if [ ! -x "$GO" ]; then
-    echo "anchors.sh: installing golang-1.19-go..." >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq golang-1.19-go >/dev/null 2>&1 \
-      || { apt-get update -qq && apt-get install -y -qq golang-1.19-go >/dev/null; } \
-      || die "could not install golang-1.19-go with apt-get"
-    [ -x "$GO" ] || die "$GO still missing after installing golang-1.19-go"
-  fi
+  need_go
   if [ -x "$GOBIN_ANCHORS" ] && [ -z "$(find "$ANCHORS/go" -newer "$GOBIN_ANCHORS" -print -quit)" ]; then
     return 0
   fi

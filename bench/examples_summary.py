@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""The two steps of `bench/anchors.sh examples` that read files.
+
+examples_summary.py output GO_STDOUT GORT_STDOUT
+    Does gort's stdout hold Go's output once per run of the program and nothing else? `gort
+    bench` runs the program's main several times in one JVM (a warm-up, then the measured
+    repetitions); every run's output must be Go's, line for line. Copies of Go's output are
+    taken out of gort's stdout; what is left must be gort's own lines about the benchmark
+    (those starting with "bench " or naming an ns_per_ figure). Prints one word and a count:
+    "ok N" (N copies), "none 0" (gort printed no copy of the program's output, so nothing was
+    compared) or "differs K" (K lines that are neither Go's output nor gort's own), and, for
+    "differs", a diff of Go's output against gort's from the first such line, on stderr.
+
+examples_summary.py summary RAW OUT_JSON ROUNDS PROCS GO_VERSION JAVA_VERSION COMMIT CPUS
+    RAW: tab-separated lines "name kind arg port procs round system ns detail status", system
+    "go" or "gort", ns the time of one run of the program (Go: the whole process; gort: its
+    ns_per_op, the median of its repetitions), detail a JSON list (gort's repetitions), status
+    the output check ("ok N", "none 0", "differs K" or "failed", followed by ";procs N" when
+    gort's JSON says it ran at another GOMAXPROCS) or "-". Prints the table (medians over the rounds, gort / Go, the
+    target) and writes every figure to OUT_JSON. Exit status 1 when any gort run failed or
+    printed something else than Go.
+"""
+import datetime, difflib, json, socket, statistics, sys
+
+TARGET = {"sched": 1.5, "alloc": 2.0}
+KIND = {"sched": "channel/scheduler", "alloc": "allocation"}
+
+
+def own_line(line):
+    return line.startswith("bench ") or "ns_per_" in line
+
+
+def check_output(go_path, gort_path):
+    go = open(go_path, encoding="utf-8", errors="replace").read().splitlines()
+    out = open(gort_path, encoding="utf-8", errors="replace").read().splitlines()
+    copies, stray, i = 0, [], 0
+    while i < len(out):
+        if go and out[i:i + len(go)] == go:
+            copies += 1
+            i += len(go)
+        else:
+            if not own_line(out[i]):
+                stray.append((i + 1, out[i]))
+            i += 1
+    if stray:
+        print(f"differs {len(stray)}")
+        first = stray[0][0] - 1
+        shown = list(difflib.unified_diff(go, out[first:first + len(go)], "Go", f"gort (from its stdout's line {first + 1})", lineterm=""))
+        for line in shown[:20]:
+            print("  " + line, file=sys.stderr)
+    elif copies == 0:
+        print("none 0")
+    else:
+        print(f"ok {copies}")
+
+
+def describe(status):
+    word, _, n = status.partition(" ")
+    return {"differs": f"DIFFERS from Go's (stray lines: {n})",
+            "failed": "FAILED (gort bench exited with an error or wrote no JSON)",
+            "procs": f"WRONG GOMAXPROCS (gort ran at {n})"}.get(word, status)
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "-"
+    if ns >= 1e9:
+        return f"{ns / 1e9:.2f} s"
+    return f"{ns / 1e6:.0f} ms"
+
+
+def summary(raw, out_json, rounds, procs, gover, jver, commit, ncpu):
+    cells = {}  # (name, procs) -> cell
+    order = []
+    for line in open(raw, encoding="utf-8"):
+        name, kind, arg, port, p, rnd, system, ns, detail, status = line.rstrip("\n").split("\t")
+        key = (name, int(p))
+        if key not in cells:
+            order.append(key)
+            cells[key] = {"example": name, "kind": kind, "argument": arg,
+                          "port": None if port == "-" else port, "procs": int(p), "go": [], "gort": []}
+        entry = {"round": int(rnd), "ns": None if ns == "-" else float(ns)}
+        if system == "gort":
+            entry["reps_ns"] = json.loads(detail)
+            entry["output"] = status
+        cells[key][system].append(entry)
+
+    def med(xs):
+        xs = [x["ns"] for x in xs if x["ns"] is not None]
+        return statistics.median(xs) if xs else None
+
+    bad = False
+    hdr = (f"{'example':<11} {'kind':<18} {'GOMAXPROCS':>10} {'Go 1.19':>9} {'gort':>9} "
+           f"{'gort/Go':>8} {'target':>7} {'met':>4}  output")
+    print(hdr)
+    print("-" * (len(hdr) + 12))
+    rows = []
+    for key in order:
+        c = cells[key]
+        g, o = med(c["gort"]), med(c["go"])
+        ratio = g / o if g is not None and o else None
+        target = TARGET[c["kind"]]
+        met = "-" if ratio is None else ("yes" if ratio <= target else "no")
+        if c["port"] is None:
+            out = "no port yet"
+        else:
+            parts = [part for x in c["gort"] for part in x["output"].split(";")]
+            wrong = [part for part in parts if not part.startswith(("ok", "none"))]
+            bad = bad or bool(wrong)
+            copies = sorted(set(int(part.split()[1]) for part in parts if part.startswith("ok")))
+            if wrong:
+                out = "; ".join(sorted(set(describe(part) for part in wrong)))
+            elif not copies:
+                out = "not compared (gort printed none of it)"
+            elif any(part.startswith("none") for part in parts):
+                out = "same as Go where gort printed it (some rounds printed none)"
+            else:
+                out = "same as Go in every run of main (runs a round: " + "/".join(map(str, copies)) + ")"
+        print(f"{c['example']:<11} {KIND[c['kind']]:<18} {c['procs']:>10} {fmt_ns(o):>9} {fmt_ns(g):>9} "
+              f"{'-' if ratio is None else f'{ratio:.2f}':>8} {'<= ' + str(target) + 'x':>7} {met:>4}  {out}")
+        rows.append({**c, "median_ns": {"go": o, "gort": g}, "ratio_gort_go": ratio,
+                     "target_ratio": target, "within_target": None if ratio is None else ratio <= target})
+    print("\nraw ms per round (Go: one process run; gort: ns_per_op, the median of its repetitions):")
+    for key in order:
+        c = cells[key]
+        for system in ("go", "gort"):
+            xs = c[system]
+            if xs and any(x["ns"] is not None for x in xs):
+                print(f"  {c['example']:<11} P={c['procs']:<3} {system:<5} "
+                      + "  ".join("-" if x["ns"] is None else f"{x['ns'] / 1e6:.0f}" for x in xs))
+    json.dump({"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+               "host": socket.gethostname(), "cpus": int(ncpu), "rounds": int(rounds),
+               "procs": [int(p) for p in procs.split(",")], "gort_commit": commit, "go": gover,
+               "java": jver, "examples": rows}, open(out_json, "w"), indent=2)
+    print(f"\nwrote {out_json}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "output":
+        check_output(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 10 and sys.argv[1] == "summary":
+        sys.exit(summary(*sys.argv[2:]))
+    else:
+        sys.exit(__doc__)
