@@ -333,7 +333,8 @@ public final class TraceModel {
                 long id = stopG(p, ts, "exit");
                 gs.remove(id);
             }
-            case Trace.EV_GO_STOP, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV, Trace.EV_GO_BLOCK_SYNC -> {
+            case Trace.EV_GO_STOP, Trace.EV_GO_SLEEP, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV,
+                    Trace.EV_GO_BLOCK_SELECT, Trace.EV_GO_BLOCK_SYNC -> {
                 grunning--;
                 goroutineCounter(ts);
                 String reason = raw.string(e.a);
