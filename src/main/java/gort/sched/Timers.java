@@ -92,7 +92,9 @@ final class Timers {
         }
         if (!created) {
             created = true;
-            sched.setSystem(sched.newproc(this::timerproc, "runtime.timerproc"));
+            G tg = sched.newproc(this::timerproc, "runtime.timerproc");
+            sched.setSystem(tg);
+            if (sched.trace != null) sched.trace.timerGoroutine(tg);
         }
     }
 

@@ -65,6 +65,8 @@ public final class Trace {
     public static final int EV_GO_SYSBLOCK = 30;
     public static final int EV_HEAP_ALLOC = 33;
     public static final int EV_NEXT_GC = 34;
+    /** Names the timer goroutine [goid] (Go's traceEvTimerGoroutine): the unblocks it emits are the timers'. */
+    public static final int EV_TIMER_GOROUTINE = 35;
     // ---- gort's additions ----
     /** A string table entry [id, length, UTF-8 bytes]; no timestamp. */
     public static final int EV_STRING = 64;
@@ -133,6 +135,7 @@ public final class Trace {
         kind(EV_GO_SYSBLOCK, "GoSysBlock", 0);
         kind(EV_HEAP_ALLOC, "HeapAlloc", 1);
         kind(EV_NEXT_GC, "NextGC", 1);
+        kind(EV_TIMER_GOROUTINE, "TimerGoroutine", 1);
         kind(EV_GC_MARK_DONE, "GCMarkDone", 2);
         kind(EV_GC_WAIT, "GCWait", 2);
         kind(EV_GC_RESUME, "GCResume", 1);
@@ -405,6 +408,14 @@ public final class Trace {
             case "select (no cases)", "chan send (nil chan)", "chan receive (nil chan)" -> EV_GO_STOP;
             default -> EV_GO_BLOCK;
         };
+    }
+
+    /**
+     * gp is the timer goroutine (Go's traceEvTimerGoroutine, which Go writes into the trace's
+     * header; gort, tracing from the start, writes it when the timer goroutine is created).
+     */
+    void timerGoroutine(G gp) {
+        emit(currentMOrNull(), EV_TIMER_GOROUTINE, -1, 1, gp.goid, 0);
     }
 
     /** gp becomes runnable in m's P's runnext (Go's traceGoUnpark). */
