@@ -21,30 +21,31 @@ import java.lang.invoke.VarHandle;
  * would put it in the heap twice); a timer belongs to the runtime that first started it, and a
  * start or stop from another runtime panics, naming both.
  *
- * <h2>The function f</h2>
- * {@code f} runs on the timer goroutine (a system goroutine, holding a P) with no lock held, one
- * call at a time for all the runtime's timers, in deadline order. It must not block: while it runs
- * no other timer fires. It may ready a goroutine (Go's goroutineReady, what {@link Sched#timeSleep}
- * uses), send on a channel without blocking (Go's sendTime, for time.Timer and time.Ticker), start
- * a goroutine with {@link Sched#newproc} (Go's goFunc, for time.AfterFunc), and start or stop
- * timers, this one included. An exception from f kills the runtime like any goroutine's panic.
+ * <p>The function: {@code f} runs on the timer goroutine (a system goroutine, holding a P) with no
+ * lock held, one call at a time for all the runtime's timers, in deadline order. It must not block:
+ * while it runs no other timer fires. It may ready a goroutine (Go's goroutineReady, what
+ * {@link Sched#timeSleep} uses), send on a channel without blocking (Go's sendTime, for time.Timer
+ * and time.Ticker), start a goroutine with {@link Sched#newproc} (Go's goFunc, for time.AfterFunc),
+ * and start or stop timers, this one included. An exception from f kills the runtime like any
+ * goroutine's panic.
  *
- * <h2>When the runtime lets go of a timer (the hook for rooting arg)</h2>
- * While a timer is in the heap the runtime holds it, and with it {@code arg}, as Go's timers heap
- * keeps {@code t.arg} reachable: a layer that puts managed pointers behind arg (an AfterFunc
- * closure's captures, a channel's buffer) keeps them rooted from the start until the runtime lets
- * go, which is exactly one of, for each successful start:
+ * <p>When the runtime lets go of a timer (the hook for rooting arg): while a timer is in the heap
+ * the runtime holds it, and with it {@code arg}, as Go's timers heap keeps {@code t.arg} reachable.
+ * A layer that puts managed pointers behind arg (an AfterFunc closure's captures, a channel's
+ * buffer) keeps them rooted from a start until the runtime lets go of the timer for that start,
+ * which happens exactly once per successful start, as exactly one of:
  * <ul>
  *   <li>a {@link Sched#stopTimer} (or the stop inside {@link Sched#resetTimer}) that returns true:
- *       the stopper took it out, and f will not run for that start;
- *   <li>for a one-shot timer (period 0) only: the timer goroutine takes it out and then calls f
- *       once, with arg, for that start (f's call is the notice; the timer is out of the heap while
- *       f runs, so a start from f, or from anyone once f has begun, begins a new round).
+ *       the stopper took it out, and f will not be called for that start;
+ *   <li>for a one-shot timer (period 0) only: the timer goroutine takes it out and then calls f,
+ *       with arg, once for that start; that call is the notice.
  * </ul>
- * A periodic timer stays in the heap across its calls (each call re-arms it first), so only a stop
- * that returns true lets it go. A timer still pending when its runtime ends is let go with the
- * runtime. Nothing else is needed: arg is opaque to the runtime, and f's calls and stop's return
- * value say everything.
+ * A periodic timer stays in the heap across its calls (each re-arms it before f runs), so only a
+ * stop that returns true lets it go. A one-shot timer is out of the heap from just before its call,
+ * so a start made meanwhile (from f, or by anyone) begins a new round whose let-go comes later, and
+ * the earlier round's call may come after that start: keep one root per start (a count), not a
+ * flag. A timer still pending when its runtime ends goes with the runtime. Nothing else is needed:
+ * arg is opaque to the runtime, and f's calls and stop's return value say everything.
  */
 public final class Timer {
     /** What a timer calls (Go's {@code f func(arg interface{}, seq uintptr)}). */
