@@ -88,7 +88,8 @@ public final class Timer {
             throw new GoPanic("runtime timer: f is nil: a timer needs a function to call when it fires");
         }
         if (period < 0) {
-            throw new GoPanic("runtime timer: period " + period + " is negative: it must be 0 (fire once) or > 0 (nanoseconds between firings)");
+            throw new GoPanic("runtime timer: period " + period
+                    + " is negative: it must be 0 (fire once) or > 0 (nanoseconds between firings)");
         }
         this.when = when;
         this.period = period;

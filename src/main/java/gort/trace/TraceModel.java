@@ -19,9 +19,10 @@ import java.util.Map;
  * ("G12 main.main", from GoStart to the event that stops it, with how it stopped), instants
  * "proc start", "proc stop", "syscall", arrows "go", "unblock", "sysexit" from the event that made
  * a goroutine runnable to its start (an unblock by the timer goroutine starts on a "Timers" track,
- * as Go's viewer moves it to its TimerP), and counters Heap (Allocated, NextGC as Go's viewer shows it:
- * the distance to the goal), Goroutines (Running, Runnable), Threads (Running, InSyscall). gort's
- * additions go on tracks of their own, so the Go-shaped part stays comparable event for event:
+ * as Go's viewer moves it to its TimerP), and counters Heap (Allocated, NextGC as Go's viewer
+ * shows it: the distance to the goal), Goroutines (Running, Runnable), Threads (Running,
+ * InSyscall). gort's additions go on tracks of their own, so the Go-shaped part stays comparable
+ * event for event:
  * mark workers, assists, sweeping and the stop-the-world mark ("MARK", Go's name) nested in the
  * goroutine slices; "mark N done" instants on the completer's P with an arrow to the
  * coordinator's next start; in a GC group, the cycles, the stop-the-world pauses with their

@@ -71,7 +71,8 @@ class BlockKindsTraceTest {
             }
             s.ready(selector.get());
             wg.await();
-            while (Go.numGoroutine() > 3 || !parked(s, goids.get("select (no cases)")) || !parked(s, goids.get("chan receive (nil chan)"))) {
+            while (Go.numGoroutine() > 3 || !parked(s, goids.get("select (no cases)"))
+                    || !parked(s, goids.get("chan receive (nil chan)"))) {
                 Go.sleep(100_000);
             }
         });
@@ -140,8 +141,8 @@ class BlockKindsTraceTest {
                     }
                 }
             });
-            kindOf.keySet().forEach(reason -> assertThat(ends.get(goids.get(reason))).as("%s: the slices of the goroutine that waited in %s", f, reason)
-                    .contains("blocked: " + reason));
+            kindOf.keySet().forEach(reason -> assertThat(ends.get(goids.get(reason)))
+                    .as("%s: the slices of the goroutine that waited in %s", f, reason).contains("blocked: " + reason));
             // the sleeper was readied by the timer goroutine: the arrow into its next start comes from
             // the Timers lane, from an "unblock" instant there, as in Go 1.5.1's viewer
             List<String> fromTimers = arrowTo.entrySet().stream()
