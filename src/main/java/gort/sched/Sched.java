@@ -30,9 +30,9 @@ import jdk.internal.vm.Continuation;
  * functions Go passes to mcall (park_m, gosched_m, gopreempt_m, exitsyscall0) run on the M after
  * the yield, so a parked G is off its thread before anyone can ready it.
  *
- * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller, locked Ms or select; only
- * one-shot sleep timers ({@link Timers}); goroutines that block their thread in Java code outside
- * the runtime are not detected.
+ * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller, locked Ms or select;
+ * goroutines that block their thread in Java code outside the runtime are not detected. Timers
+ * ({@link Timers}) are Go 1.5's.
  */
 public final class Sched {
     public static final int MAX_GOMAXPROCS = 256;
@@ -1516,15 +1516,75 @@ public final class Sched {
         return ok;
     }
 
+    // =====================================================================================
+    // Timers (Go's time.go; see Timers and Timer)
+    // =====================================================================================
+
+    /**
+     * The runtime's monotonic clock in nanoseconds (Go's nanotime, from the platform): the clock of
+     * every {@link Timer#when()}. Go's time package reads it as runtimeNano.
+     */
+    public long nanotime() {
+        return platform.nanotime();
+    }
+
     /**
      * Parks the calling goroutine for at least ns nanoseconds on a runtime timer (Go's timeSleep,
-     * under time.Sleep): the timer goroutine readies it when the deadline has passed.
+     * under time.Sleep): a one-shot timer whose function readies it (Go's goroutineReady); it waits
+     * as "sleep", traced as Go's GoSleep. Returns at once if ns <= 0.
      */
     public void timeSleep(long ns) {
         timers.timeSleep(currentM(), ns);
     }
 
-    /** Timers not yet expired (for tests). */
+    /**
+     * Starts t: puts it in this runtime's heap of pending timers (Go's startTimer/addtimer), waking
+     * the timer goroutine if t is now the earliest (and creating it on first use). Called from a
+     * goroutine of this runtime, f included.
+     *
+     * @throws GoPanic if t is pending already, or belongs to another runtime
+     */
+    public void startTimer(Timer t) {
+        checkTimerCaller();
+        timers.addtimer(t);
+    }
+
+    /**
+     * Stops t (Go's stopTimer/deltimer): takes it out of the heap if it is there. Returns true if
+     * it was pending (its function will not run for that start), false if it already fired (a
+     * one-shot timer), was stopped, or was never started. Does not wait for a call of its function
+     * in progress, and wakes nobody.
+     *
+     * @throws GoPanic if t belongs to another runtime
+     */
+    public boolean stopTimer(Timer t) {
+        checkTimerCaller();
+        return timers.deltimer(t);
+    }
+
+    /**
+     * Gives t a new deadline, as Go 1.5's time.Timer.Reset does it: stop t, set its {@code when},
+     * start it again. Returns what the stop returned: whether t was still pending. Like Go's, not
+     * atomic: t's function may be running (from an earlier start) while this returns.
+     *
+     * @throws GoPanic if t belongs to another runtime, or another goroutine started it between the
+     *     stop and the start
+     */
+    public boolean resetTimer(Timer t, long when) {
+        boolean active = stopTimer(t);
+        t.when = when;
+        startTimer(t);
+        return active;
+    }
+
+    /** A goroutine of another runtime must not use this runtime's timers (nor start a timer into them). */
+    private void checkTimerCaller() {
+        if (OsThread.currentOwner() instanceof M m && m.sched != this) {
+            throw Timer.foreign(this, m.sched);
+        }
+    }
+
+    /** Timers pending in the heap (not yet fired, or periodic, and not stopped). */
     public int pendingTimers() {
         return timers.pending();
     }

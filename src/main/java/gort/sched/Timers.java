@@ -1,48 +1,42 @@
 package gort.sched;
 
 import gort.platform.RuntimeMutex;
-import java.util.ArrayList;
 
 /**
- * The runtime's timers (Go 1.5's time.go): a heap of timers ordered by their deadline, and the
- * timer goroutine ({@code timerproc}) that sleeps until the earliest one and runs the expired
- * ones. {@link Sched#timeSleep} (Go's timeSleep: time.Sleep, and a GC assist that cannot pay its
- * debt) parks the calling goroutine on a timer whose function readies it again.
+ * The runtime's timers (Go 1.5's time.go): the heap of pending {@link Timer}s, and the timer
+ * goroutine ({@code timerproc}) that sleeps until the earliest deadline and runs the functions of
+ * the timers that expired. {@link #addtimer} is Go's addtimer (time.startTimer), {@link #deltimer}
+ * Go's deltimer (time.stopTimer), {@link #timeSleep} Go's timeSleep (time.Sleep, and a GC assist
+ * that cannot pay its debt): a one-shot timer whose function is {@link #GOROUTINE_READY}.
  *
- * <p>Owns, under its lock: the 4-ary heap of pending timers, the timer goroutine, and whether
- * that goroutine sleeps on its note (a timed notetsleepg: its P is handed off meanwhile) or is
- * parked with no timer at all. Invariants, as Go's: a timer is in the heap exactly while
- * {@code i >= 0}; {@code t[0]} has the earliest deadline; adding a timer that becomes the
- * earliest wakes the sleeping or parked timer goroutine, so no deadline is slept past; a timer's
- * function runs on the timer goroutine without the lock held.
+ * <p>Owns, under its lock: the {@link TimerHeap}, the timer goroutine, and whether that goroutine
+ * sleeps on its note (a timed notetsleepg: its P is handed off meanwhile) or is parked with no
+ * timer at all. Invariants, as Go's: {@code heap.top()} has the earliest deadline; adding a timer
+ * that becomes the earliest wakes the sleeping or parked timer goroutine, so no deadline is slept
+ * past; removing one wakes nobody (the timer goroutine may wake early and find nothing due, as in
+ * Go); a timer's function runs on the timer goroutine without the lock held, after a one-shot timer
+ * left the heap and after a periodic one was re-armed ({@link #rearm}: Go's {@code when += period *
+ * (1 + -delta/period)}, which skips the periods that already passed).
  *
- * <p>As in Go 1.5, the wakeup path matters for what it costs: the timer goroutine's note sleep
- * hands its P away, so when the deadline passes it needs a P again (its old one, an idle one, or
- * the global run queue), and the goroutine it readies goes into the runnext of whatever P the
- * timer goroutine then runs on.
- *
- * <p>Simplified from Go: no periodic timers and no timer deletion (time.Ticker, time.AfterFunc
- * and friends are not offered); only sleeping goroutines use timers.
+ * <p>What the wakeup path costs, as in Go 1.5: the timer goroutine's note sleep hands its P away,
+ * so when the deadline passes it needs a P again (its old one, an idle one, or the global run
+ * queue), and whatever its functions ready goes into the runnext of whatever P it then runs on.
+ * Deadlock detection sees timers as Go's checkdead does: while a timer is pending the timer
+ * goroutine's M sleeps in notetsleepg and counts as running, so goroutines blocked meanwhile are no
+ * deadlock; with none pending, the timer goroutine is parked, a system goroutine, and counts for
+ * nothing. A stopped timer wakes nobody, so a program that blocks for good after stopping its only
+ * timer is found dead once the timer goroutine wakes at the stopped deadline and parks.
  */
 final class Timers {
-    /** A pending wakeup (Go's runtime timer). */
-    static final class Timer {
-        /** Deadline, platform nanotime. */
-        long when;
-        /** Index in the heap, -1 once removed. */
-        int i = -1;
-        /** The goroutine to ready (Go's f = goroutineReady, arg = the sleeping g). */
-        final G g;
-
-        Timer(long when, G g) {
-            this.when = when;
-            this.g = g;
-        }
-    }
+    /** Go's goroutineReady: the function of a sleep's timer; arg is the sleeping goroutine. */
+    static final Timer.Func GOROUTINE_READY = (arg, seq) -> {
+        G gp = (G) arg;
+        gp.sched.ready(gp);
+    };
 
     private final Sched sched;
     private final RuntimeMutex lock;
-    private final ArrayList<Timer> t = new ArrayList<>();
+    private final TimerHeap heap = new TimerHeap();
     private final Note waitnote;
     private G gp;
     private boolean created;
@@ -60,21 +54,32 @@ final class Timers {
         if (ns <= 0) {
             return;
         }
-        Timer tm = new Timer(sched.platform.nanotime() + ns, m.curg);
+        Timer t = new Timer(sched.platform.nanotime() + ns, GOROUTINE_READY, m.curg);
+        t.claim(sched);
         lock.lock();
-        addtimerLocked(tm);
+        addtimerLocked(t);
         sched.goparkunlock(m, lock, "sleep");
     }
 
-    /** Adds a timer; wakes the timer goroutine if it is now the earliest (Go's addtimerLocked). */
-    private void addtimerLocked(Timer tm) {
-        if (tm.when < 0) {
-            tm.when = Long.MAX_VALUE; // overflow: never
+    /** Adds t to the heap (Go's addtimer). t must belong to this runtime and not be pending. */
+    void addtimer(Timer t) {
+        t.claim(sched);
+        lock.lock();
+        if (heap.contains(t)) {
+            lock.unlock();
+            throw new GoPanic("start of a pending " + t + ": a timer is in the heap at most once; stop it first "
+                    + "(a reset stops and starts it)");
         }
-        tm.i = t.size();
-        t.add(tm);
-        siftupTimer(tm.i);
-        if (tm.i == 0) {
+        addtimerLocked(t);
+        lock.unlock();
+    }
+
+    /** Adds a timer; wakes the timer goroutine if it is now the earliest (Go's addtimerLocked). */
+    private void addtimerLocked(Timer t) {
+        if (t.when < 0) {
+            t.when = Long.MAX_VALUE; // overflow: never, and timerproc's delta cannot overflow
+        }
+        if (heap.add(t) == 0) {
             // new earliest deadline
             if (sleeping) {
                 sleeping = false;
@@ -87,7 +92,41 @@ final class Timers {
         }
         if (!created) {
             created = true;
-            sched.setSystem(sched.newproc(this::timerproc, "runtime.timerproc"));
+            G tg = sched.newproc(this::timerproc, "runtime.timerproc");
+            sched.setSystem(tg);
+            if (sched.trace != null) sched.trace.timerGoroutine(tg);
+        }
+    }
+
+    /**
+     * Takes t out of the heap if it is there (Go's deltimer): true if it was pending, false if it
+     * already fired (one-shot), was stopped, or never started. Wakes nobody.
+     */
+    boolean deltimer(Timer t) {
+        Sched o = t.owner();
+        if (o == null) {
+            return false; // never started: in no heap
+        }
+        if (o != sched) {
+            throw Timer.foreign(o, sched);
+        }
+        lock.lock();
+        boolean removed = heap.remove(t);
+        lock.unlock();
+        return removed;
+    }
+
+    /**
+     * A periodic timer's next deadline after it fired {@code -delta} nanoseconds late (delta <= 0):
+     * the first {@code when + k * period} (k >= 1) later than now, as Go's timerproc computes it;
+     * never ({@code Long.MAX_VALUE}) where that overflows (Go 1.5 would wrap to a negative deadline,
+     * which addtimer's comment forbids).
+     */
+    static long rearm(long when, long period, long delta) {
+        try {
+            return Math.addExact(when, Math.multiplyExact(period, 1 + -delta / period));
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -100,18 +139,27 @@ final class Timers {
             long now = sched.platform.nanotime();
             long delta;
             for (;;) {
-                if (t.isEmpty()) {
+                Timer t = heap.top();
+                if (t == null) {
                     delta = -1;
                     break;
                 }
-                Timer tm = t.get(0);
-                delta = tm.when - now;
+                delta = t.when - now;
                 if (delta > 0) {
                     break;
                 }
-                removeTop();
+                if (t.period() > 0) {
+                    // leave it in the heap, due again at its next period
+                    t.when = rearm(t.when, t.period(), delta);
+                    heap.fixTop();
+                } else {
+                    heap.removeTop();
+                }
+                Timer.Func f = t.f;
+                Object arg = t.arg;
+                long seq = t.seq();
                 lock.unlock();
-                sched.ready(tm.g); // Go's goroutineReady: into this P's runnext
+                f.fire(arg, seq);
                 lock.lock();
             }
             if (delta < 0) {
@@ -128,82 +176,11 @@ final class Timers {
         }
     }
 
-    /** Removes t[0] (Go's timerproc removal of an expired one-shot timer). */
-    private void removeTop() {
-        Timer top = t.get(0);
-        int last = t.size() - 1;
-        if (last > 0) {
-            Timer l = t.get(last);
-            t.set(0, l);
-            l.i = 0;
-        }
-        t.remove(last);
-        if (last > 0) {
-            siftdownTimer(0);
-        }
-        top.i = -1;
-    }
-
-    // Go's 4-ary heap of timers (siftupTimer, siftdownTimer)
-
-    private void siftupTimer(int i) {
-        Timer tm = t.get(i);
-        long when = tm.when;
-        while (i > 0) {
-            int p = (i - 1) / 4; // parent
-            if (when >= t.get(p).when) {
-                break;
-            }
-            t.set(i, t.get(p));
-            t.get(i).i = i;
-            i = p;
-        }
-        t.set(i, tm);
-        tm.i = i;
-    }
-
-    private void siftdownTimer(int i) {
-        int n = t.size();
-        Timer tm = t.get(i);
-        long when = tm.when;
-        for (;;) {
-            int c = i * 4 + 1; // left child
-            int c3 = c + 2; // mid child
-            if (c >= n) {
-                break;
-            }
-            long w = t.get(c).when;
-            if (c + 1 < n && t.get(c + 1).when < w) {
-                w = t.get(c + 1).when;
-                c++;
-            }
-            if (c3 < n) {
-                long w3 = t.get(c3).when;
-                if (c3 + 1 < n && t.get(c3 + 1).when < w3) {
-                    w3 = t.get(c3 + 1).when;
-                    c3++;
-                }
-                if (w3 < w) {
-                    w = w3;
-                    c = c3;
-                }
-            }
-            if (w >= when) {
-                break;
-            }
-            t.set(i, t.get(c));
-            t.get(i).i = i;
-            i = c;
-        }
-        t.set(i, tm);
-        tm.i = i;
-    }
-
-    /** Pending timers (for tests and dumps). */
+    /** Pending timers. */
     int pending() {
         lock.lock();
         try {
-            return t.size();
+            return heap.size();
         } finally {
             lock.unlock();
         }

@@ -51,16 +51,22 @@ public final class Trace {
     public static final int EV_GO_STOP = 16;
     public static final int EV_GO_SCHED = 17;
     public static final int EV_GO_PREEMPT = 18;
+    /** The running goroutine parks in a sleep on a timer (Go's traceEvGoSleep: time.Sleep). */
+    public static final int EV_GO_SLEEP = 19;
     public static final int EV_GO_BLOCK = 20;
     public static final int EV_GO_UNBLOCK = 21;
     public static final int EV_GO_BLOCK_SEND = 22;
     public static final int EV_GO_BLOCK_RECV = 23;
+    /** The running goroutine parks in a select (Go's traceEvGoBlockSelect). */
+    public static final int EV_GO_BLOCK_SELECT = 24;
     public static final int EV_GO_BLOCK_SYNC = 25;
     public static final int EV_GO_SYSCALL = 28;
     public static final int EV_GO_SYSEXIT = 29;
     public static final int EV_GO_SYSBLOCK = 30;
     public static final int EV_HEAP_ALLOC = 33;
     public static final int EV_NEXT_GC = 34;
+    /** Names the timer goroutine [goid] (Go's traceEvTimerGoroutine): the unblocks it emits are the timers'. */
+    public static final int EV_TIMER_GOROUTINE = 35;
     // ---- gort's additions ----
     /** A string table entry [id, length, UTF-8 bytes]; no timestamp. */
     public static final int EV_STRING = 64;
@@ -117,16 +123,19 @@ public final class Trace {
         kind(EV_GO_STOP, "GoStop", 1);
         kind(EV_GO_SCHED, "GoSched", 0);
         kind(EV_GO_PREEMPT, "GoPreempt", 0);
+        kind(EV_GO_SLEEP, "GoSleep", 1);
         kind(EV_GO_BLOCK, "GoBlock", 1);
         kind(EV_GO_UNBLOCK, "GoUnblock", 1);
         kind(EV_GO_BLOCK_SEND, "GoBlockSend", 1);
         kind(EV_GO_BLOCK_RECV, "GoBlockRecv", 1);
+        kind(EV_GO_BLOCK_SELECT, "GoBlockSelect", 1);
         kind(EV_GO_BLOCK_SYNC, "GoBlockSync", 1);
         kind(EV_GO_SYSCALL, "GoSysCall", 0);
         kind(EV_GO_SYSEXIT, "GoSysExit", 2);
         kind(EV_GO_SYSBLOCK, "GoSysBlock", 0);
         kind(EV_HEAP_ALLOC, "HeapAlloc", 1);
         kind(EV_NEXT_GC, "NextGC", 1);
+        kind(EV_TIMER_GOROUTINE, "TimerGoroutine", 1);
         kind(EV_GC_MARK_DONE, "GCMarkDone", 2);
         kind(EV_GC_WAIT, "GCWait", 2);
         kind(EV_GC_RESUME, "GCResume", 1);
@@ -375,18 +384,38 @@ public final class Trace {
         emit(m, preempted ? EV_GO_PREEMPT : EV_GO_SCHED, -1, 0, 0, 0);
     }
 
-    /** The running G parks for reason (Go's traceGoPark; the reason picks Go's block kind). */
+    /**
+     * The running G parks for reason (Go's traceGoPark): the event carries the reason, and its kind
+     * is the one Go 1.5's gopark call for that reason passes ({@link #blockKind}).
+     */
     void goPark(M m, String reason) {
         emit(m, blockKind(reason), -1, 1, intern(m, reason), 0);
     }
 
+    /**
+     * The event kind of a park for reason, as Go 1.5 passes it to gopark: a sleep is GoSleep
+     * (timeSleep), a select GoBlockSelect, channel operations GoBlockSend/GoBlockRecv, a semaphore
+     * GoBlockSync; a park that nothing can end (a select with no cases, a nil channel) is GoStop;
+     * any other wait (the timer goroutine idle, the collector's goroutines) is GoBlock.
+     */
     static int blockKind(String reason) {
         return switch (reason) {
+            case "sleep" -> EV_GO_SLEEP;
+            case "select" -> EV_GO_BLOCK_SELECT;
             case "chan send" -> EV_GO_BLOCK_SEND;
             case "chan receive" -> EV_GO_BLOCK_RECV;
             case "semacquire" -> EV_GO_BLOCK_SYNC;
+            case "select (no cases)", "chan send (nil chan)", "chan receive (nil chan)" -> EV_GO_STOP;
             default -> EV_GO_BLOCK;
         };
+    }
+
+    /**
+     * gp is the timer goroutine (Go's traceEvTimerGoroutine, which Go writes into the trace's
+     * header; gort, tracing from the start, writes it when the timer goroutine is created).
+     */
+    void timerGoroutine(G gp) {
+        emit(currentMOrNull(), EV_TIMER_GOROUTINE, -1, 1, gp.goid, 0);
     }
 
     /** gp becomes runnable in m's P's runnext (Go's traceGoUnpark). */

@@ -196,8 +196,9 @@ public final class RawTrace {
     static int rank(int kind) {
         return switch (kind) {
             case Trace.EV_PROC_STOP, Trace.EV_GO_CREATE, Trace.EV_GO_UNBLOCK, Trace.EV_GO_SYSEXIT, Trace.EV_GO_SCHED,
-                    Trace.EV_GO_PREEMPT, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV,
-                    Trace.EV_GO_BLOCK_SYNC, Trace.EV_GO_SYSBLOCK, Trace.EV_GC_MARK_DONE -> 0;
+                    Trace.EV_GO_PREEMPT, Trace.EV_GO_STOP, Trace.EV_GO_SLEEP, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND,
+                    Trace.EV_GO_BLOCK_RECV, Trace.EV_GO_BLOCK_SELECT, Trace.EV_GO_BLOCK_SYNC, Trace.EV_GO_SYSBLOCK,
+                    Trace.EV_GC_MARK_DONE -> 0;
             case Trace.EV_GO_START, Trace.EV_PROC_START -> 2;
             default -> 1;
         };

@@ -249,6 +249,8 @@ public final class TimelineFile {
                         long tid;
                         if (group == TraceSink.PROCS && d.getName().startsWith("Proc ")) {
                             tid = Long.parseLong(d.getName().substring(5));
+                        } else if (group == TraceSink.PROCS && d.getName().equals(TraceModel.TIMERS.name())) {
+                            tid = TraceModel.TIMERS.tid();
                         } else if (group == TraceSink.PROCS) {
                             tid = TraceModel.SYSCALLS.tid();
                         } else {

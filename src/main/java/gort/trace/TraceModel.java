@@ -18,9 +18,11 @@ import java.util.Map;
  * viewer (cmd/trace's generateTrace): per P a track ("Proc N") of goroutine slices
  * ("G12 main.main", from GoStart to the event that stops it, with how it stopped), instants
  * "proc start", "proc stop", "syscall", arrows "go", "unblock", "sysexit" from the event that made
- * a goroutine runnable to its start, and counters Heap (Allocated, NextGC as Go's viewer shows it:
- * the distance to the goal), Goroutines (Running, Runnable), Threads (Running, InSyscall). gort's
- * additions go on tracks of their own, so the Go-shaped part stays comparable event for event:
+ * a goroutine runnable to its start (an unblock by the timer goroutine starts on a "Timers" track,
+ * as Go's viewer moves it to its TimerP), and counters Heap (Allocated, NextGC as Go's viewer
+ * shows it: the distance to the goal), Goroutines (Running, Runnable), Threads (Running,
+ * InSyscall). gort's additions go on tracks of their own, so the Go-shaped part stays comparable
+ * event for event:
  * mark workers, assists, sweeping and the stop-the-world mark ("MARK", Go's name) nested in the
  * goroutine slices; "mark N done" instants on the completer's P with an arrow to the
  * coordinator's next start; in a GC group, the cycles, the stop-the-world pauses with their
@@ -47,6 +49,8 @@ public final class TraceModel {
 
     /** Go 1.5.1's viewer: the fake P of events that return from syscalls without a P. */
     static final Track SYSCALLS = new Track(TraceSink.PROCS, 1000003, "Syscalls", -3);
+    /** Go 1.5.1's viewer: the fake P of the timer goroutine's unblocks. */
+    static final Track TIMERS = new Track(TraceSink.PROCS, 1000001, "Timers", -4);
     static final Track GC_CYCLES = new Track(TraceSink.GC, 0, "GC cycles", 0);
     static final Track STW = new Track(TraceSink.GC, 1, "stop the world", 1);
     static final Track COORDINATOR = new Track(TraceSink.GC, 2, "coordinator (runtime.backgroundgc)", 2);
@@ -105,6 +109,8 @@ public final class TraceModel {
     private long gcount, grunning, grunnable, insyscall, prunning, heapAlloc, nextGC, globrunq;
     private int cycle;
     private long coordG;
+    /** The timer goroutine (0 until the trace names it). */
+    private long timerG;
     private Wait wait;
     /** Per phase (index 1, 2): the pending completion's time, completer, P and arrow. */
     private final long[] doneTs = {-1, -1, -1};
@@ -333,7 +339,8 @@ public final class TraceModel {
                 long id = stopG(p, ts, "exit");
                 gs.remove(id);
             }
-            case Trace.EV_GO_STOP, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV, Trace.EV_GO_BLOCK_SYNC -> {
+            case Trace.EV_GO_STOP, Trace.EV_GO_SLEEP, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV,
+                    Trace.EV_GO_BLOCK_SELECT, Trace.EV_GO_BLOCK_SYNC -> {
                 grunning--;
                 goroutineCounter(ts);
                 String reason = raw.string(e.a);
@@ -352,7 +359,16 @@ public final class TraceModel {
                 grunnable++;
                 goroutineCounter(ts);
                 GState g = g(e.a);
-                g.flowIn = newFlow(proc(p), ts, "unblock");
+                if (p >= 0 && timerG != 0 && curG[p] == timerG) {
+                    // a timer's function readied it: Go's viewer draws the arrow from its Timers lane,
+                    // from an instant there (an arrow must start inside a slice or an instant)
+                    if (live) {
+                        sink.instant(TIMERS, ts, "unblock", null, null);
+                    }
+                    g.flowIn = newFlow(TIMERS, ts, "unblock");
+                } else {
+                    g.flowIn = newFlow(proc(p), ts, "unblock");
+                }
                 coordinatorState(g.id, ts, "runnable: runnext of P" + p);
             }
             case Trace.EV_GO_SYSCALL -> {
@@ -379,6 +395,7 @@ public final class TraceModel {
                 coordinatorState(g.id, ts, global ? "runnable: global run queue (no idle P after the syscall)"
                         : "runnable: took an idle P after the syscall");
             }
+            case Trace.EV_TIMER_GOROUTINE -> timerG = e.a;
             case Trace.EV_HEAP_ALLOC -> {
                 heapAlloc = e.a;
                 heapCounter(ts);

@@ -217,8 +217,8 @@ class TraceInvariantsTest {
                     running.put(e.pid, e.a);
                     starts[0]++;
                 }
-                case Trace.EV_GO_END, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV, Trace.EV_GO_BLOCK_SYNC,
-                        Trace.EV_GO_STOP, Trace.EV_GO_SYSBLOCK -> running.remove(e.pid);
+                case Trace.EV_GO_END, Trace.EV_GO_SLEEP, Trace.EV_GO_BLOCK, Trace.EV_GO_BLOCK_SEND, Trace.EV_GO_BLOCK_RECV,
+                        Trace.EV_GO_BLOCK_SELECT, Trace.EV_GO_BLOCK_SYNC, Trace.EV_GO_STOP, Trace.EV_GO_SYSBLOCK -> running.remove(e.pid);
                 default -> {}
             }
             return true;
