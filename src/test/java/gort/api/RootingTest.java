@@ -251,6 +251,36 @@ class RootingTest {
         assertThat(bad).isEmpty();
     }
 
+    /**
+     * A pending AfterFunc's captured pointer: its scope closes and a collection runs while the timer
+     * is pending (due in 30 s, so it cannot fire meanwhile); a Reset keeps it pinned across the
+     * restart; then it fires and its goroutine reads the value.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("designs")
+    void aPendingTimersCapturedPointerIsARoot(WakeupStrategy w, PacerKind p) {
+        AtomicLong got = new AtomicLong();
+        Rt.run(cfg(2, w, p), () -> {
+            Chan<Integer> done = Go.makeChan(Integer.class, 0);
+            Time.Timer t;
+            try (Scope s = Go.scope()) {
+                Ptr x = Go.alloc(NODE);
+                x.set(2, 42);
+                t = Time.afterFunc(30 * Time.SECOND, () -> {
+                    got.set(x.get(2));
+                    done.send(1);
+                });
+            }
+            Go.gc();
+            churn(100_000);
+            t.reset(Time.MILLISECOND);
+            Go.gc();
+            churn(100_000);
+            done.recv();
+        });
+        assertThat(got).hasValue(42);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("designs")
     void aGlobalIsARoot(WakeupStrategy w, PacerKind p) {
