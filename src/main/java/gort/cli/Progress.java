@@ -107,6 +107,8 @@ final class Progress implements AutoCloseable, Workload.Listener {
             }
         } else if (ph <= 1) {
             sb.append(ph == 0 ? "starting " : "warm-up ").append(String.format(Locale.ROOT, "%.1f s", (now - t0) / 1e9));
+        } else if (ph == 3 && r + 1 >= reps) {
+            sb.append("after the measured window");
         } else {
             sb.append("measuring");
             if (reps > 1) {
