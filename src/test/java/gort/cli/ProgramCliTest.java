@@ -149,11 +149,8 @@ class ProgramCliTest {
     record Ran(int code, String out, String err, String programOut, String programErr) {}
 
     static synchronized Ran exec(String... args) {
-        CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         PrintStream sysOut = System.out;
         PrintStream sysErr = System.err;
         ByteArrayOutputStream pOut = new ByteArrayOutputStream();
@@ -162,6 +159,11 @@ class ProgramCliTest {
         try {
             System.setOut(new PrintStream(pOut, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(pErr, true, StandardCharsets.UTF_8));
+            // built after the swap: picocli's execute() replaces the writers set below when System.err is no longer the
+            // stream it saw when the command line was built
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
             code = cl.execute(args);
         } finally {
             System.setOut(sysOut);
