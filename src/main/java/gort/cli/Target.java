@@ -34,11 +34,6 @@ final class Target {
                     + "source file)")
     String main;
 
-    /** Whether the target is a program (checked: something is at its path). */
-    boolean isProgram() {
-        return check() != null;
-    }
-
     /**
      * Returns how the program is given, or null for a workload.
      *

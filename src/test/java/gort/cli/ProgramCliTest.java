@@ -75,16 +75,17 @@ class ProgramCliTest {
                             }
                         }
                         case "goroutines" -> {
+                            int alone = Go.numGoroutine();
                             WaitGroup wg = new WaitGroup();
-                            int[] sum = new int[1];
+                            int[] got = new int[5]; // a slot per goroutine: no two write the same one
                             for (int i = 1; i <= 4; i++) {
                                 int k = i;
                                 wg.add(1);
-                                Go.go(() -> { sum[0] += k; wg.done(); });
+                                Go.go(() -> { got[k] = k; wg.done(); });
                                 Go.gosched();
                             }
                             wg.await();
-                            System.out.println("sum=" + sum[0] + " goroutines=" + Go.numGoroutine() + " runs=" + runs);
+                            System.out.println("sum=" + Arrays.stream(got).sum() + " goroutines=" + alone + " runs=" + runs);
                         }
                         default -> {
                             System.out.println("args=" + Arrays.toString(args) + " runs=" + runs);
