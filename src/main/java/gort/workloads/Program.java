@@ -5,7 +5,6 @@ import gort.api.Measure;
 import gort.api.Runtime;
 import gort.sched.FatalError;
 import gort.sched.Sched;
-import gort.sched.WaitGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -255,9 +254,7 @@ public final class Program {
                     invoke(main, argv);
                     mainNs[0] = s.platform().nanotime() - t0;
                     if (!win.mainReturned()) {
-                        WaitGroup never = new WaitGroup(); // the budget's stop ends the runtime: wait for it
-                        never.add(1);
-                        never.await();
+                        s.gopark((g, l) -> true, null, "stopping at the --seconds budget"); // the stop ends the runtime
                     }
                 });
             } catch (FatalError e) {
