@@ -406,6 +406,7 @@ class ProgramCliTest {
         assertOk(r);
         assertThat(r.programOut()).isEqualTo("spinning\n");
         assertThat(r.err().lines().toList()).containsExactly("gort: stopped Basic when its measured window reached 0.3 s (--seconds)");
+        assertThat(gort.api.Runtime.lastStarted().sched().liveMs()).as("threads of the stopped runtime left running").isZero();
     }
 
     // ---------------------------------------------------------------------------------------
