@@ -1,7 +1,8 @@
 package gort.cli;
 
+import gort.workloads.Program;
+import gort.workloads.ProgramWorkload;
 import gort.workloads.Workload;
-import gort.workloads.Workloads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,20 +10,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * {@code gort bench <workload>}: a warm-up, then several measured repetitions in one runtime;
- * prints the median and writes a JSON record with {@code --json}. Compare its figures only with
+ * {@code gort bench <workload>|<program> [args]}: for a workload, a warm-up, then several measured
+ * repetitions in one runtime; for a program, one unmeasured warm-up run, then --reps measured runs,
+ * each in a fresh runtime and class loader of this JVM, each timed from main's start to its return
+ * (the program's output of each run goes to a file in a fresh temporary directory, named first).
+ * Prints the median and writes a JSON record with {@code --json}. Compare its figures only with
  * anchors measured in the same run (docs/BENCHMARKS.md).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure a workload: warm-up, then the median of --reps repetitions.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure a workload or a program: warm-up, then the median of --reps repetitions.")
 final class BenchCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
-    String workload;
+    @Mixin
+    Target target = new Target();
 
     @Option(names = "--reps", paramLabel = "R", defaultValue = "5", description = "measured repetitions (1..100, default ${DEFAULT-VALUE})")
     int reps;
@@ -41,7 +45,11 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         if (reps < 1 || reps > 100) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reps=" + reps + " is invalid: must be from 1 to 100");
         }
-        Workload w = Workloads.lookup(workload);
+        Program.Kind kind = target.check();
+        if (kind != null) {
+            return benchProgram();
+        }
+        Workload w = target.workload();
         Workload.Params params = options.params(w, reps);
         var config = options.config();
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
@@ -49,6 +57,29 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
         out.flush();
         Workload.Result r = w.run(config, params);
+        out.println(r.summary());
+        out.flush();
+        if (jsonOut != null) {
+            jsonOut.write(os -> writeJson(os, r));
+        }
+        return 0;
+    }
+
+    private int benchProgram() throws IOException {
+        if (options.seconds != null) {
+            throw new IllegalArgumentException("--seconds: bench times whole runs of a program's main (--seconds is for run and compare)");
+        }
+        options.programParams(); // refuses the workloads' size options
+        var config = options.config();
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
+        PrintWriter out = spec.commandLine().getOut();
+        ProgramWorkload pw = target.program(spec.commandLine().getErr());
+        Path outputDir = java.nio.file.Files.createTempDirectory("gort-" + pw.name() + "-output-");
+        out.println("bench " + pw.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(1, "run")
+                + " of main after a warm-up run, each in a fresh runtime");
+        out.println("the program's output of each run: " + outputDir + java.io.File.separator + "{warmup,run-1,...}.txt");
+        out.flush();
+        Workload.Result r = pw.bench(config, reps, outputDir);
         out.println(r.summary());
         out.flush();
         if (jsonOut != null) {

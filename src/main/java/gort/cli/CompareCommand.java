@@ -5,9 +5,9 @@ import gort.trace.HtmlReport;
 import gort.trace.JsonReport;
 import gort.trace.StrategyRun;
 import gort.trace.Summary;
-import gort.workloads.Experiment;
+import gort.workloads.Program;
+import gort.workloads.ProgramWorkload;
 import gort.workloads.Workload;
-import gort.workloads.Workloads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,19 +17,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * {@code gort compare <workload>}: runs the workload once per value of one axis ({@link VaryAxis};
- * by default every wakeup strategy), with the same options otherwise, showing progress; then prints
- * the side-by-side table (a column per run, headed by its label) and what it shows, and writes the
- * JSON ({@code --json}) and the HTML report ({@code --report}) when asked.
+ * {@code gort compare <workload>|<program> [args]}: runs the workload or the user's program once
+ * per value of one axis ({@link VaryAxis}; by default every wakeup strategy), each in a fresh
+ * runtime (and, for a program, a fresh class loader), with the same options otherwise, showing
+ * progress; then prints the side-by-side table (a column per run, headed by its label) and what it
+ * shows, and writes the JSON ({@code --json}) and the HTML report ({@code --report}) when asked.
+ * A program runs to the end of its main, or until its measured window reaches {@code --seconds};
+ * its stdout and stderr of each run go to {@code <label>.txt} in a fresh directory under the
+ * system's temporary directory, named before the first run and kept, so they never interleave
+ * with the table.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Run a workload under each GC wakeup strategy (or each value of --vary's axis) and compare them.")
+        description = "Run a workload or a program under each GC wakeup strategy (or each value of --vary's axis) and compare them.")
 final class CompareCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
-    String workload;
+    @Mixin
+    Target target = new Target();
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write every figure and per-cycle record as JSON to FILE")
     Path json;
@@ -56,7 +60,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Workload w = Workloads.lookup(workload);
+        Program.Kind kind = target.check();
+        Workload w = kind == null ? target.workload() : null;
         var config = options.baseConfig(); // each run's Config is checked once its axis is applied
         VaryAxis.Plan plan = vary == null ? VaryAxis.Plan.wakeupStrategies() : VaryAxis.parse(vary, config);
         VaryAxis axis = plan.axis();
@@ -99,17 +104,29 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                 OutputFile.check("--trace", gort.trace.TraceExport.perStrategy(tp.out(), l), true);
             }
         }
-        Workload.Params params = options.params(w, 1);
-        if (options.seconds == null && options.ops == null && w.takesSeconds()) {
+        Workload.Params params = kind == null ? options.params(w, 1) : options.programParams();
+        PrintWriter out = spec.commandLine().getOut();
+        ProgramWorkload program = kind == null ? null : target.program(spec.commandLine().getErr());
+        Path outputDir = null;
+        if (program != null) {
+            w = program;
+            outputDir = java.nio.file.Files.createTempDirectory("gort-" + program.name() + "-output-");
+            out.println("compare " + program.name() + ": " + config + ", each run " + (params.seconds() > 0
+                    ? "until its measured window reaches " + RunCommand.seconds(params.seconds()) + " s or main returns"
+                    : "to the end of main") + ", under each " + (vary == null ? "strategy" : axis.name + " of " + String.join(", ", plan.values())));
+            out.println("the program's output of each run: " + outputDir + java.io.File.separator + "<label>.txt");
+        } else if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per run for stable percentiles, the runs in about a minute
             params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork(),
                     params.listener());
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each "
-                + (vary == null ? "strategy" : axis.name + " of " + String.join(", ", plan.values())));
+        if (program == null) {
+            out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each "
+                    + (vary == null ? "strategy" : axis.name + " of " + String.join(", ", plan.values())));
+        }
         out.flush();
         List<StrategyRun> runs = new ArrayList<>();
+        List<Workload.Result> results = new ArrayList<>();
         // the report draws wakeup windows from the runs' traces: with --report every run is traced, its raw trace kept
         // in a scratch directory until the report is written
         java.util.Map<String, Path> raws = new java.util.LinkedHashMap<>();
@@ -120,8 +137,10 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                 String stage = "[" + (i + 1) + "/" + labels.size() + "] " + label;
                 try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
                     Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), label);
-                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, w, configs.get(i), params.alsoTelling(pr), out);
+                    Workload wi = program == null ? w : program.withOutput(outputDir.resolve(label + ".txt"));
+                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, configs.get(i), params.alsoTelling(pr), out);
                     runs.add(t.outcome().run().withLabel(label));
+                    results.add(t.outcome().result());
                     if (t.raw() != null) {
                         raws.put(label, t.raw());
                     }
@@ -129,26 +148,68 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             }
             String about = vary == null ? HtmlReport.aboutStrategies() : "Each run sets " + axis.name + " (" + axis.description
                     + ") to the value its label names; everything else is as the command gives it.";
-            report(runs, raws, w, config, jsonOut, reportOut, about, out);
+            report(runs, raws, w, config, jsonOut, reportOut, about, out, program == null ? List.of() : programNotes(program, labels, results));
         } finally {
             for (Path r : raws.values()) {
                 java.nio.file.Files.deleteIfExists(r);
             }
-            if (scratch != null) {
-                try (var st = java.nio.file.Files.list(scratch)) {
-                    for (Path x : st.toList()) {
-                        java.nio.file.Files.deleteIfExists(x);
-                    }
-                }
-                java.nio.file.Files.deleteIfExists(scratch);
-            }
+            deleteScratch(scratch);
         }
         out.flush();
         return 0;
     }
 
+    /** Under the table: which runs of a program were stopped at the time budget, and which measured nothing. */
+    private static List<String> programNotes(ProgramWorkload program, List<String> labels, List<Workload.Result> results) {
+        List<String> stopped = new ArrayList<>();
+        List<String> blocked = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
+        double budget = 0;
+        for (int i = 0; i < results.size(); i++) {
+            var extra = results.get(i).extra();
+            if (extra.get(ProgramWorkload.STOPPED_AT) instanceof Number s) {
+                stopped.add(labels.get(i));
+                budget = s.doubleValue();
+                if (Boolean.TRUE.equals(extra.get(ProgramWorkload.BLOCKED_AT_STOP))) {
+                    blocked.add(labels.get(i));
+                }
+            }
+            if (Boolean.FALSE.equals(extra.get(ProgramWorkload.WINDOW_OPENED))) {
+                empty.add(labels.get(i));
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!stopped.isEmpty()) {
+            notes.add((stopped.size() == results.size() ? "Every run was" : "The runs " + String.join(", ", stopped) + " were")
+                    + " stopped when the measured window reached " + RunCommand.seconds(budget) + " s (--seconds)"
+                    + (stopped.size() == results.size() ? "" : "; the others ended by themselves") + ".");
+        }
+        if (!blocked.isEmpty()) {
+            notes.add("Every goroutine of " + program.name() + " was blocked when it was stopped under " + String.join(", ", blocked)
+                    + ", as in a deadlock (which a pending stop keeps the runtime from reporting: run it without --seconds to see).");
+        }
+        if (!empty.isEmpty()) {
+            notes.add(program.name() + " never called gort.api.Measure.start() under " + String.join(", ", empty)
+                    + ": the measured window is empty.");
+        }
+        return notes;
+    }
+
+    /** Removes a scratch directory and what is in it (null: nothing to do). */
+    static void deleteScratch(Path scratch) throws IOException {
+        if (scratch == null) {
+            return;
+        }
+        try (var st = java.nio.file.Files.list(scratch)) {
+            for (Path x : st.toList()) {
+                java.nio.file.Files.deleteIfExists(x);
+            }
+        }
+        java.nio.file.Files.deleteIfExists(scratch);
+    }
+
     private void report(List<StrategyRun> runs, java.util.Map<String, Path> raws, Workload w, gort.api.Config config,
-            OutputFile jsonOut, ReportDir reportOut, String about, PrintWriter out) throws IOException {
+            OutputFile jsonOut, ReportDir reportOut, String about, PrintWriter out, List<String> notes) throws IOException {
         List<Summary> ss = new ArrayList<>();
         for (StrategyRun r : runs) {
             ss.add(Summary.of(r));
@@ -158,23 +219,26 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         out.print(CompareTable.table(ss));
         out.println();
         out.println(CompareTable.paragraph(ss));
+        for (String n : notes) {
+            out.println(n);
+        }
         if (jsonOut != null) {
             jsonOut.write(os -> JsonReport.write(os, w.name(), procs, runs));
             out.println("wrote " + json);
         }
         if (reportOut != null) {
-            String commandLine = commandLine(spec.commandLine().getParseResult().originalArgs());
+            String commandLine = commandLine("compare", spec.commandLine().getParseResult().originalArgs());
             Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), procs, runs, commandLine, raws, about));
             out.println("wrote " + index);
         }
     }
 
     /** The command line as the user typed it after {@code gort} (picocli's original arguments name the subcommand). */
-    static String commandLine(List<String> originalArgs) {
+    static String commandLine(String command, List<String> originalArgs) {
         List<String> args = originalArgs;
-        if (args.isEmpty() || !args.get(0).equals("compare")) {
+        if (args.isEmpty() || !args.get(0).equals(command)) {
             args = new ArrayList<>(args);
-            args.add(0, "compare");
+            args.add(0, command);
         }
         return "gort " + String.join(" ", args);
     }

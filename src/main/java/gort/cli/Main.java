@@ -30,7 +30,11 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
-            err.println("gort: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            String name = c.getCommandSpec().name();
+            boolean runsPrograms = name.equals("run") || name.equals("compare") || name.equals("bench");
+            String hint = runsPrograms && ex instanceof CommandLine.UnmatchedArgumentException u && u.isUnknownOption()
+                    ? "; a program's own options go after --: gort " + name + " Prog.java [gort options] -- ARGS" : "";
+            err.println("gort: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help'" + hint + ")");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {

@@ -21,6 +21,9 @@ final class Options {
 
     /** The workload's parameters for {@code reps} repetitions, validated. */
     gort.workloads.Workload.Params params(gort.workloads.Workload w, int reps) {
+        if (w instanceof gort.workloads.ProgramWorkload) {
+            return programParams();
+        }
         if (ops != null && !w.takesOps()) {
             throw new IllegalArgumentException("--ops: workload " + w.name() + " measures whole " + w.opName()
                     + "s, not a number of ops (options it takes: " + String.join(", ", w.options()) + ")");
@@ -35,9 +38,7 @@ final class Options {
                     + " reads no input file (--input is for: " + gort.workloads.Workloads.takingInput() + ")");
         }
         if (seconds != null) {
-            if (!(seconds > 0 && seconds <= 86_400)) {
-                throw new IllegalArgumentException("--seconds=" + seconds + " is invalid: must be more than 0 and at most 86400");
-            }
+            checkSeconds();
             if (!w.takesSeconds()) {
                 throw new IllegalArgumentException("--seconds: workload " + w.name() + " runs a number of ops (use --ops)");
             }
@@ -61,11 +62,32 @@ final class Options {
         return p;
     }
 
+    /**
+     * A program's parameters, validated before it is compiled: one run, with a time budget for
+     * its measured window when {@code --seconds} is given; the workloads' size options are refused.
+     */
+    gort.workloads.Workload.Params programParams() {
+        String given = ops != null ? "--ops" : depth != null ? "--depth" : input != null ? "--input" : nodeWork != null ? "--node-work" : null;
+        if (given != null) {
+            throw new IllegalArgumentException(given + " is for the built-in workloads: a program's run is its main (--seconds S stops it when"
+                    + " its measured window reaches S seconds)");
+        }
+        checkSeconds();
+        return new gort.workloads.Workload.Params(1, 1, gort.workloads.Workload.Params.DEFAULT_DEPTH, null, seconds == null ? 0 : seconds);
+    }
+
+    private void checkSeconds() {
+        if (seconds != null && !(seconds > 0 && seconds <= 86_400)) {
+            throw new IllegalArgumentException("--seconds=" + seconds + " is invalid: must be more than 0 and at most 86400");
+        }
+    }
+
     @Option(names = "--node-work", paramLabel = "N", description = "json: N rounds of extra non-allocating CPU work per node decoded and"
             + " encoded, to run at another runtime's allocation rate (a measurement knob, not a runtime mechanism)")
     Integer nodeWork;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "run each repetition for S seconds instead of a number of ops (json)")
+    @Option(names = "--seconds", paramLabel = "S", description = "run each repetition for S seconds instead of a number of ops (json); "
+            + "a program is stopped when its measured window reaches S seconds")
     Double seconds;
 
     @Option(names = "--wakeup", paramLabel = "STRATEGY", completionCandidates = WakeupNames.class,

@@ -7,10 +7,10 @@ import java.util.Locale;
 
 /**
  * A progress line for long runs, on the error stream: the stage, what the workload is doing — its
- * set-up and warm-up (unmeasured, with their own clock), then each measured repetition with a bar
- * when it has a time budget — and the GC cycles the running runtime has finished. Redrawn in place
- * four times a second on a terminal; without one, a line at every change of stage and every ten
- * seconds. It is the workload's {@link Workload.Listener}: the workload's goroutine only sets
+ * set-up and warm-up (unmeasured, with their own clock), then each measured repetition (a program's
+ * one measured window) with a bar when it has a time budget, then what follows the last one — and
+ * the GC cycles the running runtime has finished. Redrawn in place four times a second on a
+ * terminal; without one, a line at every change of stage and every ten seconds. It is the workload's {@link Workload.Listener}: the workload's goroutine only sets
  * fields; the drawing is done by one daemon thread (outside any runtime: it only reads counters),
  * stopped by {@link #close}.
  */
@@ -107,6 +107,8 @@ final class Progress implements AutoCloseable, Workload.Listener {
             }
         } else if (ph <= 1) {
             sb.append(ph == 0 ? "starting " : "warm-up ").append(String.format(Locale.ROOT, "%.1f s", (now - t0) / 1e9));
+        } else if (ph == 3 && r + 1 >= reps) {
+            sb.append("after the measured window");
         } else {
             sb.append("measuring");
             if (reps > 1) {

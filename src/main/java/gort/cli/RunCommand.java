@@ -1,14 +1,17 @@
 package gort.cli;
 
 import gort.trace.CompareTable;
+import gort.trace.HtmlReport;
 import gort.trace.JsonReport;
 import gort.trace.StrategyRun;
 import gort.trace.Summary;
 import gort.workloads.Experiment;
+import gort.workloads.Program;
+import gort.workloads.ProgramWorkload;
 import gort.workloads.Workload;
-import gort.workloads.Workloads;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,21 +19,32 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * {@code gort run <workload>}: runs one workload once under one configuration (GODEBUG=gctrace=1
- * for a line per cycle) and summarizes it: the workload's figures, then the collector's (cycles,
- * wakeup delays, heap over goal, pauses), which {@code --json} also writes with every per-cycle
- * record.
+ * {@code gort run <workload>|<program> [args]}: runs a workload or a user's program once under one
+ * configuration (GODEBUG=gctrace=1 for a line per cycle). A workload's run prints its figures, then
+ * the collector's (cycles, wakeup delays, heap over goal, pauses); {@code --json} also writes every
+ * per-cycle record, {@code --report} the HTML report compare makes, for this one run. A program's
+ * run is like {@code go run}: stdout and stderr are the program's, and gort adds nothing to them
+ * unless asked — {@code --summary} prints the same figures on stderr after the program ends, and
+ * the lines gort writes for {@code --json}, {@code --report}, {@code --trace} and for a program
+ * stopped at its {@code --seconds} budget go to stderr too.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a workload once and print a summary.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a workload or a program once.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "one of: ${COMPLETION-CANDIDATES}", completionCandidates = Workloads.Names.class)
-    String workload;
+    @Mixin
+    Target target = new Target();
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the summary and every per-cycle record as JSON to FILE")
     Path json;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "also write the HTML report compare makes, for this one run, to DIR "
+            + "(the run is traced for its wakeup windows)")
+    Path report;
+
+    @Option(names = "--summary", description = "for a program: after it ends, print gort's summary of the run (its measured window, the GC "
+            + "cycles in it, wakeup delays, heap over goal, pauses) on stderr; a workload's run always prints it, on stdout")
+    boolean summary;
 
     @Mixin
     Options options = new Options();
@@ -43,32 +57,135 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Workload w = Workloads.lookup(workload);
+        Program.Kind kind = target.check();
+        Workload w = kind == null ? target.workload() : null;
         var config = options.config();
-        Workload.Params params = options.params(w, 1);
+        Workload.Params params = kind == null ? options.params(w, 1) : options.programParams();
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         TraceOptions.Plan tp = traceOptions.plan();
+        String label = config.wakeup().flag();
+        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, HtmlReport.fileNames(List.of(label), true));
         PrintWriter out = spec.commandLine().getOut();
-        Experiment.Outcome o;
-        try (Progress pr = params.seconds() > 0 ? Progress.start(spec.commandLine().getErr(), w.name(), params.seconds()) : null) {
-            o = TraceOptions.run(tp, tp == null ? null : tp.out(), null, w, config, pr == null ? params : params.alsoTelling(pr), out)
-                    .outcome();
+        PrintWriter err = spec.commandLine().getErr();
+        if (kind != null) {
+            return runProgram(target.program(err), config, params, jsonOut, reportOut, tp, err);
         }
-        out.println(o.result().summary());
-        out.println(gcSummary(o.run(), config.gomaxprocs()));
-        out.flush();
-        if (jsonOut != null) {
-            jsonOut.write(os -> JsonReport.write(os, w.name(), config.gomaxprocs(), List.of(o.run())));
-            out.println("wrote " + json);
+        Path scratch = reportOut == null ? null : Files.createTempDirectory("gort-report-");
+        try {
+            TraceOptions.Traced t;
+            try (Progress pr = params.seconds() > 0 ? Progress.start(err, w.name(), params.seconds()) : null) {
+                t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, w, config, pr == null ? params : params.alsoTelling(pr), out);
+            }
+            Experiment.Outcome o = t.outcome();
+            out.println(o.result().summary());
+            out.println(gcSummary(o.run(), config.gomaxprocs()));
             out.flush();
+            writeFiles(w.name(), config, o.run(), t.raw(), jsonOut, reportOut, out);
+        } finally {
+            CompareCommand.deleteScratch(scratch);
         }
         return 0;
     }
 
+    /**
+     * A program's run: straight, when nothing is measured; else through the experiment runner (and
+     * the tracer), with gort's own lines on stderr, so that stdout stays the program's.
+     */
+    private int runProgram(ProgramWorkload pw, gort.api.Config config, Workload.Params params, OutputFile jsonOut, ReportDir reportOut,
+            TraceOptions.Plan tp, PrintWriter err) throws IOException {
+        if (!summary && jsonOut == null && reportOut == null && tp == null) {
+            Program.Run r = pw.program().run(config, pw.args(), Workload.Listener.NONE, params.seconds(), null);
+            if (r.stopped()) {
+                err.println(stoppedLine(pw.name(), r.stoppedAtSeconds(), r.blockedAtStop()));
+                err.flush();
+            }
+            return 0;
+        }
+        Path scratch = reportOut == null ? null : Files.createTempDirectory("gort-report-");
+        try {
+            TraceOptions.Traced t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, pw, config, params, err);
+            Experiment.Outcome o = t.outcome();
+            if (summary) {
+                err.println(programSummary(pw, o.result()));
+                err.println(gcSummary(o.run(), "gc in the measured window"));
+            }
+            for (String note : programNotes(pw, o.result())) {
+                err.println(note);
+            }
+            err.flush();
+            writeFiles(pw.name(), config, o.run(), t.raw(), jsonOut, reportOut, err);
+        } finally {
+            CompareCommand.deleteScratch(scratch);
+        }
+        return 0;
+    }
+
+    private void writeFiles(String name, gort.api.Config config, StrategyRun run, Path raw, OutputFile jsonOut, ReportDir reportOut,
+            PrintWriter msg) {
+        if (jsonOut != null) {
+            jsonOut.write(os -> JsonReport.write(os, name, config.gomaxprocs(), List.of(run)));
+            msg.println("wrote " + json);
+            msg.flush();
+        }
+        if (reportOut != null) {
+            String commandLine = CompareCommand.commandLine("run", spec.commandLine().getParseResult().originalArgs());
+            java.util.Map<String, Path> raws = raw == null ? java.util.Map.of() : java.util.Map.of(run.label(), raw);
+            String about = "One run under " + config + ".";
+            Path index = reportOut.write(d -> HtmlReport.write(d, name, config.gomaxprocs(), List.of(run), commandLine, raws, about));
+            msg.println("wrote " + index);
+            msg.flush();
+        }
+    }
+
+    /** "Prog: procs=2, main returned after 1.52 s; measured window 1.20 s (Measure.start() to Measure.stop())". */
+    static String programSummary(ProgramWorkload pw, Workload.Result r) {
+        StringBuilder sb = new StringBuilder(pw.name()).append(": procs=").append(r.procs());
+        if (r.extra().get(ProgramWorkload.STOPPED_AT) instanceof Number s) {
+            sb.append(", stopped at ").append(seconds(s.doubleValue())).append(" s of its measured window (--seconds)");
+        } else if (r.extra().get(ProgramWorkload.MAIN_NS) instanceof Number ns) {
+            sb.append(", main returned after ").append(CompareTable.dur(ns.longValue()));
+        }
+        sb.append("; measured window ").append(CompareTable.dur((long) r.nsPerOp()[0]));
+        if (!pw.program().usesMeasure()) {
+            sb.append(" (the whole of main)");
+        } else if (Boolean.FALSE.equals(r.extra().get(ProgramWorkload.WINDOW_OPENED))) {
+            sb.append(" (Measure.start() was never called)");
+        } else {
+            sb.append(" (from Measure.start())");
+        }
+        return sb.toString();
+    }
+
+    /** What a reader must know about a program's run beside its figures: that it was stopped, or measured nothing. */
+    static List<String> programNotes(ProgramWorkload pw, Workload.Result r) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (r.extra().get(ProgramWorkload.STOPPED_AT) instanceof Number s) {
+            notes.add(stoppedLine(pw.name(), s.doubleValue(), Boolean.TRUE.equals(r.extra().get(ProgramWorkload.BLOCKED_AT_STOP))));
+        }
+        if (Boolean.FALSE.equals(r.extra().get(ProgramWorkload.WINDOW_OPENED))) {
+            notes.add("gort: " + pw.name() + " never called gort.api.Measure.start(): its measured window is empty");
+        }
+        return notes;
+    }
+
+    static String stoppedLine(String name, double s, boolean blocked) {
+        return "gort: stopped " + name + " when its measured window reached " + seconds(s) + " s (--seconds)"
+                + (blocked ? "; every goroutine of it was blocked then, as in a deadlock (which a pending stop keeps the runtime from"
+                        + " reporting: run it without --seconds to see)" : "");
+    }
+
+    static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    }
+
     static String gcSummary(StrategyRun r, int procs) {
+        return gcSummary(r, "gc in the measured repetitions");
+    }
+
+    static String gcSummary(StrategyRun r, String what) {
         Summary s = Summary.of(r);
         long forced = r.cycles().stream().filter(c -> c.forced()).count();
-        StringBuilder sb = new StringBuilder("gc in the measured repetitions: ").append(s.cycles()).append(" concurrent cycles");
+        StringBuilder sb = new StringBuilder(what).append(": ").append(s.cycles()).append(" concurrent cycles");
         if (forced > 0) {
             sb.append(" + ").append(forced).append(" stop-the-world");
         }

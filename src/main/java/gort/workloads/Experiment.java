@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The experiment runner: one workload under one wakeup strategy, with the collector's per-cycle
- * records (read when the runtime's main returns) and the host JVM's collections inside the
+ * records (read when the runtime's main returns, or when a program was stopped at its time budget) and the host JVM's collections inside the
  * workload's measured windows (the warm-up's left out, as its cycles are). Each window opens right
  * after a host collection, so that the host's pauses inside it are those its own allocation causes. Owns nothing between runs; each run starts a fresh runtime.
  */
@@ -45,6 +45,11 @@ public final class Experiment {
             @Override
             public void measured(int rep, int reps) {
                 jvm.close();
+            }
+
+            @Override
+            public void stopped(gort.api.Runtime rt) {
+                recs.set(rt.collector().cycleRecords()); // what onExit would have read
             }
         });
         Workload.Result r;

@@ -111,6 +111,12 @@ public interface Workload {
                     first.measured(rep, reps);
                     l.measured(rep, reps);
                 }
+
+                @Override
+                public void stopped(gort.api.Runtime rt) {
+                    first.stopped(rt);
+                    l.stopped(rt);
+                }
             });
         }
 
@@ -131,8 +137,12 @@ public interface Workload {
 
     /**
      * What a workload says about its stages as it runs, for progress lines and for what is measured
-     * only inside the measured windows (the host JVM's pauses). Called from the workload's main
-     * goroutine: implementations must return quickly and must not block.
+     * only inside the measured windows (the host JVM's pauses). Called from a goroutine of the
+     * workload's runtime — the main goroutine for the built-in workloads; for a program, the
+     * goroutine that calls {@code gort.api.Measure}, main as it starts and returns, or gort's stop at
+     * the time budget — so implementations must return quickly and must not block. A program's run
+     * is one repetition (rep 0 of 1); without {@code Measure} its window is the whole of main, with
+     * no warm-up stage.
      */
     interface Listener {
         Listener NONE = new Listener() {};
@@ -145,6 +155,14 @@ public interface Workload {
 
         /** Measured repetition {@code rep} ended: its window closes now. */
         default void measured(int rep, int reps) {}
+
+        /**
+         * The workload's runtime ended without its main returning, because the workload stopped it
+         * (a program stopped when its measured window reached its {@code --seconds} budget), so the
+         * Config's {@code onExit} did not run: rt is the runtime it would have been given, ended.
+         * Called off the runtime, after {@link gort.api.Runtime#run} returned.
+         */
+        default void stopped(gort.api.Runtime rt) {}
     }
 
     /**

@@ -29,6 +29,16 @@ public final class Workloads {
         return w;
     }
 
+    /** Whether name is a built-in workload's (such a name always means the workload, never a file of that name). */
+    public static boolean isName(String name) {
+        return ALL.containsKey(name);
+    }
+
+    /** The built-in workloads' names, in registry order. */
+    public static java.util.List<String> names() {
+        return java.util.List.copyOf(ALL.keySet());
+    }
+
     /** Names of the workloads that read an input document, comma-separated. */
     public static String takingInput() {
         return taking(Workload::takesInput);
