@@ -36,9 +36,17 @@ public final class Go {
             return new String[1];
         }
     };
-    /** Lambdas seen per starting method ("Pool.start"), for their funcN numbers. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> FUNCS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Lambdas seen per starting method of a class ("start" of Pool), for their funcN numbers: per
+     * class, so a program loaded afresh for each run (compare, bench) numbers its closures afresh.
+     */
+    private static final ClassValue<java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>> FUNCS =
+            new ClassValue<>() {
+                @Override
+                protected java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> computeValue(Class<?> type) {
+                    return new java.util.concurrent.ConcurrentHashMap<>();
+                }
+            };
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     static String nameOf(Runnable fn) {
@@ -60,7 +68,8 @@ public final class Go {
             return "func1";
         }
         String parent = displayName(caller.getDeclaringClass()) + "." + goFuncName(caller.getMethodName());
-        int k = FUNCS.computeIfAbsent(parent, x -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        int k = FUNCS.get(caller.getDeclaringClass()).computeIfAbsent(parent, x -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
         return parent + ".func" + k;
     }
 
