@@ -29,6 +29,7 @@ public final class Time {
     public static final long MILLISECOND = 1000 * MICROSECOND;
     public static final long SECOND = 1000 * MILLISECOND;
     public static final long MINUTE = 60 * SECOND;
+    public static final long HOUR = 60 * MINUTE;
 
     /** The runtime's monotonic clock, in nanoseconds (the clock timers run on). */
     public static long now() {
