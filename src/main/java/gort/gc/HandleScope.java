@@ -82,15 +82,17 @@ public class HandleScope {
     }
 
     /**
-     * Closes this scope and every scope still open inside it, truncating their slots. The caller
-     * checked that this runs on the owning goroutine and that the scope is open.
+     * Closes this scope and every scope still open inside it, truncating their slots, and the slot
+     * reserved in the parent for an escape unless one was made (an escaped handle is the parent's
+     * now, and lives as long as the parent's other handles). The caller checked that this runs on
+     * the owning goroutine and that the scope is open.
      */
     protected final void closeScope() {
         for (HandleScope x = stack.scope(); x != this && x != null; x = x.parent) {
             x.markClosed();
         }
         markClosed();
-        stack.htruncate(base);
+        stack.htruncate(escaped || parent == null ? base : escapeSlot);
         stack.setScope(parent);
     }
 
