@@ -135,6 +135,10 @@ public final class CompareTable {
         Summary yield = find(ss, "park-yield");
         Summary none = find(ss, "none");
         StringBuilder sb = new StringBuilder();
+        if (ss.stream().allMatch(s -> s.mark1().isEmpty())) {
+            return "No concurrent GC cycle completed in any measured window, so there is no wakeup to compare: give the "
+                    + "run more to allocate (a larger size, a longer window) or a smaller GOGC.";
+        }
         sb.append("Mark 1: the transition to mark 2 began a median ");
         for (int i = 0; i < ss.size(); i++) {
             Summary s = ss.get(i);

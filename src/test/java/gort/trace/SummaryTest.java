@@ -47,6 +47,13 @@ class SummaryTest {
         return new StrategyRun(name, cs, 1000, 2.0, new StrategyRun.JvmGc(3, 12_000_000, 7_000_000));
     }
 
+    /** A program that ran no concurrent cycle gets one sentence saying so, not a paragraph of dashes. */
+    @Test
+    void theParagraphSaysSoWhenNoCycleRan() {
+        String p = CompareTable.paragraph(List.of(Summary.of(run("note", List.of())), Summary.of(run("park", List.of()))));
+        assertThat(p).startsWith("No concurrent GC cycle completed").doesNotContain("median -");
+    }
+
     @Test
     void percentilesOfKnownValues() {
         long[] v = new long[100];
