@@ -923,7 +923,7 @@ public final class Sched {
                 resetspinning(m); // the hook readied a G (a completion signalled from the scheduler)
             }
             // Check the global runnable queue once in a while to ensure fairness.
-            if (p.schedtick % globalQueueInterval == 0 && runqsize > 0) {
+            if (globalQueueTick(p.schedtick) && runqsize > 0) {
                 lock.lock();
                 gp = globrunqget(p, 1);
                 lock.unlock();
@@ -947,6 +947,17 @@ public final class Sched {
             resetspinning(m);
             return gp;
         }
+    }
+
+    /**
+     * Whether this schedule tick looks at the global queue first (Go: every 61st). Go's constant
+     * interval is a multiply and shift; the ablation's interval is a division, paid only under it.
+     */
+    private boolean globalQueueTick(int schedtick) {
+        int n = globalQueueInterval;
+        return n == SchedAblations.GO_GLOBAL_QUEUE_INTERVAL
+                ? schedtick % SchedAblations.GO_GLOBAL_QUEUE_INTERVAL == 0
+                : schedtick % n == 0;
     }
 
     /** Finds a runnable G: local queue, global queue, stealing; else gives up the P and sleeps. */
