@@ -90,8 +90,13 @@ public final class G {
     public long gcscanwork;
     /** Count of times this G was preempted at a safepoint. */
     long preemptCount;
-    /** Where the scheduler last put this G to wait for a P ({@link Enqueued}). */
-    volatile Enqueued enqueued = Enqueued.NONE;
+    /**
+     * Where the scheduler last put this G to wait for a P ({@link Enqueued}). A plain field: it is
+     * written while the G is not running, before the G is published to a run queue (the CAS or
+     * release store that publishes it orders the write), and read by the G itself once it runs
+     * again; a volatile store here would cost a full fence on every ready.
+     */
+    Enqueued enqueued = Enqueued.NONE;
 
     G(Sched sched) {
         this.sched = sched;

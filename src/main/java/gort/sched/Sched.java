@@ -859,21 +859,39 @@ public final class Sched {
             } else {
                 stopm(m); // a GC helper started without a P
             }
-            for (;;) {
-                G gp = schedule(m);
-                if (gp == null) {
-                    return;
-                }
-                boolean inherit = m.inheritTime[0];
-                do {
-                    execute(m, gp, inherit);
-                    gp = afterYield(m);
-                    inherit = m.inheritTime[0];
-                } while (gp != null);
+            while (scheduleOnce(m)) {
+                // one schedule() and the goroutine it picked, per call
             }
         } catch (Throwable t) {
             exit(t instanceof FatalError ? t : new FatalError("fatal error: runtime: " + t + " on " + m, t));
         }
+    }
+
+    /**
+     * One turn of the M's loop (Go's schedule() and what follows it): finds a G and runs it until
+     * it blocks, yields or ends (again at once if it asked to run on); false when the M must end.
+     *
+     * <p>A method of its own, called once per turn, so that the JIT compiles it by invocation count.
+     * mstart runs once per thread, so a loop written inline there is compiled only by on-stack
+     * replacement (OSR), and a rare path the loop takes for the first time (a goroutine that ends,
+     * a preemption, a stop-the-world) is an uncommon trap that discards the OSR code and leaves
+     * the M's loop interpreted until its back-edge counters reach the OSR thresholds again (tens of
+     * thousands of turns; -XX:+PrintCompilation shows {@code Sched::mstart @ ... made not entrant:
+     * uncommon trap} in the channel benchmarks). Here a trap discards only this method's code, which
+     * is recompiled after a few thousand calls, and the loop left in mstart is one call per turn.
+     */
+    private boolean scheduleOnce(M m) {
+        G gp = schedule(m);
+        if (gp == null) {
+            return false;
+        }
+        boolean inherit = m.inheritTime[0];
+        do {
+            execute(m, gp, inherit);
+            gp = afterYield(m);
+            inherit = m.inheritTime[0];
+        } while (gp != null);
+        return true;
     }
 
     private void execute(M m, G gp, boolean inheritTime) {
@@ -941,7 +959,7 @@ public final class Sched {
                 resetspinning(m); // the hook readied a G (a completion signalled from the scheduler)
             }
             // Check the global runnable queue once in a while to ensure fairness.
-            if (p.schedtick % globalQueueInterval == 0 && runqsize > 0) {
+            if (globalQueueTick(p.schedtick) && runqsize > 0) {
                 lock.lock();
                 gp = globrunqget(p, 1);
                 lock.unlock();
@@ -965,6 +983,17 @@ public final class Sched {
             resetspinning(m);
             return gp;
         }
+    }
+
+    /**
+     * Whether this schedule tick looks at the global queue first (Go: every 61st). Go's constant
+     * interval is a multiply and shift; the ablation's interval is a division, paid only under it.
+     */
+    private boolean globalQueueTick(int schedtick) {
+        int n = globalQueueInterval;
+        return n == SchedAblations.GO_GLOBAL_QUEUE_INTERVAL
+                ? schedtick % SchedAblations.GO_GLOBAL_QUEUE_INTERVAL == 0
+                : schedtick % n == 0;
     }
 
     /** Finds a runnable G: local queue, global queue, stealing; else gives up the P and sleeps. */

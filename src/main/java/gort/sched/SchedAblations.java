@@ -13,8 +13,11 @@ package gort.sched;
  *     loop (to the global queue) starves its P's local queue: an ablation shows what it removes
  */
 public record SchedAblations(boolean runnext, int globalQueueInterval) {
+    /** Go 1.5's interval: schedule() looks at the global queue first every 61st tick. */
+    public static final int GO_GLOBAL_QUEUE_INTERVAL = 61;
+
     /** Go 1.5: runnext on, the global queue checked every 61st schedule. */
-    public static final SchedAblations GO = new SchedAblations(true, 61);
+    public static final SchedAblations GO = new SchedAblations(true, GO_GLOBAL_QUEUE_INTERVAL);
 
     public SchedAblations {
         if (globalQueueInterval < 1) {
