@@ -22,10 +22,16 @@ import gort.sched.Sched;
  * the static {@link #send(Chan, Object)}, {@link #recv(Chan)} and {@link #close(Chan)} give it Go's
  * meaning (block forever, or panic), and a {@link Select} case on it is never ready.
  *
+ * <p>{@code for (T v : c)} is Go's {@code for v := range c}: it receives until the channel is closed
+ * and drained. On a channel of {@code Ptr} each element comes in a {@link Scope} of its own, opened
+ * when the loop receives it and closed when the loop takes the next one (or ends), so the handles
+ * an iteration makes do not pile up in the enclosing scope; a handle kept from one iteration to
+ * the next dies, as any handle whose scope closed (escape it, or store it in a heap object).
+ *
  * <p>Owns: the runtime's channel ({@link HChan}) and its element type. Invariant: only goroutines
  * of the runtime that made it use it (any other panics, naming both runtimes).
  */
-public final class Chan<T> {
+public final class Chan<T> implements Iterable<T> {
     final HChan h;
     private final Class<T> elem;
     final boolean ptrs;
@@ -169,6 +175,59 @@ public final class Chan<T> {
         long a = g.recvPtr;
         g.recvPtr = 0;
         return a == 0 ? null : (T) Scope.current(g, m).make(a);
+    }
+
+    /**
+     * Go's {@code for v := range c}: receives until the channel is closed and drained. On a channel
+     * of Ptr every element gets a scope of its own (see the class comment).
+     */
+    @Override
+    public java.util.Iterator<T> iterator() {
+        return new java.util.Iterator<>() {
+            private Scope scope;
+            private T next;
+            private boolean have;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (have) {
+                    return true;
+                }
+                if (done) {
+                    return false;
+                }
+                if (ptrs) {
+                    if (scope != null && !scope.isClosed()) {
+                        scope.close(); // the previous element's handles die here
+                    }
+                    scope = Go.scope();
+                }
+                Object r = h.recv(true);
+                if (r == HChan.CLOSED) {
+                    done = true;
+                    if (scope != null) {
+                        scope.close();
+                        scope = null;
+                    }
+                    return false;
+                }
+                next = value(r);
+                have = true;
+                return true;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException("range over a closed and drained channel");
+                }
+                have = false;
+                T v = next;
+                next = null;
+                return v;
+            }
+        };
     }
 
     /** {@code close(c)}. */

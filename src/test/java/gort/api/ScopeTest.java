@@ -75,4 +75,60 @@ class ScopeTest {
         });
         assertThat(got).containsExactly("escaped 7", "inner dead");
     }
+
+    /** for (Ptr p : c) gives each element a scope: a long range leaves the enclosing scope's slots as they were. */
+    @Test
+    void rangeOverAChannelOfPtrGivesEachElementItsScope() {
+        List<Object> got = new ArrayList<>();
+        Rt.run(2, () -> {
+            Chan<Ptr> c = Go.makeChan(Ptr.class, 8);
+            Go.go(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    try (Scope s = Go.scope()) {
+                        Ptr n = Go.alloc(NODE);
+                        n.set(1, i);
+                        c.send(n);
+                    }
+                }
+                c.close();
+            });
+            Go.alloc(NODE);
+            int before = htop();
+            long sum = 0;
+            Ptr kept = null;
+            for (Ptr p : c) {
+                Ptr again = Go.alloc(NODE); // made in the element's scope too
+                again.set(1, p.get(1));
+                sum += again.get(1);
+                kept = p;
+            }
+            got.add(htop() - before);
+            got.add(sum);
+            try {
+                kept.get(1);
+                got.add("kept alive");
+            } catch (gort.sched.GoPanic e) {
+                got.add("kept dies");
+            }
+        });
+        assertThat(got).containsExactly(0, 100_000L * 99_999 / 2, "kept dies");
+    }
+
+    @Test
+    void rangeOverAChannelOfValuesReceivesUntilClosed() {
+        List<Integer> got = new ArrayList<>();
+        Rt.run(1, () -> {
+            Chan<Integer> c = Go.makeChan(Integer.class, 0);
+            Go.go(() -> {
+                for (int i = 0; i < 5; i++) {
+                    c.send(i);
+                }
+                c.close();
+            });
+            for (int v : c) {
+                got.add(v);
+            }
+        });
+        assertThat(got).containsExactly(0, 1, 2, 3, 4);
+    }
 }
