@@ -14,10 +14,11 @@
 // As in Go: the same goroutines, channels (a buffered one of 16 and an unbuffered one, both
 // carrying pointers: Chan<Ptr>), select with nil channels, closes, WaitGroup and output. The nodes
 // (24 bytes: two pointers and an int64) and each consumer's kept slice ([]*node, an array of
-// pointers) live on the managed heap. Differences: walk's three results are added into a small
-// accumulator instead of being returned; the tally struct, which Go sends by value, is a Java
-// record on a channel of Java values; build and walk open a Scope per node, and producers and
-// consumers one per tree, where Go's stack frames end.
+// pointers) live on the managed heap. A producer and a consumer open a Scope per tree, so the
+// handles build and walk make (one per node) die with the tree's turn, as Go's stack frames do;
+// what keeps a tree alive after that is the channel, then a consumer's kept slice. Differences:
+// walk's three results are added into a small accumulator instead of being returned; the tally
+// struct, which Go sends by value, is a Java record on a channel of Java values.
 import gort.api.*;
 import gort.heap.Type;
 
@@ -32,15 +33,13 @@ public class Main {
 
     /** build returns tree t's subtree rooted at heap position pos, depth levels below it. */
     static Ptr build(long t, long pos, int depth) {
-        try (Scope s = Go.scope()) {
-            Ptr n = Go.alloc(NODE);
-            n.set(VAL, (31 * t + pos) % 1000);
-            if (depth > 0) {
-                n.setPtr(LEFT, build(t, 2 * pos, depth - 1));
-                n.setPtr(RIGHT, build(t, 2 * pos + 1, depth - 1));
-            }
-            return s.escape(n);
+        Ptr n = Go.alloc(NODE);
+        n.set(VAL, (31 * t + pos) % 1000);
+        if (depth > 0) {
+            n.setPtr(LEFT, build(t, 2 * pos, depth - 1));
+            n.setPtr(RIGHT, build(t, 2 * pos + 1, depth - 1));
         }
+        return n;
     }
 
     /** What walk counts: Go's walk returns these three. */
@@ -59,13 +58,11 @@ public class Main {
         if (val != (31 * t + pos) % 1000) {
             c.bad++;
         }
-        try (Scope s = Go.scope()) {
-            if (!n.isNil(LEFT)) {
-                walk(n.ptr(LEFT), t, 2 * pos, c);
-            }
-            if (!n.isNil(RIGHT)) {
-                walk(n.ptr(RIGHT), t, 2 * pos + 1, c);
-            }
+        if (!n.isNil(LEFT)) {
+            walk(n.ptr(LEFT), t, 2 * pos, c);
+        }
+        if (!n.isNil(RIGHT)) {
+            walk(n.ptr(RIGHT), t, 2 * pos + 1, c);
         }
     }
 
