@@ -6,17 +6,13 @@
 //
 // Usage: bank [TRANSFERS [TELLERS]]   (TRANSFERS per teller, default 5000; TELLERS defaults to 8)
 //
-// As in Go: the same goroutines, mutexes, lock order, WaitGroup, channels, select and output.
-// Differences:
+// As in Go: the same goroutines, mutexes, lock order, WaitGroup, channels, select with
+// time.After, and output. Differences:
 // - Go's bank struct holds each account's sync.Mutex beside its balance. A Mutex is a Java object
 //   here, so the bank is split: the balances are one managed struct (main.bank, 16 int64 fields)
 //   that every teller reaches through the same Ptr, as Go's tellers share *bank, and the mutexes
 //   are a Java array beside it. Go's moved slice, which tellers write through &moved[t], is a
 //   managed []int64 that each teller writes at its own index (gort has no interior pointers).
-// - The auditor's time.After(time.Millisecond): gort's program API has Go.sleep but no time
-//   package, so after() is time.After as a goroutine: it sleeps and then sends on a channel with
-//   room for the one value, so it never blocks and ends even when nobody receives (where Go's
-//   time.After leaves a pending runtime timer instead).
 // - Go's uint64 arithmetic is Java's long with unsigned shifts and remainders; Go's int is int.
 import gort.api.*;
 import gort.heap.Type;
@@ -97,16 +93,6 @@ public class Main {
         }
     }
 
-    /** time.After(d): a channel that receives once, d nanoseconds from now. */
-    static Chan<Long> after(long nanos) {
-        Chan<Long> c = Go.makeChan(Long.class, 1);
-        Go.go(() -> {
-            Go.sleep(nanos);
-            c.send(System.nanoTime());
-        });
-        return c;
-    }
-
     static int arg(String[] args, int i, int def, String name) {
         if (args.length <= i) {
             return def;
@@ -141,7 +127,7 @@ public class Main {
         Go.go(() -> {
             int bad = 0;
             for (;;) {
-                Select.Selected s = Select.select(Select.recv(done), Select.recv(after(1_000_000)));
+                Select.Selected s = Select.select(Select.recv(done), Select.recv(Time.after(Time.MILLISECOND)));
                 if (s.index() == 0) {
                     unbalanced.send(bad);
                     return;
