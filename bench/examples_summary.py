@@ -4,9 +4,12 @@
 examples_summary.py output GO_STDOUT GORT_STDOUT
     Does gort's stdout hold Go's output once per run of the program and nothing else? `gort
     bench` runs the program's main several times in one JVM (a warm-up, then the measured
-    repetitions); every run's output must be Go's, line for line. Copies of Go's output are
-    taken out of gort's stdout; what is left must be gort's own lines about the benchmark
-    (those starting with "bench " or naming an ns_per_ figure). Prints one word and a count:
+    repetitions); every run's output must be Go's, line for line. `gort bench` writes each
+    run's output to a file of its own and names them on its stdout ("the program's output of
+    each run: DIR/{warmup,run-1,...}.txt"): those files are read, run by run, as if printed
+    after its stdout. Copies of Go's output are taken out of all that; what is left must be
+    gort's own lines about the benchmark (those starting with "bench ", naming an ns_per_
+    figure, or naming the run files). Prints one word and a count:
     "ok N" (N copies), "none 0" (gort printed no copy of the program's output, so nothing was
     compared) or "differs K" (K lines that are neither Go's output nor gort's own), and, for
     "differs", a diff of Go's output against gort's from the first such line, on stderr.
@@ -20,19 +23,37 @@ examples_summary.py summary RAW OUT_JSON ROUNDS PROCS GO_VERSION JAVA_VERSION CO
     target) and writes every figure to OUT_JSON. Exit status 1 when any gort run failed or
     printed something else than Go.
 """
-import datetime, difflib, json, socket, statistics, sys
+import datetime, difflib, json, os, socket, statistics, sys
 
 TARGET = {"sched": 1.5, "alloc": 2.0}
 KIND = {"sched": "channel/scheduler", "alloc": "allocation"}
 
 
+RUN_FILES = "the program's output of each run: "
+
+
 def own_line(line):
-    return line.startswith("bench ") or "ns_per_" in line
+    return line.startswith("bench ") or "ns_per_" in line or line.startswith(RUN_FILES)
+
+
+def run_outputs(stdout):
+    """The lines of the run files that gort bench's stdout names, warmup first, then run-1, run-2, ..."""
+    lines = []
+    for line in stdout:
+        if not line.startswith(RUN_FILES):
+            continue
+        d = os.path.dirname(line[len(RUN_FILES):])
+        names = [n for n in os.listdir(d) if n.endswith(".txt")] if os.path.isdir(d) else []
+        order = lambda n: (0, 0) if n == "warmup.txt" else (1, int(n[4:-4])) if n[4:-4].isdigit() else (2, n)
+        for n in sorted(names, key=order):
+            lines += open(os.path.join(d, n), encoding="utf-8", errors="replace").read().splitlines()
+    return lines
 
 
 def check_output(go_path, gort_path):
     go = open(go_path, encoding="utf-8", errors="replace").read().splitlines()
     out = open(gort_path, encoding="utf-8", errors="replace").read().splitlines()
+    out += run_outputs(out)
     copies, stray, i = 0, [], 0
     while i < len(out):
         if go and out[i:i + len(go)] == go:
@@ -45,7 +66,7 @@ def check_output(go_path, gort_path):
     if stray:
         print(f"differs {len(stray)}")
         first = stray[0][0] - 1
-        shown = list(difflib.unified_diff(go, out[first:first + len(go)], "Go", f"gort (from its stdout's line {first + 1})", lineterm=""))
+        shown = list(difflib.unified_diff(go, out[first:first + len(go)], "Go", f"gort (from line {first + 1} of its stdout followed by its run files)", lineterm=""))
         for line in shown[:20]:
             print("  " + line, file=sys.stderr)
     elif copies == 0:
