@@ -105,7 +105,7 @@ public class Main {
         }
         if (v < 1) {
             System.err.printf("bank: %s must be a positive integer\n", name);
-            System.exit(2);
+            Go.exit(2);
         }
         return v;
     }

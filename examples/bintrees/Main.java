@@ -58,7 +58,7 @@ public class Main {
             }
             if (v < MIN_DEPTH + 2 || v > 30) {
                 System.err.printf("bintrees: MAXDEPTH must be an integer from %d to 30\n", MIN_DEPTH + 2);
-                System.exit(2);
+                Go.exit(2);
             }
             maxDepth = v;
         }

@@ -114,7 +114,7 @@ public class Main {
         }
         if (v < 1 || v > max) {
             System.err.printf("pipeline: %s must be an integer from 1 to %d\n", name, max);
-            System.exit(2);
+            Go.exit(2);
         }
         return v;
     }
@@ -142,7 +142,7 @@ public class Main {
             Chan.Recv<Square> r = merged.recv2();
             if (!r.ok()) {
                 System.out.println("the merged channel closed early");
-                System.exit(1);
+                Go.exit(1);
             }
             Square s = r.value();
             if (s.sq() != s.n() * s.n()) {

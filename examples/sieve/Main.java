@@ -38,7 +38,7 @@ public class Main {
             }
             if (v < 1) {
                 System.err.println("sieve: N must be a positive integer");
-                System.exit(2);
+                Go.exit(2);
             }
             n = v;
         }

@@ -5,7 +5,7 @@ import gort.api.*;
  * send one item on an unbuffered channel; a consumer counts the items and adds them up; after N
  * items the producer stops the ticker and closes the channel. The same goroutines, channels,
  * ticker and selects as main.go; Go's item struct (two ints, no pointers) is a Java record sent by
- * value, and a bad argument is a panic (exit 2) where main.go prints a line and exits 2.
+ * value.
  *
  * <p>Usage: ticker [N [PERIOD_US]] (the tick period in microseconds, default 1000). Test size: N=50
  * (the default); benchmark size: N=1000.
@@ -43,7 +43,8 @@ public class Main {
             v = 0;
         }
         if (v < 1) {
-            throw new IllegalArgumentException("ticker: " + name + " must be a positive integer");
+            System.err.println("ticker: " + name + " must be a positive integer");
+            Go.exit(2);
         }
         return v;
     }
@@ -59,8 +60,7 @@ public class Main {
         int count = 0;
         int inOrder = 0;
         long sum = 0;
-        for (Chan.Recv<Item> r = items.recv2(); r.ok(); r = items.recv2()) {
-            Item it = r.value();
+        for (Item it : items) {
             count++;
             if (it.seq() == count) {
                 inOrder++;

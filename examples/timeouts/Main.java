@@ -4,8 +4,7 @@ import gort.api.*;
  * Port of main.go (timeouts: waiting for an answer with select and a timer) to gort: a service
  * answers on a channel of one after some delay, or never; a call takes whichever comes first, the
  * answer or its timer (time.After, time.NewTimer and Stop). The same goroutines, channels, selects
- * and timers as main.go; Go's fmt %v of a duration is written out by {@link #duration}, and a bad
- * argument is a panic (exit 2) where main.go prints a line and exits 2.
+ * and timers as main.go; Go's fmt %v of a duration is written out by {@link #duration}.
  *
  * <p>Usage: timeouts [N [CLIENTS]] (CLIENTS defaults to 32). Test size: N=2000 (the default);
  * benchmark size: N=300000.
@@ -168,7 +167,8 @@ public class Main {
             v = 0;
         }
         if (v < 1) {
-            throw new IllegalArgumentException("timeouts: " + name + " must be a positive integer");
+            System.err.println("timeouts: " + name + " must be a positive integer");
+            Go.exit(2);
         }
         return v;
     }

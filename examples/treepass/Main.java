@@ -132,7 +132,7 @@ public class Main {
         }
         if (v < 1 || v > max) {
             System.err.printf("treepass: %s must be an integer from 1 to %d\n", name, max);
-            System.exit(2);
+            Go.exit(2);
         }
         return v;
     }

@@ -7,7 +7,7 @@
 // Usage: workerpool [JOBS [WORKERS]]   (JOBS defaults to 2000, WORKERS to 8)
 //
 // As in Go: the same goroutines, channels (both buffered, 16), close, WaitGroup and output.
-// Differences: Go's range over a channel is a loop on recv2() until ok is false; the result struct,
+// Go's range over a channel is Java's for-each over it. Differences: the result struct,
 // which Go sends by value, is a Java record sent on a channel of Java values (it holds no pointer,
 // so nothing lives on the managed heap); Go's int is an int (JOBS and WORKERS must fit in one).
 import gort.api.*;
@@ -33,8 +33,8 @@ public class Main {
 
     static void worker(Chan<Integer> jobs, Chan<Result> results, WaitGroup wg) {
         try {
-            for (Chan.Recv<Integer> j = jobs.recv2(); j.ok(); j = jobs.recv2()) {
-                results.send(new Result(j.value(), collatz(BASE + j.value())));
+            for (int j : jobs) {
+                results.send(new Result(j, collatz(BASE + j)));
             }
         } finally {
             wg.done();
@@ -53,7 +53,7 @@ public class Main {
         }
         if (v < 1) {
             System.err.printf("workerpool: %s must be a positive integer\n", name);
-            System.exit(2);
+            Go.exit(2);
         }
         return v;
     }
@@ -86,8 +86,7 @@ public class Main {
         int received = 0, longest = -1, longestSteps = -1;
         int[] first = new int[8];
         int[] buckets = new int[20]; // step counts in buckets of 50, the last one also holding any above
-        for (Chan.Recv<Result> rr = results.recv2(); rr.ok(); rr = results.recv2()) {
-            Result r = rr.value();
+        for (Result r : results) {
             received++;
             total += r.steps();
             if (r.steps() > longestSteps || (r.steps() == longestSteps && r.job() < longest)) {

@@ -17,7 +17,8 @@ import gort.sched.Sched;
  * keeps alive; sending a {@code Ptr} on one panics (make it a {@code Chan<Ptr>}).
  *
  * <p>Semantics are Go 1.5's (chan.go): unbuffered channels hand values over directly, buffered
- * ones go through a ring; receive on a closed channel yields the zero value (null) with ok false;
+ * ones go through a ring; receive on a closed channel yields the element type's zero value (0 for a
+ * boxed number, false, "", null for nil and other classes) with ok false;
  * send on a closed channel and close of a closed one panic. A nil channel is Java's {@code null}:
  * the static {@link #send(Chan, Object)}, {@link #recv(Chan)} and {@link #close(Chan)} give it Go's
  * meaning (block forever, or panic), and a {@link Select} case on it is never ready.
@@ -35,11 +36,51 @@ public final class Chan<T> implements Iterable<T> {
     final HChan h;
     private final Class<T> elem;
     final boolean ptrs;
+    /** Go's zero value of the element type: what a receive on a closed, drained channel yields. */
+    private final T zero;
 
     Chan(HChan h, Class<T> elem) {
         this.h = h;
         this.elem = elem;
         this.ptrs = h.holdsPointers();
+        this.zero = zeroOf(elem);
+    }
+
+    /**
+     * Go's zero value for an element class: 0 (of its type) for the boxed numbers, false, the NUL
+     * character, "" for a String (Go's zero string); null (nil) for a Ptr and for any other class,
+     * which Go would fill with its fields' zero values.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T zeroOf(Class<T> c) {
+        Object z;
+        if (c == Integer.class) {
+            z = 0;
+        } else if (c == Long.class) {
+            z = 0L;
+        } else if (c == Double.class) {
+            z = 0.0;
+        } else if (c == Float.class) {
+            z = 0.0f;
+        } else if (c == Short.class) {
+            z = (short) 0;
+        } else if (c == Byte.class) {
+            z = (byte) 0;
+        } else if (c == Character.class) {
+            z = '\0';
+        } else if (c == Boolean.class) {
+            z = false;
+        } else if (c == String.class) {
+            z = "";
+        } else {
+            z = null;
+        }
+        return (T) z;
+    }
+
+    /** The element type's zero value (what a receive on a closed channel yields). */
+    T zero() {
+        return zero;
     }
 
     /** {@code make(chan T, size)} on the runtime of the calling goroutine. */
@@ -140,16 +181,19 @@ public final class Chan<T> implements Iterable<T> {
                 + "the pointers it holds alive (make it with Go.makeChan(Ptr.class, n))");
     }
 
-    /** {@code <-c}: blocks until a value comes; the zero value (null) once the channel is closed and drained. */
+    /**
+     * {@code <-c}: blocks until a value comes; the element type's zero value (0, false, "", or null
+     * for nil and other classes) once the channel is closed and drained.
+     */
     public T recv() {
         Object r = h.recv(true);
-        return r == HChan.CLOSED ? null : value(r);
+        return r == HChan.CLOSED ? zero : value(r);
     }
 
     /** {@code v, ok := <-c}. */
     public Recv<T> recv2() {
         Object r = h.recv(true);
-        return r == HChan.CLOSED ? new Recv<>(null, false) : new Recv<>(value(r), true);
+        return r == HChan.CLOSED ? new Recv<>(zero, false) : new Recv<>(value(r), true);
     }
 
     /**
@@ -161,7 +205,7 @@ public final class Chan<T> implements Iterable<T> {
         if (r == HChan.NONE) {
             return null;
         }
-        return r == HChan.CLOSED ? new Recv<>(null, false) : new Recv<>(value(r), true);
+        return r == HChan.CLOSED ? new Recv<>(zero, false) : new Recv<>(value(r), true);
     }
 
     /** A received value: a pointer becomes a handle in the receiver's innermost scope (before any safepoint). */

@@ -236,6 +236,15 @@ public final class Go {
         return Sched.getg();
     }
 
+    /**
+     * Go's os.Exit: ends the program now with the given status (0: as if main returned; otherwise
+     * {@code gort run} exits with it, and {@link Runtime#run} throws {@link gort.sched.ExitStatus}).
+     * Other goroutines stop where they are; nothing after the call runs.
+     */
+    public static void exit(int code) {
+        Sched.current().exitProcess(code);
+    }
+
     /** runtime.NumGoroutine(). */
     public static int numGoroutine() {
         int n = 0;

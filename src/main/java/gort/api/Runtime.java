@@ -13,8 +13,9 @@ import gort.sched.Sched;
  * next safepoint, and {@link #run} returns once every thread of the runtime has ended).
  *
  * <p>Owns: the scheduler, the heap and the collector of this runtime. Invariant: {@link #run} returns normally only if main
- * returned; a deadlock, an uncaught exception in any goroutine or a runtime fatal error surface
- * as a {@link FatalError} whose message is what Go would print.
+ * returned or the program called {@code Go.exit(0)}; a deadlock, an uncaught exception in any goroutine or a runtime fatal error surface
+ * as a {@link FatalError} whose message is what Go would print, and {@code Go.exit(code)} with a
+ * non-zero code as a {@link gort.sched.ExitStatus}.
  */
 public final class Runtime {
     private final Config config;

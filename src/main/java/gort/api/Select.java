@@ -78,7 +78,7 @@ public final class Select {
             return index;
         }
 
-        /** The value a receive case got (null for nil, or on a closed channel); null for a send or default. */
+        /** The value a receive case got (on a closed channel, the element type's zero value); null for a send or default. */
         @SuppressWarnings("unchecked")
         public <T> T value() {
             return (T) value;
@@ -145,7 +145,9 @@ public final class Select {
             return new Selected(back[k], null, false);
         }
         Object v = won.received;
-        if (v == HChan.PTR) {
+        if (!won.ok && !c.c.ptrs) {
+            v = c.c.zero(); // a closed channel: its element type's zero value
+        } else if (v == HChan.PTR) {
             long a = won.receivedPtr();
             if (a == 0) {
                 v = null;

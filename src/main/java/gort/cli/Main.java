@@ -46,6 +46,12 @@ public final class Main implements Runnable {
                 c.getErr().println(ex.getMessage());
                 return EXIT_FATAL;
             }
+            if (ex instanceof gort.sched.ExitStatus es) {
+                if (!c.getCommandSpec().name().equals("run")) { // run shows the program's own stderr; the others keep it in files
+                    c.getErr().println("gort: the program exited with status " + es.code());
+                }
+                return es.code(); // the program's os.Exit: it said why
+            }
             throw ex;
         });
         return cl;

@@ -291,6 +291,9 @@ public final class Sched {
         if (f instanceof FatalError fe) {
             throw fe;
         }
+        if (f instanceof ExitStatus es) {
+            throw es;
+        }
         if (f != null) {
             throw new FatalError("fatal error: " + f, f);
         }
@@ -368,6 +371,17 @@ public final class Sched {
         }
         lock.unlock();
         exitnote.wakeup();
+    }
+
+    /**
+     * Go's os.Exit(code), called on a goroutine: the runtime ends now, as when main returns (no
+     * other goroutine runs on; deferred work is not run, as Go runs no deferred functions), and its
+     * entry point returns normally for 0, or throws {@link ExitStatus} with the code. Does not
+     * return.
+     */
+    public void exitProcess(int code) {
+        exit(code == 0 ? null : new ExitStatus(code));
+        throw new ExitUnwind();
     }
 
     /** The body every goroutine's continuation runs. */

@@ -131,4 +131,28 @@ class ScopeTest {
         });
         assertThat(got).containsExactly(0, 1, 2, 3, 4);
     }
+
+    /** A receive on a closed channel yields Go's zero value of the element type. */
+    @Test
+    void aClosedChannelYieldsTheElementTypesZeroValue() {
+        List<Object> got = new ArrayList<>();
+        Rt.run(1, () -> {
+            Chan<Integer> i = Go.makeChan(Integer.class, 0);
+            Chan<String> s = Go.makeChan(String.class, 1);
+            Chan<Boolean> b = Go.makeChan(Boolean.class, 1);
+            Chan<Ptr> p = Go.makeChan(Ptr.class, 1);
+            i.close();
+            s.close();
+            b.close();
+            p.close();
+            int v = i.recv(); // no NullPointerException: Go's 0
+            got.add(v);
+            got.add(i.recv2());
+            got.add(s.recv());
+            got.add(b.recv());
+            got.add(p.recv() == null);
+            got.add(i.tryRecv());
+        });
+        assertThat(got).containsExactly(0, new Chan.Recv<>(0, false), "", false, true, new Chan.Recv<>(0, false));
+    }
 }

@@ -138,10 +138,13 @@ class SelectTest {
             got.add(s.value());
             got.add(s.ok());
             s = Select.select(Select.recv(c));
-            got.add(s.value() == null ? "nil" : s.value());
+            got.add(s.value());
             got.add(s.ok());
+            Chan<Ptr> p = Go.makeChan(Ptr.class, 0);
+            p.close();
+            got.add(Select.select(Select.recv(p)).value() == null ? "nil" : "not nil");
         });
-        assertThat(got).containsExactly(1, true, "nil", false);
+        assertThat(got).containsExactly(1, true, 0, false, "nil"); // Go's zero values
     }
 
     @Test
