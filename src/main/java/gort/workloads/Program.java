@@ -228,6 +228,25 @@ public final class Program {
      * @throws FatalError when the program panics or deadlocks (Go's message)
      */
     public Run run(Config config, List<String> args, Workload.Listener listener, double seconds, PrintStream output) {
+        try (URLClassLoader loader = newLoader()) {
+            return run(config, args, listener, seconds, output, loader);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // closing the loader
+        }
+    }
+
+    /**
+     * A class loader for this program's classes, for a caller that runs it several times with its
+     * code compiled once ({@code bench}: the runs share the program's static state, as the
+     * iterations of a Go benchmark loop do). The caller closes it.
+     */
+    public URLClassLoader sharedLoader() {
+        return newLoader();
+    }
+
+    /** {@link #run} in the given class loader (not closed here). */
+    public Run run(Config config, List<String> args, Workload.Listener listener, double seconds, PrintStream output,
+            URLClassLoader loader) {
         String[] argv = args.toArray(String[]::new);
         ProgramWindow win = new ProgramWindow(name(), usesMeasure, listener, seconds);
         AtomicReference<Runtime> runtime = new AtomicReference<>();
@@ -236,7 +255,7 @@ public final class Program {
         ClassLoader context = self.getContextClassLoader();
         PrintStream out = System.out;
         PrintStream err = System.err;
-        try (URLClassLoader loader = newLoader()) {
+        {
             MethodHandle main = mainHandle(loader);
             self.setContextClassLoader(loader); // the runtime's threads inherit it
             if (output != null) {
@@ -274,8 +293,6 @@ public final class Program {
                 System.setErr(err);
                 self.setContextClassLoader(context);
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // closing the loader
         }
         return new Run(mainNs[0], win.opened(), win.windowNs(), win.gcBefore(), win.gcAfter(), win.stopped() ? seconds : 0,
                 win.blockedAtStop());

@@ -109,15 +109,23 @@ public final class ProgramWorkload implements Workload {
 
     /**
      * {@code gort bench}: one unmeasured warm-up run, then reps measured runs, each in a fresh
-     * runtime and class loader of this JVM (so the JVM's start and the JIT's warm-up are not
-     * counted); each run's figure is main's wall time, from its start to its return. With
+     * runtime of this JVM and all in one class loader, so that neither the JVM's start nor the JIT's
+     * warm-up of gort's or the program's code is counted (the runs share the program's static
+     * state, as the iterations of a Go benchmark loop share its globals; run and compare load it
+     * afresh each time). Each run's figure is main's wall time, from its start to its return. With
      * outputDir, each run's output goes to {@code warmup.txt}, {@code run-1.txt}, ... in it.
      */
     public Result bench(Config config, int reps, Path outputDir) {
         double[] ns = new double[reps];
-        Program.Run warm = runOnce(config, Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("warmup.txt"));
-        for (int i = 0; i < reps; i++) {
-            ns[i] = runOnce(config, Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("run-" + (i + 1) + ".txt")).mainNs();
+        Program.Run warm;
+        try (java.net.URLClassLoader loader = program.sharedLoader()) {
+            warm = runOnce(config, Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("warmup.txt"), loader);
+            for (int i = 0; i < reps; i++) {
+                ns[i] = runOnce(config, Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("run-" + (i + 1) + ".txt"), loader)
+                        .mainNs();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // closing the loader
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("warmup_ns", warm.mainNs());
@@ -130,6 +138,17 @@ public final class ProgramWorkload implements Workload {
         }
         try (PrintStream ps = new PrintStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), false)) {
             return program.run(config, args, l, seconds, ps);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write the program's output", e);
+        }
+    }
+
+    private Program.Run runOnce(Config config, Listener l, double seconds, Path file, java.net.URLClassLoader loader) {
+        if (file == null) {
+            return program.run(config, args, l, seconds, null, loader);
+        }
+        try (PrintStream ps = new PrintStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), false)) {
+            return program.run(config, args, l, seconds, ps, loader);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the program's output", e);
         }
