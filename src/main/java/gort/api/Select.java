@@ -111,7 +111,6 @@ public final class Select {
         }
         M m = Sched.safepointM(); // first, so that no safepoint comes between taking the send cases' addresses and select
         HChan.Case[] hc = new HChan.Case[cases.length - (dflt >= 0 ? 1 : 0)];
-        int[] back = new int[hc.length];
         for (int i = 0, k = 0; i < cases.length; i++) {
             Case c = cases[i];
             if (c.isDefault) {
@@ -129,20 +128,20 @@ public final class Select {
                         throw c.c.notPtrChan("send of a Ptr");
                     }
                 }
-                hc[k] = HChan.Case.send(h, v, p);
+                hc[k++] = HChan.Case.send(h, v, p);
             } else {
-                hc[k] = HChan.Case.recv(h);
+                hc[k++] = HChan.Case.recv(h);
             }
-            back[k++] = i;
         }
         int k = HChan.select(m, hc, dflt < 0);
         if (k < 0) {
             return new Selected(dflt, null, false);
         }
         HChan.Case won = hc[k];
-        Case c = cases[back[k]];
+        int index = dflt >= 0 && k >= dflt ? k + 1 : k; // hc leaves the default case out
+        Case c = cases[index];
         if (c.send) {
-            return new Selected(back[k], null, false);
+            return new Selected(index, null, false);
         }
         Object v = won.received;
         if (!won.ok && !c.c.ptrs) {
@@ -156,6 +155,6 @@ public final class Select {
                 v = Scope.current(cur).make(a);
             }
         }
-        return new Selected(back[k], v, won.ok);
+        return new Selected(index, v, won.ok);
     }
 }

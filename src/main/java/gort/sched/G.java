@@ -62,8 +62,11 @@ public final class G {
     volatile boolean gcscandone;
     /** Handoff word for channel and semaphore wakeups (Go's g.param). */
     Object param;
-    /** This G's one sudog: without select a G waits on at most one queue at a time. */
+    /** This G's one sudog for a channel or semaphore wait. */
     final Sudog sudog = new Sudog(this);
+    /** The sudogs of this G's selects (one per case, reused from select to select) and their done flag. */
+    private Sudog[] selectSudogs;
+    private java.util.concurrent.atomic.AtomicBoolean selectDone;
     /**
      * The sudogs this G currently waits with (Go's g.waiting): its one sudog for a channel or
      * semaphore wait, or a select's sudogs linked through their waitlink.
@@ -104,6 +107,29 @@ public final class G {
 
     public long goid() {
         return goid;
+    }
+
+    /** The i-th sudog for a select of this G (made on first use, then reused). */
+    Sudog selectSudog(int i) {
+        Sudog[] a = selectSudogs;
+        if (a == null || i >= a.length) {
+            a = java.util.Arrays.copyOf(a == null ? new Sudog[0] : a, Math.max(4, i + 1));
+            selectSudogs = a;
+        }
+        Sudog s = a[i];
+        if (s == null) {
+            s = a[i] = new Sudog(this);
+        }
+        return s;
+    }
+
+    /** The done flag this G's select sudogs share (made on first use, then reused). */
+    java.util.concurrent.atomic.AtomicBoolean selectDone() {
+        java.util.concurrent.atomic.AtomicBoolean d = selectDone;
+        if (d == null) {
+            d = selectDone = new java.util.concurrent.atomic.AtomicBoolean();
+        }
+        return d;
     }
 
     /**

@@ -431,28 +431,30 @@ public final class HChan {
             sched.gopark(m, null, null, "select (no cases)");
             throw new IllegalStateException("fatal error: unreachable: woke from select (no cases)");
         }
-        // the cases with a channel, and a random poll order over them (Go's pollorder)
-        int[] idx = new int[n];
-        for (int i = 0, k = 0; i < cases.length; i++) {
-            if (cases[i].c != null) {
-                idx[k++] = i;
-            }
-        }
+        // a random poll order over the cases with a channel (Go's pollorder: a shuffle by fastrand)
         int[] pollorder = new int[n];
-        for (int i = 1; i < n; i++) {
-            int j = Integer.remainderUnsigned(m.fastrand1(), i + 1);
-            pollorder[i] = pollorder[j];
+        int k0 = 0;
+        for (int i = 0; i < cases.length; i++) {
+            if (cases[i].c == null) {
+                continue;
+            }
+            int j = k0 == 0 ? 0 : Integer.remainderUnsigned(m.fastrand1(), k0 + 1);
+            pollorder[k0] = pollorder[j];
             pollorder[j] = i;
+            k0++;
         }
-        for (int i = 0; i < n; i++) {
-            pollorder[i] = idx[pollorder[i]];
-        }
-        // the locking order: channels by id, each once (Go sorts by address)
+        // the locking order: the channels by id (Go sorts them by address), an insertion sort as the
+        // case lists are short; sellock and selunlock skip repeats
         HChan[] lockorder = new HChan[n];
         for (int i = 0; i < n; i++) {
-            lockorder[i] = cases[idx[i]].c;
+            HChan c = cases[pollorder[i]].c;
+            int j = i;
+            while (j > 0 && lockorder[j - 1].id > c.id) {
+                lockorder[j] = lockorder[j - 1];
+                j--;
+            }
+            lockorder[j] = c;
         }
-        java.util.Arrays.sort(lockorder, (a, b) -> Long.compare(a.id, b.id));
         sellock(lockorder);
         G gp = m.curg;
         for (;;) {
@@ -526,12 +528,16 @@ public final class HChan {
                 selunlock(lockorder);
                 return -1;
             }
-            // pass 2: enqueue on every channel, one sudog per case sharing one done flag
-            AtomicBoolean done = new AtomicBoolean();
+            // pass 2: enqueue on every channel, one sudog per case sharing one done flag (the G's own
+            // select sudogs and flag, reused: after pass 3 no queue holds any of them, and every
+            // waker that looked at one did so under a lock pass 3 then took)
+            AtomicBoolean done = gp.selectDone();
+            done.set(false);
             gp.waiting = null;
+            int nsg = 0;
             for (int k : pollorder) {
                 Case cs = cases[k];
-                Sudog sg = new Sudog(gp);
+                Sudog sg = gp.selectSudog(nsg++);
                 sg.selectdone = done;
                 sg.c = cs.c;
                 sg.caseIndex = k;
