@@ -187,8 +187,14 @@ public final class RealPlatform implements Platform {
         }
     }
 
+    /**
+     * The CPUs the process may use, read once (Go's osinit reads ncpu once at start-up): asking the
+     * JVM each time is a sched_getaffinity system call, and Mutex's spin check asks on every spin.
+     */
+    private final int ncpu = java.lang.Runtime.getRuntime().availableProcessors();
+
     @Override
     public int ncpu() {
-        return java.lang.Runtime.getRuntime().availableProcessors();
+        return ncpu;
     }
 }
