@@ -179,7 +179,7 @@ public final class Go {
     public static Ptr alloc(Type t) {
         M m = Sched.safepointM();
         Scope s = Scope.current(m); // the goroutine's scope: the same after the allocation, on whatever M it resumes
-        return s.make(s.heap.allocFrom(m, t, -1));
+        return s.makeNew(s.heap.allocFrom(m, t, -1), t, 0);
     }
 
     /**
@@ -192,7 +192,8 @@ public final class Go {
         }
         M m = Sched.safepointM();
         Scope s = Scope.current(m);
-        return s.make(s.heap.allocFrom(m, Type.arrayOf(elem), n));
+        Type at = Type.arrayOf(elem);
+        return s.makeNew(s.heap.allocFrom(m, at, n), at, n);
     }
 
     /** {@code []byte(s)} as a managed byte object (UTF-8); a new handle in the current scope. */

@@ -269,7 +269,15 @@ public final class Heap {
         MSpan s = span(obj); // the span slotEntry checked (the page table only ever names it here)
         // The common shapes are checked from the type's access word alone (Type.accessWord; a
         // uniform span keeps its type's).
-        long acc = s.accessWordOf(info);
+        return fieldOf(obj, i, wantPtr, op, info, s.accessWordOf(info));
+    }
+
+    /**
+     * {@link #field} for an object known to be live with slot entry {@code info} and access word
+     * {@code acc} (a Ptr's cached ones: a live handle's object cannot be freed, so they cannot
+     * change): the bounds and the pointer kind, with no span lookup.
+     */
+    long fieldOf(long obj, int i, boolean wantPtr, String op, long info, long acc) {
         long words;
         boolean isPtr;
         switch ((int) (acc >>> 62)) {
@@ -293,6 +301,36 @@ public final class Heap {
             return fieldSlow(obj, i, wantPtr, op, info); // panics, naming the type
         }
         return obj + i;
+    }
+
+    /** The slot entry of a live object (type id | length << 32), checked: for a Ptr's cache. */
+    long entryOf(long obj) {
+        return slotEntry(obj, "access", -1);
+    }
+
+    /** The access word of a live object whose entry is info: for a Ptr's cache. */
+    long accessWordOf(long obj, long info) {
+        return span(obj).accessWordOf(info);
+    }
+
+    /** The word at a checked field address (fieldOf's result). */
+    long loadWord(long a) {
+        return load(a);
+    }
+
+    void storeWord(long a, long v) {
+        store(a, v);
+    }
+
+    /**
+     * Stores v, the address of a live object of this heap (a live Ptr's), into the checked pointer
+     * field address a, with the write barrier: v needs no check of its own.
+     */
+    void storeLivePtr(long a, long v) {
+        if (v != 0 && gc.writeBarrierEnabled()) {
+            gc.shade(v);
+        }
+        store(a, v);
     }
 
     /** {@link #field} from the type descriptor: any shape, and every panic's message. */

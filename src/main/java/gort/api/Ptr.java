@@ -30,10 +30,12 @@ import java.lang.invoke.VarHandle;
  */
 public final class Ptr {
     private static final VarHandle HOLDERS;
+    private static final VarHandle ACC;
 
     static {
         try {
             HOLDERS = MethodHandles.lookup().findVarHandle(Ptr.class, "holders", int.class);
+            ACC = MethodHandles.lookup().findVarHandle(Ptr.class, "acc", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,10 +45,27 @@ public final class Ptr {
     private final Scope scope;
     /** Adoptions (go statements, pending timers) that keep this handle alive beyond its scope. */
     private volatile int holders;
+    /**
+     * The object's slot entry (type id | length << 32) and the type's access word, known when the
+     * handle is made for a new object, else read at the first field access (acc 0 until then):
+     * while the handle is alive its object cannot be freed, so neither can change, and accesses
+     * check bounds and pointer kind without a span lookup. acc is published after info (release,
+     * and read with acquire), so a goroutine that sees acc sees info.
+     */
+    private long info;
+    private long acc;
 
     Ptr(long addr, Scope scope) {
         this.addr = addr;
         this.scope = scope;
+    }
+
+    /** A handle to a new object whose slot entry and access word the allocator just wrote. */
+    Ptr(long addr, Scope scope, long info, long acc) {
+        this.addr = addr;
+        this.scope = scope;
+        this.info = info;
+        this.acc = acc;
     }
 
     /** The address, after checking the handle is alive (its scope open, or adopted). */
@@ -109,9 +128,24 @@ public final class Ptr {
         return scope.heap.len(addr());
     }
 
+    /** The checked address of field i (live handle, bounds, pointer kind), from the cached entry. */
+    private long field(int i, boolean wantPtr, String op) {
+        long a = addr();
+        Heap h = scope.heap;
+        long acc = (long) ACC.getAcquire(this);
+        if (acc == 0) {
+            long info = h.entryOf(a);
+            acc = h.accessWordOf(a, info);
+            this.info = info;
+            ACC.setRelease(this, acc);
+            return h.fieldOf(a, i, wantPtr, op, info, acc);
+        }
+        return h.fieldOf(a, i, wantPtr, op, info, acc);
+    }
+
     /** Pointer field (or element) i: a new handle in the current goroutine's innermost scope, or null for nil. */
     public Ptr ptr(int i) {
-        long a = scope.heap.loadPtr(addr(), i);
+        long a = scope.heap.loadWord(field(i, true, "loadPtr"));
         if (a == 0) {
             return null;
         }
@@ -125,22 +159,31 @@ public final class Ptr {
 
     /** Whether pointer field i is nil (no handle is made). */
     public boolean isNil(int i) {
-        return scope.heap.loadPtr(addr(), i) == 0;
+        return scope.heap.loadWord(field(i, true, "loadPtr")) == 0;
     }
 
     /** Stores v (null: nil) into pointer field (or element) i, with the write barrier. */
     public void setPtr(int i, Ptr v) {
-        long a = addr();
-        scope.heap.storePtr(a, i, v == null ? 0 : v.addr());
+        long f = field(i, true, "storePtr");
+        if (v == null) {
+            scope.heap.storeWord(f, 0);
+            return;
+        }
+        long va = v.addr();
+        if (v.scope.heap != scope.heap) {
+            throw new GoPanic("runtime error: storePtr of a Ptr of " + v.scope.heap.runtimeName() + " into an object of "
+                    + scope.heap.runtimeName() + ": heap addresses belong to the runtime that allocated them");
+        }
+        scope.heap.storeLivePtr(f, va);
     }
 
     /** Scalar field (or element) i, as a 64-bit word. */
     public long get(int i) {
-        return scope.heap.loadInt(addr(), i);
+        return scope.heap.loadWord(field(i, false, "loadInt"));
     }
 
     public void set(int i, long v) {
-        scope.heap.storeInt(addr(), i, v);
+        scope.heap.storeWord(field(i, false, "storeInt"), v);
     }
 
     /** Scalar field i read as a float64. */

@@ -68,6 +68,12 @@ public final class Scope extends HandleScope implements AutoCloseable {
         return new Scope(st, true, heap);
     }
 
+    /** A handle in this scope for a new object of type t (array length n, 0 for a struct). */
+    Ptr makeNew(long addr, gort.heap.Type t, int n) {
+        stack().hpush(addr);
+        return new Ptr(addr, this, gort.heap.MSpan.slotInfo(t.id(), n), gort.heap.Type.accessWord(t.id()));
+    }
+
     /** Keeps p alive (adopted) until this scope closes; the caller adopted it already. */
     void onRelease(Ptr p) {
         onClose(p::release);

@@ -388,7 +388,7 @@ public final class MSpan {
     }
 
     /** The slot entry of an object of type id {@code typeId} with {@code arrayLen} elements. */
-    static long slotInfo(int typeId, int arrayLen) {
+    public static long slotInfo(int typeId, int arrayLen) {
         return (typeId & INFO_TYPE_MASK) | ((long) arrayLen << 32);
     }
 

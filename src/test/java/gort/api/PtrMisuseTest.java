@@ -107,6 +107,28 @@ class PtrMisuseTest {
         assertThat(msgs).singleElement().asString().contains("dead Ptr").contains("capture the Ptr itself");
     }
 
+    /** Field checks through a handle (its cached type) panic as the raw heap's do, first access or later. */
+    @Test
+    void badFieldAccessThroughAPtrPanicsNamingTheTypeAndField() {
+        assertThat(panicOf(() -> Go.alloc(NODE).get(3)).getMessage()).contains("index out of range [3] with length 3")
+                .contains("misuse.ptrnode");
+        assertThat(panicOf(() -> {
+            Ptr p = Go.alloc(NODE);
+            p.set(2, 1); // the cache is warm
+            p.get(0);
+        }).getMessage()).contains("loadInt of field 0 of misuse.ptrnode").contains("holds a pointer");
+        assertThat(panicOf(() -> {
+            Ptr p = Go.alloc(NODE);
+            p.setPtr(2, p);
+        }).getMessage()).contains("storePtr of field 2").contains("holds a scalar");
+        assertThat(panicOf(() -> {
+            Ptr a = Go.allocArray(gort.heap.Type.PTR, 4);
+            Ptr b = a.ptr(0); // nil: no handle
+            a.setPtr(4, b);
+        }).getMessage()).contains("index out of range [4] with length 4");
+        assertThat(panicOf(() -> Go.string("abc").ptr(0)).getMessage()).contains("string");
+    }
+
     @Test
     void scopeMisusePanics() {
         assertThat(panicOf(() -> {
