@@ -9,9 +9,10 @@
 // As in Go: the same goroutines, WaitGroup, trees and output (Go's int is a long where it counts
 // nodes). The nodes (two pointers, 16 bytes) live on the managed heap, as do the lines the
 // goroutines leave for main (a []string: an array of pointers to string objects). What Go's stack
-// frames do implicitly is a Scope here: build and check open one per inner node (build's node
-// escapes to the caller), and the stretch tree and each tree of the loops are built inside one,
-// so that they die when Go's do.
+// frames do implicitly is a Scope per tree here: the stretch tree and each tree of the loops are
+// built and checked inside one, so that their handles (a few per node: a tree's nodes are alive
+// until it is checked anyway) die when Go's tree does, and the long-lived tree's root escapes from
+// one, so that one handle keeps it alive.
 import gort.api.*;
 import gort.heap.Type;
 
@@ -27,24 +28,21 @@ public class Main {
         if (depth == 0) {
             return Go.alloc(NODE);
         }
-        try (Scope s = Go.scope()) {
-            Ptr left = build(depth - 1);
-            Ptr right = build(depth - 1);
-            Ptr n = Go.alloc(NODE);
-            n.setPtr(LEFT, left);
-            n.setPtr(RIGHT, right);
-            return s.escape(n);
-        }
+        Ptr left = build(depth - 1); // Go's composite literal: the subtrees first, then the node
+        Ptr right = build(depth - 1);
+        Ptr n = Go.alloc(NODE);
+        n.setPtr(LEFT, left);
+        n.setPtr(RIGHT, right);
+        return n;
     }
 
     /** check counts the tree's nodes. */
     static long check(Ptr n) {
-        if (n.isNil(LEFT)) {
+        Ptr left = n.ptr(LEFT);
+        if (left == null) {
             return 1;
         }
-        try (Scope s = Go.scope()) {
-            return 1 + check(n.ptr(LEFT)) + check(n.ptr(RIGHT));
-        }
+        return 1 + check(left) + check(n.ptr(RIGHT));
     }
 
     public static void main(String[] args) {
@@ -68,7 +66,10 @@ public class Main {
             System.out.printf("stretch tree, depth %d: check %d\n", stretch, check(build(stretch)));
         }
 
-        Ptr longLived = build(maxDepth);
+        Ptr longLived;
+        try (Scope s = Go.scope()) {
+            longLived = s.escape(build(maxDepth));
+        }
 
         Ptr lines = Go.allocArray(Type.PTR, (maxDepth - MIN_DEPTH) / 2 + 1);
         WaitGroup wg = new WaitGroup();
