@@ -43,8 +43,15 @@ class BlockKindsTraceTest {
                 .withOnExit(rt -> recs.set(rt.collector().cycleRecords()));
         Rt.run(c, 60, () -> {
             Sched s = Sched.current();
-            goids.put("sleep", Go.getg().goid());
-            Go.sleep(1_000_000);
+            // a goroutine that only sleeps: the one unblock into it is the timer's
+            WaitGroup slept = new WaitGroup();
+            slept.add(1);
+            Go.go("trace.sleeper", () -> {
+                goids.put("sleep", Go.getg().goid());
+                Go.sleep(1_000_000);
+                slept.done();
+            });
+            slept.await();
             // a goroutine parks as select will park it, and is readied once it is off its M
             RuntimeMutex lk = s.newMutex();
             AtomicReference<G> selector = new AtomicReference<>();
@@ -66,7 +73,7 @@ class BlockKindsTraceTest {
                 goids.put("chan receive (nil chan)", Go.getg().goid());
                 Chan.recv(null);
             });
-            while (selector.get() == null || selector.get().status() != G.WAITING || goids.size() < 4) {
+            while (selector.get() == null || selector.get().status() != G.WAITING || goids.size() < 4) { // the sleeper, the selector and both parkers
                 Go.sleep(100_000);
             }
             s.ready(selector.get());
