@@ -27,7 +27,7 @@ public final class Config {
             Map.entry("gcpacer", gort.gc.Choice.bar(gort.gc.PacerKind.class) + ": the pacing design (the trigger, the goal, the assist ratio)"),
             Map.entry("gcbarrier", gort.gc.Choice.bar(gort.gc.BarrierKind.class) + ": the write barrier"),
             Map.entry("gcassistblock", "1 makes an assist that cannot pay its debt sleep 100 µs and retry (Go 1.5.1 as released); 0, the "
-                    + "default, carries the debt over (the seeds' era)"),
+                    + "default, carries the debt over (Go before assists could block, as CL 9291 and CL 12670 found it)"),
             Map.entry("runnext", "0 makes ready put a woken goroutine at the tail of the run queue, not in runnext (an ablation, not Go; "
                     + "default 1)"),
             Map.entry("schedglobal", "N: schedule() takes from the global run queue first every N schedules (an ablation, not Go; Go's "

@@ -15,9 +15,10 @@ import java.nio.charset.StandardCharsets;
  * What a goroutine sees of the managed heap: allocation (a safepoint) and checked loads and
  * stores of object fields by index. Addresses are longs (word indices), 0 is nil.
  *
- * <p>Contract (DESIGN.md): an address held only in a Java local is valid until the goroutine's
- * next safepoint (any allocation, any runtime call, {@link Go#poll()}); anything that must live
- * across one goes into a {@link gort.gc.Stack} frame slot, a global, or a heap object.
+ * <p>Contract (raw addresses, docs/ARCHITECTURE.md "How a program's pointers stay alive"): an
+ * address held only in a Java local is valid until the goroutine's next safepoint (any
+ * allocation, any runtime call, {@link Go#poll()}); anything that must live across one goes into
+ * a {@link gort.gc.Stack} frame slot, a global, or a heap object.
  *
  * <p>Invariant: no access corrupts the heap silently. A nil dereference, an index out of range, a
  * pointer op on a scalar field (or the reverse), storing something that is not an object's address

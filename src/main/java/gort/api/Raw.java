@@ -12,11 +12,11 @@ import gort.sched.Sched;
  * and reused object silently. User programs use {@link Ptr}, {@link Scope}, {@link Global} and
  * typed channels, which cannot be misused that way.
  *
- * <p>The contract (DESIGN.md): an address held only in a Java local is valid until the goroutine's
- * next safepoint (any allocation, any runtime call, {@link Go#poll()}); anything that must live
- * across one goes into a frame slot, a global slot or a heap object. Loads and stores are still
- * checked (bounds, pointer or scalar field, an allocated object), and pointer stores take the write
- * barrier.
+ * <p>The contract (docs/ARCHITECTURE.md, "How a program's pointers stay alive", rejected designs):
+ * an address held only in a Java local is valid until the goroutine's next safepoint (any
+ * allocation, any runtime call, {@link Go#poll()}); anything that must live across one goes into a
+ * frame slot, a global slot or a heap object. Loads and stores are still checked (bounds, pointer
+ * or scalar field, an allocated object), and pointer stores take the write barrier.
  */
 public final class Raw {
     private Raw() {}

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>What an assist cannot pay: with {@code gcassistblock=1} (Go 1.5.1 as released) it sleeps
  * 100 µs on a runtime timer and tries again, until the debt is paid or marking is over; with
- * {@code gcassistblock=0} (the seeds' era, before seed 003 made blocking possible) the debt stays
+ * {@code gcassistblock=0} (Go before assists could block, which CL 12670 prepared for) the debt stays
  * owed and the next assist pays it. An assist that brings marking to a completion point signals
  * it through the cycle driver, whether or not it is the first to, and yields at once if the
- * driver says so (park-yield, seed 003). While the controller's GC CPU limiter is on (Go 1.19's,
+ * driver says so (park-yield: golang/go CL 12670). While the controller's GC CPU limiter is on (Go 1.19's,
  * {@code --pacer go118}), no assist runs and the debt stays owed.
  *
  * <p>Owns the assists' counters (for tests). Simplified from Go: the assist time is published per
@@ -81,7 +81,7 @@ final class Assists {
                 completionPoints.incrementAndGet();
             }
             if (completed && c.driver.yieldsAfterAssistCompletion()) {
-                // seed 003: the coordinator is runnable (in this P's runnext if we readied it): run it now
+                // CL 12670: the coordinator is runnable (in this P's runnext if we readied it): run it now
                 yields.incrementAndGet();
                 c.sched.gosched();
                 if (!c.blackenEnabled) {

@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 /**
  * Go 1.5's coordinator (mgc.go's startGC, backgroundgc and gc's waits): a system goroutine that
  * takes each concurrent cycle through its steps ({@link ConcurrentCycle}) and waits for each phase
- * of marking to complete on that phase's {@link MarkDoneSignal}, woken by a note (the strategy
- * before seed 000) or by park/ready (seed 000); with {@code yieldAfterAssist}, an assist that
- * reached a completion point yields to it at once (seed 003).
+ * of marking to complete on that phase's {@link MarkDoneSignal}, woken by a note (what Go did
+ * before CL 9291) or by park/ready (CL 9291); with {@code yieldAfterAssist}, an assist that reached
+ * a completion point yields to it at once (CL 12670).
  *
  * <p>Owns the coordinator goroutine and its lock-protected state (Go's bggc: started, working).
  * Invariants: one cycle at a time (working is set under the lock by the goroutine that readies the

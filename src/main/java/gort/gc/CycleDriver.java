@@ -25,7 +25,7 @@ interface CycleDriver {
      */
     boolean complete(CompleterKind kind);
 
-    /** Whether an assist that reached a completion point yields at once (seed 003's Gosched). */
+    /** Whether an assist that reached a completion point yields at once (CL 12670's Gosched). */
     boolean yieldsAfterAssistCompletion();
 
     /** Whether the scheduler's own check may signal a completion point (it cannot take a transition itself). */

@@ -3,8 +3,9 @@ package gort.gc;
 import gort.sched.Enqueued;
 
 /**
- * What one GC cycle did, as DESIGN.md defines the figures: for each completion of concurrent
- * marking (mark 1, mark 2) who completed it and when, when the coordinator ran again, where it
+ * What one GC cycle did, the figures docs/ARCHITECTURE.md names ("How a GC cycle flows", step 8):
+ * for each completion of concurrent marking (mark 1, mark 2) who completed it and when, when the
+ * coordinator ran again (with no coordinator: when the completer began the transition), where it
  * waited meanwhile, and the heap at both moments; the heap at the trigger, at mark termination,
  * marked, Go 1.5's goal and H_g (the goal gcpacertrace prints); both stop-the-world pauses; the
  * CPU time of assists and of each kind of background worker. Times are nanoseconds since the

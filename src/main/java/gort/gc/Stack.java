@@ -15,7 +15,7 @@ import java.util.Arrays;
  * written, so a stale address can never become a root. Writes take no write barrier: stacks are
  * rescanned at mark termination (Go 1.5's Dijkstra barrier with stack rescan).
  *
- * <p>Raw frames (the built-in workloads' fast path, DESIGN.md's contract: an address held only in
+ * <p>Raw frames (the built-in workloads' fast path, under the raw-address contract: an address held only in
  * a Java local is valid until the next safepoint; anything that must live across one sits in a
  * frame slot or a heap object) are pushed and popped by hand and are not checked: a raw address
  * kept past its frame is the caller's bug. Handle slots are managed by scopes: a scope owns the

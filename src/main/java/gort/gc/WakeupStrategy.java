@@ -2,11 +2,15 @@ package gort.gc;
 
 /**
  * The registry of cycle drivers: how the GC coordinator goroutine learns that a phase of
- * concurrent marking is done, the subject of the seeds (DESIGN.md's table). One is chosen per run
- * ({@code --wakeup}, {@code GODEBUG=gcwakeup=...}); each names its {@link CycleDriver}.
+ * concurrent marking is done. Two Go changes are about exactly this: golang/go CL 9291 ("use
+ * park/ready to wake up GC at end of concurrent mark": {@code note} is what Go did before it,
+ * {@code park} is the change) and CL 12670 ("yield to GC coordinator after assist completion":
+ * {@code park-yield}, in Go 1.5.1 as released); {@code none} is Go 1.6's design, which removed the
+ * coordinator. One is chosen per run ({@code --wakeup}, {@code GODEBUG=gcwakeup=...}); each names
+ * its {@link CycleDriver}.
  */
 public enum WakeupStrategy implements Choice {
-    NOTE("note", "before seed 000: the coordinator sleeps in notetsleepg, handing its P away; the completer wakes the note; "
+    NOTE("note", "Go before CL 9291: the coordinator sleeps in notetsleepg, handing its P away; the completer wakes the note; "
             + "the coordinator's M finds no idle P, puts it on the global run queue and stops, and it waits there until some P "
             + "looks") {
         @Override
@@ -14,7 +18,7 @@ public enum WakeupStrategy implements Choice {
             return new CoordinatorDriver(c, this, true, false);
         }
     },
-    PARK("park", "seed 000: the coordinator parks; the completer readies it into its own P's runnext; a background worker parks "
+    PARK("park", "CL 9291: the coordinator parks; the completer readies it into its own P's runnext; a background worker parks "
             + "right after, so the coordinator runs next; an assist keeps running its mutator until something deschedules it, at "
             + "the latest sysmon's preemption (a time slice of 10 to 20 ms)") {
         @Override
@@ -22,7 +26,7 @@ public enum WakeupStrategy implements Choice {
             return new CoordinatorDriver(c, this, false, false);
         }
     },
-    PARK_YIELD("park-yield", "seed 003 (Go 1.5.1): as park, and an assist that reached a completion point calls Gosched at once") {
+    PARK_YIELD("park-yield", "CL 12670 (Go 1.5.1): as park, and an assist that reached a completion point calls Gosched at once") {
         @Override
         CycleDriver driver(Collector c) {
             return new CoordinatorDriver(c, this, false, true);

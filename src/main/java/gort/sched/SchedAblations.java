@@ -6,7 +6,7 @@ package gort.sched;
  * {@link #GO} is Go 1.5's scheduler.
  *
  * @param runnext false: ready puts a woken goroutine at the tail of its P's run queue instead of
- *     in runnext (the slot seed 000 relies on to run the coordinator next); newproc keeps runnext
+ *     in runnext (the slot park/ready, golang/go CL 9291, relies on to run the coordinator next); newproc keeps runnext
  * @param globalQueueInterval schedule() takes one goroutine from the global run queue first every
  *     this many schedules of a P (Go 1.5: 61), so the global queue cannot starve; at least 1. At
  *     1 the local queue runs only when the global queue is empty, so a goroutine that yields in a

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The execution tracer of one runtime: Go 1.5's runtime/trace.go (traceEvent, traceFlush, the
  * per-P traceBuf, the global buffer for an M without a P, StopTrace), with Go 1.5's event kinds
- * (same numbers) and gort's additions for the seeds' questions (mark-done with its completer, the
- * coordinator's wait and resumption, stop-the-world with its reason, mark workers by mode,
- * assists, run-queue lengths).
+ * (same numbers) and gort's additions for how the coordinator learns that marking is done
+ * (mark-done with its completer, the coordinator's wait and resumption, stop-the-world with its
+ * reason, mark workers by mode, assists, run-queue lengths).
  *
  * <p>Owns: the string table (goroutine names, wait and stop reasons), the global buffer and its
  * lock, the writer, and the clock origin. Every timestamp is nanoseconds since {@link #origin()},

@@ -127,7 +127,8 @@ public final class CompareTable {
      * the phase's next step (the coordinator's wakeup; with no coordinator, the completer's own
      * transition) took to start after mark 1 was done in each run, where the coordinator waited
      * (the scheduler's account of each wait), and, when the runs are the strategies, the assist
-     * case of seed 003 and what the waits cost in heap.
+     * case golang/go CL 12670 is about (an assist that completed marking) and what the waits cost
+     * in heap.
      */
     public static String paragraph(List<Summary> ss) {
         Summary note = find(ss, "note");
@@ -164,10 +165,11 @@ public final class CompareTable {
             sb.append(String.format(Locale.ROOT,
                     "When an assist completed marking, park's coordinator waited a median %s and park-yield's %s (%.0fx): under "
                             + "park the assisting goroutine keeps its P until something deschedules it, under park-yield it yields at "
-                            + "once (seed 003). ",
+                            + "once (Go's CL 12670, \"yield to GC coordinator after assist completion\"). ",
                     dur(park.assist().p50()), dur(yield.assist().p50()), (double) park.assist().p50() / yield.assist().p50()));
         } else if (park != null && yield != null) {
-            sb.append("No assist completed marking under both park and park-yield in this run, so seed 003's case did not arise. ");
+            sb.append("No assist completed marking under both park and park-yield in this run, so the case of CL 12670 "
+                    + "(an assist that completes marking) did not arise. ");
         }
         if (note != null && yield != null && !Double.isNaN(note.overHgMean()) && !Double.isNaN(yield.overHgMean())) {
             sb.append(String.format(Locale.ROOT,

@@ -18,10 +18,11 @@ import tools.jackson.core.json.JsonFactory;
  * configuration (wakeup strategy, assist mode) and each runtime (the anchor, gort at full speed,
  * gort at the anchor's allocation rate), the median over the rounds of each run's figures
  * ({@link GcLog.Figures}); then, per configuration, gort against the anchor on the two figures
- * the seeds turn on (mark 1's median wakeup, within 3x either way; the mean heap at mark
- * termination over the goal, within 0.15), and whether the seeds' own claims still read true in
- * gort (note's mark-1 median at least 10 ms and 30x park-yield's; on assist-completed marks, park
- * at least 10x park-yield). Owns only the results and their formatting.
+ * the wakeup strategies are about (mark 1's median wakeup, within 3x either way; the mean heap at
+ * mark termination over the goal, within 0.15), and whether the claims of the two Go changes
+ * behind the strategies still read true in gort ({@link #clClaims}: golang/go CL 9291, note's
+ * mark-1 median at least 10 ms and 30x park-yield's; CL 12670, on assist-completed marks, park at
+ * least 10x park-yield). Owns only the results and their formatting.
  */
 public final class FidelityTable {
     public static final String GO = "go1.5.1";
@@ -70,7 +71,7 @@ public final class FidelityTable {
             new Col("STW markterm max", f -> f.markTermMaxMs() * 1e6, true),
             new Col("ops/s", GcLog.Figures::opsPerSec, false));
 
-    /** The table, the per-configuration verdicts and the seeds' checks. */
+    /** The table, the per-configuration verdicts and the check of the CLs' claims. */
     public String render() {
         List<String[]> rows = new ArrayList<>();
         String[] head = new String[COLS.size() + 2];
@@ -120,7 +121,7 @@ public final class FidelityTable {
                 }
             }
         }
-        sb.append(seeds()).append('\n');
+        sb.append(clClaims()).append('\n');
         return sb.toString();
     }
 
@@ -163,14 +164,20 @@ public final class FidelityTable {
                 GO, d, dOk ? "within 0.15" : "OUTSIDE 0.15");
     }
 
-    /** The seeds' claims, on gort's full-speed runs in the seeds' era (non-blocking assists). */
-    String seeds() {
+    /**
+     * Whether the claims of CL 9291 (park/ready: the wakeup that took ~100 ms under the note
+     * becomes short) and CL 12670 (yield after an assist's completion) read true in gort's
+     * full-speed runs with non-blocking assists, as the runtime the two changes were made to had
+     * them: note's mark-1 median at least 10 ms and at least 30x park-yield's; on marks an assist
+     * completed, park's median at least 10x park-yield's.
+     */
+    String clClaims() {
         double note = med("note", GORT, f -> ns(f.mark1().p50()));
         double yield = med("park-yield", GORT, f -> ns(f.mark1().p50()));
         double parkAssist = med("park", GORT, f -> ns(f.assist().p50()));
         double yieldAssist = med("park-yield", GORT, f -> ns(f.assist().p50()));
-        return String.format(Locale.ROOT, "seeds in gort (seeds' era): note mark-1 p50 %s (>= 10 ms: %s); note / park-yield %s "
-                + "(>= 30x: %s); assist-completed park / park-yield %s (>= 10x: %s)", dur(note), yes(note >= 10e6),
+        return String.format(Locale.ROOT, "the CLs' claims in gort (non-blocking assists): CL 9291: note mark-1 p50 %s (>= 10 ms: %s), "
+                + "note / park-yield %s (>= 30x: %s); CL 12670: assist-completed park / park-yield %s (>= 10x: %s)", dur(note), yes(note >= 10e6),
                 x(note / yield), yes(note / yield >= 30), x(parkAssist / yieldAssist), yes(parkAssist / yieldAssist >= 10));
     }
 

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The figures DESIGN.md defines, over the concurrent cycles of one {@link StrategyRun}:
+ * The figures of a run (as docs/ARCHITECTURE.md, "How a GC cycle flows", step 8, defines them),
+ * over the concurrent cycles of one {@link StrategyRun}:
  * <ul>
- *   <li>wakeup delays (resumed − done): mark 1's (the headline: seed 000's runtime had one wait
- *       per cycle) and mark 2's apart; by who completed, over both phases as the Go 1.5.1
+ *   <li>wakeup delays (resumed − done): mark 1's (the headline: the runtime golang/go CL 9291
+ *       changed had one wait per cycle) and mark 2's apart; by who completed, over both phases as the Go 1.5.1
  *       anchor's summarizer counts them (a background worker in any mode, an assist, the
  *       scheduler's own check, the coordinator's own check before it waits); and mark 1's by
  *       where the coordinator waited ({@link Enqueued});

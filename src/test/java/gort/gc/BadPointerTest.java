@@ -12,8 +12,8 @@ import gort.testing.Rt;
 import org.junit.jupiter.api.Test;
 
 /**
- * A root that holds something other than an object's address (against DESIGN.md's rooting
- * contract) stops the collector with Go's "found bad pointer" fatal error, never a host exception.
+ * A root that holds something other than an object's address (against the raw-address
+ * rooting contract) stops the collector with Go's "found bad pointer" fatal error, never a host exception.
  */
 class BadPointerTest {
     static final Type NODE = Type.struct("badptr.node", "ptr,ptr,scalar");

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The coordinator's wakeup mechanisms on the real scheduler, observed by where the woken
- * coordinator goes — the seeds' mechanisms, not their timings (those are measured by gort compare).
+ * coordinator goes — the mechanisms of note, park (golang/go CL 9291) and park-yield (CL 12670),
+ * not their timings (those are measured by gort compare).
  */
 class MarkDoneSignalTest {
 

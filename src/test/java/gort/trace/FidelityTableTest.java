@@ -1,0 +1,41 @@
+package gort.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** gort fidelity's table: the check of the two Go changes' claims on gort's own runs. */
+class FidelityTableTest {
+    /** One run's figures with the given mark-1 median and assist-completed median (ns). */
+    static GcLog.Figures run(long mark1P50, long assistP50) {
+        Percentiles m1 = new Percentiles(10, mark1P50, mark1P50, mark1P50, mark1P50);
+        Percentiles as = new Percentiles(5, assistP50, assistP50, assistP50, assistP50);
+        return new GcLog.Figures(10, m1, m1, m1, as, as, 1.5, 10, 1.0, 2.0, 1.0, 1.0, 30.0);
+    }
+
+    static FidelityTable table(long noteMark1, long parkAssist, long yieldMark1, long yieldAssist) {
+        Map<String, Map<String, List<GcLog.Figures>>> results = new LinkedHashMap<>();
+        results.put("note", Map.of(FidelityTable.GORT, List.of(run(noteMark1, noteMark1))));
+        results.put("park", Map.of(FidelityTable.GORT, List.of(run(10_000_000, parkAssist))));
+        results.put("park-yield", Map.of(FidelityTable.GORT, List.of(run(yieldMark1, yieldAssist))));
+        return new FidelityTable(results, 0);
+    }
+
+    @Test
+    void theClaimsLineNamesEachChangeAndWhatItChecks() {
+        String line = table(100_000_000, 20_000_000, 100_000, 400_000).clClaims();
+        assertThat(line).startsWith("the CLs' claims in gort (non-blocking assists): ")
+                .contains("CL 9291: note mark-1 p50 100 ms (>= 10 ms: yes), note / park-yield 1000x (>= 30x: yes)")
+                .contains("CL 12670: assist-completed park / park-yield 50x (>= 10x: yes)");
+        assertThat(table(100_000_000, 20_000_000, 100_000, 400_000).render()).contains(line);
+    }
+
+    @Test
+    void aClaimThatDoesNotHoldSaysNo() {
+        String line = table(5_000_000, 800_000, 1_000_000, 400_000).clClaims();
+        assertThat(line).contains("(>= 10 ms: NO)").contains("5x (>= 30x: NO)").contains("2x (>= 10x: NO)");
+    }
+}
