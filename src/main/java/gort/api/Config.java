@@ -10,6 +10,12 @@ import java.util.Map;
  * How a runtime starts: GOMAXPROCS, GOGC, GODEBUG and GOMEMLIMIT, read from the environment as Go
  * reads them and overridable in code (and by CLI flags, which call the withers).
  *
+ * <p>GODEBUG has two readers. In the environment ({@link #fromEnv}) a setting gort does not know
+ * is ignored, as Go's runtime ignores one (a user may have a real Go setting exported); the
+ * Config keeps their names ({@link #ignoredGodebug}) so that the CLI can say so. Given explicitly
+ * ({@link #parseGodebug}: {@code --godebug}, code) an unknown name is refused as the typo it
+ * most likely is. Either way a setting gort knows must have a valid value.
+ *
  * <p>Invariant: a Config is always valid; every bad value is rejected when it is parsed, with a
  * message naming the variable, the value and what is allowed. A combination of valid values that
  * no collector takes (a memory limit with a pacer that has none) is rejected by
@@ -52,6 +58,8 @@ public final class Config {
     private gort.gc.GcFaults gcFaults;
     /** The soft memory limit in bytes (GOMEMLIMIT), {@link #NO_MEMORY_LIMIT} for none; kept by every wither. */
     private long memoryLimit = NO_MEMORY_LIMIT;
+    /** The GODEBUG settings in the environment that gort does not know and ignored, by name; kept by every wither. */
+    private List<String> ignoredGodebug = List.of();
 
     private Config(int gomaxprocs, int gogc, Map<String, String> godebug, PrintStream traceOut, long heapCapBytes,
             boolean debugHeap) {
@@ -92,7 +100,8 @@ public final class Config {
         }
         v = env.get("GODEBUG");
         if (v != null && !v.isBlank()) {
-            c = c.withGodebug(parseGodebug(v));
+            Godebug g = parseGodebug(v, true);
+            c = c.withGodebug(g.settings()).ignoring(g.ignored());
         }
         v = env.get("GOMEMLIMIT");
         if (v != null && !v.isEmpty()) {
@@ -165,24 +174,47 @@ public final class Config {
         }
     }
 
-    /** GODEBUG: comma-separated name=value pairs, names from {@link #GODEBUG_KEYS}. */
+    /**
+     * GODEBUG settings given explicitly ({@code --godebug}, code): comma-separated name=value
+     * pairs, every name from {@link #GODEBUG_KEYS}; an unknown name is refused, naming the known
+     * ones.
+     */
     public static Map<String, String> parseGodebug(String v) {
+        return parseGodebug(v, false).settings();
+    }
+
+    /** Parsed GODEBUG: the settings gort knows, and the names of those it ignored (in the order given). */
+    public record Godebug(Map<String, String> settings, List<String> ignored) {}
+
+    /**
+     * GODEBUG as comma-separated name=value pairs. With {@code ignoreUnknown} (the environment's,
+     * read as Go's runtime reads it) a field whose name gort does not know is skipped and its name
+     * (or, without an '=', the whole field) listed in {@link Godebug#ignored}; without, it is an
+     * error. A name gort knows must have a valid value either way.
+     */
+    public static Godebug parseGodebug(String v, boolean ignoreUnknown) {
         Map<String, String> m = new LinkedHashMap<>();
+        List<String> ignored = new java.util.ArrayList<>();
         for (String part : v.split(",")) {
             String p = part.trim();
             if (p.isEmpty()) {
                 continue;
             }
             int eq = p.indexOf('=');
+            String k = eq < 0 ? p : p.substring(0, eq);
+            if (ignoreUnknown && !GODEBUG_KEYS.containsKey(k)) {
+                ignored.add(k.isEmpty() ? p : k);
+                continue;
+            }
             if (eq <= 0) {
                 throw new IllegalArgumentException("GODEBUG setting \"" + p + "\" is invalid: expected name=value, names: "
                         + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet()))));
             }
-            String k = p.substring(0, eq);
             String val = p.substring(eq + 1);
             if (!GODEBUG_KEYS.containsKey(k)) {
                 throw new IllegalArgumentException("GODEBUG setting \"" + k + "\" is unknown: known are "
-                        + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet()))));
+                        + String.join(", ", List.copyOf(new java.util.TreeSet<>(GODEBUG_KEYS.keySet())))
+                        + " (given explicitly, an unknown name is taken for a typo; in $GODEBUG it would be ignored, as Go does)");
             }
             if (k.equals("gcwakeup")) {
                 parseChoice(gort.gc.WakeupStrategy.class, k, val);
@@ -201,7 +233,7 @@ public final class Config {
             }
             m.put(k, val.trim()); // as validated
         }
-        return Map.copyOf(m);
+        return new Godebug(Map.copyOf(m), List.copyOf(ignored));
     }
 
     /** A fraction in (0, 1], as a decimal number. */
@@ -229,25 +261,25 @@ public final class Config {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
@@ -256,12 +288,12 @@ public final class Config {
         if (bytes < min) {
             throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
         }
-        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
     public Config withDebugHeap(boolean on) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /**
@@ -270,7 +302,7 @@ public final class Config {
      * workload's per-cycle records without the workload's help.
      */
     public Config withOnExit(java.util.function.Consumer<Runtime> f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /**
@@ -278,7 +310,7 @@ public final class Config {
      * as it runs (gort.trace's exporters turn it into Perfetto's formats); null turns it off.
      */
     public Config withTrace(gort.sched.Trace.Settings t) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /**
@@ -287,7 +319,7 @@ public final class Config {
      * change its mutable switches while the runtime runs.
      */
     public Config withGcFaults(gort.gc.GcFaults f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f).limited(memoryLimit);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f).limited(memoryLimit).ignoring(ignoredGodebug);
     }
 
     /**
@@ -300,12 +332,25 @@ public final class Config {
             throw new IllegalArgumentException("memory limit " + bytes + " bytes is invalid: must be at least 0, or off");
         }
         return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults)
-                .limited(bytes);
+                .limited(bytes).ignoring(ignoredGodebug);
     }
 
     /** The soft memory limit in bytes, {@link #NO_MEMORY_LIMIT} for none. */
     public long memoryLimit() {
         return memoryLimit;
+    }
+
+    /**
+     * The names of the settings in the environment's GODEBUG that gort does not know and ignored
+     * (as Go ignores them), in the order given; empty when there were none.
+     */
+    public List<String> ignoredGodebug() {
+        return ignoredGodebug;
+    }
+
+    private Config ignoring(List<String> names) {
+        this.ignoredGodebug = names;
+        return this;
     }
 
     private Config limited(long bytes) {

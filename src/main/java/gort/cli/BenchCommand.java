@@ -51,7 +51,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         }
         Workload w = target.workload();
         Workload.Params params = options.params(w, reps);
-        var config = options.config();
+        var config = options.config(spec.commandLine().getErr());
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         PrintWriter out = spec.commandLine().getOut();
         out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
@@ -70,7 +70,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalArgumentException("--seconds: bench times whole runs of a program's main (--seconds is for run and compare)");
         }
         options.programParams(); // refuses the workloads' size options
-        var config = options.config();
+        var config = options.config(spec.commandLine().getErr());
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         PrintWriter out = spec.commandLine().getOut();
         ProgramWorkload pw = target.program(spec.commandLine().getErr());

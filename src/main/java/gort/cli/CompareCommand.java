@@ -62,7 +62,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Program.Kind kind = target.check();
         Workload w = kind == null ? target.workload() : null;
-        var config = options.baseConfig(); // each run's Config is checked once its axis is applied
+        var config = options.baseConfig(spec.commandLine().getErr()); // each run's Config is checked once its axis is applied
         VaryAxis.Plan plan = vary == null ? VaryAxis.Plan.wakeupStrategies() : VaryAxis.parse(vary, config);
         VaryAxis axis = plan.axis();
         if (axis == VaryAxis.WAKEUP && options.wakeup != null) {

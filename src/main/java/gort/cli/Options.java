@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /**
  * Options shared by run, bench and compare: the workload's parameters, and GOMAXPROCS, GOGC,
  * GODEBUG, the wakeup strategy, the pacer and GOMEMLIMIT as flags that override the environment. Invariant:
- * {@link #config()} and {@link #params} validate every value and name the bad one.
+ * {@link #config} and {@link #params} validate every value and name the bad one (a setting in
+ * $GODEBUG that gort does not know is not a bad value: Go ignores it, and so does gort).
  */
 final class Options {
     @Option(names = "--ops", paramLabel = "N", description = "operations per repetition (workload-specific default)")
@@ -125,7 +126,8 @@ final class Options {
     @Option(names = "--gogc", paramLabel = "PERCENT|off", description = "GOGC; default: $GOGC or 100")
     String gogc;
 
-    @Option(names = "--godebug", paramLabel = "k=v,...", description = "GODEBUG settings, added to $GODEBUG (e.g. schedtrace=1000)")
+    @Option(names = "--godebug", paramLabel = "k=v,...", description = "GODEBUG settings, added to $GODEBUG (e.g. schedtrace=1000); a name gort does not know is refused here as a "
+            + "typo, while in $GODEBUG it is ignored, as Go does")
     String godebug;
 
     /** Whether the flag (--wakeup, --pacer, --procs, --gogc) was given. */
@@ -149,19 +151,36 @@ final class Options {
      * flags. A flag overrides its variable before the variable is read, so a bad value in the
      * environment does not matter when the flag replaces it (for GODEBUG, per key). A combination
      * no collector takes (a memory limit with Go 1.5's pacer) is refused here, before anything runs.
+     * $GODEBUG's settings that gort does not know are ignored, as Go ignores them, and with
+     * gctrace on named in one line on {@code err}; {@code --godebug} refuses them (a typo on the
+     * command line is the user's own, and better caught than ignored).
      */
-    Config config() {
-        Config c = baseConfig();
+    Config config(java.io.PrintWriter err) {
+        Config c = baseConfig(err);
         c.collectorSettings();
         return c;
     }
 
     /**
-     * {@link #config()} before the combination is checked: for compare, which checks each run's
+     * {@link #config} before the combination is checked: for compare, which checks each run's
      * Config once its varied axis is applied (a memory limit is fine for a go118 column).
      */
-    Config baseConfig() {
-        return config(System.getenv());
+    Config baseConfig(java.io.PrintWriter err) {
+        Config c = config(System.getenv());
+        String line = ignoredLine(c);
+        if (line != null) {
+            err.println(line);
+            err.flush();
+        }
+        return c;
+    }
+
+    /** The line that names $GODEBUG's ignored settings when gctrace is on, else null. */
+    static String ignoredLine(Config c) {
+        if (c.ignoredGodebug().isEmpty() || c.godebugInt("gctrace") <= 0) {
+            return null;
+        }
+        return "gort: ignoring GODEBUG settings gort does not know, as Go does: " + String.join(", ", c.ignoredGodebug());
     }
 
     Config config(java.util.Map<String, String> environment) {

@@ -59,7 +59,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Program.Kind kind = target.check();
         Workload w = kind == null ? target.workload() : null;
-        var config = options.config();
+        var config = options.config(spec.commandLine().getErr());
         Workload.Params params = kind == null ? options.params(w, 1) : options.programParams();
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
         TraceOptions.Plan tp = traceOptions.plan();

@@ -96,12 +96,25 @@ class ConfigTest {
     // ---------------------------------------------------------------------------------------
 
     @Test
-    void unknownGodebugKeyIsRejectedNamingTheKnownOnes() {
-        assertThatThrownBy(() -> Config.fromEnv(Map.of("GODEBUG", "gctrace=1,frobnicate=1")))
+    void unknownGodebugKeyGivenExplicitlyIsRejectedNamingTheKnownOnes() {
+        assertThatThrownBy(() -> Config.parseGodebug("gctrace=1,frobnicate=1"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("GODEBUG")
                 .hasMessageContaining("frobnicate")
                 .hasMessageContainingAll(Config.GODEBUG_KEYS.keySet().toArray(String[]::new));
+    }
+
+    @Test
+    void unknownGodebugKeysInTheEnvironmentAreIgnoredAsGoIgnoresThem() {
+        Config c = Config.fromEnv(Map.of("GODEBUG", "frobnicate=1,gctrace=1,http2debug=2,madvdontneed,=3"));
+        assertThat(c.godebug()).containsExactly(Map.entry("gctrace", "1"));
+        assertThat(c.ignoredGodebug()).containsExactly("frobnicate", "http2debug", "madvdontneed", "=3");
+        assertThat(c.withGogc(50).withGomaxprocs(2).withMemoryLimit(1 << 30).ignoredGodebug()).as("kept by the withers")
+                .containsExactly("frobnicate", "http2debug", "madvdontneed", "=3");
+        assertThat(Config.fromEnv(Map.of("GODEBUG", "gctrace=1")).ignoredGodebug()).isEmpty();
+        // a setting gort knows must still be well formed and valid
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("GODEBUG", "frobnicate=1,gctrace"))).hasMessageContaining("name=value");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("GODEBUG", "frobnicate=1,gcwakeup=fast"))).hasMessageContaining("gcwakeup=fast");
     }
 
     @ParameterizedTest(name = "GODEBUG={0}")

@@ -449,31 +449,82 @@ class CliTest {
                 .hasMessage("GOMAXPROCS=abc is invalid: must be an integer from 1 to 256");
     }
 
-    @Test
-    void aBadGomaxprocsInTheRealEnvironmentDoesNotMatterWhenProcsIsGiven() throws Exception {
+    /** gort in a JVM of its own, under the test's environment with env's variables set (a null value removes one). */
+    static Result execIn(Map<String, String> env, String... args) {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        java.util.function.Function<java.util.List<String>, String[]> go = args -> {
-            try {
-                java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "--add-exports",
-                        "java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-cp",
-                        System.getProperty("java.class.path"), "gort.cli.Main"));
-                cmd.addAll(args);
-                ProcessBuilder pb = new ProcessBuilder(cmd);
-                pb.environment().put("GOMAXPROCS", "abc");
-                Process p = pb.start();
-                String out = new String(p.getInputStream().readAllBytes());
-                String err = new String(p.getErrorStream().readAllBytes());
-                return new String[] {Integer.toString(p.waitFor()), out, err};
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        };
-        String[] ok = go.apply(java.util.List.of("run", "pingpong", "--procs", "1", "--ops", "1000"));
-        assertThat(ok[0]).as("stderr=%s", ok[2]).isEqualTo("0");
-        assertThat(ok[1]).contains("pingpong: procs=1");
-        String[] bad = go.apply(java.util.List.of("run", "pingpong", "--ops", "1000"));
-        assertThat(bad[0]).isEqualTo("2");
-        assertThat(bad[2].lines().toList()).containsExactly("gort: GOMAXPROCS=abc is invalid: must be an integer from 1 to 256");
+        try {
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "--add-exports",
+                    "java.base/jdk.internal.vm=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), "gort.cli.Main"));
+            cmd.addAll(java.util.List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
+            Process p = pb.start();
+            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            String err = readAll(p.getErrorStream());
+            return new Result(p.waitFor(), out.join(), err);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aBadGomaxprocsInTheRealEnvironmentDoesNotMatterWhenProcsIsGiven() {
+        Map<String, String> env = Map.of("GOMAXPROCS", "abc");
+        Result ok = execIn(env, "run", "pingpong", "--procs", "1", "--ops", "1000");
+        assertThat(ok.code()).as("stderr=%s", ok.err()).isZero();
+        assertThat(ok.out()).contains("pingpong: procs=1");
+        Result bad = execIn(env, "run", "pingpong", "--ops", "1000");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().lines().toList()).containsExactly("gort: GOMAXPROCS=abc is invalid: must be an integer from 1 to 256");
+    }
+
+    @Test
+    void aGodebugSettingGortDoesNotKnowIsIgnoredInTheEnvironmentAsGoIgnoresIt() {
+        Result r = execIn(Map.of("GODEBUG", "foo=2,http2debug=1"), "run", "pingpong", "--procs", "1", "--ops", "1000");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.out()).contains("pingpong: procs=1");
+        assertThat(r.err()).as("nothing said without gctrace").isEmpty();
+        // with gctrace=1 (from the environment or the flag), one line names the ignored settings
+        for (Result t : java.util.List.of(execIn(Map.of("GODEBUG", "foo=2,gctrace=1,http2debug=1"), "run", "pingpong", "--procs", "1",
+                "--ops", "1000"), execIn(Map.of("GODEBUG", "foo=2,http2debug=1"), "run", "pingpong", "--procs", "1", "--ops", "1000",
+                "--godebug", "gctrace=1"))) {
+            assertThat(t.code()).as("stderr=%s", t.err()).isZero();
+            assertThat(t.err().lines().filter(l -> l.contains("foo")).toList())
+                    .containsExactly("gort: ignoring GODEBUG settings gort does not know, as Go does: foo, http2debug");
+        }
+        // a setting gort knows is still checked in the environment
+        Result bad = execIn(Map.of("GODEBUG", "foo=2,gctrace=x"), "run", "pingpong", "--procs", "1", "--ops", "1000");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().lines().toList()).singleElement().asString().startsWith("gort: GODEBUG gctrace=x is invalid");
+    }
+
+    @Test
+    void godebugOnTheCommandLineRefusesANameGortDoesNotKnow() {
+        assertUsageError(exec("run", "pingpong", "--godebug", "foo=1"), "GODEBUG setting \"foo\" is unknown", "gctrace",
+                "in $GODEBUG it would be ignored");
+        CommandLine cl = new CommandLine(new RunCommand());
+        cl.parseArgs("pingpong", "--godebug", "gctrace=1");
+        Options o = ((RunCommand) cl.getCommand()).options;
+        var c = o.config(Map.of("GODEBUG", "foo=2,gccheckmark=1"));
+        assertThat(c.godebug()).containsEntry("gctrace", "1").containsEntry("gccheckmark", "1").doesNotContainKey("foo");
+        assertThat(c.ignoredGodebug()).containsExactly("foo");
+        assertThat(Options.ignoredLine(c)).isEqualTo("gort: ignoring GODEBUG settings gort does not know, as Go does: foo");
+        assertThat(Options.ignoredLine(o.config(Map.of("GODEBUG", "gccheckmark=1")))).isNull();
     }
 
     @Test
