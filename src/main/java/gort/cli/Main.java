@@ -30,6 +30,11 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
+            String unknown = unknownCommand(ex);
+            if (unknown != null) {
+                err.println("gort: " + unknown);
+                return EXIT_USAGE;
+            }
             String name = c.getCommandSpec().name();
             boolean runsPrograms = name.equals("run") || name.equals("compare") || name.equals("bench");
             String hint = runsPrograms && ex instanceof CommandLine.UnmatchedArgumentException u && u.isUnknownOption()
@@ -55,6 +60,53 @@ public final class Main implements Runnable {
             throw ex;
         });
         return cl;
+    }
+
+    /**
+     * For a command that takes subcommands and no positionals ({@code gort}, {@code gort trace}),
+     * whose first argument is neither an option nor one of them: "unknown command 'runn': did you
+     * mean 'run'? (commands: ...)"; otherwise null.
+     */
+    static String unknownCommand(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.isUnknownOption() || c.getSubcommands().isEmpty()
+                || !c.getCommandSpec().positionalParameters().isEmpty() || u.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String given = u.getUnmatched().get(0);
+        java.util.List<String> names = new java.util.ArrayList<>(c.getSubcommands().keySet());
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String n : names) {
+            int d = editDistance(given, n);
+            if (d < best) {
+                best = d;
+                nearest = n;
+            }
+        }
+        String qualified = c.getCommandSpec().qualifiedName();
+        return "unknown command '" + given + "'" + (qualified.equals("gort") ? "" : " for '" + qualified + "'")
+                + (best <= (given.length() <= 3 ? 1 : 2) ? ": did you mean '" + nearest + "'?" : "")
+                + " (commands: " + String.join(", ", names) + "; see '" + qualified + " --help')";
+    }
+
+    /** Levenshtein distance: the fewest one-character insertions, deletions and substitutions from a to b. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     public static void main(String[] args) {

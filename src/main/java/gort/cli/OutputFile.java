@@ -27,8 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * permissions, a new one gets the umask's (as any tool's). A FIFO or a device is opened and written
  * in place, as a shell redirection would. A symbolic link is followed: its target is what is
  * written (the link stays a link). {@link #check} rejects, before any work, what cannot be written
- * (an empty name, a directory, a socket, a missing or unwritable directory, an existing file
- * without permission to replace it), with one line naming the flag and the path; a failure while
+ * (an empty name, a directory, a socket, a missing or unwritable directory or a file where a
+ * directory should be, an existing file without permission to replace it), with one line naming the flag and the path; a failure while
  * writing removes the temporary file and is reported the same way. Both are
  * IllegalArgumentExceptions: the CLI prints them as one line and exits 2.
  */
@@ -99,6 +99,14 @@ final class OutputFile {
         }
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
+            // the nearest ancestor that exists says what is wrong: it is a file, or the directory is missing
+            Path a = dir;
+            while (a != null && !Files.exists(a)) {
+                a = a.getParent();
+            }
+            if (a != null && !Files.isDirectory(a)) {
+                throw new IllegalArgumentException(what + ": " + a + " is a " + fileType(a) + ", not a directory");
+            }
             throw new IllegalArgumentException(what + ": directory " + dir + " does not exist");
         }
         if (!Files.isWritable(dir)) {

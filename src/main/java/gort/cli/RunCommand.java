@@ -194,8 +194,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             sb.append(": mark 1 delay p50 ").append(CompareTable.dur(s.mark1().p50())).append(", p99 ")
                     .append(CompareTable.dur(s.mark1().p99())).append(", max ").append(CompareTable.dur(s.mark1().max()));
             sb.append("; mark 2 p50 ").append(CompareTable.dur(s.mark2().p50()));
-            sb.append(String.format(Locale.ROOT, "; heap at mark termination / goal: mean %.2fx, max %.2fx; / H_g: mean %.2fx",
-                    s.overGoalMean(), s.overGoalMax(), s.overHgMean()));
+            sb.append("; heap at mark termination / goal: ");
+            if (s.overGoalCycles() == 0) {
+                sb.append("- (no cycle had a goal of 1 MiB or more)");
+            } else {
+                sb.append(String.format(Locale.ROOT, "mean %.2fx, max %.2fx", s.overGoalMean(), s.overGoalMax()));
+                if (s.overGoalCycles() < s.cycles()) {
+                    sb.append(" (over the ").append(s.overGoalCycles()).append(" of ").append(s.cycles())
+                            .append(" cycles with a goal of 1 MiB or more)");
+                }
+            }
+            sb.append("; / H_g: ").append(Double.isNaN(s.overHgMean()) ? "-" : String.format(Locale.ROOT, "mean %.2fx", s.overHgMean()));
         }
         sb.append("; STW max ").append(CompareTable.dur(Math.max(s.sweepTermMaxNs(), s.markTermMaxNs())));
         sb.append("; host JVM GC in the measured window: ").append(r.jvmGc().count()).append(" pauses, ")

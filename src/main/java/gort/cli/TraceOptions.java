@@ -80,6 +80,9 @@ final class TraceOptions {
             }
             return null;
         }
+        if (trace.toString().isEmpty()) {
+            throw new IllegalArgumentException("--trace \"\": the path is empty; give a file name ending in .json or .pftrace");
+        }
         if (Files.isDirectory(trace)) {
             throw new IllegalArgumentException("--trace " + trace + " is a directory: give a file name ending in .json or .pftrace");
         }

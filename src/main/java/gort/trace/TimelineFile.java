@@ -52,8 +52,9 @@ public final class TimelineFile {
 
     /** Reads file (.json or .pftrace); the message of a failure names the file and the problem. */
     public static void read(Path file, Visitor v) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("trace file " + file + " does not exist");
+        String missing = notAFile(file);
+        if (missing != null) {
+            throw new IllegalArgumentException("trace file " + missing);
         }
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (n.endsWith(".json")) {
@@ -64,6 +65,27 @@ public final class TimelineFile {
             throw new IllegalArgumentException("trace file " + file + ": the name must end in .json (gort's or Go 1.5.1's viewer JSON) "
                     + "or .pftrace (gort's Perfetto protobuf)");
         }
+    }
+
+    /**
+     * What keeps path from being read as a regular file, as the end of a sentence that starts with
+     * the path's role ("\"\": the path is empty", "x: is a directory, not a file", "x does not
+     * exist"), or null when it is a regular file.
+     */
+    public static String notAFile(Path path) {
+        if (path.toString().isEmpty()) {
+            return "\"\": the path is empty; name a file";
+        }
+        if (Files.isRegularFile(path)) {
+            return null;
+        }
+        if (Files.isDirectory(path)) {
+            return path + ": is a directory, not a file";
+        }
+        if (Files.exists(path)) {
+            return path + ": is not a regular file";
+        }
+        return path + " does not exist";
     }
 
     // =====================================================================================

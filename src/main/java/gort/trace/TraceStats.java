@@ -307,8 +307,9 @@ public final class TraceStats {
         // gcwakeup lines by cycle
         Map<Integer, long[][]> wake = new TreeMap<>();
         if (gcwakeup != null) {
-            if (!Files.isRegularFile(gcwakeup)) {
-                throw new IllegalArgumentException("--gcwakeup " + gcwakeup + " does not exist");
+            String missing = TimelineFile.notAFile(gcwakeup);
+            if (missing != null) {
+                throw new IllegalArgumentException("--gcwakeup " + missing);
             }
             List<long[]> pending = new ArrayList<>();
             int found = 0;

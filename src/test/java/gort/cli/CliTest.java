@@ -51,6 +51,21 @@ class CliTest {
     }
 
     @Test
+    void anUnknownCommandIsCalledOneAndTheNearestIsSuggested() {
+        assertUsageError(exec("runn", "json"), "gort: unknown command 'runn': did you mean 'run'?",
+                "(commands: run, bench, compare, gen, fidelity, trace, help;");
+        assertUsageError(exec("tarce", "stats", "x.json"), "unknown command 'tarce': did you mean 'trace'?");
+        assertUsageError(exec("trace", "statz", "x.json"), "unknown command 'statz' for 'gort trace': did you mean 'stats'?",
+                "(commands: stats;");
+        Result far = exec("frobnicate");
+        assertUsageError(far, "unknown command 'frobnicate' (commands: run, bench,");
+        assertThat(far.err()).doesNotContain("did you mean").doesNotContain("Unmatched");
+        assertThat(Main.editDistance("runn", "run")).isEqualTo(1);
+        assertThat(Main.editDistance("tarce", "trace")).isEqualTo(2);
+        assertThat(Main.editDistance("", "gen")).isEqualTo(3);
+    }
+
+    @Test
     void missingCommand() {
         assertUsageError(exec(), "command");
     }
@@ -159,6 +174,37 @@ class CliTest {
         Path gzJunk = dir.resolve("junk.json.gz");
         Files.write(gzJunk, "garbage".getBytes());
         assertUsageError(exec("compare", "json", "--input", gzJunk.toString()), "not a valid gzip file");
+    }
+
+    @Test
+    void anEmptyInputPathIsCalledEmpty() {
+        Result r = exec("run", "json", "--input", "", "--ops", "1");
+        assertUsageError(r, "--input \"\": the path is empty; name a JSON file");
+        assertThat(r.err()).doesNotContain("directory");
+    }
+
+    @Test
+    void anOutputWhoseParentIsAFileSaysTheParentIsNotADirectory(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("afile");
+        Files.writeString(file, "x");
+        Result r = exec("bench", "pingpong", "--ops", "10", "--reps", "1", "--json", file.resolve("out.json").toString());
+        assertUsageError(r, "--json " + file.resolve("out.json") + ": " + file + " is a regular file, not a directory");
+        assertThat(r.err()).doesNotContain("does not exist");
+        assertUsageError(exec("gen", "json", "--out", file.resolve("sub/doc.json").toString()), file + " is a regular file, not a directory");
+        // a directory that is really missing is still called missing
+        assertUsageError(exec("gen", "json", "--out", dir.resolve("none/doc.json").toString()), "directory " + dir.resolve("none")
+                + " does not exist");
+    }
+
+    @Test
+    void traceStatsOfADirectoryOrAnEmptyPathSaysWhichItIs(@TempDir Path dir) {
+        Result r = exec("trace", "stats", dir.toString());
+        assertUsageError(r, "trace file " + dir + ": is a directory, not a file");
+        assertThat(r.err()).doesNotContain("does not exist");
+        assertUsageError(exec("trace", "stats", ""), "trace file \"\": the path is empty");
+        assertUsageError(exec("trace", "stats", dir.resolve("none.json").toString()), "trace file " + dir.resolve("none.json")
+                + " does not exist");
+        assertUsageError(exec("run", "pingpong", "--trace", ""), "--trace \"\": the path is empty");
     }
 
     @Test
@@ -551,6 +597,27 @@ class CliTest {
         assertThat(numgc.find() && cycles.find()).isTrue();
         assertThat(cycles.group(1)).isEqualTo(numgc.group(1));
         assertThat(Files.readString(f)).contains("\"strategy\":\"" + s + "\"").contains("\"records\"");
+    }
+
+    @Test
+    void aRunWithNoGoalOf1MibOrMorePrintsADashNotNaN() {
+        // GOGC=10 on a small tree: every goal is under 1 MiB, so there is no heap-over-goal figure to average
+        Result r = exec("run", "bintree", "--depth", "12", "--gogc", "10", "--procs", "2");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.out()).contains("heap at mark termination / goal: ").doesNotContain("NaN");
+        // the same from records, whatever a run's goals were
+        long mb = 1 << 20;
+        java.util.function.LongFunction<gort.gc.CycleRecord> cycle = goal -> new gort.gc.CycleRecord(1, false, "park", false, 2, 0,
+                500_000, mb / 4, goal, 2 * mb, 3 * mb, mb / 4, mb, new gort.gc.CycleRecord.Completion(gort.gc.CompleterKind.IDLE, 100,
+                        200, mb, mb, gort.sched.Enqueued.RUNNEXT), new gort.gc.CycleRecord.Completion(gort.gc.CompleterKind.IDLE, 300, 400,
+                        mb, mb, gort.sched.Enqueued.RUNNEXT), 1000, 1000, 0, 0, 0, 0);
+        java.util.function.Function<java.util.List<gort.gc.CycleRecord>, String> summary = cs -> RunCommand.gcSummary(
+                new gort.trace.StrategyRun("park", cs, 1, 1.0, new gort.trace.StrategyRun.JvmGc(0, 0, 0)), "gc");
+        assertThat(summary.apply(java.util.List.of(cycle.apply(mb / 2))))
+                .contains("; heap at mark termination / goal: - (no cycle had a goal of 1 MiB or more); / H_g: mean 1.50x;")
+                .doesNotContain("NaN");
+        assertThat(summary.apply(java.util.List.of(cycle.apply(mb / 2), cycle.apply(2 * mb))))
+                .contains("; heap at mark termination / goal: mean 1.50x, max 1.50x (over the 1 of 2 cycles with a goal of 1 MiB or more);");
     }
 
     @Test

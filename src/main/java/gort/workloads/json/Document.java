@@ -83,6 +83,9 @@ public final class Document {
      */
     public static byte[] read(Path file) {
         byte[] raw;
+        if (file.toString().isEmpty()) { // Path.of(""), which the file system reads as the current directory
+            throw new IllegalArgumentException("\"\": the path is empty; name a JSON file");
+        }
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(file + ": is a directory, not a JSON file");
         }
