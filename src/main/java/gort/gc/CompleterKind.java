@@ -23,6 +23,19 @@ public enum CompleterKind {
      */
     COORDINATOR;
 
+    /**
+     * Who completed, in the words a report puts after "done": "by fractional", "by assist", ...
+     * (the kind's lower-case name, as traces carry it; another name, such as a Go 1.5.1 trace's
+     * "worker", is used as it is). {@link #COORDINATOR}'s completion was found at arming: by the
+     * coordinator, or in a design without one by the goroutine that armed the phase.
+     */
+    public static String doneBy(String name, boolean hasCoordinator) {
+        if (name.equals(COORDINATOR.name().toLowerCase(java.util.Locale.ROOT))) {
+            return hasCoordinator ? "by the coordinator, at arming" : "by the goroutine that armed the phase, at arming";
+        }
+        return "by " + name;
+    }
+
     /** A background worker in one of Go's three modes. */
     public boolean isWorker() {
         return this == DEDICATED || this == FRACTIONAL || this == IDLE;

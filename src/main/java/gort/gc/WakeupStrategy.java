@@ -68,6 +68,20 @@ public enum WakeupStrategy implements Choice {
         return true;
     }
 
+    /**
+     * Whether the strategy named {@code flag} has a coordinator: false only for a registered
+     * strategy without one, so that a name this registry does not hold (a Go 1.5.1 trace's "?")
+     * reads as Go 1.5's design, which has one.
+     */
+    public static boolean hasCoordinator(String flag) {
+        for (WakeupStrategy w : values()) {
+            if (w.flag.equals(flag)) {
+                return w.hasCoordinator();
+            }
+        }
+        return true;
+    }
+
     /** The driver of a runtime's concurrent cycles under this strategy. */
     abstract CycleDriver driver(Collector c);
 

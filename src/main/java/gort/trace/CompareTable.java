@@ -57,7 +57,9 @@ public final class CompareTable {
         completerRow(rows, ss, "  assist", Summary::assist);
         completerRow(rows, ss, "  scheduler", Summary::scheduler);
         completerRow(rows, ss, "  at arming (already done)", Summary::coordinator);
-        row(rows, ss, "mark 1: where the coordinator waited, n / p50:", s -> "");
+        if (ss.stream().anyMatch(s -> gort.gc.WakeupStrategy.hasCoordinator(s.strategy()))) { // none has nobody waiting
+            row(rows, ss, "mark 1: where the coordinator waited, n / p50:", s -> "");
+        }
         for (gort.sched.Enqueued e : gort.sched.Enqueued.values()) {
             if (ss.stream().anyMatch(s -> s.mark1Waited().containsKey(e))) {
                 row(rows, ss, "  " + e.label(), s -> {

@@ -69,31 +69,29 @@ public final class HtmlReport {
                     .append("</figcaption></figure>\n");
         }
         StringBuilder windows = new StringBuilder();
+        boolean anyCoordinator = false;
+        boolean anyWithout = false;
         for (StrategyRun r : runs) {
             Path raw = rawTraces.get(r.label());
             if (raw == null) {
                 continue;
             }
             RawTrace t = RawTrace.open(raw);
+            boolean coordinator = gort.gc.WakeupStrategy.hasCoordinator(r.strategy());
+            anyCoordinator |= coordinator;
+            anyWithout |= !coordinator;
             for (var pick : WakeupTimeline.picks(r.cycles())) {
                 WakeupTimeline.Window w = WakeupTimeline.read(t, r.label(), pick.getKey(), pick.getValue(), 1);
                 String name = "wakeup-" + r.label() + "-" + pick.getKey();
                 WakeupTimeline.write(w, dir.resolve(name + ".png"), 1300);
                 windows.append("<figure><img src=\"").append(name).append(".png\" alt=\"").append(esc(r.label() + ", " + pick.getKey()))
                         .append(" mark-1 wakeup window\"><figcaption><b>").append(esc(r.label())).append(", ").append(pick.getKey())
-                        .append(" mark-1 wakeup</b> (GC ").append(pick.getValue().cycle()).append("): marking was done by ")
-                        .append(esc(w.completer())).append(" on ").append(esc(w.completerLane()))
-                        .append(gort.gc.WakeupStrategy.parse(r.strategy()).hasCoordinator() ? "; the coordinator resumed "
-                                : "; it started the transition itself ")
-                        .append(esc(CompareTable.dur(w.resumed() - w.done()))).append(" later. It went: ").append(esc(w.path()))
-                        .append(". Meanwhile ").append(esc(w.ranDuringWait())).append(".</figcaption></figure>\n");
+                        .append(" mark-1 wakeup</b> (GC ").append(pick.getValue().cycle()).append("): ")
+                        .append(esc(windowCaption(w, coordinator))).append("</figcaption></figure>\n");
             }
         }
         if (windows.length() > 0) {
-            windows.insert(0, "<h2>Wakeup windows</h2>\n<p>For each strategy, the median and the worst mark-1 completion of the run, "
-                    + "from the run's execution trace: each P's lane from 3 ms before marking was done until after the coordinator ran "
-                    + "again, what ran on it (mutators, mark workers, assists), and where the coordinator sat. The runs were traced "
-                    + "for these pictures (see docs/BENCHMARKS.md for the tracer's cost).</p>\n");
+            windows.insert(0, "<h2>Wakeup windows</h2>\n<p>" + esc(windowsIntro(anyCoordinator, anyWithout)) + "</p>\n");
         }
         String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gort compare " + esc(workload)
                 + "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
@@ -104,12 +102,40 @@ public final class HtmlReport {
                 + "<pre>" + esc(CompareTable.table(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraph(ss)).replace("\n", " ") + "</p>\n"
                 + "<figure><img src=\"wakeup-cdf.png\" alt=\"wakeup delay CDF\"><figcaption>Wakeup delay (resumed − done) of every "
                 + "completion of marking, mark 1 and mark 2, as a cumulative distribution on a log axis.</figcaption></figure>\n"
-                + "<figure><img src=\"overshoot.png\" alt=\"overshoot per cycle\"><figcaption>Heap at mark termination over the "
-                + "cycle's goal (at least 4 MiB), every concurrent cycle of each strategy.</figcaption></figure>\n"
+                + "<figure><img src=\"overshoot.png\" alt=\"overshoot per cycle\"><figcaption>" + esc(OVERSHOOT_CAPTION)
+                + "</figcaption></figure>\n"
                 + imgs + windows + "</body></html>\n";
         Path index = dir.resolve("index.html");
         Files.writeString(index, html, StandardCharsets.UTF_8);
         return index;
+    }
+
+    /** What overshoot.png shows ({@link #overshootChart}), in words. */
+    static final String OVERSHOOT_CAPTION = "Heap at mark termination ÷ H_g (the heap marked in the previous cycle × (1 + GOGC/100), "
+            + "the goal gcpacertrace prints), every concurrent cycle of each run, over the time since the run's first cycle; above 1, "
+            + "the heap ran past that goal.";
+
+    /**
+     * The caption of one wakeup window: who completed marking and on which P, how long until the
+     * next step began — the coordinator's resumption or, with no coordinator, the completer's own
+     * transition — the path it went, and what ran meanwhile.
+     */
+    static String windowCaption(WakeupTimeline.Window w, boolean coordinator) {
+        return "marking was done " + gort.gc.CompleterKind.doneBy(w.completer(), coordinator) + ", on " + w.completerLane()
+                + (coordinator ? "; the coordinator resumed " : "; it started the transition itself ")
+                + CompareTable.dur(w.resumed() - w.done()) + " later. It went: " + w.path() + ". Meanwhile " + w.ranDuringWait() + ".";
+    }
+
+    /** The paragraph above the wakeup windows, in the words of the designs the runs have (with a coordinator, without, or both). */
+    static String windowsIntro(boolean anyCoordinator, boolean anyWithout) {
+        String until = anyCoordinator && anyWithout ? "until after the coordinator ran again (under none, which has no coordinator, "
+                + "until after the goroutine that completed marking began the transition)"
+                : anyCoordinator ? "until after the coordinator ran again" : "until after the goroutine that completed marking began the transition";
+        String where = anyCoordinator && anyWithout ? "where the coordinator (or the goroutine taking the transition) sat"
+                : anyCoordinator ? "where the coordinator sat" : "where the goroutine taking the transition sat";
+        return "For each strategy, the median and the worst mark-1 completion of the run, from the run's execution trace: each P's "
+                + "lane from 3 ms before marking was done " + until + ", what ran on it (mutators, mark workers, assists), and " + where
+                + ". The runs were traced for these pictures (see docs/BENCHMARKS.md for the tracer's cost).";
     }
 
     /**

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * <p>gort's traces carry the coordinator's waits on a track of their own (with the path of states
  * it went through), the completions as "mark N done" instants, and the run's CycleRecords as
  * "record of GC N" instants: the delay is recomputed as the wait slice's end minus the done
- * instant's time and compared with the record. In Go 1.5.1's JSON the coordinator is the
+ * instant's time and compared with the record. Under {@code none}, which has no coordinator, that
+ * track carries each transition instead (from the completer's CAS until it begins the transition,
+ * with the states of the goroutine that took it), and the text names it so. In Go 1.5.1's JSON the coordinator is the
  * goroutine named runtime.backgroundgc; a slice of it whose end stack passes through
  * {@code (*bgMarkSignal).wait} is a mark wait (mark 1 or 2 by the line in runtime.gc it was
  * called from), its next slice is the resumption, and the arrow that ends there says how it was
@@ -51,8 +53,13 @@ public final class TraceStats {
         }
     }
 
-    /** The result: the waits in time order, and how many of them were checked against records. */
-    public record Result(String source, List<Wait> waits, int checked, int mismatches, List<String> notes) {}
+    /**
+     * The result: the waits in time order, and how many of them were checked against records.
+     * {@code coordinator} is false for a run of a design without a coordinator ({@code none}):
+     * its "waits" are the completers' own paths from the CAS to the transition, and the text
+     * says so.
+     */
+    public record Result(String source, List<Wait> waits, int checked, int mismatches, List<String> notes, boolean coordinator) {}
 
     private TraceStats() {}
 
@@ -70,12 +77,14 @@ public final class TraceStats {
         List<String> notes = new ArrayList<>();
         List<Wait> waits;
         String source;
+        boolean coordinator = true;
         int[] check = new int[2];
         if (p1.gort) {
             if (gcwakeup != null) {
                 throw new IllegalArgumentException("--gcwakeup " + gcwakeup + ": only for Go 1.5.1 traces (this is gort's: its done times are in the trace)");
             }
             source = "gort" + (p1.about.containsKey("strategy") ? " (" + p1.about.get("strategy") + ")" : "");
+            coordinator = !p1.about.containsKey("strategy") || gort.gc.WakeupStrategy.hasCoordinator(p1.about.get("strategy"));
             waits = gortWaits(p1, check, notes);
         } else {
             if (p1.goCoordinator.isEmpty()) {
@@ -96,7 +105,7 @@ public final class TraceStats {
             ran.sort(Comparator.comparingLong(Ran::p).thenComparing(Comparator.comparingLong(Ran::ns).reversed()));
             out.add(new Wait(w.cycle, w.phase, w.strategy, w.completer, w.waitStart, w.done, w.resumed, w.where, ran, w.check));
         }
-        return new Result(source, out, check[0], check[1], notes);
+        return new Result(source, out, check[0], check[1], notes, coordinator);
     }
 
     // ---- pass 1 ----
@@ -458,15 +467,22 @@ public final class TraceStats {
 
     // ---- output ----
 
-    /** The text gort trace stats prints. */
+    /**
+     * The text gort trace stats prints. Under a design without a coordinator ({@code none}) the
+     * same figures are named for what they are there: the transition, taken by the goroutine that
+     * completed the phase, instead of a coordinator's wait and resumption.
+     */
     public static String format(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("trace of ").append(r.source()).append(": ").append(r.waits().size()).append(" waits of the GC coordinator\n");
+        sb.append("trace of ").append(r.source()).append(": ").append(r.waits().size())
+                .append(r.coordinator() ? " waits of the GC coordinator\n"
+                        : " transitions (no coordinator: the goroutine that completed a phase took the transition itself)\n");
         for (int phase = 1; phase <= 2; phase++) {
             final int ph = phase;
             Percentiles p = Percentiles.of(r.waits().stream().filter(w -> w.phase() == ph && w.delay() >= 0).mapToLong(Wait::delay).toArray());
             if (p.count() > 0) {
-                sb.append(String.format(Locale.ROOT, "mark %d wakeup delay (done -> resumed): n=%d p50 %s, p90 %s, max %s%n", phase, p.count(),
+                sb.append(String.format(Locale.ROOT, "mark %d %s: n=%d p50 %s, p90 %s, max %s%n", phase,
+                        r.coordinator() ? "wakeup delay (done -> resumed)" : "delay (done -> transition)", p.count(),
                         CompareTable.dur(p.p50()), CompareTable.dur(p.p90()), CompareTable.dur(p.max())));
             }
         }
@@ -479,9 +495,11 @@ public final class TraceStats {
         }
         sb.append('\n');
         for (Wait w : r.waits()) {
+            boolean coordinator = gort.gc.WakeupStrategy.hasCoordinator(w.strategy());
             sb.append(String.format(Locale.ROOT, "GC %d mark %d (%s): ", w.cycle(), w.phase(), w.strategy()));
             if (w.done() >= 0) {
-                sb.append(String.format(Locale.ROOT, "done at %.3f ms by %s, resumed after %s", w.done() / 1e6, w.completer(),
+                sb.append(String.format(Locale.ROOT, "done at %.3f ms %s, %s after %s", w.done() / 1e6,
+                        gort.gc.CompleterKind.doneBy(w.completer(), coordinator), coordinator ? "resumed" : "transition began",
                         CompareTable.dur(w.delay())));
             } else {
                 sb.append(String.format(Locale.ROOT, "waited %s (from %.3f ms)", CompareTable.dur(w.resumed() - w.waitStart()), w.waitStart() / 1e6));
@@ -489,7 +507,7 @@ public final class TraceStats {
             if (!w.check().isEmpty()) {
                 sb.append(" [").append(w.check()).append(']');
             }
-            sb.append("\n    coordinator: ").append(w.where()).append('\n');
+            sb.append(coordinator ? "\n    coordinator: " : "\n    the goroutine that took the transition: ").append(w.where()).append('\n');
             sb.append("    ran meanwhile:");
             long lastP = -1;
             if (w.ran().isEmpty()) {

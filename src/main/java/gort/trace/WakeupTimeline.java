@@ -33,7 +33,9 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
  * was done until after the coordinator resumed, with what each P ran (mutator goroutines, mark
  * workers, assists, the coordinator), the completion and the resumption as vertical lines, and a
  * lane for the coordinator saying where it sat (blocked, in the note's syscall, runnable in a
- * runnext or on the global queue, running). Read from the run's raw trace by
+ * runnext or on the global queue, running). Under a design without a coordinator ({@code none})
+ * the same picture is labelled for what it shows there: the goroutine that completed marking and
+ * its path to the transition, on a lane named "transition". Read from the run's raw trace by
  * {@link TraceModel} (window-limited); drawn with JFreeChart's interval bars. Owns nothing.
  */
 public final class WakeupTimeline {
@@ -56,6 +58,21 @@ public final class WakeupTimeline {
             this.label = label;
             this.color = color;
         }
+
+        /** The legend's words: with no coordinator, its lane is the goroutine taking the transition. */
+        String label(boolean coordinator) {
+            return coordinator ? label : switch (this) {
+                case COORD_RUNNING -> "taking the transition: running";
+                case COORD_BLOCKED -> "taking the transition: blocked";
+                case COORD_RUNNABLE -> "taking the transition: runnable, not running";
+                default -> label;
+            };
+        }
+    }
+
+    /** The name the coordinator's lane is shown under: with no coordinator, it carries the transition. */
+    static String laneName(String lane, boolean coordinator) {
+        return !coordinator && lane.equals("coordinator") ? "transition" : lane;
     }
 
     record Bar(String lane, long start, long end, String name, Kind kind) {}
@@ -205,6 +222,7 @@ public final class WakeupTimeline {
     /** Draws w as a PNG of the given width. */
     public static void write(Window w, Path png, int width) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        boolean coordinator = gort.gc.WakeupStrategy.hasCoordinator(w.record.strategy());
         double t0 = w.done;
         double span = (w.to - w.from) / 1e6;
         // lanes bottom to top: the coordinator, then P0 at the top
@@ -219,7 +237,7 @@ public final class WakeupTimeline {
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         Map<Kind, XYIntervalSeries> series = new LinkedHashMap<>();
         for (Kind k : Kind.values()) {
-            XYIntervalSeries s = new XYIntervalSeries(k.label);
+            XYIntervalSeries s = new XYIntervalSeries(k.label(coordinator));
             series.put(k, s);
             data.addSeries(s);
         }
@@ -251,9 +269,7 @@ public final class WakeupTimeline {
         x.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         String[] names = order.toArray(new String[0]);
         for (int k = 0; k < names.length; k++) {
-            if (names[k].equals(w.completerLane)) {
-                names[k] = names[k] + " (completer)";
-            }
+            names[k] = laneName(names[k], coordinator) + (names[k].equals(w.completerLane) ? " (completer)" : "");
         }
         SymbolAxis lanes = new SymbolAxis(null, names);
         lanes.setTickLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
@@ -278,17 +294,18 @@ public final class WakeupTimeline {
         labels.forEach(plot::addAnnotation);
         plot.addDomainMarker(new ValueMarker(0, new Color(0xD62728), new BasicStroke(2.5f)));
         plot.addDomainMarker(new ValueMarker((w.resumed - t0) / 1e6, new Color(0x2CA02C), new BasicStroke(2.5f)));
-        String title = String.format(Locale.ROOT, "%s — %s mark-%d wakeup: GC %d, %s after done by %s", w.strategy, w.which, w.phase,
-                w.record.cycle(), CompareTable.dur(w.resumed - w.done), w.completer);
+        String title = String.format(Locale.ROOT, "%s — %s mark-%d wakeup: GC %d, %s after done %s", w.strategy, w.which, w.phase,
+                w.record.cycle(), CompareTable.dur(w.resumed - w.done), gort.gc.CompleterKind.doneBy(w.completer, coordinator));
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 17), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        TextTitle lines = new TextTitle("red line: mark " + w.phase + " done (the " + w.completer + "'s CAS, on " + w.completerLane
-                + ")   green line: the coordinator runs again (+" + CompareTable.dur(w.resumed - w.done) + ")",
+        TextTitle lines = new TextTitle("red line: mark " + w.phase + " done (the CAS " + gort.gc.CompleterKind.doneBy(w.completer, coordinator)
+                + ", on " + w.completerLane + ")   green line: " + (coordinator ? "the coordinator runs again" : "the transition begins")
+                + " (+" + CompareTable.dur(w.resumed - w.done) + ")",
                 new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         chart.addSubtitle(lines);
         if (!w.path.isEmpty()) {
-            TextTitle sub = new TextTitle("coordinator: " + w.path, new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+            TextTitle sub = new TextTitle((coordinator ? "coordinator: " : "taking the transition: ") + w.path, new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             sub.setMaximumLinesToDisplay(2);
             chart.addSubtitle(sub);
         }

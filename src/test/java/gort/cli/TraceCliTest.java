@@ -118,4 +118,21 @@ class TraceCliTest {
         assertThat(ws.out()).contains("trace of gort (note): 4 waits").contains("GC 2 mark 1 (note)").contains("GC 3 mark 2 (note)")
                 .doesNotContain("GC 4 ");
     }
+
+    @Test
+    void aRunWithoutACoordinatorIsReadBackInTheWordsOfItsDesign(@TempDir Path dir) throws Exception {
+        Path pf = dir.resolve("none.pftrace");
+        Path rep = dir.resolve("report");
+        CliTest.Result r = exec("run", "bintree", "--depth", "14", "--gogc", "10", "--procs", "2", "--wakeup", "none", "--trace",
+                pf.toString(), "--report", rep.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        CliTest.Result s = exec("trace", "stats", pf.toString());
+        assertThat(s.code()).as("stderr=%s", s.err()).isZero();
+        assertThat(s.out()).startsWith("trace of gort (none): ").contains(" transitions (no coordinator: ").contains("0 mismatches")
+                .contains("transition began after");
+        assertThat(s.out().replace("no coordinator", "")).doesNotContain("coordinator").doesNotContain("resumed after");
+        String html = Files.readString(rep.resolve("index.html"));
+        assertThat(html).contains("<h2>Wakeup windows</h2>").contains("it started the transition itself")
+                .doesNotContain("done by coordinator").doesNotContain("the coordinator ran").doesNotContain("at least 4 MiB");
+    }
 }
