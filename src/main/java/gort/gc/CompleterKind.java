@@ -2,7 +2,9 @@ package gort.gc;
 
 /**
  * Who found a phase of marking complete: a background worker in one of Go's modes, an assist, the
- * scheduler on a worker's behalf, or the coordinator itself just before it waits.
+ * scheduler on a worker's behalf, or the goroutine that armed the phase (the coordinator itself
+ * just before it waits; with no coordinator, the goroutine that started the cycle or took the
+ * previous transition).
  */
 public enum CompleterKind {
     DEDICATED,
