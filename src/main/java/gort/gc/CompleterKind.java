@@ -2,9 +2,7 @@ package gort.gc;
 
 /**
  * Who found a phase of marking complete: a background worker in one of Go's modes, an assist, the
- * scheduler on a worker's behalf, or the goroutine that armed the phase (the coordinator itself
- * just before it waits; with no coordinator, the goroutine that started the cycle or took the
- * previous transition).
+ * scheduler on a worker's behalf, or the goroutine that armed the phase.
  */
 public enum CompleterKind {
     DEDICATED,
@@ -19,9 +17,12 @@ public enum CompleterKind {
     SCHEDULER,
     /**
      * The goroutine that armed the phase found it at a completion point already, and signalled it
-     * itself: the coordinator just before it waits (gort's liveness check, not Go 1.5's, which
-     * leaves this case to the scheduler of the coordinator's P once it has parked), or, with no
-     * coordinator, the goroutine that started the cycle or took the previous transition.
+     * itself. Go 1.5.1's coordinator never does (it leaves this to the workers, the assists and
+     * the scheduler's check), and gort's coordinator does only with the planted fault
+     * {@link GcFaults#completeAtArming}. Under none, the goroutine that took mark 1's transition
+     * checks mark 2 at once after flushing every cache (Go 1.6's gcMarkDone does), and the
+     * goroutine that started the cycle checks mark 1 only when its scan greyed nothing (gort's
+     * stand-in for the worker that would run Go 1.6's empty root jobs).
      */
     COORDINATOR;
 

@@ -79,11 +79,15 @@ final class CoordinatorDriver implements CycleDriver {
     }
 
     /**
-     * Waits for a phase's completion. Entering the wait is a preemption point (Go's wait
-     * prologue). Then liveness (gort's, not Go 1.5's, where other goroutines always run): work on
-     * the global list wakes an idle P, whose idle worker will take it; and a completion point
-     * reached with no worker ever running (no work at all) is signalled here, since under the note
-     * strategy the coordinator's P goes idle without passing the scheduler's own check.
+     * Waits for a phase's completion (Go 1.5.1's bgMarkSignal.wait in gc()). Entering the wait is a
+     * preemption point (Go's wait prologue). The coordinator never checks for a completion point
+     * itself, as in Go 1.5.1: the roots its scan just greyed sit in its P's work cache, where the
+     * global list's emptiness says nothing about them; whoever drains them (the P's dedicated or
+     * fractional worker, an assist on that P) finds the completion point, and a phase that has no
+     * work at all is found by the scheduler's own check (findRunnableGCWorker) when the P that
+     * gave the coordinator up schedules next. One addition to Go 1.5.1 (gort's liveness, as Go 1.6
+     * added it in handoffp): work already on the global list wakes an idle P, whose idle worker
+     * will take it.
      */
     private void await(MarkDoneSignal s, int phase) {
         s.enter();
@@ -94,7 +98,7 @@ final class CoordinatorDriver implements CycleDriver {
         if (c.work.hasFull()) {
             c.sched.wakeIdleP();
         }
-        if (c.work.atCompletionPoint()) {
+        if (c.faults.completeAtArming && c.work.atCompletionPoint()) {
             complete(CompleterKind.COORDINATOR);
         }
         s.await();

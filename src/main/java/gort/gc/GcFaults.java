@@ -25,6 +25,13 @@ public final class GcFaults {
     public volatile boolean assistsDisabled;
     /** Runs on the coordinator just before it waits for a phase's completion (coordinator drivers only). */
     public volatile Consumer<MarkDoneSignal> beforeMarkWait;
+    /**
+     * A planted bug: whoever arms a phase declares it complete when the global work list is empty
+     * and nobody is marking, although the roots the scan just greyed sit in a P's work cache
+     * (the coordinator before it waits; under none, the goroutine that started the cycle). Go
+     * never checked there; with this on, most mark 1s end at arm time and mark 2 does the marking.
+     */
+    public volatile boolean completeAtArming;
     /** Runs as a phase of marking is armed (its completion can count from now on), under any driver. */
     public volatile Consumer<MarkDoneSignal> onPhaseArmed;
 

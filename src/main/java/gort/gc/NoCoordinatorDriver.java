@@ -13,11 +13,14 @@ import gort.sched.Sema;
  * <p>Owns the transition lock (Go's work.markDoneSema) and whether a cycle is running.
  * Invariants: at most one goroutine takes a transition at a time; a completion point that does not
  * survive the re-check (the write barrier greyed an object meanwhile) re-arms the phase, so a
- * later completer takes it; the goroutine that arms a phase checks it at once, so a phase whose
- * work is already done (assists drained it during the scan) is not left waiting for a marker.
+ * later completer takes it; the goroutine that takes mark 1's transition checks mark 2 at once
+ * after flushing every P's cache (Go 1.6's "goto top"), so a mark 2 with no work left is not left
+ * waiting for a marker. Mark 1 is not checked when it is armed (Go 1.6 does not: its root jobs
+ * are the first work), except when the scan greyed nothing into the starter's cache.
  *
  * <p>Simplified from Go 1.6: the concurrent root scan runs on the goroutine that starts the cycle
- * (as Go 1.5's coordinator ran it), not as root jobs shared out to the mark workers; and the
+ * (as Go 1.5's coordinator ran it), not as root jobs shared out to the mark workers, so its greys
+ * go to the starter's P cache (drained by that P's worker or its assists); and the
  * scheduler's own completion check, which cannot take a transition from inside the scheduler, is
  * off (Go 1.6 dropped it too).
  */
@@ -45,7 +48,14 @@ final class NoCoordinatorDriver implements CycleDriver {
         working = 1;
         startLock.release();
         c.cycle.begin();
-        armed(CompleterKind.COORDINATOR);
+        // Go 1.6's gcStart returns to the mutator without checking: the root jobs are work, so a
+        // worker always runs and finds the completion point when they and what they greyed are
+        // done. Here the scan ran on this goroutine and its greys sit in this P's cache, which the
+        // global check cannot see: check only if the scan left nothing here either (an empty
+        // heap), standing in for the worker that would have run the empty root jobs.
+        if (c.faults.completeAtArming || ((GcWork) gort.sched.Sched.currentM().p().gcw).isEmpty()) {
+            armed(CompleterKind.COORDINATOR);
+        }
         return true;
     }
 

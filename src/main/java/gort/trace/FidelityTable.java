@@ -121,7 +121,26 @@ public final class FidelityTable {
                 }
             }
         }
+        sb.append(mixes());
         sb.append(clClaims()).append('\n');
+        return sb.toString();
+    }
+
+    /** Who completed mark 1 and mark 2, per configuration and runtime, every round's cycles pooled. */
+    String mixes() {
+        StringBuilder sb = new StringBuilder("completed by worker/assist/scheduler/arming, % of the cycles of every round (n):\n");
+        for (var c : results.entrySet()) {
+            for (var r : c.getValue().entrySet()) {
+                CompleterMix m1 = CompleterMix.NONE;
+                CompleterMix m2 = CompleterMix.NONE;
+                for (GcLog.Figures f : r.getValue()) {
+                    m1 = m1.add(f.mark1By());
+                    m2 = m2.add(f.mark2By());
+                }
+                sb.append(String.format(Locale.ROOT, "  %-17s %-12s mark 1 %s (%d), mark 2 %s (%d)\n", c.getKey(), r.getKey(),
+                        m1.percents(), m1.total(), m2.percents(), m2.total()));
+            }
+        }
         return sb.toString();
     }
 

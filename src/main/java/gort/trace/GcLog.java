@@ -117,7 +117,7 @@ public final class GcLog {
 
     /** The figures of one run, computed alike for both runtimes. */
     public record Figures(int cycles, Percentiles mark1, Percentiles mark2, Percentiles mark1Worker, Percentiles mark1Assist,
-            Percentiles assist, double overGoalMean, int overGoalCycles, double overHgMean, double overshootMsMean,
+            Percentiles assist, CompleterMix mark1By, CompleterMix mark2By, double overGoalMean, int overGoalCycles, double overHgMean, double overshootMsMean,
             double sweepTermMaxMs, double markTermMaxMs, double opsPerSec) {}
 
     /** The figures of the measured concurrent cycles. */
@@ -127,6 +127,8 @@ public final class GcLog {
         List<Long> m1w = new ArrayList<>();
         List<Long> m1a = new ArrayList<>();
         List<Long> as = new ArrayList<>();
+        CompleterMix by1 = CompleterMix.NONE;
+        CompleterMix by2 = CompleterMix.NONE;
         double goalSum = 0;
         int goalN = 0;
         double hgSum = 0;
@@ -147,6 +149,11 @@ public final class GcLog {
                 long d = Math.max(0, w.delayNs());
                 (w.phase() == 1 ? m1 : m2).add(d);
                 if (w.phase() == 1) {
+                    by1 = by1.plus(w.by());
+                } else {
+                    by2 = by2.plus(w.by());
+                }
+                if (w.phase() == 1) {
                     (w.by() == 2 ? m1a : w.by() == 1 ? m1w : new ArrayList<Long>()).add(d);
                 }
                 if (w.by() == 2) {
@@ -166,7 +173,7 @@ public final class GcLog {
                 msN++;
             }
         }
-        return new Figures(n, pct(m1), pct(m2), pct(m1w), pct(m1a), pct(as), goalN == 0 ? Double.NaN : goalSum / goalN, goalN,
+        return new Figures(n, pct(m1), pct(m2), pct(m1w), pct(m1a), pct(as), by1, by2, goalN == 0 ? Double.NaN : goalSum / goalN, goalN,
                 hgN == 0 ? Double.NaN : hgSum / hgN, msN == 0 ? Double.NaN : msSum / msN, sweepMax, termMax,
                 Double.isNaN(msPerOp) || msPerOp <= 0 ? Double.NaN : 1000 / msPerOp);
     }

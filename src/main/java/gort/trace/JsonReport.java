@@ -61,6 +61,8 @@ public final class JsonReport {
         percentiles(g, "wakeup_assist_ns", s.assist());
         percentiles(g, "wakeup_scheduler_ns", s.scheduler());
         percentiles(g, "wakeup_coordinator_ns", s.coordinator());
+        mix(g, "mark1_completed_by", s.mark1By());
+        mix(g, "mark2_completed_by", s.mark2By());
         g.writeName("mark1_waited");
         g.writeStartObject();
         for (var e : new java.util.TreeMap<>(s.mark1Waited()).entrySet()) {
@@ -99,6 +101,17 @@ public final class JsonReport {
             record(g, r);
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Counts of who completed a phase, keyed as the Go 1.5.1 anchor's by= codes are named. */
+    private static void mix(JsonGenerator g, String name, CompleterMix m) {
+        g.writeName(name);
+        g.writeStartObject();
+        g.writeNumberProperty("worker", m.worker());
+        g.writeNumberProperty("assist", m.assist());
+        g.writeNumberProperty("scheduler", m.scheduler());
+        g.writeNumberProperty("arming", m.arming());
         g.writeEndObject();
     }
 

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  *   <li>wakeup delays (resumed − done): mark 1's (the headline: the runtime golang/go CL 9291
  *       changed had one wait per cycle) and mark 2's apart; by who completed, over both phases as the Go 1.5.1
  *       anchor's summarizer counts them (a background worker in any mode, an assist, the
- *       scheduler's own check, the coordinator's own check before it waits); and mark 1's by
- *       where the coordinator waited ({@link Enqueued});
+ *       scheduler's own check, the arming goroutine's own check); who completed each phase, as
+ *       counts ({@link CompleterMix}); and mark 1's by where the coordinator waited ({@link Enqueued});
  *   <li>heap at mark termination over Go 1.5's goal (cycles whose goal collapsed under 1 MiB
  *       left out and counted) and over H_g (heap marked in the previous cycle × (1 + GOGC/100));
  *   <li>what the wait cost in heap: bytes allocated while the coordinator waited for mark 1, and
@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  */
 public record Summary(String strategy, boolean assistBlock, int cycles, Percentiles mark1, Percentiles mark2,
         Percentiles worker, Percentiles assist, Percentiles scheduler, Percentiles coordinator,
-        Map<Enqueued, Percentiles> mark1Waited, double overGoalMean, double overGoalMax, int overGoalCycles,
+        CompleterMix mark1By, CompleterMix mark2By, Map<Enqueued, Percentiles> mark1Waited, double overGoalMean, double overGoalMax, int overGoalCycles,
         double overHgMean, double overHgMax, double mark1AllocatedMean, double overshootMsMean,
         long sweepTermMaxNs, long markTermMaxNs, double opsPerSec, StrategyRun.JvmGc jvmGc, String label) {
 
@@ -68,7 +68,7 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
         return new Summary(run.strategy(), block, cs.size(), delays(cs, 1, c -> true), delays(cs, 2, c -> true),
                 delays(cs, 0, c -> c.completer().isWorker()), delays(cs, 0, c -> c.completer() == CompleterKind.ASSIST),
                 delays(cs, 0, c -> c.completer() == CompleterKind.SCHEDULER),
-                delays(cs, 0, c -> c.completer() == CompleterKind.COORDINATOR), Map.copyOf(waited),
+                delays(cs, 0, c -> c.completer() == CompleterKind.COORDINATOR), mix(cs, 1), mix(cs, 2), Map.copyOf(waited),
                 goal.mean(), goal.max, goal.n, hg.mean(), hg.max, alloc.mean(), ms.mean(), sweepMax, termMax, run.opsPerSec(),
                 run.jvmGc(), run.label());
     }
@@ -86,6 +86,15 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
         }
         double bytesPerMs = grew / (dt / 1e6);
         return (r.heapAtTermination() - r.hgGoal()) / bytesPerMs;
+    }
+
+    /** Who completed mark 1 (which = 1) or mark 2 (2) in each cycle. */
+    static CompleterMix mix(List<CycleRecord> cs, int which) {
+        CompleterMix m = CompleterMix.NONE;
+        for (CycleRecord r : cs) {
+            m = m.plus((which == 1 ? r.mark1() : r.mark2()).completer().anchorCode());
+        }
+        return m;
     }
 
     /** Wakeup delays of mark 1 (which = 1), mark 2 (2) or both (0), of the completions accepted. */
