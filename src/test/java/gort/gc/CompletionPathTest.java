@@ -89,6 +89,16 @@ class CompletionPathTest {
      * Ps running mutator code. Returns the cycles' records.
      */
     static List<CycleRecord> run(Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting) {
+        return run(cfg, knobs, busy, allocateWhileWaiting, false);
+    }
+
+    /**
+     * As above; with {@code holdWorkers}, the background workers the knobs allow start only once
+     * a phase is armed (none during the stack scan), so that the phase's work is left for them:
+     * an idle or fractional worker may drain it all during the scan, and then only the
+     * scheduler's check is left to find the phase complete.
+     */
+    static List<CycleRecord> run(Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting, boolean holdWorkers) {
         AtomicReference<List<CycleRecord>> out = new AtomicReference<>();
         Rt.run(cfg, 60, () -> {
             Heap h = Raw.heap();
@@ -96,7 +106,11 @@ class CompletionPathTest {
             int g = buildList(h, LIVE);
             knobs.accept(gc);
             AtomicReference<MarkDoneSignal> armed = new AtomicReference<>();
-            gc.faults.onPhaseArmed = armed::set;
+            int modes = gc.faults.workerModes;
+            gc.faults.onPhaseArmed = sig -> {
+                armed.set(sig);
+                gc.faults.workerModes = modes;
+            };
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger running = new AtomicInteger();
             for (int i = 0; i < busy; i++) {
@@ -112,6 +126,9 @@ class CompletionPathTest {
             }
             for (int c = 0; c < CYCLES; c++) {
                 int n0 = gc.numGC();
+                if (holdWorkers) {
+                    gc.faults.workerModes = 0;
+                }
                 gc.triggerConcurrentCycle();
                 while (gc.numGC() == n0) {
                     MarkDoneSignal phase = armed.get();
@@ -149,7 +166,7 @@ class CompletionPathTest {
     static List<CycleRecord> runUntil(CompleterKind kind, Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting) {
         List<CycleRecord> all = new ArrayList<>();
         for (int i = 0; i < ATTEMPTS; i++) {
-            List<CycleRecord> recs = run(cfg, knobs, busy, allocateWhileWaiting);
+            List<CycleRecord> recs = run(cfg, knobs, busy, allocateWhileWaiting, kind.isWorker());
             all.addAll(recs);
             if (recs.stream().anyMatch(r -> r.mark1().completer() == kind || r.mark2().completer() == kind)) {
                 break;

@@ -13,7 +13,13 @@ class FidelityTableTest {
     static GcLog.Figures run(long mark1P50, long assistP50) {
         Percentiles m1 = new Percentiles(10, mark1P50, mark1P50, mark1P50, mark1P50);
         Percentiles as = new Percentiles(5, assistP50, assistP50, assistP50, assistP50);
-        return new GcLog.Figures(10, m1, m1, m1, as, as, 1.5, 10, 1.0, 2.0, 1.0, 1.0, 30.0);
+        return run(mark1P50, assistP50, CompleterMix.NONE);
+    }
+
+    static GcLog.Figures run(long mark1P50, long assistP50, CompleterMix mark1By) {
+        Percentiles m1 = new Percentiles(10, mark1P50, mark1P50, mark1P50, mark1P50);
+        Percentiles as = new Percentiles(5, assistP50, assistP50, assistP50, assistP50);
+        return new GcLog.Figures(10, m1, m1, m1, as, as, mark1By, CompleterMix.NONE, 1.5, 10, 1.0, 2.0, 1.0, 1.0, 30.0);
     }
 
     static FidelityTable table(long noteMark1, long parkAssist, long yieldMark1, long yieldAssist) {
@@ -31,6 +37,18 @@ class FidelityTableTest {
                 .contains("CL 9291: note mark-1 p50 100 ms (>= 10 ms: yes), note / park-yield 1000x (>= 30x: yes)")
                 .contains("CL 12670: assist-completed park / park-yield 50x (>= 10x: yes)");
         assertThat(table(100_000_000, 20_000_000, 100_000, 400_000).render()).contains(line);
+    }
+
+    @Test
+    void whoCompletedMarkOneIsPooledOverTheRoundsPerRuntime() {
+        Map<String, Map<String, List<GcLog.Figures>>> results = new LinkedHashMap<>();
+        Map<String, List<GcLog.Figures>> park = new LinkedHashMap<>();
+        park.put(FidelityTable.GO, List.of(run(1, 1, new CompleterMix(40, 39, 5, 0))));
+        park.put(FidelityTable.GORT, List.of(run(1, 1, new CompleterMix(3, 1, 0, 0)), run(1, 1, new CompleterMix(1, 2, 1, 2))));
+        results.put("park", park);
+        String mix = new FidelityTable(results, 0).mixes();
+        assertThat(mix).contains("park              go1.5.1      mark 1 48/46/6/0 (84)")
+                .contains("park              gort         mark 1 40/30/10/20 (10)");
     }
 
     @Test
