@@ -88,12 +88,23 @@ final class BgMarkWorkers {
      * An idle P marks rather than sleeps, if there is work (Go 1.5's findrunnable idle-time
      * marking, with its gcMarkWorkAvailable check: the P's cache or the global list holds work).
      * It may run during the stack-scan phase too, as in Go; its completions count only once mark
-     * 1 is armed.
+     * 1 is armed. With no work anywhere, the P runs the scheduler's completion check before it
+     * goes idle, as findRunnableGCWorker does (gort's addition: Go 1.5.1 runs the check only at
+     * the top of schedule(), which an M woken in findrunnable does not pass, so a P started by
+     * handoffp would go idle without it, leaving a completion point nobody signals).
      */
     G findIdleGCWorker(P p) {
         PState st = (PState) p.gcLocal;
         G w = st.worker;
-        if (w == null || !c.faults.modeAllowed(CompleterKind.IDLE) || (((GcWork) p.gcw).isEmpty() && !c.work.hasFull())) {
+        if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
+            GcFaults f = c.faults;
+            if (w != null && !(c.mark1.isDone() && c.mark2.isDone()) && f.schedulerCompletes && c.driver.schedulerSignals()
+                    && c.work.atCompletionPoint()) {
+                c.driver.complete(CompleterKind.SCHEDULER);
+            }
+            return null;
+        }
+        if (w == null || !c.faults.modeAllowed(CompleterKind.IDLE)) {
             return null;
         }
         st.mode = CompleterKind.IDLE;

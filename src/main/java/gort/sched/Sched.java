@@ -65,6 +65,15 @@ public final class Sched {
             return null;
         }
 
+        /**
+         * Called as p leaves its M with no goroutine to run (handoffp): true if p should be started
+         * on an M anyway, so that its scheduler runs the GC's checks (a worker to run, or a
+         * completion point to signal) before it goes idle.
+         */
+        default boolean startOnHandoff(P p) {
+            return false;
+        }
+
         /** Called when findrunnable found nothing: an idle-priority GC worker, or null. */
         default G findIdleGCWorker(P p) {
             return null;
@@ -1070,6 +1079,9 @@ public final class Sched {
                 m.inheritTime[0] = false;
                 return gp;
             }
+            if (!p.runqempty()) {
+                continue; // the hook readied a G into p (a completion signalled as p goes idle)
+            }
             lock.lock();
             if (gcwaiting != 0 || exiting || p.runSafePointFn != 0) {
                 lock.unlock();
@@ -1240,6 +1252,12 @@ public final class Sched {
         }
         // if it has local work, start it straight away
         if (!p.runqempty() || runqsize != 0) {
+            startm(p, false);
+            return;
+        }
+        // while marking, start it too, so that its scheduler runs the GC's checks (Go 1.6's
+        // handoffp starts a P with GC work; gort also starts one without, see Collector)
+        if (hooks.startOnHandoff(p)) {
             startm(p, false);
             return;
         }
