@@ -92,6 +92,9 @@ final class Progress implements AutoCloseable, Workload.Listener {
     }
 
     private synchronized void draw(boolean last) {
+        if (FileLedger.stopping()) {
+            return; // a signal is ending gort: its line is the last
+        }
         long now = System.nanoTime();
         int ph = phase;
         int r = rep;
