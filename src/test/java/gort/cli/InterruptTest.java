@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A signal to a running {@code ./gort}: the process ends with 128 + the signal's number, removes
  * every temporary file it made (the raw trace, the report's scratch directory) and says in one line
- * which of its outputs it did not write. Sent with kill(1) to the JVM the launcher became, once gort's
- * progress line says the measured window started, as a user's Ctrl-C or a job scheduler's SIGTERM
- * comes: in the middle of the work. Nothing here depends on how fast the machine is: every wait is
- * for something gort says or does, with generous limits.
+ * which of its outputs it did not write. Sent with the shell's kill to the JVM the launcher became,
+ * once gort's progress line says the measured window started, as a user's Ctrl-C or a job
+ * scheduler's SIGTERM comes: in the middle of the work. Nothing here depends on how fast the
+ * machine is: every wait is for something gort says or does, with generous limits.
  */
 class InterruptTest {
     static List<String> tree(Path dir) throws Exception {
@@ -55,7 +55,7 @@ class InterruptTest {
             Assumptions.assumeFalse(ignores(pid, number), "this test's process was started with SIG" + signal
                     + " ignored, and gort keeps it so, as it should");
 
-            Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
+            Process kill = new ProcessBuilder("sh", "-c", "kill -s " + signal + " " + pid).inheritIO().start(); // (the shell's own kill)
             assertThat(kill.waitFor()).as("kill -s %s %d", signal, pid).isZero();
             assertThat(g.await(300)).as("gort ended after SIG%s; stderr:%n%s", signal, g.err()).isTrue();
 
