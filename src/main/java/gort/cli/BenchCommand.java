@@ -85,6 +85,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         out.println("bench " + pw.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(1, "run")
                 + " of main after a warm-up run, each in a fresh runtime");
         out.println("the program's output of each run: " + outputDir + java.io.File.separator + "{warmup,run-1,...}.txt");
+        FileLedger.keeping("the program's output of each run so far is in " + outputDir);
         out.flush();
         Workload.Result r = pw.bench(config, reps, outputDir);
         out.println(r.summary());

@@ -121,6 +121,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                     ? "until its measured window reaches " + RunCommand.seconds(params.seconds()) + " s or main returns"
                     : "to the end of main") + ", under each " + (vary == null ? "strategy" : axis.name + " of " + String.join(", ", plan.values())));
             out.println("the program's output of each run: " + outputDir + java.io.File.separator + "<label>.txt");
+            FileLedger.keeping("the program's output of each run so far is in " + outputDir);
         } else if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per run for stable percentiles, the runs in about a minute
             params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork(),

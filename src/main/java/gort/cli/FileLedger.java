@@ -21,12 +21,13 @@ import java.util.stream.Stream;
  * (raw traces, files staged beside their targets, a report's staging directory and a directory
  * created for it, scratch directories, a program's compile directory in the cache), the outputs it
  * was asked for and what became of each (not yet written, being written in place, written, or kept
- * elsewhere after a failed write), the child processes it started, and the process's SIGINT,
- * SIGTERM and SIGHUP.
+ * elsewhere after a failed write), what else it keeps for the user (a program's output directory,
+ * which is not temporary), the child processes it started, and the process's SIGINT, SIGTERM and
+ * SIGHUP.
  *
  * <p>On one of those signals (handled once {@link #handleSignals} ran, which only the real process
  * calls): removes every temporary file and directory, stops the children, prints one line on
- * stderr saying which outputs were written and which were not, and ends the process with 128 + the
+ * stderr saying which outputs were written and which were not (and where what it keeps is), and ends the process with 128 + the
  * signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP), the status a shell reports for
  * a process a signal ended. A signal the process inherited as ignored (nohup, a background job of a
  * shell without job control) stays ignored, as the JVM leaves it.
@@ -55,6 +56,8 @@ final class FileLedger {
     private static final Map<String, Output> outputs = new LinkedHashMap<>();
     /** Child processes still running. Guarded by LOCK. */
     private static final Set<Process> children = new LinkedHashSet<>();
+    /** What else the command keeps on disk for the user, said after the outputs (a program's output directory). Guarded by LOCK. */
+    private static final List<String> kept = new ArrayList<>();
 
     private enum State {
         PENDING, WRITING, WRITTEN, KEPT
@@ -81,6 +84,7 @@ final class FileLedger {
         synchronized (LOCK) {
             outputs.clear();
             children.clear();
+            kept.clear();
         }
     }
 
@@ -125,6 +129,13 @@ final class FileLedger {
     /** Writing the output failed; its content is at keptAt instead (null: nowhere). */
     static void kept(String flag, Path path, Path keptAt) {
         set(flag, path, State.KEPT, keptAt);
+    }
+
+    /** Something the command keeps on disk that is not an output flag's, said in the line a signal prints ("the program's output is in D"). */
+    static void keeping(String what) {
+        synchronized (LOCK) {
+            kept.add(what);
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -315,9 +326,16 @@ final class FileLedger {
             }
             String line = interruptedLine(signal, left);
             System.out.flush();
-            boolean terminal = System.console() != null && System.console().isTerminal();
-            System.err.print((terminal ? "\n" : "") + line + "\n"); // (a progress line or ^C may stand on the terminal's line)
             System.err.flush();
+            // on a terminal, a progress line or the echoed ^C may stand on the current line
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            byte[] text = ((terminal ? "\n" : "") + line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                // gort's own stderr, whatever System.err is now (compare and bench point it at a program's output file)
+                new java.io.FileOutputStream(java.io.FileDescriptor.err).write(text);
+            } catch (IOException e) {
+                // stderr is gone: the exit status still says it
+            }
             // exit, not halt: the JVM's own shutdown hooks still run (JFR's removes its repository from the
             // temporary directory); this thread waits in here, the lock held, until the JVM is gone
             System.exit(status);
@@ -352,6 +370,9 @@ final class FileLedger {
         }
         if (!not.isEmpty()) {
             sb.append("; not written: ").append(String.join(", ", not));
+        }
+        for (String k : kept) {
+            sb.append("; ").append(k);
         }
         sb.append(notRemoved.isEmpty() ? "; no temporary file left" : "; could not remove " + String.join(", ", notRemoved));
         return sb.toString();
