@@ -14,9 +14,10 @@ import java.util.List;
  * alone, before any work. Invariants: no two of them, one at least written, name the same file —
  * whatever the spelling ({@code ./x}, {@code a/../x}), through symbolic links, or as hard links of
  * one file — unless both are the same character device (a terminal, {@code /dev/null}), which
- * takes what each writes in turn; nothing else the command names lies inside a directory it writes
- * into ({@code --report}, fidelity's {@code --out}) or is a hard link of a file the report writes.
- * The refusal is one line naming both flags (exit 2). Once the paths pass, the outputs are told to
+ * takes what each writes in turn; no other output lies inside a directory the command writes into
+ * ({@code --report}, fidelity's {@code --out}) or is a hard link of a file written there; an input
+ * may be in such a directory (a program beside its report) but is none of the files gort writes
+ * or removes there (its {@link DirManifest}'s). The refusal is one line naming both flags (exit 2). Once the paths pass, the outputs are told to
  * the {@link FileLedger}, which says which of them were written if the command is stopped.
  */
 final class CommandPaths {
@@ -85,16 +86,22 @@ final class CommandPaths {
             if (d.role() != Role.WRITE_DIR) {
                 continue;
             }
+            java.util.Set<String> replaced = new java.util.LinkedHashSet<>(d.files()); // and what an earlier run left there, which goes
+            replaced.addAll(DirManifest.read(d.path()));
             for (int j = 0; j < paths.size(); j++) {
                 Named o = paths.get(j);
                 if (j == i) {
                     continue;
                 }
-                boolean inside = where.get(j).path().startsWith(where.get(i).path());
-                for (String f : d.files()) {
-                    inside |= Where.of(d.path().resolve(f)).same(where.get(j)); // a hard link to one of its files
+                boolean hit = false; // one of the files gort writes or removes there (also as a hard link from outside)
+                for (String f : replaced) {
+                    hit |= Where.of(d.path().resolve(f)).same(where.get(j));
                 }
-                if (inside) {
+                if (hit && o.role() == Role.READ) {
+                    throw new IllegalArgumentException(o.describe() + " is a file gort replaces or removes in the " + d.flag() + " directory "
+                            + d.path() + ": name another");
+                }
+                if (o.role() != Role.READ && (hit || where.get(j).path().startsWith(where.get(i).path()))) {
                     throw new IllegalArgumentException(o.describe() + " is inside the " + d.flag() + " directory " + d.path()
                             + ", which gort fills with its own files: name a path outside it");
                 }

@@ -85,20 +85,30 @@ class PathClashTest {
         Files.createDirectory(rep.resolve("sub"));
         assertClash(exec("run", "pingpong", "--ops", "100", "--report", rep.toString(), "--trace", rep.resolve("sub/../t.json").toString()),
                 "is inside the --report directory");
-        Path f = doc(dir);
-        Path in = Files.copy(f, rep.resolve("doc.json"));
-        assertClash(exec("run", "json", "--ops", "1", "--report", rep.toString(), "--input", in.toString()), "is inside the --report directory");
         // a hard link from outside to a file the report writes
         Path index = Files.writeString(rep.resolve("index.html"), "an earlier report");
         Path outside = Files.createLink(dir.resolve("page.json"), index);
         assertClash(exec("run", "pingpong", "--ops", "100", "--report", rep.toString(), "--json", outside.toString()),
                 "is inside the --report directory");
+        // an input may be there, but not as a file the report replaces
+        assertClash(exec("run", "json", "--ops", "1", "--report", rep.toString(), "--input", index.toString()),
+                "--input " + index + " is a file gort replaces or removes in the --report directory " + rep);
         // one new path for both
         Path both = dir.resolve("both");
         assertClash(exec("run", "pingpong", "--ops", "100", "--report", both.toString(), "--json", both.toString()), "name the same file");
         assertThat(both).doesNotExist();
         assertThat(Files.readString(index)).isEqualTo("an earlier report");
-        assertThat(OutputFileTest.names(rep)).containsExactly("doc.json", "index.html", "sub");
+        assertThat(OutputFileTest.names(rep)).containsExactly("index.html", "sub");
+    }
+
+    @Test
+    void anInputBesideTheReportIsFine(@TempDir Path dir) throws Exception {
+        Path rep = Files.createDirectory(dir.resolve("rep"));
+        Path in = Files.copy(doc(dir), rep.resolve("doc.json"));
+        CliTest.Result r = exec("run", "json", "--ops", "1", "--procs", "1", "--input", in.toString(), "--report", rep.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(rep.resolve("index.html")).exists();
+        assertThat(Files.readAllBytes(in)).isEqualTo(gort.workloads.json.Document.embedded());
     }
 
     @Test
