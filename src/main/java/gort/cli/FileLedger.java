@@ -57,12 +57,13 @@ final class FileLedger {
     /** Child processes still running. Guarded by LOCK. */
     private static final Set<Process> children = new LinkedHashSet<>();
     /** What else the command keeps on disk for the user, said after the outputs (a program's output directory). Guarded by LOCK. */
-    private static final List<String> kept = new ArrayList<>();
+    private static final List<String> keptForTheUser = new ArrayList<>();
 
     private enum State {
-        PENDING, WRITING, WRITTEN, KEPT
+        PENDING, WRITING, WRITTEN, FAILED
     }
 
+    /** An output and what became of it; its fields are guarded by LOCK. */
     private static final class Output {
         final String name;
         State state = State.PENDING;
@@ -84,7 +85,7 @@ final class FileLedger {
         synchronized (LOCK) {
             outputs.clear();
             children.clear();
-            kept.clear();
+            keptForTheUser.clear();
         }
     }
 
@@ -127,14 +128,14 @@ final class FileLedger {
     }
 
     /** Writing the output failed; its content is at keptAt instead (null: nowhere). */
-    static void kept(String flag, Path path, Path keptAt) {
-        set(flag, path, State.KEPT, keptAt);
+    static void failed(String flag, Path path, Path keptAt) {
+        set(flag, path, State.FAILED, keptAt);
     }
 
     /** Something the command keeps on disk that is not an output flag's, said in the line a signal prints ("the program's output is in D"). */
     static void keeping(String what) {
         synchronized (LOCK) {
-            kept.add(what);
+            keptForTheUser.add(what);
         }
     }
 
@@ -355,7 +356,7 @@ final class FileLedger {
                 case WRITTEN -> written.add(o.name);
                 case WRITING -> partly.add(o.name);
                 case PENDING -> not.add(o.name);
-                case KEPT -> not.add(o.name + (o.keptAt == null ? "" : " (its content is in " + o.keptAt + ")"));
+                case FAILED -> not.add(o.name + (o.keptAt == null ? "" : " (its content is in " + o.keptAt + ")"));
             }
         }
         StringBuilder sb = new StringBuilder("gort: interrupted by ").append(signal);
@@ -371,7 +372,7 @@ final class FileLedger {
         if (!not.isEmpty()) {
             sb.append("; not written: ").append(String.join(", ", not));
         }
-        for (String k : kept) {
+        for (String k : keptForTheUser) {
             sb.append("; ").append(k);
         }
         sb.append(notRemoved.isEmpty() ? "; no temporary file left" : "; could not remove " + String.join(", ", notRemoved));

@@ -305,7 +305,7 @@ final class OutputFile {
             dirs.add(target.toAbsolutePath().getParent());
         }
         Path kept = keep(dirs, keptName(named), body);
-        FileLedger.kept(flag, named, kept);
+        FileLedger.failed(flag, named, kept);
         return new WriteFailed(flag + " " + named + ": cannot write it: " + reason(e)
                 + (kept != null ? "; its content is in " + kept + " instead" : "; could not keep its content anywhere else either"), e);
     }

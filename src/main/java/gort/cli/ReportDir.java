@@ -129,7 +129,7 @@ final class ReportDir {
             String why = e instanceof IOException io ? OutputFile.reason(io)
                     : e instanceof UncheckedIOException u ? OutputFile.reason(u.getCause()) : e.getMessage();
             Path kept = keep(w);
-            FileLedger.kept(flag, dir, kept);
+            FileLedger.failed(flag, dir, kept);
             throw new OutputFile.WriteFailed(flag + " " + dir + ": cannot write the report: " + why
                     + (kept != null ? "; it is in " + kept + " instead" : "; could not write it anywhere else either"), e);
         } catch (RuntimeException e) {
