@@ -50,19 +50,25 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             return benchProgram();
         }
         Workload w = target.workload();
-        Workload.Params params = options.params(w, reps);
         var config = options.config(spec.commandLine().getErr());
-        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
+        new CommandPaths().reads("--input", options.input).writes("--json", json).check();
+        Workload.Params params = options.params(w, reps); // (reads --input)
         PrintWriter out = spec.commandLine().getOut();
         out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
         out.flush();
         Workload.Result r = w.run(config, params);
         out.println(r.summary());
         out.flush();
-        if (jsonOut != null) {
-            jsonOut.write(os -> writeJson(os, r));
+        return writeJson(jsonOut, r);
+    }
+
+    /** Writes --json if given; the exit status (2 when it could not be written, said on stderr). */
+    private int writeJson(OutputFile jsonOut, Workload.Result r) {
+        if (jsonOut == null) {
+            return 0;
         }
-        return 0;
+        return OutputFile.attempt(spec.commandLine().getErr(), () -> jsonOut.write(os -> writeJson(os, r))) ? 0 : Main.EXIT_OUTPUT;
     }
 
     private int benchProgram() throws IOException {
@@ -71,21 +77,20 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         }
         options.programParams(); // refuses the workloads' size options
         var config = options.config(spec.commandLine().getErr());
-        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
+        new CommandPaths().reads("the program", target.programPath()).writes("--json", json).check();
         PrintWriter out = spec.commandLine().getOut();
         ProgramWorkload pw = target.program(spec.commandLine().getErr());
         Path outputDir = java.nio.file.Files.createTempDirectory("gort-" + pw.name() + "-output-");
         out.println("bench " + pw.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(1, "run")
                 + " of main after a warm-up run, each in a fresh runtime");
         out.println("the program's output of each run: " + outputDir + java.io.File.separator + "{warmup,run-1,...}.txt");
+        FileLedger.keeping("the program's output of each run so far is in " + outputDir);
         out.flush();
         Workload.Result r = pw.bench(config, reps, outputDir);
         out.println(r.summary());
         out.flush();
-        if (jsonOut != null) {
-            jsonOut.write(os -> writeJson(os, r));
-        }
-        return 0;
+        return writeJson(jsonOut, r);
     }
 
     static void writeJson(java.io.OutputStream os, Workload.Result r) throws IOException {

@@ -96,14 +96,20 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             configs.add(c);
         }
         List<String> labels = plan.labels();
-        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
-        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, HtmlReport.fileNames(labels, true));
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
+        List<String> reportFiles = HtmlReport.fileNames(labels, true);
+        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, reportFiles);
         TraceOptions.Plan tp = traceOptions.plan();
+        CommandPaths paths = new CommandPaths().reads("--input", options.input).reads("the program", target.programPath())
+                .writes("--json", json).writesInto("--report", report, reportFiles);
         if (tp != null) {
             for (String l : labels) {
-                OutputFile.check("--trace", gort.trace.TraceExport.perStrategy(tp.out(), l), true);
+                Path tf = gort.trace.TraceExport.perStrategy(tp.out(), l);
+                OutputFile.check("--trace", tf);
+                paths.writes("--trace", tf);
             }
         }
+        paths.check();
         Workload.Params params = kind == null ? options.params(w, 1) : options.programParams();
         PrintWriter out = spec.commandLine().getOut();
         ProgramWorkload program = kind == null ? null : target.program(spec.commandLine().getErr());
@@ -115,6 +121,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                     ? "until its measured window reaches " + RunCommand.seconds(params.seconds()) + " s or main returns"
                     : "to the end of main") + ", under each " + (vary == null ? "strategy" : axis.name + " of " + String.join(", ", plan.values())));
             out.println("the program's output of each run: " + outputDir + java.io.File.separator + "<label>.txt");
+            FileLedger.keeping("the program's output of each run so far is in " + outputDir);
         } else if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per run for stable percentiles, the runs in about a minute
             params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork(),
@@ -130,7 +137,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         // the report draws wakeup windows from the runs' traces: with --report every run is traced, its raw trace kept
         // in a scratch directory until the report is written
         java.util.Map<String, Path> raws = new java.util.LinkedHashMap<>();
-        Path scratch = report == null ? null : java.nio.file.Files.createTempDirectory("gort-report-");
+        Path scratch = report == null ? null : FileLedger.createTempDirectory(null, "gort-report-");
+        PrintWriter err = spec.commandLine().getErr();
+        boolean ok = true;
         try {
             for (int i = 0; i < labels.size(); i++) {
                 String label = labels.get(i);
@@ -138,7 +147,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                 try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
                     Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), label);
                     Workload wi = program == null ? w : program.withOutput(outputDir.resolve(label + ".txt"));
-                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, configs.get(i), params.alsoTelling(pr), out);
+                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, configs.get(i), params.alsoTelling(pr), out, err);
+                    ok &= t.traceWritten(err); // (the runs go on: the comparison is the result)
                     runs.add(t.outcome().run().withLabel(label));
                     results.add(t.outcome().result());
                     if (t.raw() != null) {
@@ -148,15 +158,16 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             }
             String about = vary == null ? HtmlReport.aboutStrategies() : "Each run sets " + axis.name + " (" + axis.description
                     + ") to the value its label names; everything else is as the command gives it.";
-            report(runs, raws, w, config, jsonOut, reportOut, about, out, program == null ? List.of() : programNotes(program, labels, results));
+            ok &= report(runs, raws, w, config, jsonOut, reportOut, about, out, err,
+                    program == null ? List.of() : programNotes(program, labels, results));
         } finally {
             for (Path r : raws.values()) {
-                java.nio.file.Files.deleteIfExists(r);
+                FileLedger.delete(r);
             }
-            deleteScratch(scratch);
+            FileLedger.delete(scratch);
         }
         out.flush();
-        return 0;
+        return ok ? 0 : Main.EXIT_OUTPUT;
     }
 
     /** Under the table: which runs of a program were stopped at the time budget, and which measured nothing. */
@@ -195,21 +206,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         return notes;
     }
 
-    /** Removes a scratch directory and what is in it (null: nothing to do). */
-    static void deleteScratch(Path scratch) throws IOException {
-        if (scratch == null) {
-            return;
-        }
-        try (var st = java.nio.file.Files.list(scratch)) {
-            for (Path x : st.toList()) {
-                java.nio.file.Files.deleteIfExists(x);
-            }
-        }
-        java.nio.file.Files.deleteIfExists(scratch);
-    }
-
-    private void report(List<StrategyRun> runs, java.util.Map<String, Path> raws, Workload w, gort.api.Config config,
-            OutputFile jsonOut, ReportDir reportOut, String about, PrintWriter out, List<String> notes) throws IOException {
+    /** Prints the table and its notes, then writes --json and --report, each whatever became of the other; false when one failed. */
+    private boolean report(List<StrategyRun> runs, java.util.Map<String, Path> raws, Workload w, gort.api.Config config,
+            OutputFile jsonOut, ReportDir reportOut, String about, PrintWriter out, PrintWriter err, List<String> notes) {
         List<Summary> ss = new ArrayList<>();
         for (StrategyRun r : runs) {
             ss.add(Summary.of(r));
@@ -222,15 +221,25 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         for (String n : notes) {
             out.println(n);
         }
+        out.flush();
+        boolean ok = true;
         if (jsonOut != null) {
-            jsonOut.write(os -> JsonReport.write(os, w.name(), procs, runs));
-            out.println("wrote " + json);
+            ok &= OutputFile.attempt(err, () -> {
+                jsonOut.write(os -> JsonReport.write(os, w.name(), procs, runs));
+                PrintWriter to = jsonOut.isStdout() ? err : out; // (after the JSON on stdout, the line would spoil it)
+                to.println("wrote " + json);
+                to.flush();
+            });
         }
         if (reportOut != null) {
             String commandLine = commandLine("compare", spec.commandLine().getParseResult().originalArgs());
-            Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), procs, runs, commandLine, raws, about));
-            out.println("wrote " + index);
+            ok &= OutputFile.attempt(err, () -> {
+                Path index = reportOut.write(d -> HtmlReport.write(d, w.name(), procs, runs, commandLine, raws, about));
+                out.println("wrote " + index);
+                out.flush();
+            });
         }
+        return ok;
     }
 
     /** The command line as the user typed it after {@code gort} (picocli's original arguments name the subcommand). */

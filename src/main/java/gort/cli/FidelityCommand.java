@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * ({@link GcLog}), so every figure has one definition. gort runs twice per configuration: at full
  * speed, and with the json workload's {@code --node-work} set so that its ops take as long as Go
  * 1.5.1's (its allocation rate then matches; calibrated once, before the rounds, from short
- * runs). Owns the child processes and the run directory with every log.
+ * runs). Owns the child processes (stopped with gort: {@link FileLedger}) and the run directory
+ * with every log. The directory is overwritten as every output is: an earlier fidelity run's files
+ * there (its {@link DirManifest}) are removed when this one starts, a user's files are left alone.
  */
 @Command(name = "fidelity", mixinStandardHelpOptions = true,
         description = "Run the real Go 1.5.1 runtime and gort side by side on the json workload under each wakeup strategy and "
@@ -68,6 +70,11 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The run directory (--out, else a fresh one under bench/results), once checked. */
+    private Path dir;
+    /** The files this run made in it, listed in the directory's {@link DirManifest} before each is made. */
+    private final java.util.Set<String> files = new java.util.LinkedHashSet<>();
 
     /** A configuration: a wakeup strategy and whether assists block. */
     record Config(String strategy, boolean block) {
@@ -124,13 +131,17 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
                         + gort.workloads.Workload.Params.MAX_NODE_WORK);
             }
         }
-        Path dir = out != null ? out : Path.of("bench", "results",
+        dir = out != null ? out : Path.of("bench", "results",
                 "fidelity-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(dir) && (!Files.isDirectory(dir) || hasEntries(dir))) {
-            throw new IllegalArgumentException("--out " + dir + ": exists and is not an empty directory");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--out " + dir + ": is a " + OutputFile.fileType(dir) + ", not a directory (fidelity"
+                    + " writes its logs and fidelity.json into a directory)");
         }
+        new CommandPaths().reads("--anchor", anchor).writesInto("--out", dir, List.of()).check();
         Files.createDirectories(dir);
-        Path doc = dir.resolve("doc.json");
+        // a directory an earlier gort wrote into is overwritten as every output is: its files go, the user's stay
+        DirManifest.remove(dir, DirManifest.read(dir));
+        Path doc = file("doc.json");
         Document.write(doc, Document.embedded());
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
@@ -139,7 +150,7 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         if (fixedWork != null) {
             work = fixedWork;
         } else if (nodeWork.equals("auto")) {
-            work = calibrate(dir, doc, err);
+            work = calibrate(doc, err);
         }
         boolean matched = !nodeWork.equals("off");
         List<String> runtimes = new ArrayList<>(List.of(FidelityTable.GO, FidelityTable.GORT));
@@ -158,7 +169,7 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 for (String rt : order) {
                     k++;
-                    Path log = dir.resolve("r" + r + "-" + c.label().replace(':', '-') + "-" + rt + ".log");
+                    Path log = file("r" + r + "-" + c.label().replace(':', '-') + "-" + rt + ".log");
                     String what = String.format(Locale.ROOT, "[%d/%d] round %d %s %s", k, total, r, c.label(), rt);
                     err.println(what + " ...");
                     err.flush();
@@ -176,17 +187,21 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         FidelityTable table = new FidelityTable(results, work);
         outw.println();
         outw.print(table.render());
-        Path json = dir.resolve("fidelity.json");
+        Path json = file("fidelity.json");
         table.writeJson(json, procs, rounds, anchor.toString());
+        FileLedger.written("--out", dir);
         outw.println("logs and " + json.getFileName() + " in " + dir);
         outw.flush();
         return 0;
     }
 
-    private static boolean hasEntries(Path d) throws IOException {
-        try (var s = Files.list(d)) {
-            return s.findAny().isPresent();
+    /** dir/name, listed in the directory's list of gort's files before it is made. */
+    private Path file(String name) throws IOException {
+        if (files.add(name)) {
+            DirManifest.write(dir, files);
         }
+        FileLedger.writing("--out", dir);
+        return dir.resolve(name);
     }
 
     /**
@@ -194,14 +209,14 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
      * anchor run (park-yield, blocking assists: Go 1.5.1 as released) and two short gort runs
      * (no extra work, and a probe), interpolated linearly.
      */
-    private int calibrate(Path dir, Path doc, PrintWriter err) throws IOException, InterruptedException {
+    private int calibrate(Path doc, PrintWriter err) throws IOException, InterruptedException {
         err.println("calibrating --node-work: the anchor's ms per op, and gort's with and without extra work ...");
         err.flush();
         Config c = new Config("park-yield", true);
-        double goMs = runGo(c, doc, Math.max(1, goIters / 4), dir.resolve("calibrate-go.log")).msPerOp();
+        double goMs = runGo(c, doc, Math.max(1, goIters / 4), file("calibrate-go.log")).msPerOp();
         final int probe = 4000;
-        double at0 = runGort(c, 0, 4, dir.resolve("calibrate-gort-0.log")).msPerOp();
-        double atProbe = runGort(c, probe, 4, dir.resolve("calibrate-gort-" + probe + ".log")).msPerOp();
+        double at0 = runGort(c, 0, 4, file("calibrate-gort-0.log")).msPerOp();
+        double atProbe = runGort(c, probe, 4, file("calibrate-gort-" + probe + ".log")).msPerOp();
         int work;
         if (Double.isNaN(goMs) || Double.isNaN(at0) || Double.isNaN(atProbe) || atProbe <= at0) {
             throw new IllegalStateException("fidelity: could not calibrate --node-work (anchor " + goMs + " ms/op, gort " + at0
@@ -251,9 +266,14 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
-        if (!p.waitFor(30, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("fidelity: " + who + " ran for more than 30 minutes; see " + log);
+        FileLedger.started(p); // stopped if gort is
+        try {
+            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("fidelity: " + who + " ran for more than 30 minutes; see " + log);
+            }
+        } finally {
+            FileLedger.ended(p);
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {

@@ -6,8 +6,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code gort} command. Owns: argument parsing and exit codes. Invariants: a usage error (bad
- * flag, unknown command, out-of-range value) prints one line naming the problem and exits 2; a
- * runtime fatal error prints Go's message and exits 2 as a crashed Go program does; success is 0.
+ * flag, unknown command, out-of-range value, a bad or clashing path) prints one line naming the
+ * problem and exits 2; so does an output that could not be written after the work (the line says
+ * where its content was kept instead); a runtime fatal error prints Go's message and exits 2 as a
+ * crashed Go program does; SIGINT, SIGTERM and SIGHUP end the command as {@link FileLedger} says
+ * (one line, nothing temporary left, 128 + the signal's number: 130, 143, 129); success is 0.
  */
 @Command(name = "gort", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style runtime for the JVM: goroutines on a G/M/P scheduler, a managed heap, Go 1.5's concurrent GC.",
@@ -16,6 +19,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_FATAL = 2;
+    /** An output that could not be written when the work was done (its content kept elsewhere, said where). */
+    public static final int EXIT_OUTPUT = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,6 +32,11 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            FileLedger.reset(); // each command's outputs are its own
+            return runLast.execute(parsed);
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
@@ -110,6 +120,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        FileLedger.handleSignals();
         System.exit(commandLine().execute(args));
     }
 

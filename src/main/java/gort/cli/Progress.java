@@ -12,7 +12,8 @@ import java.util.Locale;
  * the GC cycles the running runtime has finished. Redrawn in place four times a second on a
  * terminal; without one, a line at every change of stage and every ten seconds. It is the workload's {@link Workload.Listener}: the workload's goroutine only sets
  * fields; the drawing is done by one daemon thread (outside any runtime: it only reads counters),
- * stopped by {@link #close}.
+ * stopped by {@link #close}. Nothing is drawn once a signal is ending gort ({@link FileLedger}), so
+ * that the line saying what was written is the last.
  */
 final class Progress implements AutoCloseable, Workload.Listener {
     private final PrintWriter err;
@@ -92,6 +93,9 @@ final class Progress implements AutoCloseable, Workload.Listener {
     }
 
     private synchronized void draw(boolean last) {
+        if (FileLedger.stopping()) {
+            return; // a signal is ending gort: its line is the last
+        }
         long now = System.nanoTime();
         int ph = phase;
         int r = rep;

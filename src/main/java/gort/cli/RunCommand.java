@@ -11,7 +11,6 @@ import gort.workloads.ProgramWorkload;
 import gort.workloads.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -60,31 +59,35 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Program.Kind kind = target.check();
         Workload w = kind == null ? target.workload() : null;
         var config = options.config(spec.commandLine().getErr());
-        Workload.Params params = kind == null ? options.params(w, 1) : options.programParams();
-        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json, true);
+        OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
         TraceOptions.Plan tp = traceOptions.plan();
         String label = config.wakeup().flag();
-        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, HtmlReport.fileNames(List.of(label), true));
+        List<String> reportFiles = HtmlReport.fileNames(List.of(label), true);
+        ReportDir reportOut = report == null ? null : ReportDir.check("--report", report, reportFiles);
+        new CommandPaths().reads("--input", options.input).reads("the program", target.programPath()).writes("--json", json)
+                .writes("--trace", tp == null ? null : tp.out()).writesInto("--report", report, reportFiles).check();
+        Workload.Params params = kind == null ? options.params(w, 1) : options.programParams(); // (reads --input)
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (kind != null) {
             return runProgram(target.program(err), config, params, jsonOut, reportOut, tp, err);
         }
-        Path scratch = reportOut == null ? null : Files.createTempDirectory("gort-report-");
+        Path scratch = reportOut == null ? null : FileLedger.createTempDirectory(null, "gort-report-");
         try {
             TraceOptions.Traced t;
             try (Progress pr = params.seconds() > 0 ? Progress.start(err, w.name(), params.seconds()) : null) {
-                t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, w, config, pr == null ? params : params.alsoTelling(pr), out);
+                t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, w, config, pr == null ? params : params.alsoTelling(pr), out, err);
             }
             Experiment.Outcome o = t.outcome();
             out.println(o.result().summary());
             out.println(gcSummary(o.run(), config.gomaxprocs()));
             out.flush();
-            writeFiles(w.name(), config, o.run(), t.raw(), jsonOut, reportOut, out);
+            boolean ok = t.traceWritten(err);
+            ok &= writeFiles(w.name(), config, o.run(), t.raw(), jsonOut, reportOut, out, err);
+            return ok ? 0 : Main.EXIT_OUTPUT;
         } finally {
-            CompareCommand.deleteScratch(scratch);
+            FileLedger.delete(scratch);
         }
-        return 0;
     }
 
     /**
@@ -101,9 +104,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             return 0;
         }
-        Path scratch = reportOut == null ? null : Files.createTempDirectory("gort-report-");
+        Path scratch = reportOut == null ? null : FileLedger.createTempDirectory(null, "gort-report-");
         try {
-            TraceOptions.Traced t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, pw, config, params, err);
+            TraceOptions.Traced t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, pw, config, params, err, err);
             Experiment.Outcome o = t.outcome();
             if (summary) {
                 err.println(programSummary(pw, o.result()));
@@ -113,28 +116,37 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 err.println(note);
             }
             err.flush();
-            writeFiles(pw.name(), config, o.run(), t.raw(), jsonOut, reportOut, err);
+            boolean ok = t.traceWritten(err);
+            ok &= writeFiles(pw.name(), config, o.run(), t.raw(), jsonOut, reportOut, err, err);
+            return ok ? 0 : Main.EXIT_OUTPUT;
         } finally {
-            CompareCommand.deleteScratch(scratch);
+            FileLedger.delete(scratch);
         }
-        return 0;
     }
 
-    private void writeFiles(String name, gort.api.Config config, StrategyRun run, Path raw, OutputFile jsonOut, ReportDir reportOut,
-            PrintWriter msg) {
+    /** Writes --json and --report, each whatever became of the other; false when one failed (said on err). */
+    private boolean writeFiles(String name, gort.api.Config config, StrategyRun run, Path raw, OutputFile jsonOut, ReportDir reportOut,
+            PrintWriter msg, PrintWriter err) {
+        boolean ok = true;
         if (jsonOut != null) {
-            jsonOut.write(os -> JsonReport.write(os, name, config.gomaxprocs(), List.of(run)));
-            msg.println("wrote " + json);
-            msg.flush();
+            ok &= OutputFile.attempt(err, () -> {
+                jsonOut.write(os -> JsonReport.write(os, name, config.gomaxprocs(), List.of(run)));
+                PrintWriter to = jsonOut.isStdout() ? err : msg; // (after the JSON on stdout, the line would spoil it)
+                to.println("wrote " + json);
+                to.flush();
+            });
         }
         if (reportOut != null) {
             String commandLine = CompareCommand.commandLine("run", spec.commandLine().getParseResult().originalArgs());
             java.util.Map<String, Path> raws = raw == null ? java.util.Map.of() : java.util.Map.of(run.label(), raw);
             String about = "One run under " + config + ".";
-            Path index = reportOut.write(d -> HtmlReport.write(d, name, config.gomaxprocs(), List.of(run), commandLine, raws, about));
-            msg.println("wrote " + index);
-            msg.flush();
+            ok &= OutputFile.attempt(err, () -> {
+                Path index = reportOut.write(d -> HtmlReport.write(d, name, config.gomaxprocs(), List.of(run), commandLine, raws, about));
+                msg.println("wrote " + index);
+                msg.flush();
+            });
         }
+        return ok;
     }
 
     /** "Prog: procs=2, main returned after 1.52 s; measured window 1.20 s (Measure.start() to Measure.stop())". */

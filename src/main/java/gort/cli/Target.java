@@ -57,6 +57,11 @@ final class Target {
         return Program.kindOf(name);
     }
 
+    /** The program's file or folder as given, or null for a built-in workload. */
+    Path programPath() {
+        return name == null || Workloads.isName(name) ? null : Path.of(name);
+    }
+
     /** The built-in workload (the target is not a program). */
     Workload workload() {
         return Workloads.lookup(name);
@@ -64,7 +69,7 @@ final class Target {
 
     /** The program with its arguments: compiled (javac's messages to diagnostics) and checked. */
     ProgramWorkload program(PrintWriter diagnostics) {
-        Program p = Program.open(Path.of(name), main, Program.defaultCache(System.getenv()), diagnostics);
+        Program p = Program.open(Path.of(name), main, Program.defaultCache(System.getenv()), diagnostics, FileLedger.TEMP_DIRS);
         return new ProgramWorkload(p, args);
     }
 }

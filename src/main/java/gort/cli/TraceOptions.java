@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The execution-trace options of run and compare: {@code --trace FILE} (the extension picks the
- * format) and one window limit. Invariant: {@link #plan} validates everything before any run
- * starts, so a bad value leaves no file behind.
+ * format) and one window limit. Invariants: {@link #plan} validates everything before any run
+ * starts, so a bad value leaves no file behind; the raw trace a run records is a temporary file of
+ * the {@link FileLedger}, removed once exported, or by a signal.
  */
 final class TraceOptions {
     @Option(names = "--trace", paramLabel = "FILE.json|FILE.pftrace",
@@ -26,27 +27,43 @@ final class TraceOptions {
 
     /** What to write, or null when not tracing. */
     record Plan(Path out, TraceWindow window) {
-        /** A scratch file for the runtime's raw trace, in the temporary directory (deleted after export). */
+        /** A scratch file for the runtime's raw trace, in the temporary directory (deleted after export, or by a signal). */
         Path newRaw() throws IOException {
-            return Files.createTempFile("gort-trace-", ".raw");
+            return FileLedger.createTempFile(null, "gort-trace-", ".raw");
         }
     }
 
-    /** A run's outcome and, when asked to keep it, its raw trace (the caller deletes it). */
-    record Traced(gort.workloads.Experiment.Outcome outcome, Path raw) {}
+    /**
+     * A run's outcome; when asked to keep it, its raw trace (the caller deletes it); and, when the
+     * trace could not be written, why (its content kept elsewhere, said in the message).
+     */
+    record Traced(gort.workloads.Experiment.Outcome outcome, Path raw, OutputFile.WriteFailed traceFailure) {
+        /** Whether the trace, if any, was written; if not, says so on err in one line. */
+        boolean traceWritten(java.io.PrintWriter err) {
+            if (traceFailure == null) {
+                return true;
+            }
+            err.println("gort: " + traceFailure.getMessage());
+            err.flush();
+            return false;
+        }
+    }
 
     /**
-     * Runs w once under c: traced when plan is not null (the trace written to out, named on msg)
-     * or when keepRawIn is not null (the raw trace kept in that directory for the caller, e.g.
-     * the report's timelines). A raw file not kept is removed whatever happens.
+     * Runs w once under c: traced when plan is not null (the trace written to out, named on msg, or
+     * on err when out is gort's stdout) or when keepRawIn is not null (the raw trace kept in that
+     * directory for the caller, e.g. the report's timelines). A raw file not kept is removed whatever
+     * happens. A trace that cannot be written does not end the command: its content is kept
+     * elsewhere and the failure returned in the {@link Traced}.
      */
     static Traced run(Plan plan, Path out, Path keepRawIn, gort.workloads.Workload w, gort.api.Config c,
-            gort.workloads.Workload.Params params, java.io.PrintWriter msg) throws IOException {
+            gort.workloads.Workload.Params params, java.io.PrintWriter msg, java.io.PrintWriter err) throws IOException {
         if (plan == null && keepRawIn == null) {
-            return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null);
+            return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null, null);
         }
-        Path raw = plan != null ? plan.newRaw() : Files.createTempFile(keepRawIn, ".gort-trace.", ".raw");
+        Path raw = plan != null ? plan.newRaw() : FileLedger.createTempFile(keepRawIn, ".gort-trace.", ".raw");
         boolean keep = false;
+        OutputFile.WriteFailed failure = null;
         try {
             var o = gort.workloads.Experiment.runWithResult(w, c.withTrace(new gort.sched.Trace.Settings(raw)), params);
             if (plan != null) {
@@ -57,18 +74,24 @@ final class TraceOptions {
                 about.put("procs", c.gomaxprocs());
                 about.put("window", plan.window().toString());
                 about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
-                OutputFile.check("--trace", out, true).write(os -> {
-                    TraceExport.write(raw, os, TraceExport.Format.of(out), plan.window(), o.run().cycles(), about);
-                });
-                String size = Files.isRegularFile(out) ? String.format(java.util.Locale.ROOT, "%.1f MB, ", Files.size(out) / 1e6) : "";
-                msg.printf(java.util.Locale.ROOT, "wrote %s (%s%s)%n", out, size, plan.window());
-                msg.flush();
+                try {
+                    OutputFile file = OutputFile.check("--trace", out);
+                    file.write(os -> {
+                        TraceExport.write(raw, os, TraceExport.Format.of(out), plan.window(), o.run().cycles(), about);
+                    });
+                    String size = Files.isRegularFile(out) ? String.format(java.util.Locale.ROOT, "%.1f MB, ", Files.size(out) / 1e6) : "";
+                    java.io.PrintWriter to = file.isStdout() ? err : msg; // (after the trace on stdout, the line would spoil it)
+                    to.printf(java.util.Locale.ROOT, "wrote %s (%s%s)%n", out, size, plan.window());
+                    to.flush();
+                } catch (OutputFile.WriteFailed e) {
+                    failure = e;
+                }
             }
             keep = keepRawIn != null;
-            return new Traced(o, keep ? raw : null);
+            return new Traced(o, keep ? raw : null, failure);
         } finally {
             if (!keep) {
-                Files.deleteIfExists(raw);
+                FileLedger.delete(raw);
             }
         }
     }
@@ -87,7 +110,7 @@ final class TraceOptions {
             throw new IllegalArgumentException("--trace " + trace + " is a directory: give a file name ending in .json or .pftrace");
         }
         TraceExport.Format.of(trace);
-        OutputFile.check("--trace", trace, true);
+        OutputFile.check("--trace", trace);
         if (cycles != null && time != null) {
             throw new IllegalArgumentException("--trace-cycles and --trace-time exclude each other: give one");
         }

@@ -128,11 +128,16 @@ public final class Program {
      * @throws IllegalArgumentException naming the program and what is wrong
      */
     public static Program open(Path path, String main, Path cacheRoot, PrintWriter diagnostics) {
+        return open(path, main, cacheRoot, diagnostics, TempDirs.PLAIN);
+    }
+
+    /** {@link #open(Path, String, Path, PrintWriter)}, compiling in a directory made through temps. */
+    public static Program open(Path path, String main, Path cacheRoot, PrintWriter diagnostics, TempDirs temps) {
         Kind kind = kindOf(path.toString());
         Path classPath = path;
         String mainClass = main;
         if (kind == Kind.SOURCE) {
-            Path entry = ProgramCompiler.compile(path, cacheRoot, diagnostics);
+            Path entry = ProgramCompiler.compile(path, cacheRoot, diagnostics, temps);
             classPath = entry.resolve(ProgramCompiler.CLASSES);
             if (mainClass == null) {
                 mainClass = ProgramCompiler.mainClass(entry);

@@ -37,7 +37,8 @@ import javax.tools.ToolProvider;
  * newest file), the class path and the JDK's version. Invariants: an entry appears whole (it is
  * compiled into a hidden directory beside it and renamed into place; a second gort compiling the
  * same source at the same time keeps the first entry); a source that does not compile leaves no
- * entry.
+ * entry; the hidden directory is made and ended through the caller's {@link TempDirs}, so a command
+ * stopped by a signal removes it.
  */
 final class ProgramCompiler {
     private ProgramCompiler() {}
@@ -52,7 +53,7 @@ final class ProgramCompiler {
      * @throws IllegalArgumentException when the source does not compile (after javac's messages),
      *     declares no class, or the cache cannot be written
      */
-    static Path compile(Path source, Path cacheRoot, PrintWriter diagnostics) {
+    static Path compile(Path source, Path cacheRoot, PrintWriter diagnostics, TempDirs temps) {
         byte[] src;
         try {
             src = Files.readAllBytes(source);
@@ -66,7 +67,7 @@ final class ProgramCompiler {
         Path tmp;
         try {
             Files.createDirectories(cacheRoot);
-            tmp = Files.createTempDirectory(cacheRoot, ".compiling-");
+            tmp = temps.create(cacheRoot, ".compiling-");
         } catch (IOException e) {
             throw new IllegalArgumentException(source + ": cannot compile into the program cache " + cacheRoot + ": " + e
                     + " (the cache is $XDG_CACHE_HOME/gort/programs, else ~/.cache/gort/programs)", e);
@@ -75,7 +76,7 @@ final class ProgramCompiler {
             String main = javac(source, tmp.resolve(CLASSES), diagnostics);
             Files.writeString(tmp.resolve(MAIN_CLASS_FILE), main + "\n", StandardCharsets.UTF_8);
             try {
-                Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+                temps.publish(tmp, () -> Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE));
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
                 if (!Files.isRegularFile(entry.resolve(MAIN_CLASS_FILE))) {
                     throw e;
@@ -86,7 +87,7 @@ final class ProgramCompiler {
         } catch (IOException e) {
             throw new IllegalArgumentException(source + ": cannot write the program cache " + cacheRoot + ": " + e, e);
         } finally {
-            deleteTree(tmp);
+            temps.delete(tmp); // (published: nothing left there)
         }
     }
 

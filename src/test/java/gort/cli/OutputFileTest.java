@@ -20,8 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Output files ({@code --json}, {@code --out}, {@code --report}) never replace what is not a
- * regular file: a symbolic link is written through, a FIFO and a device are written in place, a
- * regular file is replaced whole; every bad output path is refused in one line before any work.
+ * regular file: a symbolic link is written through, a FIFO and a device are written in place, gort's
+ * own stdout through its descriptor, a regular file is replaced whole, by every command without
+ * asking, and a reused report directory loses gort's earlier files only; every bad output path is
+ * refused in one line before any work; a write that fails after the work keeps the content in a
+ * file it names.
  */
 class OutputFileTest {
     /** A quick command that writes --json FILE. */
@@ -94,12 +97,96 @@ class OutputFileTest {
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
         assertThat(OutputFile.fileType(nul)).as("still a device").isEqualTo("character device");
         assertThat(names(dir)).as("no temporary file left").containsExactly("null");
+    }
 
-        Path full = dir.resolve("full");
-        assertThat(sh("mknod", full.toString(), "c", "1", "7")).isZero(); // a private /dev/full
-        assertUsageError(benchTo(full), "--json " + full, "cannot write it", "No space left on device");
-        assertThat(OutputFile.fileType(full)).isEqualTo("character device");
-        assertThat(names(dir)).containsExactly("full", "null");
+    @Test
+    void aWriteThatFailsAfterTheWorkKeepsTheContentAndSaysWhere(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(OutputFile.fileType(Path.of("/dev/full")).equals("character device"), "no /dev/full here");
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        for (int i = 1; i <= 2; i++) {
+            // a real process: the content is kept in its working directory
+            LaunchedGort g = LaunchedGort.start(work, tmp, "bench", "pingpong", "--procs", "1", "--ops", "2000", "--reps", "1", "--json",
+                    "/dev/full");
+            try {
+                assertThat(g.await(300)).isTrue();
+                Path kept = work.resolve(i == 1 ? "gort-kept-full" : "gort-kept-2-full"); // an earlier one is never replaced
+                assertThat(g.process().exitValue()).as("stderr=%s", g.err()).isEqualTo(2);
+                assertThat(g.out()).as("the results were printed first").contains("pingpong: procs=1 ops=2000");
+                assertThat(g.errLines()).containsExactly("gort: --json /dev/full: cannot write it: No space left on device; its content is in "
+                        + kept + " instead");
+                assertThat(Files.readString(kept)).startsWith("{\"benchmark\":\"pingpong\"");
+            } finally {
+                g.kill();
+            }
+        }
+        assertThat(names(work)).containsExactly("gort-kept-2-full", "gort-kept-full");
+    }
+
+    @Test
+    void aFileOfTheKernelsProcIsRefusedBeforeTheWork(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("proc".equals(OutputFile.kernelFileSystem(Path.of("/proc/version"))), "no /proc here");
+        CliTest.Result r = benchTo(Path.of("/proc/version"));
+        assertUsageError(r, "--json /proc/version", "proc file system");
+        assertThat(r.out()).as("refused before the work").isEmpty();
+        assertUsageError(exec("run", "pingpong", "--trace", "/proc/gort-trace.json"), "--trace /proc/gort-trace.json", "proc file system");
+        assertUsageError(exec("run", "pingpong", "--report", "/proc/gort-report"), "--report /proc/gort-report", "proc file system");
+    }
+
+    @Test
+    void aReusedReportDirectoryHoldsTheNewReportAndTheUsersFilesOnly(@TempDir Path dir) throws Exception {
+        Path rep = Files.createDirectory(dir.resolve("rep"));
+        Files.writeString(rep.resolve("notes.txt"), "mine");
+        Files.writeString(rep.resolve("heap-mine.png"), "mine too");
+        CliTest.Result first = exec("run", "bintree", "--depth", "8", "--procs", "1", "--wakeup", "park", "--report", rep.toString());
+        assertThat(first.code()).as("stderr=%s", first.err()).isZero();
+        assertThat(rep.resolve("heap-park.png")).exists();
+        // a list of gort's files that names what gort never writes there is not obeyed
+        Files.createDirectory(rep.resolve("sub"));
+        Files.writeString(dir.resolve("outside.txt"), "outside");
+        Files.writeString(rep.resolve(DirManifest.NAME), Files.readString(rep.resolve(DirManifest.NAME)) + "sub\n../outside.txt\n.hidden\n");
+        Files.writeString(rep.resolve(".hidden"), "hidden");
+
+        CliTest.Result second = exec("run", "bintree", "--depth", "8", "--procs", "1", "--wakeup", "note", "--report", rep.toString());
+        assertThat(second.code()).as("stderr=%s", second.err()).isZero();
+        java.util.Set<String> report = DirManifest.read(rep);
+        assertThat(report).as("the new report's files").contains("index.html", "heap-note.png")
+                .isSubsetOf(gort.trace.HtmlReport.fileNames(java.util.List.of("note"), true));
+        java.util.List<String> expected = new java.util.ArrayList<>(report);
+        expected.addAll(java.util.List.of(DirManifest.NAME, ".hidden", "heap-mine.png", "notes.txt", "sub"));
+        assertThat(names(rep)).as("the earlier report's files are gone, the user's stay").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(Files.readString(rep.resolve("index.html"))).contains("heap-note.png").doesNotContain("heap-park.png");
+        assertThat(Files.readString(dir.resolve("outside.txt"))).isEqualTo("outside");
+    }
+
+    @Test
+    void genOverwritesAsEveryCommandAndWritesGortsStdoutInPlace(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("doc.json"), "old");
+        assertThat(exec("gen", "json", "--out", f.toString()).code()).as("no --force needed").isZero();
+        assertThat(Files.readAllBytes(f)).isEqualTo(gort.workloads.json.Document.embedded());
+        assertThat(exec("gen", "json", "--out", f.toString(), "--force").code()).as("--force is still accepted").isZero();
+
+        // ./gort gen json --out /dev/stdout > FILE, and >> FILE: written through gort's own stdout, at its position
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Path redirected = Files.writeString(dir.resolve("redirected.json"), "head\n");
+        for (ProcessBuilder.Redirect to : java.util.List.of(ProcessBuilder.Redirect.to(redirected.toFile()),
+                ProcessBuilder.Redirect.appendTo(redirected.toFile()))) {
+            LaunchedGort g = LaunchedGort.start(work, tmp, to, "gen", "json", "--out", "/dev/stdout");
+            try {
+                assertThat(g.await(300)).isTrue();
+                assertThat(g.process().exitValue()).as("stderr=%s", g.err()).isZero();
+                assertThat(g.errLines()).as("the line goes to stderr: on stdout it would spoil the document").singleElement()
+                        .satisfies(l -> assertThat(l).startsWith("wrote /dev/stdout: 1954124 bytes of JSON"));
+            } finally {
+                g.kill();
+            }
+        }
+        byte[] doc = gort.workloads.json.Document.embedded();
+        byte[] got = Files.readAllBytes(redirected);
+        assertThat(got.length).as(">, then >>: the document twice").isEqualTo(2 * doc.length);
+        assertThat(java.util.Arrays.copyOfRange(got, doc.length, got.length)).isEqualTo(doc);
+        assertThat(names(work)).isEmpty();
     }
 
     @Test

@@ -166,6 +166,7 @@ class ProgramCliTest {
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
             code = cl.execute(args);
+            assertThat(FileLedger.temporaries()).as("temporary files the command left registered").isEmpty();
         } finally {
             System.setOut(sysOut);
             System.setErr(sysErr);
