@@ -61,7 +61,8 @@ final class TraceOptions {
         if (plan == null && keepRawIn == null) {
             return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null, null);
         }
-        Path raw = plan != null ? plan.newRaw() : FileLedger.createTempFile(keepRawIn, ".gort-trace.", ".raw");
+        // a raw trace the caller keeps lives in its directory, which the caller removes whole
+        Path raw = keepRawIn != null ? FileLedger.createTempFile(keepRawIn, ".gort-trace.", ".raw") : plan.newRaw();
         boolean keep = false;
         OutputFile.WriteFailed failure = null;
         try {
