@@ -78,8 +78,8 @@ def main(files):
     for name, f in rows:
         print(f"| {name} | " + " | ".join(f(l) for l in labels) + " |")
     print("| mark 1 completed by worker/assist/scheduler/arming, % (n), all runs | "
-          + " | ".join(mix({k: sum(r[l]["mark1_completed_by"][k] for r in runs) for k in ("worker", "assist", "scheduler", "arming")})
-                       for l in labels) + " |")
+          + " | ".join(mix({k: sum(r[l].get("mark1_completed_by", {}).get(k, 0) for r in runs)
+                            for k in ("worker", "assist", "scheduler", "arming")}) for l in labels) + " |")
 
     def med(label, get):
         vs = [get(r[label]) for r in runs if label in r and get(r[label]) is not None]

@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
  * 1.5.1's (its allocation rate then matches; calibrated once, before the rounds, from short
  * runs). Owns the child processes (stopped with gort: {@link FileLedger}) and the run directory
  * with every log. The directory is overwritten as every output is: an earlier fidelity run's files
- * there (its {@link DirManifest}) are removed when this one starts, a user's files are left alone.
+ * there (its {@link DirManifest}) that this run did not rewrite are removed once this run's
+ * fidelity.json is in place (written beside and renamed), so a run that fails or is stopped keeps
+ * the earlier results; a user's files are left alone.
  */
 @Command(name = "fidelity", mixinStandardHelpOptions = true,
         description = "Run the real Go 1.5.1 runtime and gort side by side on the json workload under each wakeup strategy and "
@@ -75,6 +77,8 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
     private Path dir;
     /** The files this run made in it, listed in the directory's {@link DirManifest} before each is made. */
     private final java.util.Set<String> files = new java.util.LinkedHashSet<>();
+    /** The files this run made (the rest of {@link #files} are an earlier run's, removed at the end). */
+    private final java.util.Set<String> made = new java.util.LinkedHashSet<>();
 
     /** A configuration: a wakeup strategy and whether assists block. */
     record Config(String strategy, boolean block) {
@@ -139,8 +143,12 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         }
         new CommandPaths().reads("--anchor", anchor).writesInto("--out", dir, List.of()).check();
         Files.createDirectories(dir);
-        // a directory an earlier gort wrote into is overwritten as every output is: its files go, the user's stay
-        DirManifest.remove(dir, DirManifest.read(dir));
+        // a directory an earlier gort wrote into is overwritten as every output is: its files go, the
+        // user's stay; they go once this run's results are written, so a run that fails or is
+        // stopped loses none of the earlier results (the list names both meanwhile)
+        java.util.Set<String> earlier = DirManifest.read(dir);
+        files.addAll(earlier);
+        files.removeIf(n -> !DirManifest.plain(n));
         Path doc = file("doc.json");
         Document.write(doc, Document.embedded());
         PrintWriter err = spec.commandLine().getErr();
@@ -188,7 +196,15 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         outw.println();
         outw.print(table.render());
         Path json = file("fidelity.json");
-        table.writeJson(json, procs, rounds, anchor.toString());
+        Path staged = FileLedger.createTempFile(dir, ".fidelity.json.", ".tmp");
+        table.writeJson(staged, procs, rounds, anchor.toString());
+        Files.move(staged, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        FileLedger.delete(staged); // (gone: moved; drops its registration)
+        java.util.Set<String> stale = new java.util.LinkedHashSet<>(earlier);
+        stale.removeAll(made);
+        DirManifest.remove(dir, stale);
+        files.removeAll(stale);
+        DirManifest.write(dir, files);
         FileLedger.written("--out", dir);
         outw.println("logs and " + json.getFileName() + " in " + dir);
         outw.flush();
@@ -197,6 +213,7 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
 
     /** dir/name, listed in the directory's list of gort's files before it is made. */
     private Path file(String name) throws IOException {
+        made.add(name);
         if (files.add(name)) {
             DirManifest.write(dir, files);
         }

@@ -260,10 +260,10 @@ public final class Collector {
 
             /**
              * A P handed off while a phase of marking is armed and not complete is started on an
-             * M, whose findrunnable gives it its idle worker if it or the global list has work,
-             * or runs the scheduler's completion check if nobody has any (findIdleGCWorker). Go
-             * 1.6's handoffp starts a P that has GC work; Go 1.5.1's starts none, and neither runs
-             * the check there. gort's liveness addition: without it, a coordinator that hands its
+             * M if it or the global list has work (its findrunnable gives it its idle worker), or
+             * if nobody has any and nobody is marking (its findrunnable runs the scheduler's
+             * completion check, findIdleGCWorker). Go 1.6's handoffp starts a P that has GC work;
+             * Go 1.5.1's starts none, and neither runs the check there. gort's liveness addition: without it, a coordinator that hands its
              * P off in a note sleep when every other goroutine is blocked (main in runtime.GC or
              * StopTrace, which wait for the cycle on the world semaphore) leaves the roots its
              * scan greyed in an idle P's cache, or the completion point unsignalled, with no P
@@ -271,7 +271,10 @@ public final class Collector {
              */
             @Override
             public boolean startOnHandoff(P p) {
-                return blackenEnabled && !(mark1.isDone() && mark2.isDone());
+                if (!blackenEnabled || (mark1.isDone() && mark2.isDone())) {
+                    return false;
+                }
+                return !((GcWork) p.gcw).isEmpty() || work.hasFull() || (driver.schedulerSignals() && work.atCompletionPoint());
             }
 
             @Override

@@ -46,7 +46,8 @@ public enum CompleterKind {
 
     /**
      * The completer code the patched Go 1.5.1 anchor prints ({@code gcwakeup ... by=N}): 1 a
-     * background worker, 2 an assist, 3 the scheduler's own check; 4 gort's coordinator check.
+     * background worker, 2 an assist, 3 the scheduler's own check; 4 the goroutine that armed
+     * the phase (at arming).
      */
     public int anchorCode() {
         return switch (this) {

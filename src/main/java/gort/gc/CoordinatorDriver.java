@@ -84,10 +84,10 @@ final class CoordinatorDriver implements CycleDriver {
      * itself, as in Go 1.5.1: the roots its scan just greyed sit in its P's work cache, where the
      * global list's emptiness says nothing about them; whoever drains them (the P's dedicated or
      * fractional worker, an assist on that P) finds the completion point, and a phase that has no
-     * work at all is found by the scheduler's own check (findRunnableGCWorker) when the P that
-     * gave the coordinator up schedules next. One addition to Go 1.5.1 (gort's liveness, as Go 1.6
-     * added it in handoffp): work already on the global list wakes an idle P, whose idle worker
-     * will take it.
+     * work at all is found by the scheduler's own check (findRunnableGCWorker, or under note, where
+     * the P is handed off, findIdleGCWorker's as the started P goes idle: see Collector's
+     * startOnHandoff). One more addition to Go 1.5.1 (gort's liveness): work already on the global
+     * list wakes an idle P, whose idle worker will take it.
      */
     private void await(MarkDoneSignal s, int phase) {
         s.enter();

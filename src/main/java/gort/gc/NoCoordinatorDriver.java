@@ -16,7 +16,7 @@ import gort.sched.Sema;
  * later completer takes it; the goroutine that takes mark 1's transition checks mark 2 at once
  * after flushing every P's cache (Go 1.6's "goto top"), so a mark 2 with no work left is not left
  * waiting for a marker. Mark 1 is not checked when it is armed (Go 1.6 does not: its root jobs
- * are the first work), except when the scan greyed nothing into the starter's cache.
+ * are the first work), except when the scan left no P's cache anything.
  *
  * <p>Simplified from Go 1.6: the concurrent root scan runs on the goroutine that starts the cycle
  * (as Go 1.5's coordinator ran it), not as root jobs shared out to the mark workers, so its greys
@@ -50,10 +50,10 @@ final class NoCoordinatorDriver implements CycleDriver {
         c.cycle.begin();
         // Go 1.6's gcStart returns to the mutator without checking: the root jobs are work, so a
         // worker always runs and finds the completion point when they and what they greyed are
-        // done. Here the scan ran on this goroutine and its greys sit in this P's cache, which the
-        // global check cannot see: check only if the scan left nothing here either (an empty
-        // heap), standing in for the worker that would have run the empty root jobs.
-        if (c.faults.completeAtArming || ((GcWork) gort.sched.Sched.currentM().p().gcw).isEmpty()) {
+        // done. Here the scan ran on this goroutine and its greys sit in P caches, which the
+        // global check cannot see: check only if no cache holds anything (an empty heap),
+        // standing in for the worker that would have run the empty root jobs.
+        if (c.faults.completeAtArming || scanLeftNothing()) {
             armed(CompleterKind.COORDINATOR);
         }
         return true;
@@ -62,6 +62,22 @@ final class NoCoordinatorDriver implements CycleDriver {
     @Override
     public boolean working() {
         return working != 0;
+    }
+
+    /**
+     * Whether no P's work cache holds anything: the scan greyed nothing, or all of it is marked
+     * already (a goroutine running during the scan scans itself into its own P's cache, so the
+     * starter's cache alone says nothing). Other Ps' caches are read racily: a liveness heuristic
+     * that errs only toward a completion that mark 2 then makes good (it flushes every cache).
+     */
+    private boolean scanLeftNothing() {
+        gort.sched.Sched sched = c.sched;
+        for (int i = 0, n = sched.gomaxprocs(); i < n; i++) {
+            if (!((GcWork) sched.allp(i).gcw).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The caller just armed a phase: if it is complete already, take the transition now. */
@@ -109,7 +125,7 @@ final class NoCoordinatorDriver implements CycleDriver {
         if (!phase2) {
             cycle.toMark2(cycle.completion(s));
             markDoneLock.release();
-            armed(s.completer());
+            armed(CompleterKind.COORDINATOR); // Go 1.6's "goto top": the transition's taker checks mark 2 at once
             return;
         }
         markDoneLock.release();

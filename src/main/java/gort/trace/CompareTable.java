@@ -57,7 +57,7 @@ public final class CompareTable {
         completerRow(rows, ss, "  assist", Summary::assist);
         completerRow(rows, ss, "  scheduler", Summary::scheduler);
         completerRow(rows, ss, "  at arming (already done)", Summary::coordinator);
-        row(rows, ss, "completed by worker/assist/sched/arming, %:", s -> "");
+        row(rows, ss, "completed by worker/assist/scheduler/arming, %:", s -> "");
         row(rows, ss, "  mark 1", s -> s.mark1By().percents() + " (" + s.mark1By().total() + ")");
         row(rows, ss, "  mark 2", s -> s.mark2By().percents() + " (" + s.mark2By().total() + ")");
         if (ss.stream().anyMatch(s -> gort.gc.WakeupStrategy.hasCoordinator(s.strategy()))) { // none has nobody waiting
