@@ -50,8 +50,8 @@ class InterruptTest {
             long pid = g.process().pid();
             assertThat(g.process().info().command()).as("the launcher ran the JVM in its own place (exec)")
                     .hasValueSatisfying(c -> assertThat(Path.of(c).getFileName().toString()).isEqualTo("java"));
-            assertThat(tree(tmp)).as("what the signal must clean up: the raw trace in the temporary directory")
-                    .anyMatch(n -> n.startsWith("gort-trace-") && n.endsWith(".raw"));
+            assertThat(tree(tmp)).as("what the signal must clean up: the raw trace in the report's scratch directory")
+                    .anyMatch(n -> n.startsWith("gort-report-") && n.contains("/.gort-trace.") && n.endsWith(".raw"));
             Assumptions.assumeFalse(ignores(pid, number), "this test's process was started with SIG" + signal
                     + " ignored, and gort keeps it so, as it should");
 
