@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * The directory of {@code --report DIR}: checked when the command starts, filled when its work is
- * done. Invariants: DIR is created (with its parents) only once the report exists, and removed again
- * when the report cannot be put in place or the command is stopped first, so a rejected, failed or
+ * done. Invariants: DIR is created (with its parents) only when the run is over and its report
+ * is written, and removed again when the report cannot be put in place or the command is stopped first, so a rejected, failed or
  * interrupted command leaves nothing behind; the report is written into a fresh hidden directory
  * inside DIR first, then each file is put in place as an {@link OutputFile} (renamed over a regular
  * file, written into anything else), so a reader sees whole files. A DIR that holds an earlier
