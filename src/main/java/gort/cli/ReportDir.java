@@ -12,17 +12,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The directory of {@code --report DIR}: checked when the command starts, filled when its work is
- * done. Invariants: DIR is created (with its parents) only when the run is over and its report
- * is written, and removed again when the report cannot be put in place or the command is stopped first, so a rejected, failed or
- * interrupted command leaves nothing behind; the report is written into a fresh hidden directory
- * inside DIR first, then each file is put in place as an {@link OutputFile} (renamed over a regular
- * file, written into anything else), so a reader sees whole files. A DIR that holds an earlier
- * report is overwritten as every output is: the files gort wrote there before (its
- * {@link DirManifest}) that the new report does not have are removed, and files of DIR that gort
- * did not write are left alone. A report that cannot be put in place is written into a fresh
- * directory {@code gort-kept-NAME} beside DIR, else in the working directory, else in the system's
- * temporary directory, and the one-line error says where.
+ * The directory of {@code --report DIR}: checked when the command starts, filled when its work
+ * is done. Invariants: DIR is created (with its parents) only when the run is over and its
+ * report is written, and removed again when the report cannot be put in place or the command is
+ * stopped first, so a rejected, failed or interrupted command leaves nothing behind; the report
+ * is written into a fresh hidden directory inside DIR first, then each file is put in place as
+ * an {@link OutputFile} (renamed over a regular file, written into anything else), so a reader
+ * sees whole files. A DIR that holds an earlier report is overwritten as every output is: the
+ * files gort wrote there before (its {@link DirManifest}) that the new report does not have are
+ * removed, and files of DIR that gort did not write are left alone. A report that cannot be put
+ * in place is written into a fresh directory {@code gort-kept-NAME} beside DIR, else in the
+ * working directory, else in the system's temporary directory, and the one-line error says
+ * where.
  */
 final class ReportDir {
     private final String flag;
