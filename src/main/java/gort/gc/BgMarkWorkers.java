@@ -28,6 +28,8 @@ final class BgMarkWorkers {
         volatile G worker;
         /** The mode the scheduler picked for the worker's next turn (Go's p.gcMarkWorkerMode). */
         volatile CompleterKind mode;
+        /** p was started by handoffp for the GC's checks: run the completion check if it goes idle (gort's). */
+        volatile boolean checkWhenIdle;
     }
 
     private final Collector c;
@@ -88,17 +90,20 @@ final class BgMarkWorkers {
      * An idle P marks rather than sleeps, if there is work (Go 1.5's findrunnable idle-time
      * marking, with its gcMarkWorkAvailable check: the P's cache or the global list holds work).
      * It may run during the stack-scan phase too, as in Go; its completions count only once mark
-     * 1 is armed. With no work anywhere, the P runs the scheduler's completion check before it
-     * goes idle, as findRunnableGCWorker does (gort's addition: Go 1.5.1 runs the check only at
-     * the top of schedule(), which an M woken in findrunnable does not pass, so a P started by
-     * handoffp would go idle without it, leaving a completion point nobody signals).
+     * 1 is armed. A P that handoffp started for the GC's checks ({@link #startedForChecks}) runs
+     * the scheduler's completion check here if there is no work anywhere, as findRunnableGCWorker
+     * does (gort's addition: Go 1.5.1 runs the check only at the top of schedule(), which an M
+     * woken in findrunnable does not pass, so that P would go idle without it, leaving a
+     * completion point nobody signals). Other Ps going idle do not: the check stays where Go has it.
      */
     G findIdleGCWorker(P p) {
         PState st = (PState) p.gcLocal;
         G w = st.worker;
+        boolean check = st.checkWhenIdle;
+        st.checkWhenIdle = false;
         if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
             GcFaults f = c.faults;
-            if (w != null && !(c.mark1.isDone() && c.mark2.isDone()) && f.schedulerCompletes && c.driver.schedulerSignals()
+            if (check && w != null && !(c.mark1.isDone() && c.mark2.isDone()) && f.schedulerCompletes && c.driver.schedulerSignals()
                     && c.work.atCompletionPoint()) {
                 c.driver.complete(CompleterKind.SCHEDULER);
             }
@@ -170,6 +175,13 @@ final class BgMarkWorkers {
                     c.driver.complete(mode);
                 }
             }
+        }
+    }
+
+    /** handoffp starts p on an M for the GC's checks: its findrunnable runs the completion check if it goes idle. */
+    static void startedForChecks(P p) {
+        if (p.gcLocal instanceof PState st) {
+            st.checkWhenIdle = true;
         }
     }
 

@@ -274,7 +274,14 @@ public final class Collector {
                 if (!blackenEnabled || (mark1.isDone() && mark2.isDone())) {
                     return false;
                 }
-                return !((GcWork) p.gcw).isEmpty() || work.hasFull() || (driver.schedulerSignals() && work.atCompletionPoint());
+                if (!((GcWork) p.gcw).isEmpty() || work.hasFull()) {
+                    return true;
+                }
+                if (driver.schedulerSignals() && work.atCompletionPoint()) {
+                    BgMarkWorkers.startedForChecks(p);
+                    return true;
+                }
+                return false;
             }
 
             @Override

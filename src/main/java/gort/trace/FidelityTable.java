@@ -196,8 +196,14 @@ public final class FidelityTable {
         double parkAssist = med("park", GORT, f -> ns(f.assist().p50()));
         double yieldAssist = med("park-yield", GORT, f -> ns(f.assist().p50()));
         return String.format(Locale.ROOT, "the CLs' claims in gort (non-blocking assists): CL 9291: note mark-1 p50 %s (>= 10 ms: %s), "
-                + "note / park-yield %s (>= 30x: %s); CL 12670: assist-completed park / park-yield %s (>= 10x: %s)", dur(note), yes(note >= 10e6),
-                x(note / yield), yes(note / yield >= 30), x(parkAssist / yieldAssist), yes(parkAssist / yieldAssist >= 10));
+                + "note / park-yield %s (>= 30x: %s); CL 12670: assist-completed park / park-yield %s (>= 10x: %s)", dur(note), yes(note, note >= 10e6),
+                x(note / yield), yes(note / yield, note / yield >= 30), x(parkAssist / yieldAssist),
+                yes(parkAssist / yieldAssist, parkAssist / yieldAssist >= 10));
+    }
+
+    /** yes/NO, or "not measured" when the figure is missing (a configuration not run). */
+    private static String yes(double v, boolean b) {
+        return Double.isNaN(v) ? "not measured" : yes(b);
     }
 
     private double med(String config, String runtime, ToDoubleFunction<GcLog.Figures> f) {

@@ -52,6 +52,14 @@ class FidelityTableTest {
     }
 
     @Test
+    void aClaimWhoseConfigurationsWereNotRunSaysSo() {
+        Map<String, Map<String, List<GcLog.Figures>>> results = new LinkedHashMap<>();
+        results.put("park:block", Map.of(FidelityTable.GORT, List.of(run(30_000, 40_000))));
+        assertThat(new FidelityTable(results, 0).clClaims()).doesNotContain("NO").contains("(>= 10 ms: not measured)")
+                .contains("(>= 30x: not measured)").contains("(>= 10x: not measured)");
+    }
+
+    @Test
     void aClaimThatDoesNotHoldSaysNo() {
         String line = table(5_000_000, 800_000, 1_000_000, 400_000).clClaims();
         assertThat(line).contains("(>= 10 ms: NO)").contains("5x (>= 30x: NO)").contains("2x (>= 10x: NO)");
