@@ -50,8 +50,10 @@ class StackScanTest {
                 Go.gosched(); // let the holder start on the other P
             }
             Collector gc = CompletionPathTest.collector();
-            // the holder is running at the scan in about half the cycles (else sysmon just sent it to the global queue)
-            for (int c = 0; c < 200 && (c < 3 || Sched.current().selfScans() == 0); c++) {
+            // the holder is running at the scan in some of the cycles (else sysmon's preemption sent it to
+            // the global queue, where a mark worker's turn on its P may leave it for a while): cycles
+            // until one finds it running, at most 2000 (each a fraction of a millisecond)
+            for (int c = 0; c < 2000 && (c < 3 || Sched.current().selfScans() == 0); c++) {
                 int n0 = gc.numGC();
                 gc.triggerConcurrentCycle(); // the coordinator takes this P; the holder runs on the other
                 while (gc.numGC() == n0) {
