@@ -259,15 +259,15 @@ public final class Collector {
             }
 
             /**
-             * A P handed off while a phase of marking is armed and not complete is started on an
-             * M if it or the global list has work (its findrunnable gives it its idle worker), or
-             * if nobody has any and nobody is marking (its findrunnable runs the scheduler's
+             * A P handed off while a phase of marking is armed and not complete is started on an M
+             * if it or the global list has work (its findrunnable gives it its idle worker), or if
+             * nobody has any and nobody is marking (its findrunnable runs the scheduler's
              * completion check, findIdleGCWorker). Go 1.6's handoffp starts a P that has GC work;
-             * Go 1.5.1's starts none, and neither runs the check there. gort's liveness addition: without it, a coordinator that hands its
-             * P off in a note sleep when every other goroutine is blocked (main in runtime.GC or
-             * StopTrace, which wait for the cycle on the world semaphore) leaves the roots its
-             * scan greyed in an idle P's cache, or the completion point unsignalled, with no P
-             * left to schedule: the run hangs.
+             * Go 1.5.1's starts none, and neither runs the check there. gort's liveness addition:
+             * without it, a coordinator that hands its P off in a note sleep when every other
+             * goroutine is blocked (main in runtime.GC or StopTrace, which wait for the cycle on
+             * the world semaphore) leaves the roots its scan greyed in an idle P's cache, or the
+             * completion point unsignalled, with no P left to schedule: the run hangs.
              */
             @Override
             public boolean startOnHandoff(P p) {

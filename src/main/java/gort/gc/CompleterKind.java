@@ -17,12 +17,12 @@ public enum CompleterKind {
     SCHEDULER,
     /**
      * The goroutine that armed the phase found it at a completion point already, and signalled it
-     * itself. Go 1.5.1's coordinator never does (it leaves this to the workers, the assists and
-     * the scheduler's check), and gort's coordinator does only with the planted fault
-     * {@link GcFaults#completeAtArming}. Under none, the goroutine that took mark 1's transition
-     * checks mark 2 at once after flushing every cache (Go 1.6's gcMarkDone does), and the
-     * goroutine that started the cycle checks mark 1 only when its scan greyed nothing (gort's
-     * stand-in for the worker that would run Go 1.6's empty root jobs).
+     * itself. Go 1.5.1's coordinator never does (it leaves this to the workers, the assists and the
+     * scheduler's check), and gort's coordinator does only with the planted fault {@link
+     * GcFaults#completeAtArming}. Under none, the goroutine that took mark 1's transition checks
+     * mark 2 at once after flushing every cache (Go 1.6's gcMarkDone does), and the goroutine that
+     * started the cycle checks mark 1 only when no P's cache holds anything (gort's stand-in for
+     * the worker that would run Go 1.6's empty root jobs).
      */
     COORDINATOR;
 

@@ -8,17 +8,18 @@ import gort.sched.Sched;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The end of one phase of concurrent marking: the completers' race and signal (Go 1.5's
- * {@code bgMarkSignal}, or before CL 9291 its note), and the coordinator's wait for it. How the
- * waiter is woken is the signal's {@link Wake}: a note (the coordinator sleeps in notetsleepg),
- * park/ready, or nobody (no coordinator: the completer takes the next step itself).
+ * The end of one phase of concurrent marking: the completers' race and signal (Go 1.5's {@code
+ * bgMarkSignal}, or before CL 9291 its note), and the coordinator's wait for it. How the waiter is
+ * woken is the signal's {@link Wake}: a note (the coordinator sleeps in notetsleepg), park/ready,
+ * or nobody (no coordinator: the completer takes the next step itself).
  *
- * <p>Owns: the done flag (completers race to CAS it 0→1; only the winner signals), the note or
- * the parked-coordinator slot with its lock and wake flag, and the wakeup's measurements (as
+ * <p>Owns: the done flag (completers race to CAS it 0→1; only the winner signals), the note or the
+ * parked-coordinator slot with its lock and wake flag, and the wakeup's measurements (as
  * docs/ARCHITECTURE.md's records define them): {@code done} time (the winning CAS), {@code resumed}
- * time (the coordinator runs again), and the winner's kind. Invariants: at most one signal per {@link #clear}; a completion that comes before
- * the coordinator waits is not lost (the note stays set, or {@code wake} is set under the lock and
- * the coordinator does not park); the coordinator is readied exactly once.
+ * time (the coordinator runs again), and the winner's kind. Invariants: at most one signal per
+ * {@link #clear}; a completion that comes before the coordinator waits is not lost (the note stays
+ * set, or {@code wake} is set under the lock and the coordinator does not park); the coordinator is
+ * readied exactly once.
  */
 public final class MarkDoneSignal {
     /** How the coordinator waits for the signal and is woken by it. */
