@@ -133,12 +133,14 @@ public final class Ptr {
         long a = addr();
         Heap h = scope.heap;
         long acc = (long) ACC.getAcquire(this);
+        long info;
         if (acc == 0) {
-            long info = h.entryOf(a);
+            info = h.entryOf(a);
             acc = h.accessWordOf(a, info);
             this.info = info;
             ACC.setRelease(this, acc);
-            return h.fieldOf(a, i, wantPtr, op, info, acc);
+        } else {
+            info = this.info;
         }
         return h.fieldOf(a, i, wantPtr, op, info, acc);
     }

@@ -74,9 +74,7 @@ final class BgMarkWorkers {
             return w;
         }
         if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
-            if (f.schedulerCompletes && c.driver.schedulerSignals() && c.work.atCompletionPoint()) {
-                c.driver.complete(CompleterKind.SCHEDULER);
-            }
+            schedulerCheck();
             return null;
         }
         if (!f.modeAllowed(CompleterKind.FRACTIONAL) || !c.controller.takeFractional(c.platform.nanotime())) {
@@ -84,6 +82,17 @@ final class BgMarkWorkers {
         }
         st.mode = CompleterKind.FRACTIONAL;
         return w;
+    }
+
+    /**
+     * The scheduler's completion check (Go's findRunnableGCWorker): nobody marking and no work on
+     * the global list is a completion point that no worker may be left to signal; signal it (when
+     * the cycle driver lets the scheduler signal).
+     */
+    private void schedulerCheck() {
+        if (c.faults.schedulerCompletes && c.driver.schedulerSignals() && c.work.atCompletionPoint()) {
+            c.driver.complete(CompleterKind.SCHEDULER);
+        }
     }
 
     /**
@@ -102,10 +111,8 @@ final class BgMarkWorkers {
         boolean check = st.checkWhenIdle;
         st.checkWhenIdle = false;
         if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
-            GcFaults f = c.faults;
-            if (check && w != null && !(c.mark1.isDone() && c.mark2.isDone()) && f.schedulerCompletes && c.driver.schedulerSignals()
-                    && c.work.atCompletionPoint()) {
-                c.driver.complete(CompleterKind.SCHEDULER);
+            if (check && w != null && !(c.mark1.isDone() && c.mark2.isDone())) {
+                schedulerCheck();
             }
             return null;
         }

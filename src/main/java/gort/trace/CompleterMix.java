@@ -32,11 +32,6 @@ public record CompleterMix(int worker, int assist, int scheduler, int arming) {
         return worker + assist + scheduler + arming;
     }
 
-    /** The share of completions at arming, in percent; NaN when there were none. */
-    public double armingPercent() {
-        return total() == 0 ? Double.NaN : 100.0 * arming / total();
-    }
-
     /** Percentages worker/assist/scheduler/arming, e.g. {@code 46/48/6/0}; "-" when empty. */
     public String percents() {
         int n = total();

@@ -150,11 +150,11 @@ public final class GcLog {
                 (w.phase() == 1 ? m1 : m2).add(d);
                 if (w.phase() == 1) {
                     by1 = by1.plus(w.by());
+                    if (w.by() == 1 || w.by() == 2) {
+                        (w.by() == 2 ? m1a : m1w).add(d);
+                    }
                 } else {
                     by2 = by2.plus(w.by());
-                }
-                if (w.phase() == 1) {
-                    (w.by() == 2 ? m1a : w.by() == 1 ? m1w : new ArrayList<Long>()).add(d);
                 }
                 if (w.by() == 2) {
                     as.add(d);
