@@ -29,9 +29,13 @@ public final class Config {
             Map.entry("gccheckmark", "1 re-marks the stopped world after every mark and dies naming any reachable object left unmarked"),
             Map.entry("gcpacertrace", "1 prints the pacer's state each cycle"),
             Map.entry("gcstoptheworld", "1 makes every collection stop-the-world"),
+            Map.entry("gcdesign", gort.gc.Choice.bar(gort.gc.Design.class) + ": a design named after a Go release, which sets "
+                    + "gcwakeup, gcassistblock, gcpacer, gcbarrier and gcmarking (each may still be set on top, as an ablation)"),
             Map.entry("gcwakeup", gort.gc.Choice.bar(gort.gc.WakeupStrategy.class) + ": how the GC coordinator learns marking is done"),
             Map.entry("gcpacer", gort.gc.Choice.bar(gort.gc.PacerKind.class) + ": the pacing design (the trigger, the goal, the assist ratio)"),
             Map.entry("gcbarrier", gort.gc.Choice.bar(gort.gc.BarrierKind.class) + ": the write barrier"),
+            Map.entry("gcmarking", gort.gc.Choice.bar(gort.gc.MarkingKind.class) + ": the marking machinery (root scan, workers, "
+                    + "assists): Go 1.5's or Go 1.6's"),
             Map.entry("gcassistblock", "1 makes an assist that cannot pay its debt sleep 100 µs and retry (Go 1.5.1 as released); 0, the "
                     + "default, carries the debt over (Go before assists could block, as CL 9291 and CL 12670 found it)"),
             Map.entry("runnext", "0 makes ready put a woken goroutine at the tail of the run queue, not in runnext (an ablation, not Go; "
@@ -222,6 +226,10 @@ public final class Config {
                 parseChoice(gort.gc.PacerKind.class, k, val);
             } else if (k.equals("gcbarrier")) {
                 parseChoice(gort.gc.BarrierKind.class, k, val);
+            } else if (k.equals("gcdesign")) {
+                parseChoice(gort.gc.Design.class, k, val);
+            } else if (k.equals("gcmarking")) {
+                parseChoice(gort.gc.MarkingKind.class, k, val);
             } else if (k.equals("gcassistblock") || k.equals("runnext")) {
                 parseInt("GODEBUG " + k, val, 0, 1);
             } else if (k.equals("schedglobal")) {
@@ -407,12 +415,34 @@ public final class Config {
     }
 
     /** GODEBUG keys whose values are not integers: names from a registry, or a fraction. */
-    static final java.util.Set<String> CHOICE_KEYS = java.util.Set.of("gcwakeup", "gcpacer", "gcbarrier", "gcworkerfrac");
+    static final java.util.Set<String> CHOICE_KEYS = java.util.Set.of("gcdesign", "gcwakeup", "gcpacer", "gcbarrier", "gcmarking", "gcworkerfrac");
 
-    /** How the GC coordinator learns marking is done: GODEBUG gcwakeup, default park-yield (Go 1.5). */
+    /** The design named by GODEBUG gcdesign, or null when none is set (each axis then has its own default). */
+    public gort.gc.Design design() {
+        String v = godebug.get("gcdesign");
+        return v == null ? null : gort.gc.Design.parse(v);
+    }
+
+    /** Sets the design (as GODEBUG gcdesign would); axes set explicitly stay set, as ablations on top of it. */
+    public Config withDesign(gort.gc.Design d) {
+        return withGodebug(Map.of("gcdesign", d.flag()));
+    }
+
+    /**
+     * How the GC coordinator learns marking is done: GODEBUG gcwakeup, else the design's, else
+     * park-yield.
+     */
     public gort.gc.WakeupStrategy wakeup() {
         String v = godebug.get("gcwakeup");
-        return v == null ? gort.gc.WakeupStrategy.PARK_YIELD : gort.gc.WakeupStrategy.parse(v);
+        gort.gc.Design d = design();
+        return v != null ? gort.gc.WakeupStrategy.parse(v) : d != null ? d.axes().wakeup() : gort.gc.WakeupStrategy.PARK_YIELD;
+    }
+
+    /** Whether an assist that cannot pay sleeps and retries: GODEBUG gcassistblock, else the design's, else no. */
+    public boolean assistBlock() {
+        String v = godebug.get("gcassistblock");
+        gort.gc.Design d = design();
+        return v != null ? Integer.parseInt(v) > 0 : d != null && d.axes().assistBlock();
     }
 
     /** Sets the wakeup strategy (as GODEBUG gcwakeup would). */
@@ -420,10 +450,11 @@ public final class Config {
         return withGodebug(Map.of("gcwakeup", w.flag()));
     }
 
-    /** The pacing design: GODEBUG gcpacer, default go15. */
+    /** The pacing design: GODEBUG gcpacer, else the design's, else go15. */
     public gort.gc.PacerKind pacer() {
         String v = godebug.get("gcpacer");
-        return v == null ? gort.gc.PacerKind.GO15 : gort.gc.PacerKind.parse(v);
+        gort.gc.Design d = design();
+        return v != null ? gort.gc.PacerKind.parse(v) : d != null ? d.axes().pacer() : gort.gc.PacerKind.GO15;
     }
 
     /** Sets the pacing design (as GODEBUG gcpacer would). */
@@ -431,10 +462,23 @@ public final class Config {
         return withGodebug(Map.of("gcpacer", p.flag()));
     }
 
-    /** The write barrier: GODEBUG gcbarrier, default dijkstra (Go 1.5's). */
+    /** The write barrier: GODEBUG gcbarrier, else the design's, else dijkstra (Go 1.5's). */
     public gort.gc.BarrierKind barrier() {
         String v = godebug.get("gcbarrier");
-        return v == null ? gort.gc.BarrierKind.DIJKSTRA : gort.gc.BarrierKind.parse(v);
+        gort.gc.Design d = design();
+        return v != null ? gort.gc.BarrierKind.parse(v) : d != null ? d.axes().barrier() : gort.gc.BarrierKind.DIJKSTRA;
+    }
+
+    /** The marking machinery: GODEBUG gcmarking, else the design's, else go15 (Go 1.5's). */
+    public gort.gc.MarkingKind marking() {
+        String v = godebug.get("gcmarking");
+        gort.gc.Design d = design();
+        return v != null ? gort.gc.MarkingKind.parse(v) : d != null ? d.axes().marking() : gort.gc.MarkingKind.GO15;
+    }
+
+    /** Sets the marking machinery (as GODEBUG gcmarking would). */
+    public Config withMarking(gort.gc.MarkingKind k) {
+        return withGodebug(Map.of("gcmarking", k.flag()));
     }
 
     /** The scheduler ablations from GODEBUG runnext and schedglobal (Go 1.5's scheduler when neither is set). */
@@ -458,8 +502,8 @@ public final class Config {
      */
     public gort.gc.Collector.Settings collectorSettings() {
         return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
-                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), godebugInt("gcassistblock") > 0,
-                pacer(), barrier(), memoryLimit, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults());
+                godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), assistBlock(),
+                pacer(), barrier(), marking(), memoryLimit, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults());
     }
 
     public PrintStream traceOut() {

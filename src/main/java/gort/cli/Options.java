@@ -91,6 +91,20 @@ final class Options {
             + "a program is stopped when its measured window reaches S seconds")
     Double seconds;
 
+    @Option(names = "--design", paramLabel = "RELEASE", completionCandidates = DesignNames.class,
+            description = "a design named after a Go release, which sets the wakeup, assists, pacer, barrier and marking: "
+                    + "${COMPLETION-CANDIDATES} (default: $GODEBUG gcdesign, else each axis's own default); --wakeup, --pacer and "
+                    + "--godebug still change one axis on top, and the result is then labelled as no release")
+    String design;
+
+    /** The designs' names, from their registry, for picocli's help. */
+    static final class DesignNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(gort.gc.Design.values()).map(gort.gc.Design::flag).iterator();
+        }
+    }
+
     @Option(names = "--wakeup", paramLabel = "STRATEGY", completionCandidates = WakeupNames.class,
             description = "how the collector learns a phase of marking is done: ${COMPLETION-CANDIDATES} (default: $GODEBUG gcwakeup, "
                     + "else park-yield)")
@@ -137,6 +151,7 @@ final class Options {
             case "--procs" -> procs != null;
             case "--gogc" -> gogc != null;
             case "--pacer" -> pacer != null;
+            case "--design" -> design != null;
             default -> false;
         };
     }
@@ -195,7 +210,7 @@ final class Options {
             env.remove("GOMEMLIMIT");
         }
         String envDebug = env.get("GODEBUG");
-        if (envDebug != null && (godebug != null || wakeup != null || pacer != null)) {
+        if (envDebug != null && (godebug != null || wakeup != null || pacer != null || design != null)) {
             java.util.Set<String> overridden = new java.util.HashSet<>();
             for (String part : (godebug == null ? "" : godebug).split(",")) {
                 int eq = part.indexOf('=');
@@ -206,6 +221,10 @@ final class Options {
             }
             if (pacer != null) {
                 overridden.add("gcpacer");
+            }
+            if (design != null) {
+                // the flag names a whole design: the environment's axis settings do not stay on top of it
+                overridden.addAll(java.util.List.of("gcdesign", "gcwakeup", "gcassistblock", "gcpacer", "gcbarrier", "gcmarking"));
             }
             java.util.List<String> kept = new java.util.ArrayList<>();
             for (String part : envDebug.split(",")) {
@@ -222,6 +241,9 @@ final class Options {
         }
         if (gogc != null) {
             c = c.withGogc(Config.parseGogc(gogc));
+        }
+        if (design != null) {
+            c = c.withDesign(gort.gc.Design.parse(design));
         }
         if (godebug != null) {
             c = c.withGodebug(Config.parseGodebug(godebug));

@@ -23,6 +23,23 @@ import java.util.stream.Collectors;
  * the first run.
  */
 enum VaryAxis {
+    DESIGN("design", "the design named after a Go release (each sets every collector axis)", "--design", "gcdesign") {
+        @Override
+        Config apply(Config c, String v) {
+            return c.withDesign(gort.gc.Design.parse(v));
+        }
+
+        @Override
+        List<String> all() {
+            return Arrays.stream(gort.gc.Design.values()).map(gort.gc.Design::flag).toList();
+        }
+    },
+    MARKING("gcmarking", "the marking machinery (root scan, workers, assists)", null, "gcmarking") {
+        @Override
+        List<String> all() {
+            return Arrays.stream(gort.gc.MarkingKind.values()).map(gort.gc.MarkingKind::flag).toList();
+        }
+    },
     WAKEUP("wakeup", "the GC wakeup strategy", "--wakeup", "gcwakeup") {
         @Override
         Config apply(Config c, String v) {

@@ -19,12 +19,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * driver says so (park-yield: golang/go CL 12670). While the controller's GC CPU limiter is on (Go 1.19's,
  * {@code --pacer go118}), no assist runs and the debt stays owed.
  *
+ * <p>Under the go16 marking ({@link MarkingKind#GO16}) the assist is Go 1.6's instead: every
+ * allocation takes its size off the G's {@code gcAssistBytes}; a G in debt pays it and 64 KiB ahead
+ * by stealing credit or draining, and what it still owes it waits for on the {@link AssistQueue}.
+ *
  * <p>Owns the assists' counters (for tests). Simplified from Go: the assist time is published per
  * assist, not batched per P.
  */
 final class Assists {
     /** How long an assist that could not pay its debt sleeps before it retries (Go's timeSleep(100 * 1000)). */
     static final long RETRY_NS = 100_000;
+
+    /** Go 1.6's gcOverAssistBytes: an assist pays this much allocation ahead, to amortize its cost. */
+    static final long OVER_ASSIST_BYTES = 64 << 10;
+    /**
+     * The smallest assist ratio the go16 assists convert with (scan work per byte). Go 1.6's
+     * controller never sets a ratio below 1000 bytes of scan work over the heap distance; Go 1.5's
+     * (which the go16 marking may run beside) sets 0 for a heap with nothing to scan, where Go 1.6's
+     * conversions would divide by zero. gort's guard.
+     */
+    static final double MIN_RATIO = 1e-9;
 
     private final Collector c;
     /** Assists that reached a completion point, that then yielded, that slept on unpaid debt. */
@@ -38,6 +52,13 @@ final class Assists {
 
     /** Charges size bytes to gp and, when allowed (a refill just happened), pays its debt. */
     void gcAssistAlloc(M m, G gp, long size, boolean allowAssist) {
+        if (c.marking == MarkingKind.GO16) {
+            gp.gcAssistBytes -= size; // Go 1.6's mallocgc: every allocation, refill or not
+            if (gp.gcAssistBytes < 0) {
+                gcAssistAlloc16(m, gp);
+            }
+            return;
+        }
         gp.gcalloc += size;
         GcFaults f = c.faults;
         if (!allowAssist || gp.isSystem() || f.assistsDisabled || !m.preemptible()) {
@@ -96,6 +117,81 @@ final class Assists {
             sleeps.incrementAndGet();
             c.sched.timeSleep(RETRY_NS);
             m = Sched.currentM(); // we may wake on another M
+        }
+    }
+
+    /**
+     * Go 1.6's gcAssistAlloc (go16 marking): gp is in debt; pay the debt and
+     * {@link #OVER_ASSIST_BYTES} ahead by stealing background credit, else by draining that much
+     * scan work from its P's cache and the global list; if it is still in debt, yield if it was
+     * asked to and try again, else park on the assist queue until background credit pays it (or
+     * marking ends). An assist that brings marking to a completion point takes the phase
+     * transition (gcMarkDone) whether or not it is then out of debt.
+     */
+    private void gcAssistAlloc16(M m, G gp) {
+        GcFaults f = c.faults;
+        if (gp.isSystem() || f.assistsDisabled || !m.preemptible()) {
+            return; // Go: no assist in non-preemptible contexts, which could not block
+        }
+        GcController ctl = c.controller;
+        if (ctl.limiting()) {
+            return;
+        }
+        double ratio = c.assistQueue.assistRatio();
+        long debtBytes = -gp.gcAssistBytes + OVER_ASSIST_BYTES;
+        long scanWork = (long) (ratio * debtBytes);
+        for (;;) { // Go's retry label
+            if (ctl.bgScanCredit() > 0) {
+                long stolen = ctl.stealBgScanCredit(scanWork);
+                if (stolen < scanWork) {
+                    gp.gcAssistBytes += 1 + (long) (stolen / ratio);
+                } else {
+                    gp.gcAssistBytes += debtBytes;
+                }
+                scanWork -= stolen;
+                if (scanWork <= 0) {
+                    return;
+                }
+            }
+            if (!c.blackenEnabled) {
+                gp.gcAssistBytes = 0; // the cycle is over: ignore the debt
+                return;
+            }
+            long t0 = c.platform.nanotime();
+            if (c.sched.trace != null) c.sched.trace.assistStart();
+            c.work.startWorking();
+            GcWork gcw = (GcWork) m.p().gcw;
+            long done = c.mark.gcDrainN16(gcw, gp, scanWork);
+            if (c.blackenPromptly) {
+                gcw.dispose();
+            }
+            if (c.sched.trace != null) c.sched.trace.assistDone();
+            gp.gcAssistBytes += 1 + (long) (done / ratio);
+            gp.gcscanwork += done;
+            ctl.addAssistScanWork(done);
+            boolean completed = c.work.stopWorking();
+            ctl.addAssistTime(c.platform.nanotime() - t0);
+            if (completed) {
+                completionPoints.incrementAndGet();
+                c.driver.complete(CompleterKind.ASSIST);
+                if (c.driver.yieldsAfterAssistCompletion()) {
+                    yields.incrementAndGet(); // CL 12670, when a coordinator drives Go 1.6's marking (no release)
+                    c.sched.gosched();
+                    m = Sched.currentM();
+                }
+            }
+            if (gp.gcAssistBytes >= 0) {
+                return;
+            }
+            if (gp.preempt()) {
+                c.sched.gosched(); // asked to yield: reschedule, then try some more
+                m = Sched.currentM();
+                continue;
+            }
+            if (c.assistQueue.park(gp)) {
+                return; // paid by background credit, or the cycle ended
+            }
+            m = Sched.currentM(); // credit appeared before we parked: steal it
         }
     }
 }

@@ -34,6 +34,8 @@ final class BgMarkWorkers {
 
     private final Collector c;
     private final Note bgMarkReady;
+    /** Every mark worker goroutine this runtime made (a root job skips their stacks while the world runs). */
+    private final java.util.Set<G> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BgMarkWorkers(Collector c) {
         this.c = c;
@@ -69,6 +71,9 @@ final class BgMarkWorkers {
             return null; // background mark is done (or not started): do not spin the worker
         }
         GcFaults f = c.faults;
+        if (c.marking == MarkingKind.GO16 && !gcMarkWorkAvailable(p)) {
+            return null; // Go 1.6: no work right now, so the worker would return at once; no check here either
+        }
         if (f.modeAllowed(CompleterKind.DEDICATED) && c.controller.takeDedicated()) {
             st.mode = CompleterKind.DEDICATED;
             return w;
@@ -110,7 +115,7 @@ final class BgMarkWorkers {
         G w = st.worker;
         boolean check = st.checkWhenIdle;
         st.checkWhenIdle = false;
-        if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
+        if (!gcMarkWorkAvailable(p)) {
             if (check && w != null && !(c.mark1.isDone() && c.mark2.isDone())) {
                 schedulerCheck();
             }
@@ -124,6 +129,19 @@ final class BgMarkWorkers {
     }
 
     /**
+     * Whether a worker on p would find work (Go's gcMarkWorkAvailable): p's cache, the global list,
+     * or (go16 marking) a root job not yet claimed.
+     */
+    boolean gcMarkWorkAvailable(P p) {
+        return !((GcWork) p.gcw).isEmpty() || c.work.hasFull() || c.work.rootJobsLeft();
+    }
+
+    /** Whether gp is one of the background mark workers. */
+    boolean isWorker(G gp) {
+        return all.contains(gp);
+    }
+
+    /**
      * The background mark worker of p (Go's gcBgMarkWorker): parked until p's scheduler picks it;
      * then drains in the mode it was picked for, signals a completion point if it reached one, and
      * parks again at once.
@@ -131,9 +149,15 @@ final class BgMarkWorkers {
     private void worker(P p, PState st) {
         Sched sched = c.sched;
         G gp = Sched.getg();
-        st.worker = gp;
+        all.add(gp);
+        boolean go16 = c.marking == MarkingKind.GO16;
+        // Go 1.5.1 registers with a plain store before it parks; Go 1.6 by CAS once parked (the
+        // same path as a re-attach), so a worker racing with a new one for its P exits
+        boolean[] attach = {go16};
+        if (!go16) {
+            st.worker = gp;
+        }
         bgMarkReady.wakeup();
-        boolean[] attach = {false};
         for (;;) {
             sched.gopark((g, l) -> {
                 // off its M now: re-attach after a transition it took itself, unless p got a new worker
@@ -158,7 +182,14 @@ final class BgMarkWorkers {
             GcWork gcw = (GcWork) p.gcw;
             c.work.startWorking();
             boolean done;
-            if (mode == CompleterKind.DEDICATED) {
+            if (go16) {
+                // Go 1.6: root jobs, then the heap without waiting (dedicated) or until asked to yield
+                c.mark.gcDrain16(gcw, gp, mode != CompleterKind.DEDICATED, c.roots, c.bgCredit);
+                if (c.blackenPromptly) {
+                    gcw.dispose();
+                }
+                done = c.work.stopWorking();
+            } else if (mode == CompleterKind.DEDICATED) {
                 c.mark.gcDrain(gcw, c.controller); // returns only at a completion point (it counted itself out)
                 done = true;
                 if (!gcw.isEmpty()) {

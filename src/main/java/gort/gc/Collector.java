@@ -57,8 +57,13 @@ public final class Collector {
      * of GOMAXPROCS, Go's 0.25 unless the gcworkerfrac ablation changes it).
      */
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
-            WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, long memoryLimit,
+            WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, MarkingKind marking, long memoryLimit,
             double workerFraction, GcFaults faults) {
+        /** The switchable axes of these settings. */
+        public Design.Axes axes() {
+            return new Design.Axes(wakeup, assistBlock, pacer, barrier, marking);
+        }
+
         /** A memory limit needs a pacer that takes one and the concurrent collector; the message names what is allowed. */
         public Settings {
             if (memoryLimit < 0) {
@@ -82,7 +87,7 @@ public final class Collector {
         public Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld, WakeupStrategy wakeup,
                 boolean assistBlock) {
             this(gogc, gctrace, checkmark, pacertrace, stopTheWorld, wakeup, assistBlock, PacerKind.GO15, BarrierKind.DIJKSTRA,
-                    Long.MAX_VALUE, Pacer.GOAL_UTILIZATION, new GcFaults());
+                    MarkingKind.GO15, Long.MAX_VALUE, Pacer.GOAL_UTILIZATION, new GcFaults());
         }
     }
 
@@ -108,6 +113,10 @@ public final class Collector {
     final boolean stopTheWorldMode;
     final boolean assistBlock;
     final WakeupStrategy strategy;
+    /** Every switchable axis, as set: a design's, or an ablation's ({@link Design#label}). */
+    final Design.Axes axes;
+    /** The marking machinery (Go 1.5's or Go 1.6's roots, workers and assists). */
+    final MarkingKind marking;
     final PrintStream traceOut;
     final long startNanos;
     final GcFaults faults;
@@ -124,6 +133,12 @@ public final class Collector {
     final GcStats stats;
     final BgMarkWorkers workers;
     final Assists assists;
+    /** Go 1.6's parked assists (used under the go16 marking only). */
+    final AssistQueue assistQueue;
+    /** Go 1.6's root jobs (used under the go16 marking only). */
+    final RootJobs roots;
+    /** Where background workers' scan credit goes: the controller's pool, or under go16 the assist queue first. */
+    final java.util.function.LongConsumer bgCredit;
     final ConcurrentCycle cycle;
     final StwCycle stw;
     final TerminationMark termination;
@@ -154,6 +169,7 @@ public final class Collector {
         this.stopTheWorldMode = cfg.stopTheWorld();
         this.assistBlock = cfg.assistBlock();
         this.strategy = cfg.wakeup();
+        this.marking = cfg.marking();
         this.traceOut = traceOut;
         this.startNanos = sched.startNanos(); // the runtime's start: CycleRecords and the trace share this origin
         this.faults = cfg.faults();
@@ -161,6 +177,8 @@ public final class Collector {
         this.controller = gogc < 0 && cfg.memoryLimit() == Long.MAX_VALUE ? new OffController()
                 : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction(), heap::readStats);
         this.barrier = faults.noWriteBarrier ? NO_BARRIER : cfg.barrier().create(this);
+        this.axes = cfg.axes();
+        Design.check(axes, barrier);
         this.work = new Work(platform, sched::exiting);
         this.mark = new Mark(heap, work);
         this.globals = new Globals(sched.newMutex());
@@ -168,6 +186,9 @@ public final class Collector {
         this.sweepWake = new Sema(sched, 0);
         this.workers = new BgMarkWorkers(this);
         this.assists = new Assists(this);
+        this.assistQueue = new AssistQueue(this);
+        this.roots = new RootJobs(this);
+        this.bgCredit = marking == MarkingKind.GO16 ? assistQueue::flush : controller::addBgScanCredit;
         this.cycle = new ConcurrentCycle(this);
         this.stw = new StwCycle(this);
         this.termination = new TerminationMark(this);
@@ -213,6 +234,11 @@ public final class Collector {
 
     public WakeupStrategy strategy() {
         return strategy;
+    }
+
+    /** The design these settings are ("go1.5.1"), or what they are instead ("go1.5-dev + gcwakeup=park (no release)"). */
+    public String design() {
+        return Design.label(axes);
     }
 
     /** Whether an assist that cannot pay its debt blocks and retries (GODEBUG gcassistblock=1). */
@@ -274,8 +300,8 @@ public final class Collector {
                 if (!blackenEnabled || (mark1.isDone() && mark2.isDone())) {
                     return false;
                 }
-                if (!((GcWork) p.gcw).isEmpty() || work.hasFull()) {
-                    return true;
+                if (!((GcWork) p.gcw).isEmpty() || work.hasFull() || work.rootJobsLeft()) {
+                    return true; // Go 1.6's handoffp: gcMarkWorkAvailable(p)
                 }
                 if (driver.schedulerSignals() && work.atCompletionPoint()) {
                     BgMarkWorkers.startedForChecks(p);
@@ -485,6 +511,7 @@ public final class Collector {
         for (G gp : sched.allgs()) {
             gp.gcalloc = 0;
             gp.gcscanwork = 0;
+            gp.gcAssistBytes = 0; // Go 1.6's gcResetMarkState
         }
     }
 

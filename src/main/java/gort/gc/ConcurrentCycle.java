@@ -11,6 +11,11 @@ import gort.sched.Sched;
  * disposed at once, allocate-black, mark 2 armed), {@link #finish} (mark termination with the
  * world stopped, the next trigger, sweep started, the cycle's record and gctrace line).
  *
+ * <p>Under the go16 marking, {@link #begin} is Go 1.6's gcStart instead: no scan phase; the roots
+ * become {@link RootJobs} for the workers, and mark 1 is armed before the world restarts; mark 2's
+ * globals rescan is a root job too, and the end of marking wakes the parked assists. gctrace's
+ * scan and barrier-install clock fields are then 0 (Go 1.6's gctrace has no such fields).
+ *
  * <p>Owns the in-flight cycle's times and heap figures. Invariants: the steps run in that order,
  * one cycle at a time (begin takes the world semaphore, finish gives it back, so a forced
  * collection or a GOMAXPROCS change waits for the cycle); begin and toMark2 run on goroutines;
@@ -60,6 +65,21 @@ final class ConcurrentCycle {
         c.work.prepareConcurrent(); // gcBgMarkPrepare: before assists are enabled
         c.mark1.disarm();
         c.mark2.disarm();
+        if (c.marking == MarkingKind.GO16) {
+            // Go 1.6's gcStart: the roots become jobs, the barrier goes on with the world stopped
+            // (no scan phase, no ragged barrier), mark 1 is armed and blackening enabled before the
+            // world restarts; the starting goroutine returns to its work.
+            c.roots.prepare();
+            c.setPhase(GcPhase.MARK);
+            c.mark1.clear();
+            tScan = tInstallWB = tMark = c.platform.nanotime();
+            c.controller.assistsStarted(tScan);
+            c.controller.markStarted(tMark);
+            sweepTermPause = tScan - tSweepTerm;
+            sched.startTheWorldWithSema();
+            armed(c.mark1);
+            return;
+        }
         c.setPhase(GcPhase.SCAN); // the write barrier on, then blackening (assists)
         sched.startTheWorldWithSema();
         tScan = c.platform.nanotime();
@@ -125,9 +145,13 @@ final class ConcurrentCycle {
      */
     void toMark2(CycleRecord.Completion first) {
         this.c1 = first;
-        GcWork g2 = new GcWork(c.work);
-        c.mark.markrootGlobals(c.globals, g2, c.faults.skipGlobalRoots);
-        g2.dispose();
+        if (c.marking == MarkingKind.GO16) {
+            c.roots.prepareGlobals(); // Go 1.6: the globals' rescan is a root job for the workers
+        } else {
+            GcWork g2 = new GcWork(c.work);
+            c.mark.markrootGlobals(c.globals, g2, c.faults.skipGlobalRoots);
+            g2.dispose();
+        }
         c.setPhase(GcPhase.MARK2);
         c.sched.forEachP(p -> ((GcWork) p.gcw).dispose());
         c.mark2.clear();
@@ -143,6 +167,12 @@ final class ConcurrentCycle {
         Sched sched = c.sched;
         long tMarkTerm = c.platform.nanotime();
         sched.stopTheWorldWithSema("GC mark termination");
+        if (c.marking == MarkingKind.GO16) {
+            // Go 1.6's gcMarkDone, with the world stopped: no assist may park from now on; wake
+            // those that did (they run once the world restarts, and find the cycle over)
+            c.blackenEnabled = false;
+            c.assistQueue.wakeAll();
+        }
         c.gcFlushGCWork();
         long heap1 = c.heap.heapLive();
         c.controller.endCycle(heap1, procs, c.platform.nanotime(), c.work.scanWork.get());
@@ -151,6 +181,7 @@ final class ConcurrentCycle {
             c.traceOut.println(c.controller.endTrace());
         }
         c.setPhase(GcPhase.MARKTERMINATION); // blackening off; the barrier stays on until marking is over
+        c.roots.clear();
         long marked = c.termination.mark(stwprocs);
         long next = c.controller.markDone(marked, c.heap.heapLive(), c.work.scanWork.get());
         c.finishCycle(marked, next);

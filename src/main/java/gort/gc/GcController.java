@@ -43,8 +43,19 @@ public interface GcController {
     /** Takes up to {@code want} bytes of background scan credit (racy, as Go's); returns what it took. */
     long stealBgScanCredit(long want);
 
+    /** The background scan credit now (racy, as Go's atomic load of bgScanCredit); 0 for a controller without credit. */
+    default long bgScanCredit() {
+        return 0;
+    }
+
     /** A background worker publishes scan work it did as credit for assists. */
     void addBgScanCredit(long scanWork);
+
+    /**
+     * Background scan work that paid parked assists directly (go16 marking's gcFlushBgCredit) and
+     * so never reached {@link #addBgScanCredit}: counted as work done, not added to the credit.
+     */
+    default void countBgScanWork(long scanWork) {}
 
     /** An assist ran for ns. */
     void addAssistTime(long ns);

@@ -547,6 +547,11 @@ public final class Go118Pacer implements GcController {
     }
 
     @Override
+    public long bgScanCredit() {
+        return bgScanCredit.get();
+    }
+
+    @Override
     public long stealBgScanCredit(long want) {
         long credit = bgScanCredit.get();
         if (credit <= 0) {
@@ -566,6 +571,11 @@ public final class Go118Pacer implements GcController {
 
     @Override
     public void addAssistScanWork(long scanWork) {
+        heapScanWork.addAndGet(scanWork);
+    }
+
+    @Override
+    public void countBgScanWork(long scanWork) {
         heapScanWork.addAndGet(scanWork);
     }
 

@@ -197,6 +197,67 @@ final class Mark {
         return done;
     }
 
+    /**
+     * Go 1.6's gcDrain for background workers (go16 marking): first claims and runs root jobs
+     * until none is left (or gp is asked to yield), then drains the heap without waiting for other
+     * workers' buffers (gcDrainNoBlock): until no work is at hand, or, with {@code untilPreempt},
+     * until gp is asked to yield. Keeps work on the global list while it is empty (Go 1.6 balances
+     * whenever work.full is empty). Scan work goes to {@code flush} every
+     * {@link Pacer#BG_CREDIT_SLACK} bytes (gcFlushBgCredit). Returns the scan work done.
+     */
+    long gcDrain16(GcWork gcw, G gp, boolean untilPreempt, RootJobs roots, java.util.function.LongConsumer flush) {
+        if (work.rootJobsLeft()) {
+            while (!gp.preempt()) {
+                int job = work.claimRootJob();
+                if (job < 0) {
+                    break;
+                }
+                roots.markroot(job);
+            }
+        }
+        long done = 0;
+        long unflushed = 0;
+        while (!(untilPreempt && gp.preempt())) {
+            if (!work.hasFull()) {
+                gcw.balance();
+            }
+            long obj = gcw.tryGet();
+            if (obj == 0) {
+                break;
+            }
+            long w = scanobject(obj, gcw.info, gcw);
+            done += w;
+            unflushed += w;
+            if (unflushed >= Pacer.BG_CREDIT_SLACK) {
+                flush.accept(unflushed);
+                unflushed = 0;
+            }
+        }
+        if (unflushed != 0) {
+            flush.accept(unflushed);
+        }
+        return done;
+    }
+
+    /**
+     * Go 1.6's gcDrainN (go16 marking's assists): as {@link #gcDrainN}, and it also stops when gp is
+     * asked to yield and keeps work on the global list while it is empty.
+     */
+    long gcDrainN16(GcWork gcw, G gp, long scanWork) {
+        long done = 0;
+        while (!gp.preempt() && done < scanWork) {
+            if (!work.hasFull()) {
+                gcw.balance();
+            }
+            long obj = gcw.tryGet();
+            if (obj == 0) {
+                break;
+            }
+            done += scanobject(obj, gcw.info, gcw);
+        }
+        return done;
+    }
+
     /** Drains until {@code scanWork} bytes of scan work were done or no work is at hand (Go's gcDrainN): assists. */
     long gcDrainN(GcWork gcw, long scanWork) {
         long done = 0;

@@ -40,6 +40,17 @@ public final class Pacer implements GcController {
 
     private final int gcpercent;
     /**
+     * Go 1.6's controller (the go16 pacer) rather than Go 1.5's: the goal is at least 1 MiB above
+     * heap_live at the start, and revise divides the scan work still expected
+     * (heap_scan − the cycle's scan work so far, at least 1000 bytes) by the heap still to go
+     * (goal − heap_live now, at least 1 byte), where Go 1.5's divides all of heap_scan by the
+     * distance from the cycle's start. Everything else (the trigger feedback, the goal from the
+     * reachable heap, the workers) is the same in both releases.
+     */
+    private final boolean go16;
+    /** Go 1.6's gcController.scanWork: the scan work workers and assists did this cycle so far (go16). */
+    private final AtomicLong scanWorkDone = new AtomicLong();
+    /**
      * Background marking's share of GOMAXPROCS, which the trigger feedback also aims at:
      * {@link #GOAL_UTILIZATION} in Go; other values are the gcworkerfrac ablation (not Go).
      */
@@ -80,6 +91,12 @@ public final class Pacer implements GcController {
 
     /** A pacer whose background workers aim at {@code goalUtilization} of GOMAXPROCS, in (0, 1]. */
     public Pacer(int gcpercent, double goalUtilization) {
+        this(gcpercent, goalUtilization, false);
+    }
+
+    /** A pacer as above; {@code go16}: Go 1.6's controller, else Go 1.5's. */
+    public Pacer(int gcpercent, double goalUtilization, boolean go16) {
+        this.go16 = go16;
         if (gcpercent < 0) {
             throw new IllegalArgumentException("the pacer needs GOGC >= 0, got " + gcpercent);
         }
@@ -129,12 +146,16 @@ public final class Pacer implements GcController {
             heapReachable = heapMarked;
         }
         heapGoal = heapReachable + heapReachable * gcpercent / 100;
+        if (go16 && heapGoal < heapLive + (1 << 20)) {
+            heapGoal = heapLive + (1 << 20); // Go 1.6: the trigger was late, or GOGC is tiny
+        }
+        scanWorkDone.set(0);
         double total = gomaxprocs * goalUtilization;
         long dedicated = (long) total;
         dedicatedMarkWorkersNeeded.set(dedicated);
         fractionalUtilizationGoal = total - dedicated;
         fractionalMarkWorkersNeeded.set(fractionalUtilizationGoal > 0 ? 1 : 0);
-        revise(heapScan);
+        revise(heapLive, heapScan);
     }
 
     /**
@@ -155,7 +176,14 @@ public final class Pacer implements GcController {
      */
     @Override
     public void revise(long heapLive, long heapScan) {
-        revise(heapScan);
+        if (!go16) {
+            revise(heapScan);
+            return;
+        }
+        this.heapScan = heapScan;
+        long scanWorkExpected = Math.max(heapScan - scanWorkDone.get(), 1000);
+        long heapDistance = Math.max(heapGoal - heapLive, 1);
+        assistRatio = (double) scanWorkExpected / heapDistance;
     }
 
     /** {@link #revise(long, long)}: Go 1.5's ratio depends on heap_scan only (the distance is the cycle's). */
@@ -316,6 +344,11 @@ public final class Pacer implements GcController {
     }
 
     @Override
+    public long bgScanCredit() {
+        return bgScanCredit.get();
+    }
+
+    @Override
     public long stealBgScanCredit(long want) {
         long credit = bgScanCredit.get();
         if (credit <= 0) {
@@ -328,7 +361,18 @@ public final class Pacer implements GcController {
 
     @Override
     public void addBgScanCredit(long work) {
+        scanWorkDone.addAndGet(work);
         bgScanCredit.addAndGet(work);
+    }
+
+    @Override
+    public void countBgScanWork(long work) {
+        scanWorkDone.addAndGet(work);
+    }
+
+    @Override
+    public void addAssistScanWork(long work) {
+        scanWorkDone.addAndGet(work);
     }
 
     @Override

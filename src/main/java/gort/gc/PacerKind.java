@@ -17,6 +17,13 @@ public enum PacerKind implements Choice {
             return new Pacer(gogc, workerFraction);
         }
     },
+    GO16("go16", "Go 1.6's pacer: Go 1.5's trigger feedback and goal, the goal at least 1 MiB above the heap at the start, and "
+            + "assist ratio = (heap_scan - scan work done) / (goal - heap_live now), revised as the heap grows", false) {
+        @Override
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
+            return new Pacer(gogc, workerFraction, true);
+        }
+    },
     GO118("go118", "Go 1.18's pacer redesign as Go 1.19 has it: goal = marked + (marked + stacks + globals) x GOGC/100, "
             + "the trigger from a smoothed cons/mark estimate, assist ratio = remaining scan work / remaining runway; with Go 1.19's "
             + "soft memory limit (GOMEMLIMIT) and GC CPU limiter", true) {

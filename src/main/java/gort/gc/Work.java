@@ -29,6 +29,15 @@ final class Work {
     volatile int nproc;
     /** Workers waiting for work (Go's work.nwait). */
     final AtomicInteger nwait = new AtomicInteger();
+    /**
+     * The root jobs (Go 1.6's work.markrootNext and work.markrootJobs, go16 marking): jobs below
+     * {@code markrootJobs} not yet claimed start at {@code markrootNext}. A job claimed is done by
+     * the worker that claimed it while that worker counts as working, so "every job claimed and
+     * nobody working" means every job done. Both stay 0 under go15 marking, whose cycle goroutine
+     * scans the roots itself.
+     */
+    final AtomicInteger markrootNext = new AtomicInteger();
+    volatile int markrootJobs;
     /** Bytes of objects marked this cycle. */
     final AtomicLong bytesMarked = new AtomicLong();
     /** Words scanned this cycle (Go's scan work). */
@@ -164,12 +173,37 @@ final class Work {
         if (inc > nproc || inc < 0) {
             throw new IllegalStateException("fatal error: work.nwait > work.nproc (" + inc + " > " + nproc + ")");
         }
-        return inc == nproc && !hasFull();
+        return inc == nproc && !hasFull() && !rootJobsLeft();
     }
 
-    /** True when nobody works and no global buffer holds work. */
+    /** True when nobody works and no global buffer or root job holds work. */
     boolean atCompletionPoint() {
-        return nwait.get() == nproc && !hasFull();
+        return nwait.get() == nproc && !hasFull() && !rootJobsLeft();
+    }
+
+    /** Whether a root job is still unclaimed (Go 1.6's markrootNext < markrootJobs). */
+    boolean rootJobsLeft() {
+        return markrootNext.get() < markrootJobs;
+    }
+
+    /**
+     * Hands out root jobs 0..jobs-1 (Go 1.6's gcMarkRootPrepare and the mark-2 rescan): the count
+     * is lowered before the cursor is reset, so a worker racing with this never claims a job of the
+     * old numbering past the new count.
+     */
+    void setRootJobs(int jobs) {
+        markrootJobs = 0;
+        markrootNext.set(0);
+        markrootJobs = jobs;
+    }
+
+    /** Claims the next root job; -1 when none is left. */
+    int claimRootJob() {
+        if (!rootJobsLeft()) {
+            return -1;
+        }
+        int job = markrootNext.getAndIncrement();
+        return job < markrootJobs ? job : -1;
     }
 
     /**

@@ -91,6 +91,13 @@ public final class G {
      */
     public long gcalloc;
     public long gcscanwork;
+    /**
+     * Go 1.6's assist account (g.gcAssistBytes), under the go16 marking: positive is credit,
+     * negative is debt, in bytes of allocation; every allocation during marking takes its size off.
+     * Written by the G itself, by whoever pays a parked assist's debt (under the assist queue's
+     * lock, while the G is parked), and reset by the collector while the world is stopped.
+     */
+    public long gcAssistBytes;
     /** Count of times this G was preempted at a safepoint. */
     long preemptCount;
     /**

@@ -497,6 +497,7 @@ public final class Sched {
         if (trace != null) trace.goEnd(m);
         gp.gcalloc = 0; // a reused G must not inherit its last life's assist debt or credit
         gp.gcscanwork = 0;
+        gp.gcAssistBytes = 0;
         gp.casgstatus(G.RUNNING, G.DEAD);
         gp.m = null;
         gp.param = null;
@@ -682,6 +683,30 @@ public final class Sched {
     /** Yields the processor: the current G goes to the global run queue (Go's Gosched). */
     public void gosched() {
         mcall(currentM(), M.MCALL_GOSCHED);
+    }
+
+    /**
+     * Makes every goroutine of gs runnable on the global run queue and starts an M for each idle P
+     * while there are some (Go's injectglist): how the collector wakes every parked assist at the
+     * end of marking. Each must be WAITING.
+     */
+    public void injectglist(java.util.List<G> gs) {
+        if (gs.isEmpty()) {
+            return;
+        }
+        M m = currentM();
+        m.locks++;
+        lock.lock();
+        for (G gp : gs) {
+            if (trace != null) trace.goUnblock(m, gp);
+            gp.casgstatus(G.WAITING, G.RUNNABLE);
+            globrunqput(gp);
+        }
+        lock.unlock();
+        for (int n = gs.size(); n != 0 && gcwaiting == 0 && npidle.get() != 0; n--) {
+            startm(null, false); // (with the world stopped no P is idle in Go; they run when it restarts)
+        }
+        m.locks--;
     }
 
     private void goschedImpl(M m, G gp) {

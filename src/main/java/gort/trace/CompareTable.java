@@ -45,6 +45,9 @@ public final class CompareTable {
         }
         java.util.ArrayList<String[]> rows = new java.util.ArrayList<>();
         rows.add(head);
+        if (ss.stream().anyMatch(s -> s.design() != null)) {
+            row(rows, ss, "design", s -> s.design() == null ? "?" : s.design());
+        }
         row(rows, ss, "GC cycles (concurrent)", s -> Integer.toString(s.cycles()));
         row(rows, ss, "mark 1 wakeup delay p50", s -> dur(s.mark1().p50()));
         row(rows, ss, "                    p90", s -> dur(s.mark1().p90()));

@@ -50,6 +50,9 @@ public final class JsonReport {
         g.writeStartObject();
         g.writeStringProperty("strategy", s.strategy());
         g.writeStringProperty("label", s.label());
+        if (s.design() != null) {
+            g.writeStringProperty("design", s.design());
+        }
         if (!run.cycles().isEmpty()) {
             g.writeNumberProperty("procs", run.cycles().get(0).procs());
         }

@@ -9,15 +9,21 @@ import java.util.List;
  * interval (reported beside gort's pauses so neither is mistaken for the other); its label names
  * the run among those compared (the strategy, or the value of the axis compare varies).
  */
-public record StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc, String label) {
-    /** A run labelled by its strategy. */
+public record StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc, String label,
+        String design) {
+    /** A run labelled by its strategy, its design not known (null). */
     public StrategyRun(String strategy, List<CycleRecord> cycles, long ops, double seconds, JvmGc jvmGc) {
-        this(strategy, cycles, ops, seconds, jvmGc, strategy);
+        this(strategy, cycles, ops, seconds, jvmGc, strategy, null);
     }
 
     /** This run under another label (compare's column: a strategy, or the value of the axis it varies). */
     public StrategyRun withLabel(String l) {
-        return new StrategyRun(strategy, cycles, ops, seconds, jvmGc, l);
+        return new StrategyRun(strategy, cycles, ops, seconds, jvmGc, l, design);
+    }
+
+    /** This run with its design's label ({@code gort.gc.Design#label}: a release's name, or what differs from the nearest). */
+    public StrategyRun withDesign(String d) {
+        return new StrategyRun(strategy, cycles, ops, seconds, jvmGc, label, d);
     }
 
     /**

@@ -32,7 +32,7 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
         Percentiles worker, Percentiles assist, Percentiles scheduler, Percentiles coordinator,
         CompleterMix mark1By, CompleterMix mark2By, Map<Enqueued, Percentiles> mark1Waited, double overGoalMean, double overGoalMax, int overGoalCycles,
         double overHgMean, double overHgMax, double mark1AllocatedMean, double overshootMsMean,
-        long sweepTermMaxNs, long markTermMaxNs, double opsPerSec, StrategyRun.JvmGc jvmGc, String label) {
+        long sweepTermMaxNs, long markTermMaxNs, double opsPerSec, StrategyRun.JvmGc jvmGc, String label, String design) {
 
     public static Summary of(StrategyRun run) {
         List<CycleRecord> cs = new ArrayList<>();
@@ -70,7 +70,7 @@ public record Summary(String strategy, boolean assistBlock, int cycles, Percenti
                 delays(cs, 0, c -> c.completer() == CompleterKind.SCHEDULER),
                 delays(cs, 0, c -> c.completer() == CompleterKind.COORDINATOR), mix(cs, 1), mix(cs, 2), Map.copyOf(waited),
                 goal.mean(), goal.max, goal.n, hg.mean(), hg.max, alloc.mean(), ms.mean(), sweepMax, termMax, run.opsPerSec(),
-                run.jvmGc(), run.label());
+                run.jvmGc(), run.label(), run.design());
     }
 
     /**

@@ -70,6 +70,7 @@ public final class Experiment {
         for (double d : r.nsPerOp()) {
             ns += d * r.ops();
         }
-        return new Outcome(r, new StrategyRun(s.flag(), measured, ops, ns / 1e9, jvmGc));
+        return new Outcome(r, new StrategyRun(s.flag(), measured, ops, ns / 1e9, jvmGc)
+                .withDesign(gort.gc.Design.label(c0.collectorSettings().axes())));
     }
 }
