@@ -17,7 +17,9 @@ import gort.sched.Sched;
  * worker that takes a phase transition itself (a driver without a coordinator) first detaches
  * from its P, as Go 1.6's gcBgMarkWorker does, so that its P cannot pick it while it blocks on the
  * transition lock or runs the transition on another P; it re-attaches by CAS once it is parked
- * again, and exits if its P got a new worker meanwhile.
+ * again, and exits if its P got a new worker meanwhile. Under the go16 marking a worker registers
+ * that way from the start too (Go 1.6), runs only when there is work ({@link #gcMarkWorkAvailable})
+ * and drains without waiting, so a dedicated worker gives its P back when the work runs out.
  */
 final class BgMarkWorkers {
     /** Per-P worker state. */

@@ -18,11 +18,14 @@ import gort.sched.Sema;
  * waiting for a marker. Mark 1 is not checked when it is armed (Go 1.6 does not: its root jobs
  * are the first work), except when the scan left no P's cache anything.
  *
- * <p>Simplified from Go 1.6: the concurrent root scan runs on the goroutine that starts the cycle
- * (as Go 1.5's coordinator ran it), not as root jobs shared out to the mark workers, so its greys
- * go to the starter's P cache (drained by that P's worker or its assists); and the
- * scheduler's own completion check, which cannot take a transition from inside the scheduler, is
- * off (Go 1.6 dropped it too).
+ * <p>Under the go16 marking ({@link MarkingKind#GO16}, part of {@link Design#GO1_6}) the roots are
+ * jobs for the workers ({@link RootJobs}), as in Go 1.6. Under the go15 marking (an ablation: Go
+ * 1.6's transitions on Go 1.5's marking) the concurrent root scan runs on the goroutine that
+ * starts the cycle, as Go 1.5's coordinator ran it, so its greys go to the P caches (drained by
+ * those Ps' workers or assists). Either way the scheduler's own completion check, which cannot
+ * take a transition from inside the scheduler, is off (Go 1.6 dropped it too). Simplified from Go
+ * 1.6: the transition lock is held while mark 1's transition flushes the P caches (Go releases it
+ * first).
  */
 final class NoCoordinatorDriver implements CycleDriver {
     private final Collector c;
