@@ -221,6 +221,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         sb.append("; STW max ").append(CompareTable.dur(Math.max(s.sweepTermMaxNs(), s.markTermMaxNs())));
         sb.append("; host JVM GC in the measured window: ").append(r.jvmGc().count()).append(" pauses, ")
                 .append(CompareTable.dur(r.jvmGc().totalNs()));
+        if (r.design() != null) {
+            sb.append("; design ").append(r.design());
+        }
         return sb.toString();
     }
 }

@@ -50,14 +50,14 @@ public final class JsonReport {
         g.writeStartObject();
         g.writeStringProperty("strategy", s.strategy());
         g.writeStringProperty("label", s.label());
-        if (s.design() != null) {
-            g.writeStringProperty("design", s.design());
-        }
         if (!run.cycles().isEmpty()) {
             g.writeNumberProperty("procs", run.cycles().get(0).procs());
         }
         g.writeNumberProperty("cycles", s.cycles());
         g.writeBooleanProperty("assist_block", s.assistBlock());
+        if (s.design() != null) {
+            g.writeStringProperty("design", s.design());
+        }
         percentiles(g, "wakeup_mark1_ns", s.mark1());
         percentiles(g, "wakeup_mark2_ns", s.mark2());
         percentiles(g, "wakeup_worker_ns", s.worker());
