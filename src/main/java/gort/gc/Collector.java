@@ -155,6 +155,12 @@ public final class Collector {
     private volatile boolean writeBarrier;
     /** Go's gcBlackenEnabled: background workers and assists may mark. */
     volatile boolean blackenEnabled;
+    /**
+     * Go 1.19 allocates black in every phase of marking (mallocgc: gcphase != _GCoff), so its
+     * heap_marked includes what mark 1 allocated; under the go118 pacer gort does too, so that the
+     * pacer's inputs are Go 1.19's. Otherwise the phase decides (Go 1.5: mark 2 and termination).
+     */
+    private final boolean allocBlackWhileMarking;
     /** Go's gcBlackenPromptly: mark 2, work caches are disposed at once. */
     volatile boolean blackenPromptly;
 
@@ -198,6 +204,9 @@ public final class Collector {
             throw new IllegalStateException("the " + strategy.flag() + " driver made no mark signals");
         }
         heap.setRevise(() -> controller.revise(heap.heapLive(), heap.heapScan())); // Go calls revise as heap_scan grows
+        // Go 1.19's inputs for Go 1.19's pacer: heap_live counted at refills, objects black while marking
+        heap.liveAtRefill = cfg.pacer().accountsLikeGo119();
+        this.allocBlackWhileMarking = cfg.pacer().accountsLikeGo119();
     }
 
     /** Makes the two completion signals (the driver, as it is built, says how their waiters are woken). */
@@ -214,7 +223,7 @@ public final class Collector {
     void setPhase(GcPhase p) {
         writeBarrier = p.writeBarrier;
         blackenPromptly = p.promptly;
-        heap.allocBlack = p.allocBlack;
+        heap.allocBlack = p.allocBlack || (allocBlackWhileMarking && p.writeBarrier);
         blackenEnabled = p.blacken;
         phase = p;
     }
@@ -333,7 +342,7 @@ public final class Collector {
             public void pDestroy(P p) {
                 MCache c = (MCache) p.mcache;
                 if (c != null) {
-                    c.releaseAll();
+                    c.releaseAllLive();
                     heap.freeMCache(c);
                     p.mcache = null;
                 }

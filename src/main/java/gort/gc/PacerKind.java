@@ -43,6 +43,15 @@ public enum PacerKind implements Choice {
         this.memoryLimit = memoryLimit;
     }
 
+    /**
+     * Whether this pacer takes Go 1.19's inputs: heap_live counted at refills (the whole free
+     * space of a cached span, {@code MHeap.liveAtRefill}) and objects allocated black in every phase
+     * of marking, so heap_marked includes mark 1's allocation. Only go118 does.
+     */
+    public boolean accountsLikeGo119() {
+        return this == GO118;
+    }
+
     /** Whether this design takes a soft memory limit (Go 1.5's has none). */
     public boolean takesMemoryLimit() {
         return memoryLimit;

@@ -78,6 +78,9 @@ public final class MCache {
         s = heap.central[cl].cacheSpan(this);
         alloc[cl] = s;
         shouldhelpgc = true;
+        if (heap.liveAtRefill) {
+            heap.refilled(this, s);
+        }
         return s;
     }
 
@@ -94,6 +97,23 @@ public final class MCache {
             }
         }
         heap.purgeCachedStats(this);
+    }
+
+    /**
+     * {@link #releaseAll} for a cache whose P is destroyed while the heap's counts stand (not the
+     * end-of-cycle flush, after which heap_live is reset to the marked heap): under Go 1.19's
+     * accounting its spans' unused slots leave heap_live.
+     */
+    public void releaseAllLive() {
+        if (heap.liveAtRefill) {
+            for (int cl = 1; cl < alloc.length; cl++) {
+                MSpan s = alloc[cl];
+                if (s != heap.emptySpan) {
+                    heap.uncachedUnused(s);
+                }
+            }
+        }
+        releaseAll();
     }
 
     /** Slot bytes allocated through this cache since the last releaseAll (small and large). */

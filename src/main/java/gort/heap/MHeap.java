@@ -115,6 +115,16 @@ public final class MHeap {
 
     /** When set, mallocgc marks new objects (allocate black). */
     public volatile boolean allocBlack;
+    /**
+     * Go 1.19's heap accounting (set once, before the heap is used, for the go118 pacer): a cache
+     * counts the whole free space of a span it takes into heap_live at the refill, with the
+     * scannable bytes it allocated since the last refill, and revises the pacer there
+     * (mcache.refill → gcController.update); a cache destroyed mid-cycle takes its spans' unused
+     * slots back off (mcache.releaseAll). Small allocations are then not folded in one by one.
+     * Otherwise Go 1.5's: each small allocation's bytes reach heap_live when the cache's counts are
+     * folded in, as the cache takes a span from the heap.
+     */
+    public volatile boolean liveAtRefill;
     /** Bytes allocated black, folded in from the caches (Go counts them in work.bytesMarked). */
     private final AtomicLong blackBytes = new AtomicLong();
 
@@ -949,7 +959,9 @@ public final class MHeap {
         long small = c.localAllocBytes - c.localLargeAlloc;
         long delta = small - c.localCacheallocFolded;
         if (delta != 0) {
-            heapLive.addAndGet(delta);
+            if (!liveAtRefill) {
+                heapLive.addAndGet(delta); // (Go 1.19's accounting counted these bytes when their span was cached)
+            }
             c.localCacheallocFolded = small;
         }
         if (c.localScan != 0) {
@@ -960,6 +972,33 @@ public final class MHeap {
         if (r != null) {
             r.run();
         }
+    }
+
+    /**
+     * Go 1.19's mcache.refill accounting ({@link #liveAtRefill}): s was just cached by c, with
+     * {@code used} bytes of it already allocated; heap_live takes the rest of the span, heap_scan
+     * what c allocated scannable since, and the pacer revises.
+     */
+    void refilled(MCache c, MSpan s) {
+        lock.lock();
+        try {
+            heapLive.addAndGet(s.npages * AddressSpace.PAGE_BYTES - (long) s.allocCount * s.elemBytes);
+            if (c.localScan != 0) {
+                heapScan.addAndGet(c.localScan);
+                c.localScan = 0;
+            }
+            Runnable r = revise;
+            if (r != null) {
+                r.run();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Go 1.19's releaseAll accounting: a cached span's unused slots leave heap_live as the span leaves the cache mid-cycle. */
+    void uncachedUnused(MSpan s) {
+        heapLive.addAndGet(-(long) (s.nelems - s.allocCount) * s.elemBytes);
     }
 
     /** {@link #foldCacheStatsLocked} taking the heap lock. */
