@@ -50,10 +50,10 @@ import java.util.function.Supplier;
  *       bytes per global slot. Both are counted as scan work done when the scan phase ends (gort
  *       scans the roots before background marking starts), and the termination mark's stack
  *       rescan (Go 1.5's barrier; Go 1.8+ has none) is not counted.
- *   <li><em>Allocate-white.</em> Go 1.19 allocates black during the whole mark, so the scannable
- *       heap at a cycle's start bounds its heap scan work, and Go fixes heap_scan for the cycle.
- *       gort's collector is Go 1.5's, which allocates white until mark 2: what mark 1's mutators
- *       allocate is scanned too, so revise's worst case is heap_scan as it grows during the cycle.
+ *   <li><em>Inputs.</em> Under this pacer the heap and the cycle give it Go 1.19's inputs
+ *       ({@link PacerKind#accountsLikeGo119}): heap_live counted at refills, objects allocated
+ *       black in every phase of marking, and heap_scan fixed while marking, so the scannable heap
+ *       at a cycle's start bounds its heap scan work, as in Go.
  *   <li><em>Mapped memory.</em> gort accounts only its arena: mapped memory is the pages of
  *       object and manual spans; free pages count as returned, because gort has no scavenger (as
  *       if Go's returned them at once), so non-heap memory is the manual spans plus the free slots
@@ -405,7 +405,7 @@ public final class Go118Pacer implements GcController {
         long g = goal;
         long t = triggered == NONE ? initialHeapLive : triggered;
         long expected = lastHeapScan + lastStackScan + globalsScan;
-        long maxScanWork = Math.max(heapScan, heapScanNow) + maxStackScan + globalsScan; // see the class note: allocate-white
+        long maxScanWork = heapScanNow + maxStackScan + globalsScan; // heap_scan is fixed while marking (the class note)
         if (work > expected) {
             // more work than the last cycle: the heap is growing; stretch the runway to all the scannable heap
             // (with no expected work at all, the extrapolation is unbounded: the hard goal)

@@ -965,7 +965,9 @@ public final class MHeap {
             c.localCacheallocFolded = small;
         }
         if (c.localScan != 0) {
-            heapScan.addAndGet(c.localScan);
+            if (!(liveAtRefill && allocBlack)) {
+                heapScan.addAndGet(c.localScan); // (Go 1.19 drops scan bytes allocated black while marking)
+            }
             c.localScan = 0;
         }
         Runnable r = revise;
@@ -984,7 +986,9 @@ public final class MHeap {
         try {
             heapLive.addAndGet(s.npages * AddressSpace.PAGE_BYTES - (long) s.allocCount * s.elemBytes);
             if (c.localScan != 0) {
-                heapScan.addAndGet(c.localScan);
+                if (!allocBlack) {
+                    heapScan.addAndGet(c.localScan); // while marking, new objects are black: heap_scan stays fixed
+                }
                 c.localScan = 0;
             }
             Runnable r = revise;
