@@ -45,8 +45,9 @@ public final class CompareTable {
         }
         java.util.ArrayList<String[]> rows = new java.util.ArrayList<>();
         rows.add(head);
+        boolean noRelease = ss.stream().anyMatch(s -> s.design() != null && s.design().endsWith(NO_RELEASE));
         if (ss.stream().anyMatch(s -> s.design() != null)) {
-            row(rows, ss, "design", s -> s.design() == null ? "?" : s.design());
+            row(rows, ss, "design", s -> s.design() == null ? "?" : s.design().replace(NO_RELEASE, "*"));
         }
         row(rows, ss, "GC cycles (concurrent)", s -> Integer.toString(s.cycles()));
         row(rows, ss, "mark 1 wakeup delay p50", s -> dur(s.mark1().p50()));
@@ -97,8 +98,14 @@ public final class CompareTable {
             }
             sb.append('\n');
         }
+        if (noRelease) {
+            sb.append("* no release: a design with the axes after + changed on top (an ablation)\n");
+        }
         return sb.toString();
     }
+
+    /** How {@code gort.gc.Design#label} marks settings that are no release's. */
+    private static final String NO_RELEASE = " (no release)";
 
     private static void completerRow(List<String[]> rows, List<Summary> ss, String name,
             java.util.function.Function<Summary, Percentiles> f) {
