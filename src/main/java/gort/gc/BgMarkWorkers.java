@@ -170,6 +170,7 @@ final class BgMarkWorkers {
                 return true;
             }, null, "GC worker (idle)");
             if (st.worker != gp) {
+                all.remove(gp); // (its G may be reused for a goroutine whose stack a root job must scan)
                 return; // p died (procresize), or got a new worker while this one was detached
             }
             if (Sched.currentM().p() != p) {
