@@ -16,13 +16,13 @@ import gort.sched.Sema;
  * later completer takes it; the goroutine that takes mark 1's transition checks mark 2 at once
  * after flushing every P's cache (Go 1.6's "goto top"), so a mark 2 with no work left is not left
  * waiting for a marker. Mark 1 is not checked when it is armed (Go 1.6 does not: its root jobs
- * are the first work), except when the scan left no P's cache anything.
+ * are the first work), except under the go15 marking when the scan left no P's cache anything.
  *
- * <p>Simplified from Go 1.6: the concurrent root scan runs on the goroutine that starts the cycle
- * (as Go 1.5's coordinator ran it), not as root jobs shared out to the mark workers, so its greys
- * go to the starter's P cache (drained by that P's worker or its assists); and the
- * scheduler's own completion check, which cannot take a transition from inside the scheduler, is
- * off (Go 1.6 dropped it too).
+ * <p>Under the go15 marking (an ablation: no release had it), the concurrent root scan runs on the
+ * goroutine that starts the cycle (as Go 1.5's coordinator ran it), not as root jobs shared out to
+ * the mark workers, so its greys go to the starter's P cache (drained by that P's worker or its
+ * assists). The scheduler's own completion check, which cannot take a transition from inside the
+ * scheduler, is off (Go 1.6 dropped it too).
  */
 final class NoCoordinatorDriver implements CycleDriver {
     private final Collector c;
@@ -50,10 +50,11 @@ final class NoCoordinatorDriver implements CycleDriver {
         c.cycle.begin();
         // Go 1.6's gcStart returns to the mutator without checking: the root jobs are work, so a
         // worker always runs and finds the completion point when they and what they greyed are
-        // done. Here the scan ran on this goroutine and its greys sit in P caches, which the
-        // global check cannot see: check only if no cache holds anything (an empty heap),
-        // standing in for the worker that would have run the empty root jobs.
-        if (c.faults.completeAtArming || scanLeftNothing()) {
+        // done (the go16 marking: no check here). Under the go15 marking the scan ran on this
+        // goroutine and its greys sit in P caches, which the global check cannot see: check only
+        // if no cache holds anything (an empty heap), standing in for the worker that would have
+        // run the empty root jobs.
+        if (c.faults.completeAtArming || (c.marking == MarkingKind.GO15 && scanLeftNothing())) {
             armed(CompleterKind.COORDINATOR);
         }
         return true;
@@ -107,6 +108,10 @@ final class NoCoordinatorDriver implements CycleDriver {
         boolean phase2 = s == c.mark2;
         if (c.blackenPromptly != phase2) {
             throw new IllegalStateException("fatal error: gcMarkDone for mark " + (phase2 ? 2 : 1) + " in the other phase");
+        }
+        java.util.function.Consumer<MarkDoneSignal> hook = c.faults.beforeMarkDoneCheck;
+        if (hook != null) {
+            hook.accept(s);
         }
         if (!c.work.atCompletionPoint()) {
             // transient: someone started working, or a barrier greyed something onto the global list
