@@ -503,7 +503,8 @@ public final class Config {
     public gort.gc.Collector.Settings collectorSettings() {
         return new gort.gc.Collector.Settings(gogc, godebugInt("gctrace"), godebugInt("gccheckmark") > 0,
                 godebugInt("gcpacertrace") > 0, godebugInt("gcstoptheworld") > 0, wakeup(), assistBlock(),
-                pacer(), barrier(), marking(), memoryLimit, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults());
+                pacer(), barrier(), marking(), memoryLimit, workerFraction(), gcFaults != null ? gcFaults : new gort.gc.GcFaults(),
+                design());
     }
 
     public PrintStream traceOut() {

@@ -113,6 +113,16 @@ final class AssistQueue {
         c.sched.injectglist(all);
     }
 
+    /** The queued assists, first to be paid first (for tests). */
+    List<G> queuedInOrder() {
+        lock.lock();
+        try {
+            return List.copyOf(queue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether gp is parked on the queue (for tests). */
     boolean queued(G gp) {
         lock.lock();

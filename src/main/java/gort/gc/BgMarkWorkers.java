@@ -17,9 +17,11 @@ import gort.sched.Sched;
  * worker that takes a phase transition itself (a driver without a coordinator) first detaches
  * from its P, as Go 1.6's gcBgMarkWorker does, so that its P cannot pick it while it blocks on the
  * transition lock or runs the transition on another P; it re-attaches by CAS once it is parked
- * again, and exits if its P got a new worker meanwhile. Under the go16 marking a worker registers
- * that way from the start too (Go 1.6), runs only when there is work ({@link #gcMarkWorkAvailable})
- * and drains without waiting, so a dedicated worker gives its P back when the work runs out.
+ * again, and exits if its P got a new worker meanwhile. Wherever workers may detach (and under
+ * the go16 marking) a new worker registers by the same CAS, so of a detached worker and the new
+ * one a cycle started for its P, exactly one keeps the P and the other exits. Under the go16 marking a
+ * worker runs only when there is work ({@link #gcMarkWorkAvailable}) and drains without waiting,
+ * so a dedicated worker gives its P back when the work runs out.
  */
 final class BgMarkWorkers {
     /** Per-P worker state. */
@@ -80,7 +82,7 @@ final class BgMarkWorkers {
             st.mode = CompleterKind.DEDICATED;
             return w;
         }
-        if (((GcWork) p.gcw).isEmpty() && !c.work.hasFull()) {
+        if (!gcMarkWorkAvailable(p)) { // (under go16, unclaimed root jobs are work: a fractional worker takes them)
             schedulerCheck();
             return null;
         }
@@ -154,9 +156,13 @@ final class BgMarkWorkers {
         all.add(gp);
         boolean go16 = c.marking == MarkingKind.GO16;
         // Go 1.5.1 registers with a plain store before it parks; Go 1.6 by CAS once parked (the
-        // same path as a re-attach), so a worker racing with a new one for its P exits
-        boolean[] attach = {go16};
-        if (!go16) {
+        // same path as a re-attach), so a worker racing with a new one for its P exits. The CAS is
+        // needed wherever a worker detaches to take a transition (any driver without a
+        // coordinator, under either marking): a plain store could overwrite the re-attach of a
+        // detached worker that a new cycle found missing, which would then stay parked for ever.
+        boolean byCas = go16 || c.driver.completerTakesTransition();
+        boolean[] attach = {byCas};
+        if (!byCas) {
             st.worker = gp;
         }
         bgMarkReady.wakeup();

@@ -54,14 +54,20 @@ public final class Collector {
      * and the test-only faults ({@code assistBlock}: an assist that cannot pay its debt sleeps and
      * retries, Go 1.5.1 as released; {@code memoryLimit}: the soft limit in bytes, Long.MAX_VALUE
      * for none, for pacers that take one; {@code workerFraction}: the background workers' share
-     * of GOMAXPROCS, Go's 0.25 unless the gcworkerfrac ablation changes it).
+     * of GOMAXPROCS, Go's 0.25 unless the gcworkerfrac ablation changes it; {@code design}: the
+     * design GODEBUG gcdesign named, or null, which the axes' label counts differences from).
      */
     public record Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld,
             WakeupStrategy wakeup, boolean assistBlock, PacerKind pacer, BarrierKind barrier, MarkingKind marking, long memoryLimit,
-            double workerFraction, GcFaults faults) {
+            double workerFraction, GcFaults faults, Design design) {
         /** The switchable axes of these settings. */
         public Design.Axes axes() {
             return new Design.Axes(wakeup, assistBlock, pacer, barrier, marking);
+        }
+
+        /** How tables and records name these settings: {@code design}'s name, with what differs from it ({@link Design#label}). */
+        public String designLabel() {
+            return Design.label(design, axes());
         }
 
         /** A memory limit needs a pacer that takes one and the concurrent collector; the message names what is allowed. */
@@ -87,7 +93,7 @@ public final class Collector {
         public Settings(int gogc, int gctrace, boolean checkmark, boolean pacertrace, boolean stopTheWorld, WakeupStrategy wakeup,
                 boolean assistBlock) {
             this(gogc, gctrace, checkmark, pacertrace, stopTheWorld, wakeup, assistBlock, PacerKind.GO15, BarrierKind.DIJKSTRA,
-                    MarkingKind.GO15, Long.MAX_VALUE, Pacer.GOAL_UTILIZATION, new GcFaults());
+                    MarkingKind.GO15, Long.MAX_VALUE, Pacer.GOAL_UTILIZATION, new GcFaults(), null);
         }
     }
 
@@ -115,6 +121,8 @@ public final class Collector {
     final WakeupStrategy strategy;
     /** Every switchable axis, as set: a design's, or an ablation's ({@link Design#label}). */
     final Design.Axes axes;
+    /** The axes' label: the design named in the settings, or the nearest, and what differs ({@link Design#label}). */
+    private final String designLabel;
     /** The marking machinery (Go 1.5's or Go 1.6's roots, workers and assists). */
     final MarkingKind marking;
     final PrintStream traceOut;
@@ -184,6 +192,7 @@ public final class Collector {
                 : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction(), heap::readStats);
         this.barrier = faults.noWriteBarrier ? NO_BARRIER : cfg.barrier().create(this);
         this.axes = cfg.axes();
+        this.designLabel = cfg.designLabel();
         Design.check(axes, barrier);
         this.work = new Work(platform, sched::exiting);
         this.mark = new Mark(heap, work);
@@ -247,7 +256,7 @@ public final class Collector {
 
     /** The design these settings are ("go1.5.1"), or what they are instead ("go1.5-dev + gcwakeup=park (no release)"). */
     public String design() {
-        return Design.label(axes);
+        return designLabel;
     }
 
     /** Whether an assist that cannot pay its debt blocks and retries (GODEBUG gcassistblock=1). */

@@ -112,7 +112,16 @@ public enum Design implements Choice {
      * release)").
      */
     public static String label(Axes a) {
-        Design d = nearest(a);
+        return label(null, a);
+    }
+
+    /**
+     * As {@link #label(Axes)}, with what differs counted from {@code named} when it is not null: the
+     * design the settings named, whose axes an explicit setting changed ("go1.5.1 +
+     * gcassistblock=0 (no release)", though go1.5-dev is as near).
+     */
+    public static String label(Design named, Axes a) {
+        Design d = named != null ? named : nearest(a);
         List<String> diff = d.axes.differences(a);
         return diff.isEmpty() ? d.flag : d.flag + " + " + String.join(", ", diff) + " (no release)";
     }
@@ -125,19 +134,23 @@ public enum Design implements Choice {
      */
     public static void check(Axes a, WriteBarrier barrier) {
         Design d = nearest(a);
-        Constraints k = d.constraints;
+        check(d.flag, d.constraints, a, barrier);
+    }
+
+    /** {@link #check(Axes, WriteBarrier)} against the constraints k of the design called name. */
+    static void check(String name, Constraints k, Axes a, WriteBarrier barrier) {
         if (k.barrierNeedsOldValue()) {
-            throw new IllegalArgumentException("design " + d.flag + " needs a barrier given the overwritten pointer, which gort's "
+            throw new IllegalArgumentException("design " + name + " needs a barrier given the overwritten pointer, which gort's "
                     + "heap does not pass");
         }
         if (barrier.rescanStacks() && !k.rescansStacks()) {
             throw new IllegalArgumentException("the " + a.barrier.flag() + " barrier needs every stack rescanned at mark "
-                    + "termination, which design " + d.flag + " does not do");
+                    + "termination, which design " + name + " does not do");
         }
         for (GcPhase p : GcPhase.values()) {
             boolean black = p != GcPhase.OFF && p.ordinal() >= k.allocatesBlackFrom().ordinal();
             if (p.allocBlack != black) {
-                throw new IllegalStateException("design " + d.flag + " allocates black from " + k.allocatesBlackFrom()
+                throw new IllegalStateException("design " + name + " allocates black from " + k.allocatesBlackFrom()
                         + ", but phase " + p + (p.allocBlack ? " does" : " does not"));
             }
         }

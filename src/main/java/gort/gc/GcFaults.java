@@ -1,6 +1,8 @@
 package gort.gc;
 
+import gort.sched.G;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Test-only switches of one runtime's collector, in one place and off the hot paths: each is
@@ -34,6 +36,17 @@ public final class GcFaults {
     public volatile boolean completeAtArming;
     /** Runs as a phase of marking is armed (its completion can count from now on), under any driver. */
     public volatile Consumer<MarkDoneSignal> onPhaseArmed;
+    /**
+     * Runs on a background worker as it starts a root job (go16 marking), with the worker and the
+     * job's index, so that a test sees who ran which job.
+     */
+    public volatile ObjIntConsumer<G> onRootJob;
+    /**
+     * Runs under a driver without a coordinator on the completer that won a phase, holding the
+     * transition lock, just before it re-checks that the phase is complete (so that a test can
+     * make the re-check fail).
+     */
+    public volatile Consumer<MarkDoneSignal> beforeMarkDoneCheck;
 
     /** Go's behaviour: no fault. */
     public GcFaults() {

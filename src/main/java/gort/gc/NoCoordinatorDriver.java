@@ -16,7 +16,7 @@ import gort.sched.Sema;
  * later completer takes it; the goroutine that takes mark 1's transition checks mark 2 at once
  * after flushing every P's cache (Go 1.6's "goto top"), so a mark 2 with no work left is not left
  * waiting for a marker. Mark 1 is not checked when it is armed (Go 1.6 does not: its root jobs
- * are the first work), except when the scan left no P's cache anything.
+ * are the first work), except under the go15 marking when the scan left no P's cache anything.
  *
  * <p>Under the go16 marking ({@link MarkingKind#GO16}, part of {@link Design#GO1_6}) the roots are
  * jobs for the workers ({@link RootJobs}), as in Go 1.6. Under the go15 marking (an ablation: Go
@@ -53,10 +53,11 @@ final class NoCoordinatorDriver implements CycleDriver {
         c.cycle.begin();
         // Go 1.6's gcStart returns to the mutator without checking: the root jobs are work, so a
         // worker always runs and finds the completion point when they and what they greyed are
-        // done. Here the scan ran on this goroutine and its greys sit in P caches, which the
-        // global check cannot see: check only if no cache holds anything (an empty heap),
-        // standing in for the worker that would have run the empty root jobs.
-        if (c.faults.completeAtArming || scanLeftNothing()) {
+        // done (the go16 marking: no check here). Under the go15 marking the scan ran on this
+        // goroutine and its greys sit in P caches, which the global check cannot see: check only
+        // if no cache holds anything (an empty heap), standing in for the worker that would have
+        // run the empty root jobs.
+        if (c.faults.completeAtArming || (c.marking == MarkingKind.GO15 && scanLeftNothing())) {
             armed(CompleterKind.COORDINATOR);
         }
         return true;
@@ -110,6 +111,10 @@ final class NoCoordinatorDriver implements CycleDriver {
         boolean phase2 = s == c.mark2;
         if (c.blackenPromptly != phase2) {
             throw new IllegalStateException("fatal error: gcMarkDone for mark " + (phase2 ? 2 : 1) + " in the other phase");
+        }
+        java.util.function.Consumer<MarkDoneSignal> hook = c.faults.beforeMarkDoneCheck;
+        if (hook != null) {
+            hook.accept(s);
         }
         if (!c.work.atCompletionPoint()) {
             // transient: someone started working, or a barrier greyed something onto the global list

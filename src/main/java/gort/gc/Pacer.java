@@ -343,6 +343,11 @@ public final class Pacer implements GcController {
         return assistRatio;
     }
 
+    /** The scan work workers and assists did this cycle so far, as the go16 pacer counts it (for tests). */
+    long scanWorkDone() {
+        return scanWorkDone.get();
+    }
+
     @Override
     public long bgScanCredit() {
         return bgScanCredit.get();

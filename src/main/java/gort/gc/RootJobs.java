@@ -51,6 +51,10 @@ final class RootJobs {
 
     /** Runs job i (Go 1.6's markroot), from a worker on its P. */
     void markroot(int i) {
+        java.util.function.ObjIntConsumer<G> hook = c.faults.onRootJob;
+        if (hook != null) {
+            hook.accept(Sched.getg(), i);
+        }
         if (i == 0) {
             GcWork gcw = new GcWork(c.work);
             c.mark.markrootGlobals(c.globals, gcw, c.faults.skipGlobalRoots);

@@ -116,6 +116,11 @@ public final class G {
         return goid;
     }
 
+    /** The name the goroutine was started with (its function, as a stack dump names it). */
+    public String startName() {
+        return startName;
+    }
+
     /** The i-th sudog for a select of this G (made on first use, then reused). */
     Sudog selectSudog(int i) {
         Sudog[] a = selectSudogs;

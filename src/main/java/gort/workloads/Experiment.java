@@ -71,6 +71,6 @@ public final class Experiment {
             ns += d * r.ops();
         }
         return new Outcome(r, new StrategyRun(s.flag(), measured, ops, ns / 1e9, jvmGc)
-                .withDesign(gort.gc.Design.label(c0.collectorSettings().axes())));
+                .withDesign(c0.collectorSettings().designLabel()));
     }
 }

@@ -2,8 +2,6 @@ package gort.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gort.gc.PacerKind;
-import gort.gc.WakeupStrategy;
 import gort.heap.Type;
 import gort.sched.G;
 import gort.sched.HChan;
@@ -17,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -26,26 +23,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * captured pointers, a global. Each test parks a pointer in one such place with no other root,
  * forces a full collection, allocates enough objects of the same size class to reuse every freed
  * slot (stamped with a value no test object has), and then checks every value it gets back; it
- * runs under every wakeup strategy and pacer with gccheckmark=1. Where the api would keep the
- * object alive through the sender's own scope anyway, the test hands the runtime a raw address
- * instead, so that only the mechanism under test roots it.
+ * runs under each set-up of {@link gort.testing.Designs} (every design, and the ablations that
+ * matter), with gccheckmark=1. Where the api would keep the object alive through the sender's own
+ * scope anyway, the test hands the runtime a raw address instead, so that only the mechanism under
+ * test roots it.
  */
 class RootingTest {
     static final Type NODE = Type.struct("rooting.node", "ptr,ptr,scalar");
     static final long CHURN_MARK = -7;
 
-    static Stream<Arguments> designs() {
-        List<Arguments> a = new ArrayList<>();
-        for (WakeupStrategy w : WakeupStrategy.values()) {
-            for (PacerKind p : PacerKind.values()) {
-                a.add(Arguments.of(w, p));
-            }
-        }
-        return a.stream();
+    static Stream<String> designs() {
+        return gort.testing.Designs.SETUPS.stream();
     }
 
-    static Config cfg(int procs, WakeupStrategy w, PacerKind p) {
-        return Config.defaults().withGomaxprocs(procs).withWakeup(w).withPacer(p).withGodebug(Map.of("gccheckmark", "1"));
+    static Config cfg(int procs, String setup) {
+        return gort.testing.Designs.apply(Config.defaults().withGomaxprocs(procs).withGodebug(Map.of("gccheckmark", "1")), setup);
     }
 
     /** n garbage NODEs stamped CHURN_MARK: they reuse the slots a collection freed. */
@@ -80,12 +72,12 @@ class RootingTest {
         return a;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void pointersInABufferedChannelSurviveCollections(WakeupStrategy w, PacerKind p) {
+    void pointersInABufferedChannelSurviveCollections(String setup) {
         int n = 5000;
         AtomicLong wrong = new AtomicLong(-1);
-        Rt.run(cfg(2, w, p), () -> {
+        Rt.run(cfg(2, setup), () -> {
             Chan<Ptr> c = Go.makeChan(Ptr.class, n);
             for (int i = 0; i < n; i++) {
                 try (Scope s = Go.scope()) {
@@ -109,12 +101,12 @@ class RootingTest {
         assertThat(wrong).as("values wrong after receiving").hasValue(0);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aBlockedSendersValueIsARoot(WakeupStrategy w, PacerKind p) {
+    void aBlockedSendersValueIsARoot(String setup) {
         int k = 200;
         List<Long> got = new ArrayList<>();
-        Rt.run(cfg(1, w, p), () -> {
+        Rt.run(cfg(1, setup), () -> {
             Chan<Ptr> c = Go.makeChan(Ptr.class, 0);
             for (int i = 0; i < k; i++) {
                 long id = i;
@@ -135,12 +127,12 @@ class RootingTest {
         assertThat(got).containsExactlyInAnyOrderElementsOf(range(k));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aValueHandedToABlockedReceiverIsARoot(WakeupStrategy w, PacerKind p) {
+    void aValueHandedToABlockedReceiverIsARoot(String setup) {
         int k = 200;
         ConcurrentLinkedQueue<Long> got = new ConcurrentLinkedQueue<>();
-        Rt.run(cfg(1, w, p), () -> {
+        Rt.run(cfg(1, setup), () -> {
             Chan<Ptr> c = Go.makeChan(Ptr.class, 0);
             WaitGroup wg = new WaitGroup();
             wg.add(k);
@@ -162,12 +154,12 @@ class RootingTest {
         assertThat(got).containsExactlyInAnyOrderElementsOf(range(k));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aBlockedSelectsSendCaseIsARoot(WakeupStrategy w, PacerKind p) {
+    void aBlockedSelectsSendCaseIsARoot(String setup) {
         int k = 100;
         List<Long> got = new ArrayList<>();
-        Rt.run(cfg(1, w, p), () -> {
+        Rt.run(cfg(1, setup), () -> {
             Chan<Ptr> c = Go.makeChan(Ptr.class, 0);
             Chan<Ptr> never = Go.makeChan(Ptr.class, 0);
             for (int i = 0; i < k; i++) {
@@ -189,12 +181,12 @@ class RootingTest {
         assertThat(got).containsExactlyInAnyOrderElementsOf(range(k));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aValueHandedToABlockedSelectIsARoot(WakeupStrategy w, PacerKind p) {
+    void aValueHandedToABlockedSelectIsARoot(String setup) {
         int k = 100;
         ConcurrentLinkedQueue<Long> got = new ConcurrentLinkedQueue<>();
-        Rt.run(cfg(1, w, p), () -> {
+        Rt.run(cfg(1, setup), () -> {
             Chan<Ptr> c = Go.makeChan(Ptr.class, 0);
             Chan<Integer> never = Go.makeChan(Integer.class, 0);
             WaitGroup wg = new WaitGroup();
@@ -220,12 +212,12 @@ class RootingTest {
         assertThat(got).containsExactlyInAnyOrderElementsOf(range(k));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aGoStatementsCapturedPointerLivesAsLongAsTheGoroutine(WakeupStrategy w, PacerKind p) {
+    void aGoStatementsCapturedPointerLivesAsLongAsTheGoroutine(String setup) {
         int k = 1000;
         ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
-        Rt.run(cfg(1, w, p), () -> {
+        Rt.run(cfg(1, setup), () -> {
             WaitGroup wg = new WaitGroup();
             wg.add(k);
             for (int i = 0; i < k; i++) {
@@ -256,11 +248,11 @@ class RootingTest {
      * is pending (due in 30 s, so it cannot fire meanwhile); a Reset keeps it pinned across the
      * restart; then it fires and its goroutine reads the value.
      */
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aPendingTimersCapturedPointerIsARoot(WakeupStrategy w, PacerKind p) {
+    void aPendingTimersCapturedPointerIsARoot(String setup) {
         AtomicLong got = new AtomicLong();
-        Rt.run(cfg(2, w, p), () -> {
+        Rt.run(cfg(2, setup), () -> {
             Chan<Integer> done = Go.makeChan(Integer.class, 0);
             Time.Timer t;
             try (Scope s = Go.scope()) {
@@ -281,11 +273,11 @@ class RootingTest {
         assertThat(got).hasValue(42);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
-    void aGlobalIsARoot(WakeupStrategy w, PacerKind p) {
+    void aGlobalIsARoot(String setup) {
         AtomicLong got = new AtomicLong();
-        Rt.run(cfg(2, w, p), () -> {
+        Rt.run(cfg(2, setup), () -> {
             Global g = Go.newGlobal();
             try (Scope s = Go.scope()) {
                 Ptr x = Go.alloc(NODE);

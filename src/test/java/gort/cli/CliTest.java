@@ -448,9 +448,14 @@ class CliTest {
         Result r = exec("compare", "bintree", "--depth", "12", "--gogc", "10", "--wakeup", "park", "--vary", "procs=1,2", "--json",
                 json.toString());
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
-        String j = Files.readString(json);
-        assertThat(j).contains("\"procs\":null").contains("\"label\":\"procs=1\",\"procs\":1,")
-                .contains("\"label\":\"procs=2\",\"procs\":2,");
+        var root = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(json));
+        assertThat(root.get("procs").isNull()).as("no one GOMAXPROCS for the whole comparison").isTrue();
+        var runs = root.get("strategies");
+        assertThat(runs.size()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(runs.get(i).get("label").asString()).isEqualTo("procs=" + (i + 1));
+            assertThat(runs.get(i).get("procs").asInt()).as("run %d's GOMAXPROCS", i).isEqualTo(i + 1);
+        }
     }
 
     @Test

@@ -3,8 +3,6 @@ package gort.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gort.api.Config;
-import gort.gc.PacerKind;
-import gort.gc.WakeupStrategy;
 import gort.testing.Rt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * main as the main goroutine of a fresh runtime with {@code GODEBUG=gccheckmark=1}, under a
  * watchdog, while System.out is captured.
  *
- * <p>Every port runs under every wakeup strategy with every pacer, at GOMAXPROCS=1 (where every
+ * <p>Every port runs under each set-up of {@link gort.testing.Designs} (every design, and the
+ * ablations that matter), at GOMAXPROCS=1 (where every
  * hand-off between goroutines is a scheduling decision on one P) and at GOMAXPROCS=4 (more Ps than
  * this machine's cores, so goroutines move between Ms and run truly in parallel). Most of the time
  * goes to treepass (many GC cycles, each with the checkmark phase) and to timeouts (its timeouts);
@@ -76,22 +75,20 @@ class ExamplesTest {
         List<Arguments> a = new ArrayList<>();
         for (String name : names) {
             for (int procs : new int[] {1, 4}) {
-                for (WakeupStrategy w : WakeupStrategy.values()) {
-                    for (PacerKind p : PacerKind.values()) {
-                        a.add(Arguments.of(name, procs, w, p));
-                    }
+                for (String setup : gort.testing.Designs.SETUPS) {
+                    a.add(Arguments.of(name, procs, setup));
                 }
             }
         }
         return a.stream();
     }
 
-    @ParameterizedTest(name = "{0} procs={1} {2} {3}")
+    @ParameterizedTest(name = "{0} procs={1} {2}")
     @MethodSource("runs")
-    void portPrintsWhatTheGoProgramPrints(String name, int procs, WakeupStrategy w, PacerKind p) throws Exception {
+    void portPrintsWhatTheGoProgramPrints(String name, int procs, String setup) throws Exception {
         String expected = Files.readString(Path.of("examples", name, "expected.txt"), StandardCharsets.UTF_8);
-        Config config = Config.defaults().withGomaxprocs(procs).withWakeup(w).withPacer(p)
-                .withGodebug(Map.of("gccheckmark", "1"));
+        Config config = gort.testing.Designs.apply(Config.defaults().withGomaxprocs(procs).withGodebug(Map.of("gccheckmark", "1")),
+                setup);
         assertThat(run(name, config)).as("what examples/%s/Main.java printed", name).isEqualTo(expected);
     }
 

@@ -54,13 +54,14 @@ import net.jqwik.api.Tuple;
  * equals the sum of the size-class-rounded sizes of every model-reachable object (pages for large
  * objects), that the goal is {@code max(live × (1 + GOGC/100), 4 MiB)}, and re-verifies every graph.
  *
- * <p>Modes: each program runs under one of the stop-the-world collector (GODEBUG=gcstoptheworld=1)
- * and the concurrent collector with each wakeup strategy (note, park, park-yield), always with
+ * <p>Modes: each program runs under one of the stop-the-world collector (GODEBUG=gcstoptheworld=1),
+ * the concurrent collector with each wakeup strategy (note, park, park-yield, none) on Go 1.5's
+ * marking, and each design ({@link Design}: go1.5-dev, go1.5.1, go1.6, with its own pacer), always with
  * GODEBUG=gccheckmark=1; an op starts a concurrent cycle at a random point (CYCLE) so that
  * goroutines mutate the graph while marking runs. After a forced collection the stop-the-world
  * mode checks NextGC = max(live × (1 + GOGC/100), 4 MiB); the concurrent one, that the pacer's
  * trigger leaves Go's sweep distance above the live heap. Concurrent programs run under each
- * registered pacer ({@link PacerKind}: go15, go118); under go118 the goal must also be at least
+ * registered pacer ({@link PacerKind}: go15, go16, go118); under go118 the goal must also be at least
  * GOGC's over the live heap and the trigger not above it. The stop-the-world mode has no pacer.
  *
  * <p>Budget: 100 tries of at most 300 operations per goroutine: about 5 s on 2 CPUs (2000 tries
@@ -94,6 +95,9 @@ class CollectorModelProperties {
         List<String> m = new java.util.ArrayList<>(List.of(STW));
         for (WakeupStrategy w : WakeupStrategy.values()) {
             m.add(w.flag());
+        }
+        for (Design d : Design.values()) {
+            m.add(d.flag()); // a design sets the pacer too: the program's is not used
         }
         return m;
     }
@@ -275,7 +279,14 @@ class CollectorModelProperties {
         if (!p.ablation().isEmpty()) {
             cfg = cfg.withGodebug(Config.parseGodebug(p.ablation()));
         }
-        cfg = p.mode().equals(STW) ? cfg.withGodebug(Map.of("gcstoptheworld", "1")) : cfg.withWakeup(WakeupStrategy.parse(p.mode())).withPacer(p.pacer());
+        if (p.mode().equals(STW)) {
+            cfg = cfg.withGodebug(Map.of("gcstoptheworld", "1"));
+        } else if (java.util.Arrays.stream(Design.values()).anyMatch(d -> d.flag().equals(p.mode()))) {
+            cfg = cfg.withDesign(Design.parse(p.mode()));
+        } else {
+            cfg = cfg.withWakeup(WakeupStrategy.parse(p.mode())).withPacer(p.pacer());
+        }
+        PacerKind pacer = cfg.pacer();
         int nm = p.ops().size();
         Rt.run(cfg, 60, () -> {
             Heap h = Raw.heap();
@@ -338,7 +349,7 @@ class CollectorModelProperties {
                         throw new AssertionError("round " + r + ": NextGC " + st.nextGC() + " != max(" + live
                                 + " × (1 + " + p.gogc() + "/100), heapminimum) = " + goal);
                     }
-                } else if (p.pacer() == PacerKind.GO118) {
+                } else if (pacer == PacerKind.GO118) {
                     // Go 1.19's: the goal at least GOGC's over the live heap alone (stacks and globals only add),
                     // and the trigger under it and at least the sweep distance (1 MiB, unscaled) above the live heap
                     Go118Pacer ctl = (Go118Pacer) gc.controller();

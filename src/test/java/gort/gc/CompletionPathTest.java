@@ -12,7 +12,6 @@ import gort.sched.FatalError;
 import gort.sched.Sched;
 import gort.testing.Rt;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,8 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * out before the phase was armed (an idle worker or an assist may drain it during the stack scan),
  * so those phases may be the scheduler's. Nobody completes a phase where it was armed. Every run
  * has the watchdog, checkmark on, and must finish its cycles: a lost wakeup fails by the watchdog
- * instead of hanging the suite. Each path runs under every registered pacer ({@link PacerKind}),
- * which shares the workers and the assist ratio out.
+ * instead of hanging the suite. Each path runs under every design and the ablations that matter
+ * ({@link gort.testing.Designs}), which between them take every wakeup strategy, pacer (which
+ * shares the workers and the assist ratio out) and marking; an assist alone cannot mark under Go
+ * 1.6's marking, whose assists take no root jobs.
  */
 class CompletionPathTest {
     static final Type NODE = Type.struct("cpt.node", "ptr,ptr,scalar");
@@ -45,19 +45,28 @@ class CompletionPathTest {
         return ((gort.api.Runtime) Sched.current().env).collector();
     }
 
-    static Config config(int procs, WakeupStrategy s, PacerKind pacer) {
-        return Config.defaults().withGomaxprocs(procs).withWakeup(s).withPacer(pacer).withGodebug(Map.of("gccheckmark", "1"))
-                .withDebugHeap(true);
+    static Config config(int procs, String setup) {
+        return gort.testing.Designs.apply(Config.defaults().withGomaxprocs(procs).withGodebug(Map.of("gccheckmark", "1"))
+                .withDebugHeap(true), setup);
     }
 
-    /** Every registered wakeup strategy under every registered pacer. */
-    static Stream<Arguments> strategiesAndPacers() {
-        return Arrays.stream(WakeupStrategy.values()).flatMap(s -> Arrays.stream(PacerKind.values()).map(p -> Arguments.of(s, p)));
+    /** Every design, and the ablations that matter ({@link gort.testing.Designs}). */
+    static Stream<String> designs() {
+        return gort.testing.Designs.SETUPS.stream();
     }
 
-    /** As {@link #strategiesAndPacers}, for the strategies that have a coordinator (all but none). */
-    static Stream<Arguments> coordinatedStrategiesAndPacers() {
-        return strategiesAndPacers().filter(a -> a.get()[0] != WakeupStrategy.NONE);
+    /** As {@link #designs}, for the set-ups that have a coordinator (all but none's). */
+    static Stream<String> coordinatedDesigns() {
+        return designs().filter(d -> config(1, d).wakeup().hasCoordinator());
+    }
+
+    /**
+     * As {@link #designs}, for the set-ups whose assists can do all the marking: Go 1.6's assists
+     * take no root jobs (its gcDrainN drains only the heap), so with no background worker its
+     * marking never starts. AssistQueueTest covers its assists.
+     */
+    static Stream<String> designsWhereAssistsCanMarkAlone() {
+        return designs().filter(d -> config(1, d).marking() == MarkingKind.GO15);
     }
 
     /** A list of n nodes hung from a new global (marking has ~n objects of work). */
@@ -212,11 +221,11 @@ class CompletionPathTest {
         assertThat(kinds).as("completers").allMatch(k -> k == kind || k == CompleterKind.SCHEDULER).contains(kind);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("strategiesAndPacers")
-    void aDedicatedWorkerCompletesMarking(WakeupStrategy s, PacerKind pacer) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("designs")
+    void aDedicatedWorkerCompletesMarking(String setup) {
         // GOMAXPROCS=4: one dedicated worker, no fractional share
-        List<CycleRecord> recs = runUntil(CompleterKind.DEDICATED, config(4, s, pacer), gc -> {
+        List<CycleRecord> recs = runUntil(CompleterKind.DEDICATED, config(4, setup), gc -> {
             gc.faults.workerModes = modes(CompleterKind.DEDICATED);
             gc.faults.assistsDisabled = true;
         }, 2, false);
@@ -224,11 +233,11 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.dedicatedNs() > 0 && r.assistNs() == 0);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("strategiesAndPacers")
-    void aFractionalWorkerCompletesMarking(WakeupStrategy s, PacerKind pacer) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("designs")
+    void aFractionalWorkerCompletesMarking(String setup) {
         // GOMAXPROCS=2: no dedicated worker, a fractional share of 0.5; busy goroutines on every P
-        List<CycleRecord> recs = runUntil(CompleterKind.FRACTIONAL, config(2, s, pacer), gc -> {
+        List<CycleRecord> recs = runUntil(CompleterKind.FRACTIONAL, config(2, setup), gc -> {
             gc.faults.workerModes = modes(CompleterKind.FRACTIONAL);
             gc.faults.assistsDisabled = true;
         }, 2, false);
@@ -236,11 +245,11 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.fractionalNs() > 0 && r.dedicatedNs() == 0 && r.assistNs() == 0);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("strategiesAndPacers")
-    void anIdleWorkerCompletesMarking(WakeupStrategy s, PacerKind pacer) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("designs")
+    void anIdleWorkerCompletesMarking(String setup) {
         // GOMAXPROCS=2 with only main running: the other P is idle and marks
-        List<CycleRecord> recs = runUntil(CompleterKind.IDLE, config(2, s, pacer), gc -> {
+        List<CycleRecord> recs = runUntil(CompleterKind.IDLE, config(2, setup), gc -> {
             gc.faults.workerModes = modes(CompleterKind.IDLE);
             gc.faults.assistsDisabled = true;
         }, 0, false);
@@ -248,11 +257,11 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.idleNs() > 0 && r.assistNs() == 0);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("strategiesAndPacers")
-    void anAssistCompletesMarking(WakeupStrategy s, PacerKind pacer) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("designsWhereAssistsCanMarkAlone")
+    void anAssistCompletesMarking(String setup) {
         // no background workers at all: main's allocations pay for the whole mark
-        List<CycleRecord> recs = runUntil(CompleterKind.ASSIST, config(2, s, pacer), gc -> {
+        List<CycleRecord> recs = runUntil(CompleterKind.ASSIST, config(2, setup), gc -> {
             gc.faults.workerModes = 0;
             gc.faults.minAssistRatio = 64;
             gc.faults.schedulerCompletes = false;
@@ -261,12 +270,12 @@ class CompletionPathTest {
         assertThat(recs).allMatch(r -> r.assistNs() > 0 && r.dedicatedNs() + r.fractionalNs() + r.idleNs() == 0);
     }
 
-    @ParameterizedTest(name = "{0} {1}") // a coordinator's wait: none has no coordinator (its arming goroutine checks the phase at once instead)
-    @MethodSource("coordinatedStrategiesAndPacers")
-    void completionBeforeTheCoordinatorWaitsIsNotLost(WakeupStrategy s, PacerKind pacer) {
+    @ParameterizedTest(name = "{0}") // a coordinator's wait: none has no coordinator (its arming goroutine checks the phase at once instead)
+    @MethodSource("coordinatedDesigns")
+    void completionBeforeTheCoordinatorWaitsIsNotLost(String setup) {
         // the coordinator holds off its wait until an assist has completed the phase
         AtomicInteger earlyCompletions = new AtomicInteger();
-        List<CycleRecord> recs = runUntil(CompleterKind.ASSIST, config(2, s, pacer), gc -> {
+        List<CycleRecord> recs = runUntil(CompleterKind.ASSIST, config(2, setup), gc -> {
             gc.faults.workerModes = 0;
             gc.faults.minAssistRatio = 64;
             gc.faults.schedulerCompletes = false;
@@ -280,13 +289,13 @@ class CompletionPathTest {
         assertCompletedBy(recs, CompleterKind.ASSIST);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("strategiesAndPacers")
-    void withEveryPathOnCyclesCompleteAndTheRecordsAddUp(WakeupStrategy s, PacerKind pacer) {
-        List<CycleRecord> recs = run(config(2, s, pacer), gc -> {}, 1, true);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("designs")
+    void withEveryPathOnCyclesCompleteAndTheRecordsAddUp(String setup) {
+        List<CycleRecord> recs = run(config(2, setup), gc -> {}, 1, true);
         assertThat(recs).hasSizeGreaterThanOrEqualTo(CYCLES);
         for (CycleRecord r : recs) {
-            assertThat(r.strategy()).isEqualTo(s.flag());
+            assertThat(r.strategy()).isEqualTo(config(2, setup).wakeup().flag());
             assertThat(r.mark1().doneNs()).isLessThanOrEqualTo(r.mark1().resumedNs());
             assertThat(r.mark1().resumedNs()).isLessThanOrEqualTo(r.mark2().doneNs());
             assertThat(r.mark2().resumedNs()).isLessThanOrEqualTo(r.endNs());
@@ -299,7 +308,7 @@ class CompletionPathTest {
     /** Without the write barrier, goroutines moving pointers during marking lose objects: checkmark must say so. */
     @org.junit.jupiter.api.Test
     void checkmarkCatchesWhatTheConcurrentMarkLosesWithoutTheWriteBarrier() {
-        assertThatThrownBy(() -> Rt.run(config(2, WakeupStrategy.PARK_YIELD, PacerKind.GO15).withGcFaults(new GcFaults(true)), 60, () -> {
+        assertThatThrownBy(() -> Rt.run(config(2, "gcdesign=go1.5.1").withGcFaults(new GcFaults(true)), 60, () -> {
             Heap h = Raw.heap();
             Collector gc = collector();
             gc.faults.workerModes = modes(CompleterKind.IDLE);

@@ -26,8 +26,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 class HandoffLivenessTest {
     static final Type NODE = Type.struct("handoff.node", "ptr,scalar");
 
+    /** Each wakeup strategy on Go 1.5's marking, and Go 1.6 (its marking hands the roots out as jobs). */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        return java.util.Arrays.stream(WakeupStrategy.values())
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(WakeupStrategy.values()).map(s -> "gcwakeup=" + s.flag()),
+                        java.util.stream.Stream.of("gcdesign=go1.6"))
                 .flatMap(s -> java.util.stream.Stream.of(false, true).map(b -> org.junit.jupiter.params.provider.Arguments.of(s, b)));
     }
 
@@ -38,8 +40,8 @@ class HandoffLivenessTest {
      */
     @ParameterizedTest(name = "{0}, list on main's stack: {1}")
     @org.junit.jupiter.params.provider.MethodSource("cases")
-    void aCycleThatEveryGoroutineWaitsForCompletes(WakeupStrategy s, boolean onStack) {
-        Config cfg = Config.defaults().withGomaxprocs(2).withWakeup(s).withGodebug(Map.of("gccheckmark", "1"));
+    void aCycleThatEveryGoroutineWaitsForCompletes(String setup, boolean onStack) {
+        Config cfg = gort.testing.Designs.apply(Config.defaults().withGomaxprocs(2).withGodebug(Map.of("gccheckmark", "1")), setup);
         AtomicInteger cycles = new AtomicInteger();
         Rt.run(cfg, 60, () -> {
             Heap h = Raw.heap();
