@@ -273,6 +273,11 @@ public final class Collector {
         return controller;
     }
 
+    /** The phase now, for tests. */
+    GcPhase phaseForTest() {
+        return phase;
+    }
+
     /** Whether blackening (workers and assists) is enabled now, for tests. */
     boolean blackenEnabledForTest() {
         return blackenEnabled;

@@ -162,6 +162,11 @@ public final class G {
         return preempt;
     }
 
+    /** Whether the stack scan asked this running goroutine to scan itself at its next safepoint ({@link #preemptscan}). */
+    public boolean preemptscan() {
+        return preemptscan;
+    }
+
     /** The status, without the scan bit. */
     public int status() {
         return status & ~SCAN;

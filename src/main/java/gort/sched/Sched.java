@@ -1453,6 +1453,11 @@ public final class Sched {
         return runqsize;
     }
 
+    /** Ps on the idle list (Go's sched.npidle). */
+    int npidle() {
+        return npidle.get();
+    }
+
     // =====================================================================================
     // System calls and notes
     // =====================================================================================

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,12 +19,15 @@ import java.util.PriorityQueue;
  * in time order, the job of Go 1.5's internal/trace parser, without holding the trace in memory.
  *
  * <p>{@link #open} makes one pass over the file: it checks every batch, collects the string table
- * and, per batch, its offset and first and last timestamps, and per GC cycle its start and end.
- * {@link #forEach} then merges the batches: since one writer's batches never overlap in time and
- * events within a batch are in order, at any moment only the batches whose span covers it are
- * open (a few per P), each read from the file when its first event is due. Ties between writers
- * are broken by kind, so that what makes a goroutine runnable sorts before the goroutine's start.
- * Owns: the index, nothing of the file's contents but the strings.
+ * and, per batch, its offset, and per GC cycle its start and end. {@link #forEach} then merges the
+ * writers (each P, and the global buffer): one writer's batches, in file order, are the events it
+ * wrote, in the order it wrote them, and only its current batch is open (read from the file when
+ * the one before it is used up). The merge orders events by their writer's clock, the latest
+ * timestamp the writer had written so far: an event stamped a little before the one its writer
+ * wrote before it (a mark-done time read before its emission), even at the start of a batch, comes
+ * back where its writer put it, and wherever no timestamp steps back the stream is in time order.
+ * Ties between writers are broken by kind, so that what makes a goroutine runnable sorts before
+ * the goroutine's start. Owns: the index, nothing of the file's contents but the strings.
  */
 public final class RawTrace {
     /** One decoded event; the object is reused by {@link #forEach}: copy what you keep. */
@@ -45,7 +49,8 @@ public final class RawTrace {
     /** A cycle's start (GCStart) and end (GCDone) in trace time; end is -1 if the trace ends first. */
     public record CycleSpan(int cycle, long start, long end) {}
 
-    private record Batch(long offset, int length, int pid, long first, long last, int order) {}
+    /** One batch: where its bytes are, its writer, its place in the file (which is its writer's order). */
+    private record Batch(long offset, int length, int pid, int order) {}
 
     private final Path file;
     private final List<Batch> batches;
@@ -95,10 +100,8 @@ public final class RawTrace {
                 }
                 in.readFully(buf, 0, n);
                 Decoder d = new Decoder(buf, n, file, off + 4);
-                long first = Long.MAX_VALUE;
-                long last = Long.MIN_VALUE;
+                long last = d.batchTs;
                 while (d.next(e, strings)) {
-                    first = Math.min(first, e.ts);
                     last = Math.max(last, e.ts);
                     if (e.kind == Trace.EV_GC_START) {
                         starts.add(new long[] {e.a, e.ts});
@@ -106,12 +109,9 @@ public final class RawTrace {
                         dones.add(e.ts);
                     }
                 }
-                if (first == Long.MAX_VALUE) {
-                    first = last = d.batchTs;
-                }
                 maxPid = Math.max(maxPid, d.pid);
                 end = Math.max(end, last);
-                batches.add(new Batch(off + 4, n, d.pid, first, last, batches.size()));
+                batches.add(new Batch(off + 4, n, d.pid, batches.size()));
                 off += 4 + n;
             }
         }
@@ -129,7 +129,6 @@ public final class RawTrace {
             long en = d < dones.size() && dones.get(d) <= next ? dones.get(d++) : -1;
             cycles.add(new CycleSpan((int) starts.get(i)[0], st, en));
         }
-        batches.sort((x, y) -> x.first != y.first ? Long.compare(x.first, y.first) : Integer.compare(x.order, y.order));
         return new RawTrace(file, batches, strings, cycles, end, maxPid);
     }
 
@@ -147,6 +146,11 @@ public final class RawTrace {
         return endTs;
     }
 
+    /** The number of batches in the file. */
+    public int batchCount() {
+        return batches.size();
+    }
+
     /** The highest P id that wrote a batch (-1 if none). */
     public int maxPid() {
         return maxPid;
@@ -158,21 +162,19 @@ public final class RawTrace {
         boolean event(Event e) throws IOException;
     }
 
-    /** Visits every event in time order. */
+    /** Visits every event in time order (by its writer's clock: see the class note). */
     public void forEach(Visitor v) throws IOException {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            Map<Integer, ArrayDeque<Batch>> byWriter = new HashMap<>();
+            for (Batch b : batches) { // file order
+                byWriter.computeIfAbsent(b.pid, k -> new ArrayDeque<>()).add(b);
+            }
             PriorityQueue<Cursor> open = new PriorityQueue<>();
-            int next = 0;
+            for (ArrayDeque<Batch> q : byWriter.values()) {
+                openNext(q, Long.MIN_VALUE, in, open);
+            }
             Event out = new Event();
             for (;;) {
-                // open every batch that may hold the earliest pending event
-                while (next < batches.size() && (open.isEmpty() || batches.get(next).first <= open.peek().ts)) {
-                    Cursor c = new Cursor(batches.get(next), in, file, strings);
-                    next++;
-                    if (c.advance()) {
-                        open.add(c);
-                    }
-                }
                 Cursor c = open.poll();
                 if (c == null) {
                     return;
@@ -184,10 +186,23 @@ public final class RawTrace {
                 out.b = c.ev.b;
                 if (c.advance()) {
                     open.add(c);
+                } else {
+                    openNext(byWriter.get(c.batch.pid), c.clock, in, open);
                 }
                 if (!v.event(out)) {
                     return;
                 }
+            }
+        }
+    }
+
+    /** Opens the writer's next batch that holds an event (its clock going on from {@code clock}), if any. */
+    private void openNext(ArrayDeque<Batch> writer, long clock, RandomAccessFile in, PriorityQueue<Cursor> open) throws IOException {
+        for (Batch b = writer.poll(); b != null; b = writer.poll()) {
+            Cursor c = new Cursor(b, in, file, strings, clock);
+            if (c.advance()) {
+                open.add(c);
+                return;
             }
         }
     }
@@ -204,20 +219,22 @@ public final class RawTrace {
         };
     }
 
+    /** A writer's current batch, at its next event; {@code clock} is the writer's latest timestamp up to that event. */
     private static final class Cursor implements Comparable<Cursor> {
         final Batch batch;
         final Decoder d;
         final Event ev = new Event();
-        long ts;
+        long clock;
         int rank;
 
-        Cursor(Batch b, RandomAccessFile in, Path file, Map<Integer, String> strings) throws IOException {
+        Cursor(Batch b, RandomAccessFile in, Path file, Map<Integer, String> strings, long clock) throws IOException {
             this.batch = b;
             byte[] buf = new byte[b.length];
             in.seek(b.offset);
             in.readFully(buf);
             this.d = new Decoder(buf, b.length, file, b.offset);
             this.strings = strings;
+            this.clock = clock;
         }
 
         private final Map<Integer, String> strings;
@@ -226,15 +243,15 @@ public final class RawTrace {
             if (!d.next(ev, strings)) {
                 return false;
             }
-            ts = ev.ts;
+            clock = Math.max(clock, ev.ts);
             rank = rank(ev.kind);
             return true;
         }
 
         @Override
         public int compareTo(Cursor o) {
-            if (ts != o.ts) {
-                return Long.compare(ts, o.ts);
+            if (clock != o.clock) {
+                return Long.compare(clock, o.clock);
             }
             if (rank != o.rank) {
                 return Integer.compare(rank, o.rank);

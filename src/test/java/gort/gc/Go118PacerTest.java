@@ -110,9 +110,83 @@ class Go118PacerTest {
     // =====================================================================================
 
     /**
+     * Go 1.19's heapGoalInternal and trigger over the test's figures: {goal, lower bound, upper
+     * bound, trigger}, with runway = the cons/mark runway; sweepDone before the first cycle (no
+     * sweep distance then).
+     */
+    static long[] goalAndTrigger(int gogc, long lim, HeapStats s, long marked, long stack, long globals, long runway, boolean sweepDone) {
+        long gp = gogcGoal(gogc, marked, stack, globals);
+        long lg = lim != Long.MAX_VALUE ? limitGoal(lim, s, marked) : Long.MAX_VALUE;
+        long g;
+        long minTrigger;
+        if (lg < gp) {
+            g = lg;
+            minTrigger = 0;
+        } else {
+            long sweepDist = sweepDone ? 0 : marked + SWEEP_DISTANCE;
+            g = Math.max(gp, sweepDist);
+            minTrigger = sweepDist;
+        }
+        if (marked >= g) {
+            return new long[] {g, g, g, g};
+        }
+        long lower = Math.max(Math.max(minTrigger, marked), marked + (g - marked) / 64 * 45);
+        long upper = marked + (g - marked) / 64 * 61;
+        if (g > HEAP_MINIMUM_AT_100 && g - HEAP_MINIMUM_AT_100 > upper) {
+            upper = g - HEAP_MINIMUM_AT_100;
+        }
+        upper = Math.max(upper, lower);
+        long trigger = runway > g ? lower : Math.min(Math.max(g - runway, lower), upper);
+        return new long[] {g, lower, upper, trigger};
+    }
+
+    /**
+     * Go 1.19's cons/mark estimate, computed here: endCycle's measurement ((heap at mark
+     * termination − the trigger the cycle started from) × (u + idle) / (scan work × (1 − u)), no
+     * update when the heap did not pass the trigger) smoothed by piController.next with the gains
+     * gcControllerState.init gives it (kp 0.9, ti 4, tt 1000, output within ±1000), and reset to
+     * 0 when the controller's state overflows.
+     */
+    static final class ConsMarkModel {
+        double consMark;
+        private double errIntegral;
+
+        void endCycle(long heapLive, long triggered, long scanWork, double utilization, double idleUtilization) {
+            if (heapLive <= triggered) {
+                return;
+            }
+            double measured = (heapLive - triggered) * (utilization + idleUtilization) / ((double) scanWork * (1 - utilization));
+            double kp = 0.9;
+            double ti = 4.0;
+            double tt = 1000;
+            double raw = kp * (measured - consMark) + errIntegral;
+            if (Double.isInfinite(raw) || Double.isNaN(raw)) {
+                errIntegral = 0;
+                consMark = 0;
+                return;
+            }
+            double out = Math.max(-1000, Math.min(1000, raw));
+            errIntegral += kp / ti * (measured - consMark) + (out - raw) / tt;
+            if (Double.isInfinite(errIntegral) || Double.isNaN(errIntegral)) {
+                errIntegral = 0;
+                consMark = 0;
+                return;
+            }
+            consMark = out;
+        }
+
+        /** The runway it gives (Go's commit: uint64 of cons/mark × (1 − u)/u × the last cycle's scan work). */
+        long runway(long lastScanWork) {
+            double rw = consMark * (1 - U) / U * lastScanWork;
+            return rw < 0 ? Long.MAX_VALUE : (long) rw; // a negative estimate wraps to more than any goal
+        }
+    }
+
+    /**
      * After every cycle, whatever the cons/mark measurements, scan sizes and memory limit: the goal
      * is GOGC's (or the limit's, if smaller) and the trigger is goal − runway clamped into Go's
-     * bounds, with runway = cons/mark × (1 − u)/u × (last heap scan + stacks + globals).
+     * bounds, with runway = cons/mark × (1 − u)/u × (last heap scan + stacks + globals), and
+     * cons/mark the estimate {@link ConsMarkModel} computes from the same cycles.
      */
     @Property(tries = 500)
     void theTriggerIsGoalMinusRunwayWithinGosBounds(@ForAll @IntRange(min = 0, max = 800) int gogc,
@@ -124,44 +198,40 @@ class Go118PacerTest {
         long lim = limited ? limit : Long.MAX_VALUE;
         AtomicReference<HeapStats> now = new AtomicReference<>(stats(0, 0, 0));
         Go118Pacer p = new Go118Pacer(gogc, lim, now::get);
+        ConsMarkModel model = new ConsMarkModel();
         long marked = marked0;
+        // what the previous mark termination left (before the first cycle: nothing marked, no sweep)
+        long lastMarked = 0;
+        long lastStack = 0;
+        long lastGlobals = 0;
+        long runway = 0;
         for (int i = 0; i < cycles; i++) {
             long scan = marked * scanPermille / 1000;
             long t = p.trigger();
             long end = t + (long) ((p.nextGoal() - t + MB) * (overshootPermille / 1000.0)) + i * 64 * KB;
             // at mark termination the heap holds what was marked plus what was allocated (some of it in non-heap slack)
             now.set(stats(end, end + nonHeap / 2, nonHeap / 2));
+            // startCycle fixes the trigger the cycle is measured from, with the memory limit's goal of now
+            long triggered = goalAndTrigger(gogc, lim, now.get(), lastMarked, lastStack, lastGlobals, runway, i == 0)[3];
             cycle(p, 1 + i % 4, new Cycle(scan, stack, globals, scan, marked, end), i * 100_000_000L);
-            HeapStats s = now.get();
-            long gp = gogc < 0 ? Long.MAX_VALUE : gogcGoal(gogc, marked, stack, globals);
-            long lg = limited ? limitGoal(lim, s, marked) : Long.MAX_VALUE;
-            long g;
-            long minTrigger;
-            if (lg < gp) {
-                g = lg;
-                minTrigger = 0;
-            } else {
-                g = Math.max(gp, marked + SWEEP_DISTANCE);
-                minTrigger = marked + SWEEP_DISTANCE;
-            }
+            model.endCycle(end, triggered, scan + stack + globals, U, 0); // no assists, no idle marking
+            assertThat(p.consMark()).as("cons/mark after cycle %d", i).isCloseTo(model.consMark,
+                    within(1e-9 * Math.max(1, Math.abs(model.consMark))));
+            runway = model.runway(scan + stack + globals);
+            long[] want = goalAndTrigger(gogc, lim, now.get(), marked, stack, globals, runway, false);
+            long g = want[0];
             assertThat(p.nextGoal()).as("goal after cycle %d", i).isEqualTo(g);
             long trig = p.trigger();
             if (marked >= g) {
                 assertThat(trig).as("marked >= goal: trigger at the goal").isEqualTo(g);
             } else {
-                long lower = Math.max(Math.max(minTrigger, marked), marked + (g - marked) / 64 * 45);
-                long upper = marked + (g - marked) / 64 * 61;
-                if (g > HEAP_MINIMUM_AT_100 && g - HEAP_MINIMUM_AT_100 > upper) {
-                    upper = g - HEAP_MINIMUM_AT_100;
-                }
-                upper = Math.max(upper, lower);
-                assertThat(trig).as("trigger after cycle %d", i).isBetween(lower, upper).isLessThanOrEqualTo(g);
-                double rw = p.consMark() * (1 - U) / U * (scan + stack + globals);
-                long runway = rw < 0 ? Long.MAX_VALUE : (long) rw;
-                long expected = runway > g ? lower : Math.min(Math.max(g - runway, lower), upper);
-                assertThat(trig).as("goal - runway, clamped").isEqualTo(expected);
+                assertThat(trig).as("trigger after cycle %d", i).isBetween(want[1], want[2]).isLessThanOrEqualTo(g);
+                assertThat(trig).as("goal - runway, clamped").isEqualTo(want[3]);
                 assertThat(p.runway()).isEqualTo(runway);
             }
+            lastMarked = marked;
+            lastStack = stack;
+            lastGlobals = globals;
             marked = marked + marked / 8 * (i % 3 - 1); // the live heap moves between cycles
         }
     }

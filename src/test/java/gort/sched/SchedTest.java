@@ -297,26 +297,40 @@ class SchedTest {
 
     @Test
     void notetsleepgWakeupTakesAnIdlePDirectly() {
-        AtomicLong globalSeen = new AtomicLong(-1);
+        // exitsyscallfast: the woken goroutine finds its P handed off and takes the idle one on its own
+        // M and runs on, without passing through the scheduler (so that P's schedtick does not move)
+        AtomicReference<String> expected = new AtomicReference<>();
+        AtomicReference<String> woke = new AtomicReference<>();
+        AtomicReference<String> queued = new AtomicReference<>();
         Rt.run(2, () -> {
             Sched s = Sched.current();
             Note note = s.newNote();
-            Note back = s.newNote();
+            AtomicReference<G> sleeper = new AtomicReference<>();
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
             Chan<Integer> started = Go.makeChan(Integer.class, 0);
             Go.go(() -> {
-                started.send(1);
-                s.notetsleepg(note, -1);
-                back.wakeup();
+                sleeper.set(Sched.getg());
+                started.send(1); // readies main into our P's runnext
+                s.notetsleepg(note, -1); // hands the P (and main with it) to another M
+                P p = curP();
+                woke.set("P" + p.id + " schedtick " + p.schedtick + " " + Sched.getg().enqueued());
+                wg.done();
             });
             started.recv();
-            Rt.spinUntil(() -> s.allgs().stream().anyMatch(g -> g.status() == G.SYSCALL), 10_000);
-            int before = s.globalRunqSize();
+            // From here no safepoint until the sleeper has woken: main keeps its P, so the only P the
+            // sleeper can take is the other one, once it is on the idle list (a P being started by
+            // wakep is IDLE but off the list).
+            P other = s.allp(1 - curP().id);
+            boolean ready = Rt.spinUntil(() -> sleeper.get().status() == G.SYSCALL && other.status() == P.IDLE && s.npidle() == 1, 10_000);
+            expected.set(ready ? "P" + other.id + " schedtick " + other.schedtick + " " + Enqueued.SYSCALL_WITH_P : "not ready");
             note.wakeup();
-            // The other P is idle: the woken goroutine takes it (exitsyscallfast) and signals back.
-            s.notetsleepg(back, -1);
-            globalSeen.set(before);
+            Rt.spinUntil(() -> woke.get() != null || (sleeper.get().status() == G.RUNNABLE && s.globalRunqSize() > 0), 10_000);
+            queued.set(woke.get() == null ? "global run queue: " + s.globalRunqSize() : "");
+            wg.await();
         });
-        assertThat(globalSeen.get()).isZero();
+        assertThat(queued.get()).as("the woken goroutine went to the global run queue").isEmpty();
+        assertThat(woke.get()).as("where the woken goroutine ran on").isEqualTo(expected.get());
     }
 
     @Test
@@ -370,11 +384,26 @@ class SchedTest {
                     wg.done();
                 });
             }
-            // a goroutine blocked in a syscall must not hold up the stop
+            // a goroutine blocked in a syscall (its P handed off) must not hold up the stop
             Note never = s.newNote();
-            Go.go(() -> s.notetsleepg(never, 200_000_000L));
-            Rt.spinUntil(() -> java.util.Arrays.stream(counters).allMatch(c -> c.get() > 0), 10_000);
+            AtomicReference<G> sleeper = new AtomicReference<>();
+            WaitGroup slept = new WaitGroup();
+            slept.add(1);
+            Go.go(() -> {
+                sleeper.set(Sched.getg());
+                s.notetsleepg(never, -1);
+                slept.done();
+            });
+            // wait with Gosched (a loop without safepoints would starve the goroutines queued on our P)
+            java.util.function.BooleanSupplier allStarted = () -> java.util.Arrays.stream(counters).allMatch(c -> c.get() > 0)
+                    && sleeper.get() != null && sleeper.get().status() == G.SYSCALL;
+            long until = System.nanoTime() + 10_000_000_000L; // bound, not a measurement
+            while (!allStarted.getAsBoolean() && System.nanoTime() < until) {
+                Go.gosched();
+            }
+            boolean started = allStarted.getAsBoolean();
             s.stopTheWorld("test");
+            boolean sleeperInSyscall = sleeper.get() != null && sleeper.get().status() == G.SYSCALL;
             long[] snap = java.util.Arrays.stream(counters).mapToLong(AtomicLong::get).toArray();
             boolean allStopped = true;
             for (int i = 0; i < s.gomaxprocs(); i++) {
@@ -398,9 +427,12 @@ class SchedTest {
             }
             stop.set(true);
             wg.await();
-            result.set("stopped=" + allStopped + " frozen=" + java.util.Arrays.equals(snap, snap2) + " resumed=" + resumed);
+            never.wakeup();
+            slept.await();
+            result.set("started=" + started + " stopped=" + allStopped + " sleeperInSyscall=" + sleeperInSyscall + " frozen="
+                    + java.util.Arrays.equals(snap, snap2) + " resumed=" + resumed);
         });
-        assertThat(result.get()).isEqualTo("stopped=true frozen=true resumed=true");
+        assertThat(result.get()).isEqualTo("started=true stopped=true sleeperInSyscall=true frozen=true resumed=true");
     }
 
     @Test
