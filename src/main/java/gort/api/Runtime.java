@@ -86,6 +86,16 @@ public final class Runtime {
         return sb.toString();
     }
 
+    /**
+     * Ends this runtime from outside it (another Java thread): {@link #run} then throws a
+     * {@link FatalError} with this message once every M has ended, within the same grace a returning
+     * main gets (a goroutine that reaches no safepoint keeps its thread, as a Go loop without
+     * safepoints cannot be preempted). See {@link Sched#abort}.
+     */
+    public void abort(String message) {
+        sched.abort(message);
+    }
+
     /** Runs main under the environment's GOMAXPROCS/GOGC/GODEBUG. */
     public static void run(Runnable main) {
         run(Config.fromEnv(), main);

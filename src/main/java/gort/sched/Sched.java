@@ -383,6 +383,18 @@ public final class Sched {
     }
 
     /**
+     * Ends the runtime from outside its goroutines, as if it had died with the fatal error
+     * {@code message}: what {@link #exit} does for a dying goroutine (each goroutine stops at its next
+     * safepoint, idle Ms and sleepers wake, {@link #awaitExit} returns and throws the error), for a
+     * host that must end a runtime it started and go on (a test's watchdog). Go has no such call: a
+     * process ends a Go program, which dies with it; a gort runtime shares its JVM. Idempotent, and
+     * does nothing to a runtime that is already exiting. Any thread may call it.
+     */
+    public void abort(String message) {
+        exit(new FatalError(message));
+    }
+
+    /**
      * Go's os.Exit(code), called on a goroutine: the runtime ends now, as when main returns (no
      * other goroutine runs on; deferred work is not run, as Go runs no deferred functions), and its
      * entry point returns normally for 0, or throws {@link ExitStatus} with the code. Does not

@@ -26,12 +26,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each way concurrent marking can complete: by a dedicated, fractional or
  * idle background worker, or by an assist, under each wakeup strategy, and completion before the
  * coordinator waits. Test knobs switch the other workers (or all of them) off so that the one
- * under test must do the marking. The scheduler's own completion check (Go's, in
- * findRunnableGCWorker) stays on in the worker tests: it is Go 1.5.1's liveness when the work ran
- * out before the phase was armed (an idle worker or an assist may drain it during the stack scan),
- * so those phases may be the scheduler's. Nobody completes a phase where it was armed. Every run
- * has the watchdog, checkmark on, and must finish its cycles: a lost wakeup fails by the watchdog
- * instead of hanging the suite. Each path runs under every design and the ablations that matter
+ * under test must do the marking, and leave it nobody to race: in the worker tests the workers
+ * start only once mark 1 is armed (so the work it has cannot run out during the stack scan), and
+ * the scheduler's own completion check (Go's, in findRunnableGCWorker), which would race the
+ * worker for the completion CAS, is off during mark 1; it is back on for mark 2, which has little
+ * or no work, so that the scheduler may be the one to find it complete (its liveness role in Go
+ * 1.5.1). So every mark 1 is the path's, on however loaded a host, in one run. Nobody completes a
+ * phase where it was armed. Every run has the watchdog, checkmark on, and must finish its cycles:
+ * a lost wakeup fails by the watchdog instead of hanging the suite. Each path runs under every design and the ablations that matter
  * ({@link gort.testing.Designs}), which between them take every wakeup strategy, pacer (which
  * shares the workers and the assist ratio out) and marking; an assist alone cannot mark under Go
  * 1.6's marking, whose assists take no root jobs.
@@ -103,9 +105,11 @@ class CompletionPathTest {
 
     /**
      * As above; with {@code holdWorkers}, the background workers the knobs allow start only once
-     * a phase is armed (none during the stack scan), so that the phase's work is left for them:
-     * an idle or fractional worker may drain it all during the scan, and then only the
-     * scheduler's check is left to find the phase complete.
+     * mark 1 is armed (none during the stack scan), so that the phase's work is left for them (an
+     * idle or fractional worker could drain it all during the scan, and then only the scheduler's
+     * check would be left to find the phase complete), and the scheduler's check is off during mark
+     * 1 (else it races the worker for the completion CAS: between the worker's nwait increment and
+     * its CAS, a P passing through schedule() sees the same completion point) and back on for mark 2.
      */
     static List<CycleRecord> run(Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting, boolean holdWorkers) {
         AtomicReference<List<CycleRecord>> out = new AtomicReference<>();
@@ -116,9 +120,13 @@ class CompletionPathTest {
             knobs.accept(gc);
             AtomicReference<MarkDoneSignal> armed = new AtomicReference<>();
             int modes = gc.faults.workerModes;
+            boolean schedulerCompletes = gc.faults.schedulerCompletes;
             gc.faults.onPhaseArmed = sig -> {
                 armed.set(sig);
                 gc.faults.workerModes = modes;
+                if (holdWorkers) {
+                    gc.faults.schedulerCompletes = schedulerCompletes && sig != gc.mark1;
+                }
             };
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger running = new AtomicInteger();
@@ -166,33 +174,6 @@ class CompletionPathTest {
         return out.get();
     }
 
-    /**
-     * {@link #run} until some completion was by {@code kind}, at most {@value #ATTEMPTS} times,
-     * returning every run's records: whether a worker or an assist, rather than the scheduler's
-     * check, completes a phase depends on whether the work outlasts the scan, which a loaded
-     * machine can tip either way. The test's assertions then hold over all the records.
-     */
-    static List<CycleRecord> runUntil(CompleterKind kind, Config cfg, Consumer<Collector> knobs, int busy, boolean allocateWhileWaiting) {
-        List<CycleRecord> all = new ArrayList<>();
-        for (int i = 0; i < ATTEMPTS; i++) {
-            List<CycleRecord> recs = run(cfg, knobs, busy, allocateWhileWaiting, kind.isWorker());
-            all.addAll(recs);
-            if (recs.stream().anyMatch(r -> r.mark1().completer() == kind || r.mark2().completer() == kind)) {
-                break;
-            }
-        }
-        return all;
-    }
-
-    /**
-     * Runs until the path under test has completed a phase at least once. A worker that finds the
-     * completion point races the scheduler's check for the completion CAS (as in Go: between the
-     * worker's nwait increment and its CAS, a P passing through schedule() sees the same point),
-     * and on this 2-core host the worker loses that race in some runs of four cycles (idle under
-     * go118: in about half); twenty runs make a miss by chance negligible.
-     */
-    static final int ATTEMPTS = 20;
-
     static int modes(CompleterKind... ks) {
         int m = 0;
         for (CompleterKind k : ks) {
@@ -202,33 +183,36 @@ class CompletionPathTest {
     }
 
     /**
-     * Every completion is by {@code kind}, or by the scheduler's check (the phase's work ran out
-     * before it was armed), never where the phase was armed, but for none's starter when its scan
-     * left it nothing; at least one by kind.
+     * Every mark 1 is completed by {@code kind}, and every mark 2 by {@code kind} or by the
+     * scheduler's check (mark 2 may have no work for the path to find), never where the phase was
+     * armed, but for none's starter when its scan left it nothing (then mark 1 has no work for
+     * anyone: ArmingTest); at least one by kind.
      */
     static void assertCompletedBy(List<CycleRecord> recs, CompleterKind kind) {
         assertThat(recs).hasSizeGreaterThanOrEqualTo(CYCLES);
-        List<CompleterKind> kinds = new ArrayList<>();
+        List<CompleterKind> mark1 = new ArrayList<>();
+        List<CompleterKind> mark2 = new ArrayList<>();
         for (CycleRecord r : recs) {
             for (CycleRecord.Completion c : List.of(r.mark1(), r.mark2())) {
                 if (c.completer() == CompleterKind.COORDINATOR && r.strategy().equals(WakeupStrategy.NONE.flag())) {
                     continue; // none's starter checks a mark 1 whose scan greyed nothing into its cache (ArmingTest)
                 }
-                kinds.add(c.completer());
+                (c == r.mark1() ? mark1 : mark2).add(c.completer());
                 assertThat(c.resumedNs()).as("the coordinator resumes after the completion").isGreaterThanOrEqualTo(c.doneNs());
             }
         }
-        assertThat(kinds).as("completers").allMatch(k -> k == kind || k == CompleterKind.SCHEDULER).contains(kind);
+        assertThat(mark1).as("mark 1 completers").containsOnly(kind);
+        assertThat(mark2).as("mark 2 completers").allMatch(k -> k == kind || k == CompleterKind.SCHEDULER);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("designs")
     void aDedicatedWorkerCompletesMarking(String setup) {
         // GOMAXPROCS=4: one dedicated worker, no fractional share
-        List<CycleRecord> recs = runUntil(CompleterKind.DEDICATED, config(4, setup), gc -> {
+        List<CycleRecord> recs = run(config(4, setup), gc -> {
             gc.faults.workerModes = modes(CompleterKind.DEDICATED);
             gc.faults.assistsDisabled = true;
-        }, 2, false);
+        }, 2, false, true);
         assertCompletedBy(recs, CompleterKind.DEDICATED);
         assertThat(recs).allMatch(r -> r.dedicatedNs() > 0 && r.assistNs() == 0);
     }
@@ -237,10 +221,10 @@ class CompletionPathTest {
     @MethodSource("designs")
     void aFractionalWorkerCompletesMarking(String setup) {
         // GOMAXPROCS=2: no dedicated worker, a fractional share of 0.5; busy goroutines on every P
-        List<CycleRecord> recs = runUntil(CompleterKind.FRACTIONAL, config(2, setup), gc -> {
+        List<CycleRecord> recs = run(config(2, setup), gc -> {
             gc.faults.workerModes = modes(CompleterKind.FRACTIONAL);
             gc.faults.assistsDisabled = true;
-        }, 2, false);
+        }, 2, false, true);
         assertCompletedBy(recs, CompleterKind.FRACTIONAL);
         assertThat(recs).allMatch(r -> r.fractionalNs() > 0 && r.dedicatedNs() == 0 && r.assistNs() == 0);
     }
@@ -249,10 +233,10 @@ class CompletionPathTest {
     @MethodSource("designs")
     void anIdleWorkerCompletesMarking(String setup) {
         // GOMAXPROCS=2 with only main running: the other P is idle and marks
-        List<CycleRecord> recs = runUntil(CompleterKind.IDLE, config(2, setup), gc -> {
+        List<CycleRecord> recs = run(config(2, setup), gc -> {
             gc.faults.workerModes = modes(CompleterKind.IDLE);
             gc.faults.assistsDisabled = true;
-        }, 0, false);
+        }, 0, false, true);
         assertCompletedBy(recs, CompleterKind.IDLE);
         assertThat(recs).allMatch(r -> r.idleNs() > 0 && r.assistNs() == 0);
     }
@@ -261,7 +245,7 @@ class CompletionPathTest {
     @MethodSource("designsWhereAssistsCanMarkAlone")
     void anAssistCompletesMarking(String setup) {
         // no background workers at all: main's allocations pay for the whole mark
-        List<CycleRecord> recs = runUntil(CompleterKind.ASSIST, config(2, setup), gc -> {
+        List<CycleRecord> recs = run(config(2, setup), gc -> {
             gc.faults.workerModes = 0;
             gc.faults.minAssistRatio = 64;
             gc.faults.schedulerCompletes = false;
@@ -275,12 +259,16 @@ class CompletionPathTest {
     void completionBeforeTheCoordinatorWaitsIsNotLost(String setup) {
         // the coordinator holds off its wait until an assist has completed the phase
         AtomicInteger earlyCompletions = new AtomicInteger();
-        List<CycleRecord> recs = runUntil(CompleterKind.ASSIST, config(2, setup), gc -> {
+        List<CycleRecord> recs = run(config(2, setup), gc -> {
             gc.faults.workerModes = 0;
             gc.faults.minAssistRatio = 64;
             gc.faults.schedulerCompletes = false;
             gc.faults.beforeMarkWait = sig -> {
-                if (Rt.spinUntil(sig::isDone, 5_000)) {
+                // no time bound: a completion that never comes ends by the watchdog, which stops the runtime
+                while (!sig.isDone() && !gc.sched.exiting()) {
+                    Thread.onSpinWait();
+                }
+                if (sig.isDone()) {
                     earlyCompletions.incrementAndGet();
                 }
             };

@@ -7,6 +7,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Test support: runs a runtime under a watchdog so that a hung scheduler fails its test instead
  * of hanging the suite. The watchdog bounds time only; no test asserts on elapsed time.
+ *
+ * <p>A runtime that trips the watchdog is ended ({@link Runtime#abort}) before the test fails, and
+ * the watchdog waits for its threads: left running, its goroutines would take the host's CPU from
+ * every later test in the JVM. The failure says whether the runtime ended.
  */
 public final class Rt {
     private Rt() {}
@@ -25,23 +29,31 @@ public final class Rt {
     /** Runs main in a fresh runtime; rethrows what the runtime threw; fails after seconds. */
     public static void run(Config config, long seconds, Runnable main) {
         AtomicReference<Throwable> err = new AtomicReference<>();
+        AtomicReference<Runtime> started = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                Runtime.run(config, main);
+                Runtime.run(config, () -> {
+                    started.set((Runtime) gort.sched.Sched.current().env);
+                    main.run();
+                });
             } catch (Throwable e) {
                 err.set(e);
             }
         }, "gort-test-runner");
         t.setDaemon(true);
         t.start();
-        try {
-            t.join(seconds * 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        join(t, seconds * 1000);
         if (t.isAlive()) {
-            throw new AssertionError("watchdog: runtime did not finish within " + seconds + " s (hang?)\n" + threadDump());
+            String dump = threadDump();
+            // main never ran: the runtime started last is this one (tests run one at a time)
+            Runtime rt = started.get() != null ? started.get() : Runtime.lastStarted();
+            if (rt != null) {
+                rt.abort("fatal error: watchdog: test runtime did not finish within " + seconds + " s");
+            }
+            join(t, STOP_SECONDS * 1000);
+            throw new AssertionError("watchdog: runtime did not finish within " + seconds + " s (hang?); "
+                    + (t.isAlive() ? "it is still running after " + STOP_SECONDS + " s of being stopped" : "stopped")
+                    + "\n" + dump);
         }
         Throwable e = err.get();
         if (e instanceof RuntimeException re) {
@@ -49,6 +61,21 @@ public final class Rt {
         }
         if (e instanceof Error er) {
             throw er;
+        }
+    }
+
+    /**
+     * How long the watchdog waits for a runtime it stopped to end: more than the grace a runtime
+     * gives a goroutine to reach a safepoint when it exits.
+     */
+    static final long STOP_SECONDS = 30;
+
+    private static void join(Thread t, long millis) {
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
