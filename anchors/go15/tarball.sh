@@ -10,7 +10,7 @@ go15_tarball() {
   local clone found= cand
   clone=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
   if [ -n "${GORT_GO15_TARBALL:-}" ]; then
-    [ -f "$GORT_GO15_TARBALL" ] || { echo "GORT_GO15_TARBALL=$GORT_GO15_TARBALL: no such file" >&2; return 1; }
+    [ -f "$GORT_GO15_TARBALL" ] || { echo "anchors/go15: GORT_GO15_TARBALL=$GORT_GO15_TARBALL: no such file" >&2; return 1; }
     found=$GORT_GO15_TARBALL
   else
     for cand in "$clone/../go1.5.1.src.tar.gz" "$clone/../go1.5.1-src.tar.xz" \
