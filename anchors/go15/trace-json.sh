@@ -20,11 +20,12 @@ scratch=$(mktemp -d)
 pid=
 cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT
-# the tool opens a browser on start; a stand-in that does nothing keeps it quiet
+# the tool opens a browser on start (a stand-in that does nothing keeps it quiet) and runs Go 1.5.1's
+# `go tool addr2line` to name the trace's stack frames (its bin/ goes first on PATH)
 printf '#!/bin/sh\nexit 0\n' >"$scratch/xdg-open" && chmod +x "$scratch/xdg-open"
 for attempt in 1 2 3; do
   port=$(( 20000 + RANDOM % 30000 ))
-  PATH="$scratch:$PATH" GOROOT="$goroot" "$tool" -http="127.0.0.1:$port" "$bin" "$trace" >"$scratch/tool.log" 2>&1 &
+  PATH="$scratch:$goroot/bin:$PATH" GOROOT="$goroot" "$tool" -http="127.0.0.1:$port" "$bin" "$trace" >"$scratch/tool.log" 2>&1 &
   pid=$!
   # the tool parses the trace before /jsontrace answers: poll for up to 90 s
   for _ in $(seq 1 180); do
