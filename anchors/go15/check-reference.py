@@ -15,9 +15,14 @@ build.sh), and the check compares:
      each, the builds alternating: the benchmark's result line and the gctrace, pacer and gcwakeup
      lines must have the same fields (numbers aside); each cycle must have one gcwakeup line per
      phase, phase 1 before phase 2, with by= 1, 2 or 3;
-  3. the protocols, by what they do: per configuration, the mark-1 wakeup delay's median and the
-     completers' shares are printed side by side; a protocol whose median is far from the other
-     build's (more than 20 times, and more than 1 ms apart) fails the check. A run still going
+  3. the protocols, by what they do: per configuration, the mark-1 wakeup delay's median, the
+     median of the wakeups an assist completed and the completers' shares are printed side by
+     side, and each build is asked for the two Go changes' effects (non-blocking assists): note's
+     mark-1 median at least CLAIM_RATIO times park-yield's (CL 9291), park's assist-completed
+     median at least CLAIM_RATIO times park-yield's (CL 12670); an effect that shows in one build
+     and not in the other fails the check (one missing in both is printed: too few cycles, take
+     more --runs). Single medians are not compared: with a few cycles per run they swing by
+     orders of magnitude from run to run in either build. A run still going
      after STALL_S seconds is stopped and counted as stalled (note can stall at the end of a run,
      in both builds: anchors/README.md); the lines it printed are compared all the same.
 
@@ -30,7 +35,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CONFIGS = [  # (label, GCWAKEUP, GCASSISTBLOCK); None: unset
     ("default", None, None), ("note", "note", "0"), ("park", "park", "0"), ("park-yield", "park-yield", "0"),
     ("park:block", "park", None), ("park-yield:block", "park-yield", None)]
-STALL_S = 120  # a run of one op per goroutine takes seconds; one still going after this has stalled
+STALL_S = 30  # a run of one op per goroutine takes a few seconds; one still going after this has stalled
+CLAIM_RATIO = 10  # how much slower the older protocol must be for a claim to hold
 
 
 def say(msg):
@@ -66,7 +72,7 @@ def call_sites(runtime_dir):
     return sorted(sites, key=str)
 
 
-NUM = re.compile(r"-?\d+(\.\d+)?")
+NUM = re.compile(r"[+-]?\d+(\.\d+)?(e[+-]\d+)?")
 
 
 def shape(line):
@@ -74,25 +80,28 @@ def shape(line):
 
 
 def parse(err_text):
-    """gctrace/pacer/gcwakeup line shapes, per-cycle wakeup sequences, mark-1 delays and completers."""
-    shapes, cycles, delays, by1, pending = set(), [], [], [], []
+    """gctrace/pacer/gcwakeup line shapes, per-cycle wakeup sequences, mark-1 delays and completers,
+    and the delays of the wakeups an assist completed (either phase)."""
+    shapes, cycles, delays, completers, assisted, pending = set(), [], [], [], [], []
     for line in err_text.splitlines():
         if line.startswith(("gc ", "pacer:", "gcwakeup ")):
             shapes.add(shape(line))
         m = re.match(r"gcwakeup phase=(\d+) by=(\d+) delay_ns=(-?\d+)", line)
         if m:
             pending.append((int(m[1]), int(m[2])))
+            if m[2] == "2":
+                assisted.append(int(m[3]))
             if m[1] == "1":
                 delays.append(int(m[3]))
-                by1.append(int(m[2]))
+            completers.append((int(m[1]), int(m[2])))
         elif re.match(r"gc \d+ @", line):
             cycles.append(pending)
             pending = []
-    return shapes, cycles, delays, by1
+    return shapes, cycles, delays, completers, assisted
 
 
 def main():
-    runs = 2
+    runs = 3
     args = sys.argv[1:]
     while args:
         if args[0] == "--runs" and len(args) > 1 and args[1].isdigit() and int(args[1]) > 0:
@@ -124,9 +133,12 @@ def main():
         doc = os.path.join(tmp, "doc.json")
         subprocess.run([os.path.join(ROOT, "gort"), "gen", "json", "--out", doc], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
-        print(f"\n{'config':<18} {'build':<10} {'cycles':>6} {'mark-1 p50':>11}  completers of mark 1 (by=1 worker, 2 assist, 3 scheduler)")
+        print(f"\n{'config':<18} {'build':<10} {'cycles':>6} {'mark-1 p50':>11} {'assisted p50':>14}  "
+              "completers of mark 1, of mark 2 (by=1 worker, 2 assist, 3 scheduler)")
+        seen = {}
         for label, wakeup, block in CONFIGS:
-            got = {k: {"out": set(), "shapes": set(), "cycles": [], "delays": [], "by1": [], "stalled": 0} for k in bins}
+            got = {k: {"out": set(), "shapes": set(), "cycles": [], "delays": [], "completers": [], "assisted": [], "stalled": 0}
+                   for k in bins}
             for r in range(runs):
                 order = list(bins) if r % 2 == 0 else list(reversed(list(bins)))
                 for k in order:
@@ -150,8 +162,8 @@ def main():
                             continue
                         got[k]["out"] |= {shape(l) for l in out.splitlines()}
                     g = got[k]
-                    s, c, d, b = parse(err)
-                    g["shapes"] |= s; g["cycles"] += c; g["delays"] += d; g["by1"] += b
+                    s, c, d, b, a = parse(err)
+                    g["shapes"] |= s; g["cycles"] += c; g["delays"] += d; g["completers"] += b; g["assisted"] += a
             for k, g in got.items():
                 bad = [c for c in g["cycles"] if [ph for ph, _ in c] != [1, 2] or any(b not in (1, 2, 3) for _, b in c)]
                 if bad:
@@ -159,8 +171,10 @@ def main():
                                     f"phase with by= 1, 2 or 3 (first: {bad[0]})")
                 p50 = statistics.median(g["delays"]) if g["delays"] else float("nan")
                 g["p50"] = p50
-                mix = " ".join(f"{b}:{g['by1'].count(b) * 100 // max(1, len(g['by1']))}%" for b in (1, 2, 3))
-                print(f"{label:<18} {k:<10} {len(g['cycles']):>6} {p50 / 1e6:>9.3f} ms  {mix}"
+                g["assist_p50"] = statistics.median(g["assisted"]) if g["assisted"] else float("nan")
+                mix = "   ".join(" ".join(f"{b}:{g['completers'].count((ph, b)) * 100 // max(1, len(g['cycles']))}%" for b in (1, 2, 3))
+                                  for ph in (1, 2))
+                print(f"{label:<18} {k:<10} {len(g['cycles']):>6} {p50 / 1e6:>9.3f} ms {g['assist_p50'] / 1e6:>11.3f} ms  {mix}"
                       + (f"  ({g['stalled']} of {runs} runs stalled, stopped after {STALL_S} s)" if g["stalled"] else ""))
             a, b = got["gort"], got["reference"]
             if a["out"] and b["out"] and a["out"] != b["out"]:
@@ -168,10 +182,16 @@ def main():
             if a["shapes"] != b["shapes"]:
                 failures.append(f"{label}: trace lines only gort's build prints: {sorted(a['shapes'] - b['shapes'])}; "
                                 f"only the reference's: {sorted(b['shapes'] - a['shapes'])}")
-            lo, hi = sorted([a["p50"], b["p50"]])
-            if lo == lo and hi == hi and hi > 20 * max(lo, 1) and hi - lo > 1e6:
-                failures.append(f"{label}: the mark-1 wakeup medians are far apart: gort {a['p50'] / 1e6:.3f} ms, "
-                                f"reference {b['p50'] / 1e6:.3f} ms")
+            seen[label] = got
+        # 3. the protocols, by the effects the two Go changes claim (non-blocking assists, as in their time)
+        for claim, num, den, key in [("CL 9291: note's mark-1 median over park-yield's", "note", "park-yield", "p50"),
+                                     ("CL 12670: park's assist-completed median over park-yield's", "park", "park-yield", "assist_p50")]:
+            ratios = {k: seen[num][k][key] / seen[den][k][key] for k in bins}
+            holds = {k: ratios[k] >= CLAIM_RATIO for k in bins}
+            say(f"{claim}: " + ", ".join(f"{k} {ratios[k]:.0f}x" for k in bins) + f" (the claim: at least {CLAIM_RATIO}x)")
+            if holds["gort"] != holds["reference"]:
+                failures.append(f"{claim} is {ratios['gort']:.1f}x in gort's build, {ratios['reference']:.1f}x in the reference's: "
+                                f"the claim holds in one build only")
     print()
     for f in failures:
         say("DIFFERENT: " + f)
