@@ -7,7 +7,7 @@
 #        bench/anchors.sh fidelity [gort fidelity options]   (the real Go 1.5.1 beside gort: see gort fidelity --help)
 #        bench/anchors.sh examples [--rounds K] [--procs 1,2,4] [NAME...]   (examples/: each Go program at its
 #          benchmark size beside its Java port under `gort bench`, per GOMAXPROCS; outputs compared)
-# Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
+# Env: GORT_ANCHORS=/path/to/anchors (default: the repository's anchors/: go/, java/, go15/).
 # To add a benchmark: append it to BENCHES and define run_gort_<b>, run_go_<b> and, if the JDK
 # has an equivalent, run_loom_<b>; each prints one ns/op figure (missing system -> "-").
 set -euo pipefail
@@ -17,14 +17,14 @@ BENCHES=(pingpong alloc bintree json)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"   # sets gort_root
 cd "$gort_root"
 
-# fidelity: build the patched Go 1.5.1 anchor (../shared/anchors/go15/build.sh; cached, ~2 min the
-# first time) and let gort run it beside itself; every other option goes to `gort fidelity`.
+# fidelity: build the patched Go 1.5.1 anchor (anchors/go15/build.sh; cached, a few minutes the
+# first time; it needs Go 1.5.1's source tarball and says where to get it) and let gort run it
+# beside itself; every other option goes to `gort fidelity`.
 if [ "${1:-}" = fidelity ]; then
   shift
-  ANCHORS="${GORT_ANCHORS:-$(dirname "$gort_root")/shared/anchors}"
+  ANCHORS="${GORT_ANCHORS:-$gort_root/anchors}"
   [ -x "$ANCHORS/go15/build.sh" ] || die "Go 1.5.1 anchor not found at $ANCHORS/go15 (need build.sh); set GORT_ANCHORS=/path"
-  echo "anchors.sh: building the Go 1.5.1 anchor (cached after the first time)..." >&2
-  bin=$("$ANCHORS/go15/build.sh") || die "the Go 1.5.1 anchor did not build (see its build.log under ~/.cache/go15)"
+  bin=$("$ANCHORS/go15/build.sh") || exit 1   # build.sh said why, in one line
   exec ./gort fidelity --anchor "$bin" "$@"
 fi
 
@@ -182,7 +182,7 @@ elif [ "$which" = pacer ]; then selected=()
 elif [[ " ${BENCHES[*]} " == *" $which "* ]]; then selected=("$which")
 else die "unknown benchmark '$which' (known: ${BENCHES[*]} all)"; fi
 
-ANCHORS="${GORT_ANCHORS:-$(dirname "$gort_root")/shared/anchors}"
+ANCHORS="${GORT_ANCHORS:-$gort_root/anchors}"
 [ -f "$ANCHORS/go/main.go" ] && [ -f "$ANCHORS/java/LoomPingPong.java" ] \
   || die "anchors not found at $ANCHORS (need go/main.go and java/LoomPingPong.java); set GORT_ANCHORS=/path"
 ANCHORS="$(cd "$ANCHORS" && pwd)"
@@ -378,7 +378,7 @@ for b in res:
     print(f"{b:<10} {f(g):>9} {f(o):>9} {f(l):>9} {f(ratio(g, o), 2):>8} {f(ratio(g, l), 2):>9}")
     rows.append({"benchmark": b, "median_ns_per_op": {"gort": g, "go": o, "loom": l},
                  "ratio_gort_go": ratio(g, o), "ratio_gort_loom": ratio(g, l), "rounds": res[b]})
-print("\nraw ns/op per round (gort: median of 5 reps; Go: 1 run; Loom: median of 3 reps in one JVM):")
+print("\nraw ns/op per round (gort: median of its reps after a warm-up, 5 for pingpong, 3 for the others; Go: 1 run; Loom: median of 3 reps in one JVM):")
 for b in res:
     for s, xs in res[b].items():
         print(f"  {b:<10} {s:<5} " + "  ".join(f(x["ns_per_op"]) for x in xs)

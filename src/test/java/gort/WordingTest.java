@@ -17,14 +17,15 @@ import org.junit.jupiter.api.Test;
  * What a user reads names things as the user can look them up: the two Go changes behind the
  * wakeup strategies by their golang/go CL numbers and titles (CL 9291, CL 12670), never by the
  * names of files the project was started from, and nothing cites a document the repository does
- * not hold. Reads every document, script and source file of the repository (README.md, docs/,
- * examples/, bench/, scripts/, src/), so the words hold for code comments and --help texts alike.
+ * not hold, nor needs a folder beside the clone. Reads every document, script and source file of
+ * the repository (README.md, docs/, examples/, anchors/, bench/, scripts/, src/), so the words hold
+ * for code comments and --help texts alike.
  */
 class WordingTest {
     /** Where the user reads: the repository's documents, scripts and sources (not target/). */
     static List<Path> readable() throws IOException {
         List<Path> files = new ArrayList<>(List.of(Path.of("README.md"), Path.of("gort"), Path.of("test")));
-        for (String dir : List.of("docs", "examples", "bench", "scripts", "src")) {
+        for (String dir : List.of("docs", "examples", "anchors", "bench", "scripts", "src")) {
             try (Stream<Path> s = Files.walk(Path.of(dir))) {
                 s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(md|java|sh|py|go|txt|proto)$")
                         || p.getParent().endsWith("scripts")).forEach(files::add);
@@ -58,6 +59,17 @@ class WordingTest {
     @Test
     void nothingCitesADocumentTheRepositoryDoesNotHold() throws IOException {
         assertThat(find(Pattern.compile("\\bDESIGN\\.md"))).isEmpty();
+    }
+
+    @Test
+    void nothingNeedsAFolderBesideTheClone() throws IOException {
+        // a clone stands alone: a folder beside it is only one more place to find Go 1.5.1's source
+        // tarball, and the default place of the reference build that check-reference.py compares
+        // with (and anchors/README.md says so)
+        assertThat(readable()).contains(Path.of("anchors/go15/build.sh"), Path.of("anchors/go/main.go"));
+        assertThat(find(Pattern.compile("\\.\\./shared")))
+                .allMatch(hit -> hit.startsWith("anchors/go15/tarball.sh:") || hit.startsWith("anchors/go15/check-reference.py:")
+                        || hit.startsWith("anchors/README.md:"));
     }
 
     @Test

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gort fidelity}: the real Go 1.5.1 runtime (the patched anchor that
- * {@code ../shared/anchors/go15/build.sh} builds) and gort side by side on the same json
+ * {@code anchors/go15/build.sh} builds) and gort side by side on the same json
  * document, under each wakeup strategy and each assist mode, rounds interleaved, one table.
  *
  * <p>Each run is its own process (a fresh JVM for gort, as a fresh process for Go), with
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
                 + "assist mode, interleaved over rounds, and print one table (bench/anchors.sh fidelity builds the anchor).")
 final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--anchor", paramLabel = "BINARY", required = true,
-            description = "the patched Go 1.5.1 anchors15 binary (../shared/anchors/go15/build.sh prints its path)")
+            description = "the patched Go 1.5.1 anchors15 binary (anchors/go15/build.sh prints its path)")
     Path anchor;
 
     @Option(names = "--rounds", paramLabel = "R", defaultValue = "3", description = "interleaved rounds (default ${DEFAULT-VALUE})")
@@ -103,10 +103,6 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (!Files.isRegularFile(anchor) || !Files.isExecutable(anchor)) {
-            throw new IllegalArgumentException("--anchor " + anchor + ": not an executable file (build it with "
-                    + "../shared/anchors/go15/build.sh, which prints its path)");
-        }
         if (rounds < 1 || rounds > 50) {
             throw new IllegalArgumentException("--rounds=" + rounds + " is invalid: must be from 1 to 50");
         }
@@ -142,6 +138,7 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
                     + " writes its logs and fidelity.json into a directory)");
         }
         new CommandPaths().reads("--anchor", anchor).writesInto("--out", dir, List.of()).check();
+        AnchorCheck.check(anchor); // one trial run: a wrong binary is one line before anything is made
         Files.createDirectories(dir);
         // a directory an earlier gort wrote into is overwritten as every output is: its files go, the
         // user's stay; they go once this run's results are written, so a run that fails or is

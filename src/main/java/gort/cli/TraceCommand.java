@@ -25,7 +25,7 @@ final class TraceCommand implements Runnable {
             description = "Recompute each GC cycle's mark-1/mark-2 wakeup delays from a trace alone (completer, done, resumed, where the "
                     + "coordinator sat; under none, which has no coordinator, when the completer began the transition) and what ran on "
                     + "each P meanwhile; checks them against the run's records when the trace has them. "
-                    + "Reads gort's .json and .pftrace traces and Go 1.5.1's viewer JSON (shared/anchors/go15/trace-json.sh).")
+                    + "Reads gort's .json and .pftrace traces and Go 1.5.1's viewer JSON (anchors/go15/trace-json.sh).")
     static final class Stats implements java.util.concurrent.Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "a trace: gort's FILE.json or FILE.pftrace, or Go 1.5.1's viewer JSON")
         Path file;

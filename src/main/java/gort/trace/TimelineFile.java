@@ -22,7 +22,7 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Reads a timeline file back, streaming, into the vocabulary of {@link TraceSink}: gort's own
  * traces in both formats, and the viewer JSON of the real Go 1.5.1 ({@code go tool trace}'s
- * {@code /jsontrace}, as {@code shared/anchors/go15/trace-json.sh} saves it), whose slices carry
+ * {@code /jsontrace}, as {@code anchors/go15/trace-json.sh} saves it), whose slices carry
  * end-stack ids ({@code esf}) into its {@code stackFrames} table. Times come out in nanoseconds
  * (the JSON's microseconds times 1000, rounded). Owns nothing; each call reads the file once.
  */

@@ -1,0 +1,3 @@
+module gort-anchors
+
+go 1.19
