@@ -129,23 +129,20 @@ class AssistQueueTest {
             int n0 = gc.numGC();
             gc.triggerConcurrentCycle();
             AtomicReference<G> debtor = new AtomicReference<>();
-            AtomicInteger resumedInCycle = new AtomicInteger(-1);
             AtomicBoolean done = new AtomicBoolean();
             Go.go("debtor", () -> {
                 debtor.set(Sched.getg());
                 Raw.heap().alloc(NODE); // its first allocation of the cycle puts it in debt
-                resumedInCycle.set(gc.numGC());
                 done.set(true);
             });
             await(() -> parkedOnQueue(gc, debtor.get()), "the debtor parked on the assist queue");
-            long[] r = new long[5];
+            long[] r = new long[4];
             r[0] = gc.assistQueue.parks.get();
             r[1] = gc.assistQueue.paidByCredit.get();
             r[2] = debtor.get().gcAssistBytes;
             gc.faults.workerModes = modes; // workers take the root jobs, drain, and flush their credit
             await(done::get, "the debtor ran again");
             r[3] = gc.assistQueue.paidByCredit.get();
-            r[4] = resumedInCycle.get() - n0;
             await(() -> gc.numGC() > n0, "the cycle ended");
             out.set(r);
         });
@@ -154,6 +151,7 @@ class AssistQueueTest {
         assertThat(r[1]).as("paid before any worker ran").isZero();
         assertThat(r[2]).as("the parked assist's account").isNegative();
         assertThat(r[3]).as("assists readied by background credit").isEqualTo(1);
-        assertThat(r[4]).as("cycles ended before the debtor ran again").isZero();
+        // (whether the debtor then ran before the cycle ended is the host's schedule: readied by
+        // credit, not by the end of marking, is what paidByCredit says)
     }
 }
