@@ -581,8 +581,8 @@ class CliTest {
     @ValueSource(strings = {"note", "park", "park-yield"})
     void runPrintsTheCollectorsSummaryUnderEachStrategy(String s, @TempDir Path dir) throws Exception {
         Path f = dir.resolve("run.json");
-        // depth 16 (~0.7 s, 6-10 cycles under note): at depth 14 the run ends in ~0.2 s, and under
-        // note, whose coordinator waits tens of ms per wakeup, it sometimes finished no cycle at all
+        // depth 16: at depth 14 the run was so short that under note, whose coordinator waits tens
+        // of ms per wakeup (docs/BENCHMARKS.md), it sometimes finished no cycle at all
         Result r = exec("run", "bintree", "--depth", "16", "--procs", "2", "--gogc", "10", "--wakeup", s, "--json", f.toString());
         assertThat(r.code()).as("stderr=%s", r.err()).isZero();
         assertThat(r.out()).contains("gc in the measured repetitions: ").contains("concurrent cycles").contains("wakeup " + s + ": mark 1 delay p50");
