@@ -206,7 +206,10 @@ if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "output":
         check_output(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "table":
-        table(sys.argv[2])
+        try:
+            table(sys.argv[2])
+        except (KeyError, TypeError, AttributeError, IndexError) as e:
+            die(f"{sys.argv[2]}: not a summary JSON of bench/anchors.sh examples ({type(e).__name__}: {e})")
     elif len(sys.argv) == 10 and sys.argv[1] == "summary":
         sys.exit(summary(*sys.argv[2:]))
     else:

@@ -90,6 +90,9 @@ def waited_table(runs, labels):
                 cells.append("-")
                 continue
             p50s = [r[l]["mark1_waited"][k]["p50"] for r in runs if r[l].get("mark1_waited", {}).get(k, {}).get("count")]
+            if len(runs) == 1:
+                cells.append(f"{share(shares[0])}, p50 {dur(p50s[0])}")
+                continue
             cells.append(f"{share(statistics.median(shares))} [{span(shares, share)}], p50 {dur(statistics.median(p50s))}"
                          f" [{span(p50s, dur)}]")
         print(f"| {WAITED.get(k, k)} | " + " | ".join(cells) + " |")
@@ -168,4 +171,7 @@ def main(files):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except (KeyError, TypeError, AttributeError, IndexError) as e:
+        die(f"{' '.join(sys.argv[1:])}: not the input this script reads ({type(e).__name__}: {e})")
