@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scripts under bench/ that turn recorded runs into docs/BENCHMARKS.md's tables still read what
@@ -27,16 +27,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BenchScriptsTest {
     static final Path SAMPLES = Path.of("src/test/resources/bench");
 
-    /** The scripts this class runs; a new one under bench/ must be added with its own test. */
-    static final List<String> SCRIPTS = List.of("anchors-table.py", "examples_summary.py", "jmh-table.py", "pacer_summary.py",
-            "runnext-table.py", "wakeup-table.py");
+    /**
+     * The scripts this class runs, each with the arguments that come before its input file; a new one
+     * under bench/ must be added here and given a test of its own.
+     */
+    static final Map<String, List<String>> SCRIPTS = Map.of("anchors-table.py", List.of(), "examples_summary.py", List.of("table"),
+            "jmh-table.py", List.of(), "pacer_summary.py", List.of(), "runnext-table.py", List.of(), "wakeup-table.py", List.of());
+
+    static Stream<String> scripts() {
+        return SCRIPTS.keySet().stream().sorted();
+    }
 
     record Run(int code, String out, String err) {}
 
     static Run python(String script, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("python3", "bench/" + script));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = start(cmd);
         var err = new java.util.concurrent.CompletableFuture<String>();
         Thread.ofPlatform().daemon().start(() -> {
             try {
@@ -48,6 +55,14 @@ class BenchScriptsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("%s finished", script).isTrue();
         return new Run(p.exitValue(), out, err.join());
+    }
+
+    private static Process start(List<String> cmd) {
+        try {
+            return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new AssertionError("python3 runs the scripts under bench/ (as bench/anchors.sh does): " + e.getMessage(), e);
+        }
     }
 
     static String sample(String name) {
@@ -64,7 +79,7 @@ class BenchScriptsTest {
     void everyScriptUnderBenchHasACase() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("bench"))) {
             List<String> found = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".py")).sorted().toList();
-            assertThat(found).as("bench/*.py, each with a case here").containsExactlyElementsOf(new TreeSet<>(SCRIPTS));
+            assertThat(found).as("bench/*.py, each with a case here").containsExactlyElementsOf(new TreeSet<>(SCRIPTS.keySet()));
         }
     }
 
@@ -127,17 +142,12 @@ class BenchScriptsTest {
         assertThat(r.out()).contains("| operation | handle API | raw addresses |").contains(JMH_ALLOC_ROW).contains("| open and close a scope |");
     }
 
-    /** What each script is given when its input is not what it reads: one line on stderr, exit status 2. */
-    static final Map<String, List<String>> BAD_INPUT_ARGS = Map.of(
-            "anchors-table.py", List.of(), "jmh-table.py", List.of(), "runnext-table.py", List.of(), "wakeup-table.py", List.of(),
-            "pacer_summary.py", List.of(), "examples_summary.py", List.of("table"));
-
+    /** A file that is not JSON at all: one line on stderr naming it, exit status 2. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"anchors-table.py", "examples_summary.py", "jmh-table.py", "pacer_summary.py", "runnext-table.py",
-            "wakeup-table.py"})
+    @MethodSource("scripts")
     void aFileThatIsNotItsInputIsOneLineAndExitStatus2(String script, @TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.json"), "not json\n");
-        List<String> args = new ArrayList<>(BAD_INPUT_ARGS.get(script));
+        List<String> args = new ArrayList<>(SCRIPTS.get(script));
         args.add(bad.toString());
         Run r = python(script, args.toArray(String[]::new));
         assertThat(r.code()).as("stdout=%s stderr=%s", r.out(), r.err()).isEqualTo(2);
@@ -146,11 +156,10 @@ class BenchScriptsTest {
 
     /** A sample of another script's kind: a JSON file, but not the one the script reads. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"anchors-table.py", "examples_summary.py", "jmh-table.py", "pacer_summary.py", "runnext-table.py",
-            "wakeup-table.py"})
+    @MethodSource("scripts")
     void aJsonFileOfAnotherKindIsOneLineAndExitStatus2(String script) throws Exception {
         String other = sample(script.equals("anchors-table.py") ? "wakeup-1.json" : "anchors.json");
-        List<String> args = new ArrayList<>(BAD_INPUT_ARGS.get(script));
+        List<String> args = new ArrayList<>(SCRIPTS.get(script));
         args.add(other);
         Run r = python(script, args.toArray(String[]::new));
         assertThat(r.code()).as("stdout=%s stderr=%s", r.out(), r.err()).isEqualTo(2);
