@@ -24,7 +24,7 @@ examples_summary.py summary RAW OUT_JSON ROUNDS PROCS GO_VERSION JAVA_VERSION CO
     ns_per_op, the median of its repetitions), detail a JSON list (gort's repetitions), status
     the output check ("ok N", "none 0", "differs K" or "failed", followed by ";procs N" when
     gort's JSON says it ran at another GOMAXPROCS) or "-". Prints the table (medians over the rounds, gort / Go, the
-    target) and writes every figure to OUT_JSON. Exit status 1 when any gort run failed or
+    target), writes every figure to OUT_JSON, then prints docs/BENCHMARKS.md's table from it (table below). Exit status 1 when any gort run failed or
     printed something else than Go.
 """
 import datetime, difflib, json, os, socket, statistics, sys
@@ -164,11 +164,13 @@ def summary(raw, out_json, rounds, procs, gover, jver, commit, ncpu):
             if xs and any(x["ns"] is not None for x in xs):
                 print(f"  {c['example']:<11} P={c['procs']:<3} {system:<5} "
                       + "  ".join("-" if x["ns"] is None else f"{x['ns'] / 1e6:.0f}" for x in xs))
-    json.dump({"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-               "host": socket.gethostname(), "cpus": int(ncpu), "rounds": int(rounds),
-               "procs": [int(p) for p in procs.split(",")], "gort_commit": commit, "go": gover,
-               "java": jver, "examples": rows}, open(out_json, "w"), indent=2)
-    print(f"\nwrote {out_json}")
+    with open(out_json, "w", encoding="utf-8") as fh:
+        json.dump({"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                   "host": socket.gethostname(), "cpus": int(ncpu), "rounds": int(rounds),
+                   "procs": [int(p) for p in procs.split(",")], "gort_commit": commit, "go": gover,
+                   "java": jver, "examples": rows}, fh, indent=2)
+    print(f"\nwrote {out_json}\n")
+    table(out_json)
     return 1 if bad else 0
 
 

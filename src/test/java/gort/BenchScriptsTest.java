@@ -127,6 +127,21 @@ class BenchScriptsTest {
                 .contains("Every run of every port printed Go's output.");
     }
 
+    /** The summary anchors.sh examples runs writes the JSON that table reads, and prints that table too. */
+    @Test
+    void examplesSummaryWritesWhatTheTableReads(@TempDir Path dir) throws Exception {
+        String port = "examples/sieve/Main.java";
+        Path raw = Files.writeString(dir.resolve("raw"), String.join("\n",
+                "sieve\tsched\t3000\t" + port + "\t1\t1\tgo\t100000000\t[]\t-",
+                "sieve\tsched\t3000\t" + port + "\t1\t1\tgort\t120000000\t[120000000]\tok 4",
+                "sieve\tsched\t3000\t" + port + "\t1\t2\tgo\t100000000\t[]\t-",
+                "sieve\tsched\t3000\t" + port + "\t1\t2\tgort\t180000000\t[180000000]\tok 4") + "\n");
+        Path json = dir.resolve("examples.json");
+        Run r = ok("examples_summary.py", "summary", raw.toString(), json.toString(), "2", "1", "go1.19", "java", "abc", "2");
+        assertThat(r.out()).contains("| sieve | channel/scheduler | 1 | 100 | 150 | **1.50** [1.20 1.80] | ≤ 1.5x |");
+        assertThat(ok("examples_summary.py", "table", json.toString()).out()).contains("**1.50** [1.20 1.80]");
+    }
+
     @Test
     void examplesOutputCheckFindsGosOutputInEveryRun(@TempDir Path dir) throws Exception {
         Path go = Files.writeString(dir.resolve("go.txt"), "2\n3\n5\n");
