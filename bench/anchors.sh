@@ -291,39 +291,44 @@ EOF
 # Each round runs every system once on the same document, in the same order: gort for
 # --seconds S of measured time (plus its warm-up), Go 1.19 for 16 iterations per goroutine
 # (256 ops, a comparable number of cycles). Go's figures come from GODEBUG=gctrace=1 (and
-# gcpacertrace=1 for the same ratio in bytes); gort's from its --json cycle records.
+# gcpacertrace=1 for the same ratio in bytes); gort's from its --json cycle records. Both print
+# gcpacertrace's end-of-cycle line, whose cons/mark bench/pacer_summary.py sets side by side.
 # gcassistblock=1 rows: assists that cannot pay their debt block (Go 1.5.1 as released; Go 1.19
 # parks them), where gort's default lets the goroutine allocate on.
 run_pacer() {
   local lim_bytes
   lim_bytes=$(python3 -c 'import re,sys; m=re.fullmatch(r"(\d+)(B|KiB|MiB|GiB)?", sys.argv[1]); print(int(m.group(1)) << {None:0,"B":0,"KiB":10,"MiB":20,"GiB":30}[m.group(2)])' "$pacer_limit")
   ./gort gen json --out "$TMP/code.json" >/dev/null || die "gort gen json failed"
-  : >"$TMP/manifest"
+  # Every run's output stays in bench/results/pacer-STAMP/ beside the summary's JSON, so that
+  # `bench/pacer_summary.py bench/results/pacer-STAMP/manifest.tsv` prints the tables again.
+  local raw; raw="bench/results/pacer-$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$raw"
+  printf '#limit\t%s\n' "$lim_bytes" >"$raw/manifest.tsv"
   local r name
   for ((r = 1; r <= rounds; r++)); do
     for name in "gort go15" "gort go118" "gort go118 gcassistblock=1" "Go 1.19" \
                 "gort go118 limit" "gort go118 gcassistblock=1 limit" "Go 1.19 limit"; do
-      local f="$TMP/r$r-${name// /_}"
+      local b="r$r-${name// /_}" f
+      f="$raw/$b"
       echo "anchors.sh: round $r/$rounds  pacer  $name..." >&2
-      local lim=() godebug=gctrace=1 pacer=go118
+      local lim=() godebug=gctrace=1,gcpacertrace=1 pacer=go118
       [[ "$name" == *limit ]] && lim=(--memlimit "$pacer_limit")
-      [[ "$name" == *gcassistblock=1* ]] && godebug=gctrace=1,gcassistblock=1
+      [[ "$name" == *gcassistblock=1* ]] && godebug=gctrace=1,gcpacertrace=1,gcassistblock=1
       [[ "$name" == *go15* ]] && pacer=go15
       if [[ "$name" == Go* ]]; then
         env GOMAXPROCS=4 GODEBUG=gctrace=1,gcpacertrace=1 ${lim:+GOMEMLIMIT=$pacer_limit} \
           "$GOBIN_ANCHORS" json -n 16 -input "$TMP/code.json" >"$f.out" 2>"$f.err" \
           || { tail -5 "$f.err" >&2; die "Go anchor json failed"; }
-        printf '%s\t%s\tgo\t%s\t%s\t-\n' "$r" "$name" "$f.out" "$f.err" >>"$TMP/manifest"
+        printf '%s\t%s\tgo\t%s\t%s\t-\n' "$r" "$name" "$b.out" "$b.err" >>"$raw/manifest.tsv"
       else
         ./gort run json --procs 4 --pacer "$pacer" "${lim[@]}" --seconds "$pacer_seconds" --input "$TMP/code.json" \
           --godebug "$godebug" --json "$f.json" >"$f.out" 2>"$f.err" \
           || { tail -5 "$f.err" >&2; die "gort run json ($name) failed"; }
-        printf '%s\t%s\tgort\t%s\t%s\t%s\n' "$r" "$name" "$f.out" "$f.err" "$f.json" >>"$TMP/manifest"
+        printf '%s\t%s\tgort\t%s\t%s\t%s\n' "$r" "$name" "$b.out" "$b.err" "$b.json" >>"$raw/manifest.tsv"
       fi
     done
   done
-  mkdir -p bench/results
-  python3 "$gort_root/bench/pacer_summary.py" "$TMP/manifest" "bench/results/pacer-$(date +%Y%m%d-%H%M%S).json" "$lim_bytes" \
+  python3 "$gort_root/bench/pacer_summary.py" "$raw/manifest.tsv" "$raw.json" \
     "rounds=$rounds" "seconds=$pacer_seconds" "memlimit=$pacer_limit" "$("$GO" version)" \
     "gort $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([ -z "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] || echo -dirty)" \
     "cpus=$(nproc)"

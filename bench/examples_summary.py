@@ -14,13 +14,17 @@ examples_summary.py output GO_STDOUT GORT_STDOUT
     compared) or "differs K" (K lines that are neither Go's output nor gort's own), and, for
     "differs", a diff of Go's output against gort's from the first such line, on stderr.
 
+examples_summary.py table OUT_JSON
+    Prints the table of docs/BENCHMARKS.md from what summary wrote to OUT_JSON
+    (bench/results/examples-STAMP.json).
+
 examples_summary.py summary RAW OUT_JSON ROUNDS PROCS GO_VERSION JAVA_VERSION COMMIT CPUS
     RAW: tab-separated lines "name kind arg port procs round system ns detail status", system
     "go" or "gort", ns the time of one run of the program (Go: the whole process; gort: its
     ns_per_op, the median of its repetitions), detail a JSON list (gort's repetitions), status
     the output check ("ok N", "none 0", "differs K" or "failed", followed by ";procs N" when
     gort's JSON says it ran at another GOMAXPROCS) or "-". Prints the table (medians over the rounds, gort / Go, the
-    target) and writes every figure to OUT_JSON. Exit status 1 when any gort run failed or
+    target), writes every figure to OUT_JSON, then prints docs/BENCHMARKS.md's table from it (table below). Exit status 1 when any gort run failed or
     printed something else than Go.
 """
 import datetime, difflib, json, os, socket, statistics, sys
@@ -30,6 +34,17 @@ KIND = {"sched": "channel/scheduler", "alloc": "allocation"}
 
 
 RUN_FILES = "the program's output of each run: "
+
+
+def die(msg):
+    """Bad input: one line naming it, exit status 2."""
+    print(f"examples_summary.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def usage():
+    print(__doc__.strip(), file=sys.stderr)
+    sys.exit(2)
 
 
 def own_line(line):
@@ -149,18 +164,55 @@ def summary(raw, out_json, rounds, procs, gover, jver, commit, ncpu):
             if xs and any(x["ns"] is not None for x in xs):
                 print(f"  {c['example']:<11} P={c['procs']:<3} {system:<5} "
                       + "  ".join("-" if x["ns"] is None else f"{x['ns'] / 1e6:.0f}" for x in xs))
-    json.dump({"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-               "host": socket.gethostname(), "cpus": int(ncpu), "rounds": int(rounds),
-               "procs": [int(p) for p in procs.split(",")], "gort_commit": commit, "go": gover,
-               "java": jver, "examples": rows}, open(out_json, "w"), indent=2)
-    print(f"\nwrote {out_json}")
+    with open(out_json, "w", encoding="utf-8") as fh:
+        json.dump({"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                   "host": socket.gethostname(), "cpus": int(ncpu), "rounds": int(rounds),
+                   "procs": [int(p) for p in procs.split(",")], "gort_commit": commit, "go": gover,
+                   "java": jver, "examples": rows}, fh, indent=2)
+    print(f"\nwrote {out_json}\n")
+    table(out_json)
     return 1 if bad else 0
+
+
+def table(path):
+    """The markdown table of docs/BENCHMARKS.md from a summary's OUT_JSON: per example and GOMAXPROCS,
+    both medians (ms), gort / Go of the medians with each round's ratio in brackets, the target."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            d = json.load(fh)
+        cells = d["examples"]
+        meta = f"{d['rounds']} rounds, gort {d['gort_commit']}, {d['go']}, {d['date']}"
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        die(f"{path}: not a summary JSON of bench/anchors.sh examples ({e})")
+    ms = lambda ns: "-" if ns is None else f"{ns / 1e6:.0f}"
+    print(f"{meta}; medians over the rounds (ms), gort ÷ Go of the medians, each round's ratio in brackets\n")
+    print("| example | kind | GOMAXPROCS | Go 1.19 | gort | gort ÷ Go [rounds] | target |")
+    print("|---|---|---|---|---|---|---|")
+    last, wrong = None, []
+    for c in cells:
+        go = {x["round"]: x["ns"] for x in c["go"]}
+        per = [x["ns"] / go[x["round"]] for x in c["gort"] if x["ns"] is not None and go.get(x["round"])]
+        r, target = c["ratio_gort_go"], c["target_ratio"]
+        cell = "-" if r is None else f"**{r:.2f}** [{' '.join(f'{v:.2f}' for v in per)}]"
+        met = "" if r is None or r <= target else ": **missed**"
+        first = c["example"] != last
+        last = c["example"]
+        wrong += [f"{c['example']} P={c['procs']}" for x in c["gort"] if not str(x.get("output", "ok")).startswith("ok")]
+        print(f"| {c['example'] if first else ''} | {KIND[c['kind']] if first else ''} | {c['procs']} | {ms(c['median_ns']['go'])} | "
+              f"{ms(c['median_ns']['gort'])} | {cell} | ≤ {target:g}x{met} |")
+    print("\nEvery run of every port printed Go's output." if not wrong
+          else "\nRuns that did not print Go's output: " + ", ".join(sorted(set(wrong))) + ".")
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "output":
         check_output(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "table":
+        try:
+            table(sys.argv[2])
+        except (KeyError, TypeError, AttributeError, IndexError) as e:
+            die(f"{sys.argv[2]}: not a summary JSON of bench/anchors.sh examples ({type(e).__name__}: {e})")
     elif len(sys.argv) == 10 and sys.argv[1] == "summary":
         sys.exit(summary(*sys.argv[2:]))
     else:
-        sys.exit(__doc__)
+        usage()

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The wakeup experiment's table in docs/BENCHMARKS.md, from the JSON of several runs of
 `./gort compare json --json FILE` (one file per run): each cell is the median of the runs' figures,
-the runs' own figures in brackets where the table says so.
+the runs' own figures in brackets where the table says so; then where the coordinator waited after
+mark 1 (each place's share of the waits and their p50, medians over the runs with their range), and
+the verdicts on the two CLs' claims.
 
 Usage: bench/wakeup-table.py RUN1.json RUN2.json ...
   e.g. for i in 1 2 3; do ./gort compare json --procs 4 --seconds 8 --json /tmp/w$i.json; done
@@ -10,6 +12,17 @@ Usage: bench/wakeup-table.py RUN1.json RUN2.json ...
 import json
 import statistics
 import sys
+
+
+def die(msg):
+    """Bad input: one line naming it, exit status 2."""
+    print(f"wakeup-table.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def usage():
+    print(__doc__.strip(), file=sys.stderr)
+    sys.exit(2)
 
 
 def dur(ns):
@@ -33,20 +46,72 @@ def mix(m):
     return "/".join(f"{100 * m[k] / n:.0f}" for k in ("worker", "assist", "scheduler", "arming")) + f" ({n})"
 
 
+# compare's mark1_waited keys (gort.sched.Enqueued, lower case) in the words its table uses
+WAITED = {"none": "ran on", "runnext": "runnext", "runq_tail": "run queue tail", "runnext_kicked": "kicked from runnext",
+          "global_preempted": "global queue, preempted", "global_gosched": "global queue, Gosched",
+          "global_syscall": "global queue, after a syscall", "syscall_with_p": "syscall exit with a P"}
+
+
+def span(vs, fmt):
+    """The runs' range of a figure: "a–b", or "a" when every run gave the same."""
+    lo, hi = fmt(min(vs)), fmt(max(vs))
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def slow_mark2(runs, label):
+    """Mark 2's wakeups over 1 ms in the cycle records, of all its wakeups, pooled over the runs."""
+    ws = [rec["mark2"]["wakeup_ns"] for r in runs for rec in r[label].get("records", []) if rec.get("mark2")]
+    return f"{sum(1 for w in ws if w > 1e6)} of {len(ws)}" if ws else "-"
+
+
+def waited_table(runs, labels):
+    """Where the coordinator was when it ran again after mark 1 (compare's mark1_waited): per place, its
+    share of the waits and the p50 of those waits, each the median over the runs with their range."""
+    places = []
+    for r in runs:
+        for l in labels:
+            for k, p in r[l].get("mark1_waited", {}).items():
+                if p.get("count") and k not in places:
+                    places.append(k)
+    if not places:
+        return
+    print("\nMark 1: where the coordinator waited. Per place, its share of the waits and the p50 of those waits: "
+          "the median over the runs, the runs' range in brackets.\n")
+    print("| waited in | " + " | ".join(labels) + " |")
+    print("|---|" + "---|" * len(labels))
+    share = lambda v: f"{100 * v:.0f}%"
+    for k in places:
+        cells = []
+        for l in labels:
+            counts = [r[l].get("mark1_waited", {}).get(k, {}).get("count", 0) for r in runs]
+            totals = [sum(p.get("count", 0) for p in r[l].get("mark1_waited", {}).values()) for r in runs]
+            shares = [c / t for c, t in zip(counts, totals) if t]
+            if not any(counts):
+                cells.append("-")
+                continue
+            p50s = [r[l]["mark1_waited"][k]["p50"] for r in runs if r[l].get("mark1_waited", {}).get(k, {}).get("count")]
+            if len(runs) == 1:
+                cells.append(f"{share(shares[0])}, p50 {dur(p50s[0])}")
+                continue
+            cells.append(f"{share(statistics.median(shares))} [{span(shares, share)}], p50 {dur(statistics.median(p50s))}"
+                         f" [{span(p50s, dur)}]")
+        print(f"| {WAITED.get(k, k)} | " + " | ".join(cells) + " |")
+
+
 def main(files):
     if len(files) < 1:
-        sys.exit(__doc__)
+        usage()
     runs = []
     for f in files:
         try:
             with open(f) as fh:
                 runs.append({s["label"]: s for s in json.load(fh)["strategies"]})
         except (OSError, ValueError, KeyError) as e:
-            sys.exit(f"wakeup-table.py: {f}: not a compare --json file ({e})")
+            die(f"{f}: not a compare --json file ({e})")
     labels = list(runs[0])
     for r in runs[1:]:
         if list(r) != labels:
-            sys.exit("wakeup-table.py: the runs compared different strategies: " + ", ".join(labels) + " vs " + ", ".join(r))
+            die("the runs compared different strategies: " + ", ".join(labels) + " vs " + ", ".join(r))
 
     def cell(get, fmt, brackets):
         def f(label):
@@ -80,6 +145,15 @@ def main(files):
     print("| mark 1 completed by worker/assist/scheduler/arming, % (n), all runs | "
           + " | ".join(mix({k: sum(r[l].get("mark1_completed_by", {}).get(k, 0) for r in runs)
                             for k in ("worker", "assist", "scheduler", "arming")}) for l in labels) + " |")
+    print("| mark 2 wakeups over 1 ms, all runs | " + " | ".join(slow_mark2(runs, l) for l in labels) + " |")
+    def host(g):
+        longest = f" ({dur(g['max_ns'])})" if g["count"] else ""
+        return f"{g['count']}{longest} [{g['count_whole_run']}]"
+
+    print("| host JVM collections in the measured window (the longest) [in the whole run], per run | "
+          + " | ".join(", ".join(host(r[l]["jvm_gc"]) for r in runs) if all("jvm_gc" in r[l] for r in runs) else "-"
+                       for l in labels) + " |")
+    waited_table(runs, labels)
 
     def med(label, get):
         vs = [get(r[label]) for r in runs if label in r and get(r[label]) is not None]
@@ -97,4 +171,7 @@ def main(files):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except (KeyError, TypeError, AttributeError, IndexError) as e:
+        die(f"{' '.join(sys.argv[1:])}: not the input this script reads ({type(e).__name__}: {e})")

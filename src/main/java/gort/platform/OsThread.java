@@ -50,8 +50,8 @@ public final class OsThread extends Thread {
      * goroutine's continuation can yield on one carrier thread and resume on another, so an inlined
      * value can name the thread (and so the M) the goroutine ran on before it last parked. The
      * lookup is therefore always a real call, evaluated on the thread that makes it: a method the
-     * JIT is told not to inline ({@link #DONTINLINE_FLAG}, ~1 ns), or else a non-constant method
-     * handle (~10 ns).
+     * JIT is told not to inline ({@link #DONTINLINE_FLAG}), or else a non-constant method handle
+     * (the slower of the two).
      */
     public static Thread current() {
         if (FAST_LOOKUP) {

@@ -184,8 +184,8 @@ public final class FidelityTable {
     }
 
     /**
-     * Whether the claims of CL 9291 (park/ready: the wakeup that took ~100 ms under the note
-     * becomes short) and CL 12670 (yield after an assist's completion) read true in gort's
+     * Whether the claims of CL 9291 (park/ready: the wakeup that its message reports at ~100 ms
+     * under the note becomes short) and CL 12670 (yield after an assist's completion) read true in gort's
      * full-speed runs with non-blocking assists, as the runtime the two changes were made to had
      * them: note's mark-1 median at least 10 ms and at least 30x park-yield's; on marks an assist
      * completed, park's median at least 10x park-yield's.

@@ -48,7 +48,7 @@ public final class Alloc implements Workload {
             // Warm-up: one repetition's worth, as pingpong's. With a tenth of it (5M objects) the
             // JIT was still deoptimizing and recompiling mallocgc and storePtr inside the first
             // measured repetition (unstable_if traps on paths the larger heap first takes: JFR's
-            // jdk.Deoptimization events), which made that repetition ~10% slower than the others.
+            // jdk.Deoptimization events), which made that repetition slower than the others.
             loop(h, sink, p.ops());
             MemStats before = Go.readMemStats();
             for (int r = 0; r < p.reps(); r++) {

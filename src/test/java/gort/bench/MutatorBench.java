@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The mutator's side of the heap, with the collector nearly out of the picture: a small live set
- * and GOGC=2000, so a cycle comes every ~40 MB of allocation and costs little. {@code allocLink} is
+ * and GOGC=2000, so cycles are rare and cost little. {@code allocLink} is
  * the alloc workload's loop body (allocate a 24-byte object, link it to its predecessor, store a
  * scalar); {@code checkedAccess} is one checked pointer store, pointer load, scalar store and
  * scalar load on existing objects. Run with {@code bench/jmh.sh MutatorBench}.

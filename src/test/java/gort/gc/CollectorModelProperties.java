@@ -64,8 +64,8 @@ import net.jqwik.api.Tuple;
  * registered pacer ({@link PacerKind}: go15, go16, go118); under go118 the goal must also be at least
  * GOGC's over the live heap and the trigger not above it. The stop-the-world mode has no pacer.
  *
- * <p>Budget: 100 tries of at most 300 operations per goroutine: about 5 s on 2 CPUs (2000 tries
- * took 76 s), under 20 s under load (shrinking a failure adds up to jqwik's bounded 10 s). The seed is
+ * <p>Budget: 100 tries of at most 300 operations per goroutine (shrinking a failure adds at most
+ * jqwik's bounded 10 s). The seed is
  * random per run (jqwik prints it on failure, and re-runs a failing seed first by default; pin one
  * with {@code @Property(seed = "...")} to reproduce).
  */

@@ -31,7 +31,7 @@ import java.util.Map;
  * is computed once and checked against the embedded document (which is canonical). In the warm-up
  * each goroutine's first op also encodes its fresh tree and compares the bytes; in measured
  * repetitions each goroutine's first op compares its fresh tree with the shared one structurally
- * ({@link Trees}: no allocation, ~2 ms, ~2% of a default repetition's work) and the Marshal output with the expected bytes; at
+ * ({@link Trees}: no allocation, a small part of a repetition's work) and the Marshal output with the expected bytes; at
  * the end the shared tree is encoded and compared once more.
  *
  * <p>Owns nothing between runs. Invariant: the shared tree is reachable only through its global

@@ -13,8 +13,8 @@ import java.math.BigInteger;
  * these settles (undecidable products, subnormal or overflowing results) goes to
  * {@link Double#parseDouble}, which allocates — as Go falls back to its slow decimal conversion.
  *
- * <p>Why here: Jackson's own double parsing allocates for every number (about 100 bytes), and the
- * json workload's decoder reads 16,000 of them per op; the garbage made the host JVM collect inside
+ * <p>Why here: Jackson's own double parsing allocates for every number, and the json
+ * workload's decoder reads thousands of them per op; the garbage made the host JVM collect inside
  * gort's measured windows. Owns nothing but the table of powers of ten, computed once.
  */
 final class ParseFloat {
