@@ -147,7 +147,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                 try (Progress pr = Progress.start(spec.commandLine().getErr(), stage, params.seconds())) {
                     Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), label);
                     Workload wi = program == null ? w : program.withOutput(outputDir.resolve(label + ".txt"));
-                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, configs.get(i), params.alsoTelling(pr), out, err);
+                    TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, configs.get(i), params.alsoTelling(pr),
+                            java.util.Map.of(axis.name, plan.values().get(i)), out, err);
                     ok &= t.traceWritten(err); // (the runs go on: the comparison is the result)
                     runs.add(t.outcome().run().withLabel(label));
                     results.add(t.outcome().result());

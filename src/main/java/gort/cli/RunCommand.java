@@ -76,7 +76,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try {
             TraceOptions.Traced t;
             try (Progress pr = params.seconds() > 0 ? Progress.start(err, w.name(), params.seconds()) : null) {
-                t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, w, config, pr == null ? params : params.alsoTelling(pr), out, err);
+                t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, w, config, pr == null ? params : params.alsoTelling(pr),
+                        java.util.Map.of(), out, err);
             }
             Experiment.Outcome o = t.outcome();
             out.println(o.result().summary());
@@ -106,7 +107,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         Path scratch = reportOut == null ? null : FileLedger.createTempDirectory(null, "gort-report-");
         try {
-            TraceOptions.Traced t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, pw, config, params, err, err);
+            TraceOptions.Traced t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, pw, config, params, java.util.Map.of(), err,
+                    err);
             Experiment.Outcome o = t.outcome();
             if (summary) {
                 err.println(programSummary(pw, o.result()));

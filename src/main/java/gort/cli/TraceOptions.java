@@ -54,10 +54,13 @@ final class TraceOptions {
      * on err when out is gort's stdout) or when keepRawIn is not null (the raw trace kept in that
      * directory for the caller, e.g. the report's timelines). A raw file not kept is removed whatever
      * happens. A trace that cannot be written does not end the command: its content is kept
-     * elsewhere and the failure returned in the {@link Traced}.
+     * elsewhere and the failure returned in the {@link Traced}. {@code varied} names the setting a
+     * compare varies and this run's value of it ({@code runnext → 0}), for the trace's metadata; empty
+     * for a single run. A window that shows nothing the run measured is said in one line on err.
      */
     static Traced run(Plan plan, Path out, Path keepRawIn, gort.workloads.Workload w, gort.api.Config c,
-            gort.workloads.Workload.Params params, java.io.PrintWriter msg, java.io.PrintWriter err) throws IOException {
+            gort.workloads.Workload.Params params, java.util.Map<String, String> varied, java.io.PrintWriter msg,
+            java.io.PrintWriter err) throws IOException {
         if (plan == null && keepRawIn == null) {
             return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null, null);
         }
@@ -73,13 +76,24 @@ final class TraceOptions {
                 about.put("workload", w.name());
                 about.put("strategy", c.wakeup().flag());
                 about.put("procs", c.gomaxprocs());
+                varied.forEach((axis, value) -> {
+                    about.put("varied", axis);
+                    about.put(axis, value);
+                });
                 about.put("window", plan.window().toString());
                 about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
                 try {
                     OutputFile file = OutputFile.check("--trace", out);
+                    String[] warning = new String[1];
                     file.write(os -> {
-                        TraceExport.write(raw, os, TraceExport.Format.of(out), plan.window(), o.run().cycles(), about);
+                        warning[0] = TraceExport.write(raw, os, TraceExport.Format.of(out), plan.window(), o.run().cycles(), about)
+                                .warning();
                     });
+                    if (warning[0] != null) {
+                        err.println("gort: warning: " + (plan.window().kind().equals("cycles") ? "--trace-cycles " : "--trace-time ")
+                                + plan.window().flagValue() + " " + warning[0] + " (" + out + ")");
+                        err.flush();
+                    }
                     String size = Files.isRegularFile(out) ? String.format(java.util.Locale.ROOT, "%.1f MB, ", Files.size(out) / 1e6) : "";
                     java.io.PrintWriter to = file.isStdout() ? err : msg; // (after the trace on stdout, the line would spoil it)
                     to.printf(java.util.Locale.ROOT, "wrote %s (%s%s)%n", out, size, plan.window());

@@ -284,14 +284,17 @@ public final class Sched {
         lock.lock();
         List<M> ms = List.copyOf(allm); // final: newm starts no M once exiting is set
         lock.unlock();
-        long deadline = platform.nanotime() + EXIT_GRACE_NS;
-        boolean ended = true;
-        for (M mp : ms) {
-            OsThread t;
-            while ((t = mp.thread) == null && platform.nanotime() < deadline) {
-                platform.osyield(); // newm publishes the thread right after starting it
+        long start = platform.nanotime();
+        long deadline = start + EXIT_GRACE_NS;
+        boolean ended = awaitMs(ms, Math.min(deadline, start + SafepointWait.REPORT_AFTER_NS));
+        if (!ended) {
+            // name the goroutines that keep their Ms, once, then wait out the grace
+            boolean named = new SafepointWait(this, "the runtime's exit", start).report(goroutinesOn(ms));
+            ended = awaitMs(ms, deadline);
+            if (!ended && named) {
+                diagnostic("gort: " + name() + ": gave up waiting after " + EXIT_GRACE_NS / 1_000_000_000L
+                        + " s; the goroutines named above keep running on their threads");
             }
-            ended &= t != null && t.awaitEnd(Math.max(0, deadline - platform.nanotime()));
         }
         if (ended) {
             abandonGoroutines();
@@ -306,6 +309,33 @@ public final class Sched {
         if (f != null) {
             throw new FatalError("fatal error: " + f, f);
         }
+    }
+
+    /** Waits until every M of ms has ended or the platform's clock passes deadline; true if all ended. */
+    private boolean awaitMs(List<M> ms, long deadline) {
+        for (M mp : ms) {
+            OsThread t;
+            while ((t = mp.thread) == null && platform.nanotime() < deadline) {
+                platform.osyield(); // newm publishes the thread right after starting it
+            }
+            if (t == null || !t.awaitEnd(Math.max(0, deadline - platform.nanotime()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The goroutines mounted on those of ms whose thread has not ended. */
+    private static List<G> goroutinesOn(List<M> ms) {
+        List<G> gs = new ArrayList<>();
+        for (M mp : ms) {
+            OsThread t = mp.thread;
+            G gp = mp.curg;
+            if (t != null && t.isAlive() && gp != null) {
+                gs.add(gp);
+            }
+        }
+        return gs;
     }
 
     public boolean exiting() {
@@ -810,6 +840,7 @@ public final class Sched {
      */
     public void scang(G gp) {
         gp.gcscandone = false;
+        SafepointWait sw = null; // made at the first turn spent waiting for gp's safepoint
         while (!gp.gcscandone) {
             int s = gp.readgstatus();
             switch (s) {
@@ -826,6 +857,10 @@ public final class Sched {
                 case G.RUNNING -> {
                     if (gp.preemptscan && gp.preempt) {
                         platform.procyield(10); // asked already: wait for its safepoint
+                        if (sw == null) {
+                            sw = new SafepointWait(this, "the stack scan of goroutine " + gp.goid);
+                        }
+                        sw.poll(() -> gp.status() == G.RUNNING ? List.of(gp) : List.of());
                     } else if (gp.castogscanstatus(G.RUNNING)) {
                         if (!gp.gcscandone) {
                             gp.preemptscan = true;
@@ -1840,6 +1875,7 @@ public final class Sched {
             }
         }
         if (wait) {
+            SafepointWait sw = new SafepointWait(this, "forEachP");
             for (;;) {
                 // wait 100 µs, then preempt again in case of races
                 if (safePointNote.tsleep(100_000)) {
@@ -1851,6 +1887,7 @@ public final class Sched {
                     throw new ExitUnwind();
                 }
                 preemptall();
+                sw.poll(this::safePointHolders);
             }
         }
         lock.lock();
@@ -1921,6 +1958,7 @@ public final class Sched {
         lock.unlock();
         // wait for the remaining Ps to stop voluntarily
         if (wait) {
+            SafepointWait sw = new SafepointWait(this, "stop-the-world \"" + m.preemptoff + "\"");
             for (;;) {
                 // wait 100 µs, then preempt again in case of races
                 if (stopnote.tsleep(100_000)) {
@@ -1931,6 +1969,7 @@ public final class Sched {
                     throw new ExitUnwind();
                 }
                 preemptall();
+                sw.poll(() -> runningGoroutines(P.GCSTOP));
             }
         }
         if (stopwait != 0) {
@@ -1979,6 +2018,40 @@ public final class Sched {
             wakep();
         }
         m.locks--;
+    }
+
+    /** The goroutines running on Ps not yet in status stopped: what a stop-the-world waits for. */
+    private List<G> runningGoroutines(int stopped) {
+        List<G> gs = new ArrayList<>();
+        for (int i = 0; i < gomaxprocs; i++) {
+            P p = allp[i];
+            M mp = p.m;
+            G gp = mp == null ? null : mp.curg;
+            if (p.status() != stopped && gp != null && gp.status() == G.RUNNING) {
+                gs.add(gp);
+            }
+        }
+        return gs;
+    }
+
+    /** The goroutines running on Ps that still owe forEachP's function. */
+    private List<G> safePointHolders() {
+        List<G> gs = new ArrayList<>();
+        for (int i = 0; i < gomaxprocs; i++) {
+            P p = allp[i];
+            M mp = p.m;
+            G gp = mp == null ? null : mp.curg;
+            if (p.runSafePointFn != 0 && gp != null && gp.status() == G.RUNNING) {
+                gs.add(gp);
+            }
+        }
+        return gs;
+    }
+
+    /** Prints one message of the runtime's own on its diagnostic stream (where gctrace goes). */
+    void diagnostic(String line) {
+        out.println(line);
+        out.flush();
     }
 
     /** An M whose G stopped at a safepoint during stop-the-world gives its P up and sleeps. */
@@ -2232,6 +2305,12 @@ public final class Sched {
                         waiting++;
                         dump.append("\ngoroutine ").append(gp.goid).append(" [").append(gp.waitreason)
                                 .append("]:\n\t").append(gp.startName).append('\n');
+                        // where it blocked, as Go's traceback prints the file:line under the function; walked
+                        // only now (every M is idle, so every goroutine's continuation is unmounted)
+                        String at = Traceback.programFrame(gp);
+                        if (at != null) {
+                            dump.append("\t\t").append(at).append('\n');
+                        }
                     }
                     case G.RUNNABLE, G.RUNNING, G.SYSCALL -> {
                         fatalLocked("fatal error: checkdead: runnable g " + gp.goid + " (" + G.statusName(s) + ")");

@@ -44,7 +44,13 @@ public final class TraceExport {
     }
 
     /** What the export wrote. */
-    public record Written(Path file, long bytes, TraceModel.Window window) {}
+    public record Written(Path file, long bytes, TraceModel.Window window, String warning) {}
+
+    /**
+     * What an export into a stream wrote: the window in trace time, and why it shows nothing the
+     * run measured ({@link TraceWindow#warning}), or null.
+     */
+    public record Exported(TraceModel.Window window, String warning) {}
 
     /**
      * Writes {@code out} from the raw trace, limited to window; {@code records} (may be empty) go
@@ -53,23 +59,32 @@ public final class TraceExport {
     public static Written write(Path rawFile, Path out, TraceWindow window, List<CycleRecord> records, Map<String, Object> about)
             throws IOException {
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        TraceModel.Window w;
+        Exported e;
         try {
             try (OutputStream os = Files.newOutputStream(tmp)) {
-                w = write(rawFile, os, Format.of(out), window, records, about);
+                e = write(rawFile, os, Format.of(out), window, records, about);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return new Written(out, Files.size(out), w);
+        return new Written(out, Files.size(out), e.window(), e.warning());
     }
 
-    /** As above, into a stream the caller owns (it is not closed), in format f; returns the window written. */
-    public static TraceModel.Window write(Path rawFile, OutputStream os, Format f, TraceWindow window, List<CycleRecord> records,
+    /**
+     * As above, into a stream the caller owns (it is not closed), in format f; returns the window
+     * written and, when it shows nothing the run measured, why (also in the trace's metadata, as
+     * {@code warning}).
+     */
+    public static Exported write(Path rawFile, OutputStream os, Format f, TraceWindow window, List<CycleRecord> records,
             Map<String, Object> about) throws IOException {
         RawTrace raw = RawTrace.open(rawFile);
         TraceModel.Window w = window.resolve(raw);
+        String warning = window.warning(raw, records);
+        if (warning != null) {
+            about = new java.util.LinkedHashMap<>(about);
+            about.put("warning", window + " " + warning);
+        }
         OutputStream shield = new java.io.FilterOutputStream(os) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -84,7 +99,7 @@ public final class TraceExport {
         try (TraceSink sink = f == Format.JSON ? new ChromeTraceSink(shield, about) : new PerfettoTraceSink(shield)) {
             TraceModel.replay(raw, sink, w, records, about);
         }
-        return w;
+        return new Exported(w, warning);
     }
 
     /** The file for one strategy of a compare: {@code x.json} → {@code x-park.json}. */

@@ -83,7 +83,9 @@ public final class TraceStats {
             if (gcwakeup != null) {
                 throw new IllegalArgumentException("--gcwakeup " + gcwakeup + ": only for Go 1.5.1 traces (this is gort's: its done times are in the trace)");
             }
-            source = "gort" + (p1.about.containsKey("strategy") ? " (" + p1.about.get("strategy") + ")" : "");
+            String varied = p1.about.get("varied"); // the setting a compare varied, and its value in this run
+            String setting = varied == null || varied.equals("wakeup") ? "" : ", " + varied + "=" + p1.about.get(varied);
+            source = "gort" + (p1.about.containsKey("strategy") ? " (" + p1.about.get("strategy") + setting + ")" : "");
             coordinator = !p1.about.containsKey("strategy") || gort.gc.WakeupStrategy.hasCoordinator(p1.about.get("strategy"));
             waits = gortWaits(p1, check, notes);
         } else {
@@ -249,7 +251,9 @@ public final class TraceStats {
             out.add(new Wait(cycle, phase, p1.gortWaitStrategy.get(i), str(a.get("completer")), t[0], d, t[1], str(a.get("path")), List.of(),
                     checkNote));
         }
-        if (p1.records.isEmpty()) {
+        if (p1.about.containsKey("warning")) { // what the writer said of its window
+            notes.add("the trace's window " + p1.about.get("warning"));
+        } else if (p1.records.isEmpty()) {
             notes.add("the trace carries no CycleRecords (written without them, or a window outside the measured cycles)");
         }
         return out;

@@ -1,6 +1,11 @@
 package gort.trace;
 
+import gort.gc.CycleRecord;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The part of a run a trace file shows: everything, GC cycles N..M (from cycle N's start to
@@ -74,8 +79,67 @@ public record TraceWindow(String kind, double from, double to) {
         }
     }
 
+    /**
+     * Why this window shows nothing the run measured, in one sentence, or null when it does (or is
+     * the whole run): a cycle window that selects no cycle of t, a time window that starts after
+     * t ends, or a window whose cycles are all outside the measured window (the warm-up's, or those
+     * after it), which {@code records} (the measured cycles' records) therefore do not cover.
+     */
+    public String warning(RawTrace t, List<CycleRecord> records) {
+        if (kind.equals("all")) {
+            return null;
+        }
+        TraceModel.Window w = resolve(t);
+        List<Integer> selected = new ArrayList<>();
+        int first = Integer.MAX_VALUE;
+        int last = 0;
+        for (RawTrace.CycleSpan c : t.cycles()) {
+            first = Math.min(first, c.cycle());
+            last = Math.max(last, c.cycle());
+            long end = c.end() < 0 ? t.endTs() : c.end();
+            if (kind.equals("cycles") ? c.cycle() >= from && c.cycle() <= to : c.start() <= w.to() && end >= w.from()) {
+                selected.add(c.cycle());
+            }
+        }
+        String run = last == 0 ? "the run had no GC cycle" : "the run had cycles " + first + ".." + last;
+        if (kind.equals("time") && w.from() > t.endTs()) {
+            return "selects nothing: the run ended at " + fmt(t.endTs() / 1e9) + " s";
+        }
+        if (selected.isEmpty()) {
+            return kind.equals("cycles") ? "selects no cycle: " + run : null; // a time window may show a stretch without GC
+        }
+        Set<Integer> measured = new HashSet<>();
+        int mFirst = Integer.MAX_VALUE;
+        int mLast = 0;
+        for (CycleRecord r : records) {
+            measured.add(r.cycle());
+            mFirst = Math.min(mFirst, r.cycle());
+            mLast = Math.max(mLast, r.cycle());
+        }
+        for (int c : selected) {
+            if (measured.contains(c)) {
+                return null;
+            }
+        }
+        if (measured.isEmpty()) {
+            return "selects only cycles outside the measured window, which had no cycle: the trace has no cycle records";
+        }
+        int selLast = selected.stream().mapToInt(Integer::intValue).max().getAsInt();
+        return "selects only " + (selLast < mFirst ? "warm-up cycles" : "cycles outside the measured window")
+                + " (the measured cycles are " + mFirst + ".." + mLast + "): the trace has no cycle records";
+    }
+
     private static String fmt(double s) {
         return s == Math.rint(s) ? Long.toString((long) s) : String.format(Locale.ROOT, "%.3f", s).replaceAll("0+$", "");
+    }
+
+    /** The window as its flag's value is written: {@code 5..8}, {@code 2.5..}. */
+    public String flagValue() {
+        return switch (kind) {
+            case "cycles" -> (long) from + ".." + (Double.isInfinite(to) ? "" : Long.toString((long) to));
+            case "time" -> fmt(from) + ".." + (Double.isInfinite(to) ? "" : fmt(to));
+            default -> "";
+        };
     }
 
     @Override

@@ -619,6 +619,8 @@ class CliTest {
         assertThat(summary.apply(java.util.List.of(cycle.apply(mb / 2))))
                 .contains("; heap at mark termination / goal: - (no cycle had a goal of 1 MiB or more); / H_g: mean 1.50x;")
                 .doesNotContain("NaN");
+        assertThat(summary.apply(java.util.List.of())).as("a run without cycles").contains("0 concurrent cycles").doesNotContain("NaN")
+                .doesNotContain("mean");
         assertThat(summary.apply(java.util.List.of(cycle.apply(mb / 2), cycle.apply(2 * mb))))
                 .contains("; heap at mark termination / goal: mean 1.50x, max 1.50x (over the 1 of 2 cycles with a goal of 1 MiB or more);");
     }

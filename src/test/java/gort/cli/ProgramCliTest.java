@@ -61,9 +61,10 @@ class ProgramCliTest {
                             throw new IllegalStateException("boom");
                         }
                         case "deadlock" -> {
+                            Go.go(() -> Go.makeChan(Integer.class, 0).recv()); // blocks forever
                             WaitGroup wg = new WaitGroup();
                             wg.add(1);
-                            wg.await();
+                            wg.await(); // main blocks
                         }
                         case "spin" -> {
                             for (int i = 0; i < 2; i++) {
@@ -340,6 +341,31 @@ class ProgramCliTest {
         Ran r = exec("run", basic.toString(), "--procs", "2", "--", "deadlock");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("fatal error: all goroutines are asleep - deadlock!").contains("goroutine 1 [semacquire]:");
+    }
+
+    @Test
+    void theDeadlockDumpNamesTheFileAndLineWhereEachGoroutineBlocked() {
+        Ran r = exec("run", basic.toString(), "--procs", "2", "--", "deadlock");
+        assertThat(r.code()).isEqualTo(2);
+        // as Go's traceback prints file:line under each goroutine's function
+        assertThat(r.err()).contains("goroutine 1 [semacquire]:\n\tmain.main\n\t\tBasic.java:" + lineOf(BASIC, "// main blocks")
+                + " (Basic.main)\n");
+        assertThat(r.err()).containsPattern("goroutine \\d+ \\[chan receive\\]:\n\tBasic\\.main\\.func\\d+\n\t\tBasic\\.java:"
+                + lineOf(BASIC, "// blocks forever") + " \\(Basic\\.lambda\\$main\\$\\d+\\)\n");
+    }
+
+    /** The 1-based line of source that holds text (once). */
+    static int lineOf(String source, String text) {
+        String[] lines = source.split("\n", -1);
+        int found = -1;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(text)) {
+                assertThat(found).as("%s occurs once", text).isEqualTo(-1);
+                found = i + 1;
+            }
+        }
+        assertThat(found).as("%s occurs", text).isPositive();
+        return found;
     }
 
     @Test

@@ -135,4 +135,46 @@ class TraceCliTest {
         assertThat(html).contains("<h2>Wakeup windows</h2>").contains("it started the transition itself")
                 .doesNotContain("done by coordinator").doesNotContain("the coordinator ran").doesNotContain("at least 4 MiB");
     }
+
+    @Test
+    void aWindowThatShowsNothingMeasuredIsSaidInOneLineAndInTheTrace(@TempDir Path dir) throws Exception {
+        // cycle 1 falls in json's set-up and warm-up; the run has far fewer than 1000 cycles
+        Path warm = dir.resolve("warm.json");
+        CliTest.Result r = exec("run", "json", "--ops", "40", "--procs", "2", "--wakeup", "park", "--trace", warm.toString(),
+                "--trace-cycles", "1..1");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err().lines().filter(l -> l.startsWith("gort: warning: --trace-cycles 1..1 selects only warm-up cycles "
+                + "(the measured cycles are ")).count()).as("stderr=%s", r.err()).isEqualTo(1);
+        assertThat(Files.readString(warm)).contains("\"warning\":\"cycles 1..1 selects only warm-up cycles");
+        CliTest.Result s = exec("trace", "stats", warm.toString());
+        assertThat(s.out()).contains("note: the trace's window cycles 1..1 selects only warm-up cycles");
+
+        Path none = dir.resolve("none.pftrace");
+        r = exec("run", "json", "--ops", "8", "--procs", "2", "--trace", none.toString(), "--trace-cycles", "1000..2000");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).containsPattern("gort: warning: --trace-cycles 1000..2000 selects no cycle: the run had cycles 1\\.\\.\\d+ \\(");
+
+        // a window that reaches the measured cycles says nothing
+        Path all = dir.resolve("all.json");
+        r = exec("run", "json", "--ops", "40", "--procs", "2", "--wakeup", "park", "--trace", all.toString(), "--trace-cycles", "1..");
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).doesNotContain("warning");
+        assertThat(Files.readString(all)).doesNotContain("\"warning\"");
+    }
+
+    @Test
+    void eachTraceOfACompareNamesTheValueOfTheVariedSetting(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("x.json");
+        CliTest.Result r = exec("compare", "bintree", "--depth", "14", "--gogc", "10", "--procs", "2", "--wakeup", "park", "--vary",
+                "runnext=1,0", "--trace", t.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        for (String v : new String[] {"1", "0"}) {
+            Path f = dir.resolve("x-runnext=" + v + ".json");
+            assertThat(Files.readString(f)).contains("\"strategy\":\"park\"").contains("\"varied\":\"runnext\"")
+                    .contains("\"runnext\":\"" + v + "\"");
+            CliTest.Result s = exec("trace", "stats", f.toString());
+            assertThat(s.code()).as("stderr=%s", s.err()).isZero();
+            assertThat(s.out()).startsWith("trace of gort (park, runnext=" + v + "): ");
+        }
+    }
 }
