@@ -141,7 +141,7 @@ class StackScanTest {
             stop.set(true);
             wg.await();
         });
-        assertThat(watched.get()).as("in %d cycles the scan never found the goroutine in its loop", cycles.get())
+        assertThat(watched.get()).as("what the goroutine saw (null: in %d cycles the scan never found it in its loop)", cycles.get())
                 .isEqualTo("phase SCAN after the scan asked a goroutine without safepoints to scan itself");
         assertThat(armedAt.get()).as("mark 1 was armed after the loop reached its safepoint").isGreaterThan(loopEnded.get());
     }
