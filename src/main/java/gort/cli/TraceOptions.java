@@ -54,10 +54,12 @@ final class TraceOptions {
      * on err when out is gort's stdout) or when keepRawIn is not null (the raw trace kept in that
      * directory for the caller, e.g. the report's timelines). A raw file not kept is removed whatever
      * happens. A trace that cannot be written does not end the command: its content is kept
-     * elsewhere and the failure returned in the {@link Traced}.
+     * elsewhere and the failure returned in the {@link Traced}. The trace's metadata records env
+     * (host, build, settings) beside this run's own strategy and GOMAXPROCS.
      */
     static Traced run(Plan plan, Path out, Path keepRawIn, gort.workloads.Workload w, gort.api.Config c,
-            gort.workloads.Workload.Params params, java.io.PrintWriter msg, java.io.PrintWriter err) throws IOException {
+            gort.workloads.Workload.Params params, java.io.PrintWriter msg, java.io.PrintWriter err, gort.trace.RunEnvironment env)
+            throws IOException {
         if (plan == null && keepRawIn == null) {
             return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null, null);
         }
@@ -75,6 +77,7 @@ final class TraceOptions {
                 about.put("procs", c.gomaxprocs());
                 about.put("window", plan.window().toString());
                 about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
+                about.putAll(env.traceMetadata());
                 try {
                     OutputFile file = OutputFile.check("--trace", out);
                     file.write(os -> {

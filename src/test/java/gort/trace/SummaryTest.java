@@ -175,7 +175,8 @@ class SummaryTest {
     void jsonHasTheSummaryFieldsAndEveryRecord(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("out.json");
         List<CycleRecord> cs = List.of(cycle(1, CompleterKind.DEDICATED, 1_000, CompleterKind.ASSIST, 9_000, 110, 100, 300));
-        JsonReport.write(f, "json", 4, List.of(run("note", cs), run("park-yield", cs)));
+        JsonReport.write(f, RunEnvironment.capture(java.util.Map.of("GOMAXPROCS", "4"), 4), "json", 4, List.of(run("note", cs),
+                run("park-yield", cs)));
         List<String> names = new ArrayList<>();
         int records = 0;
         try (JsonParser p = new JsonFactory().createParser(Files.newInputStream(f))) {
@@ -188,6 +189,8 @@ class SummaryTest {
                 }
             }
         }
+        assertThat(names).contains("environment", "host", "cpus", "load_average", "jvm", "vendor", "gort", "commit", "dirty", "settings",
+                "GOMAXPROCS", "warnings", "rounds", "order", "round", "position", "medians");
         assertThat(names).contains("workload", "procs", "strategies", "strategy", "cycles", "wakeup_mark1_ns", "wakeup_mark2_ns",
                 "p50", "p90", "p99", "max", "wakeup_assist_ns", "wakeup_worker_ns", "wakeup_scheduler_ns", "mark1_waited",
                 "heap_over_goal", "heap_over_hg", "mean", "sweep_term_max_ns", "mark_term_max_ns", "ops_per_sec", "records",
