@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The wakeup experiment's table in docs/BENCHMARKS.md, from the JSON of several runs of
-`./gort compare json --json FILE` (one file per run): each cell is the median of the runs' figures,
-the runs' own figures in brackets where the table says so.
+`./gort compare json --json FILE` (one file per run, or one `--rounds N` file, whose rounds count as
+runs): each cell is the median of the runs' figures, the runs' own figures in brackets where the
+table says so.
 
 Usage: bench/wakeup-table.py RUN1.json RUN2.json ...
   e.g. for i in 1 2 3; do ./gort compare json --procs 4 --seconds 8 --json /tmp/w$i.json; done
@@ -40,12 +41,15 @@ def main(files):
     for f in files:
         try:
             with open(f) as fh:
-                runs.append({s["label"]: s for s in json.load(fh)["strategies"]})
+                rounds = {}  # a compare --rounds N file holds N runs of each strategy: each round counts as a run
+                for s in json.load(fh)["strategies"]:
+                    rounds.setdefault(s.get("round", 1), {})[s["label"]] = s
+                runs.extend(rounds[r] for r in sorted(rounds))
         except (OSError, ValueError, KeyError) as e:
             sys.exit(f"wakeup-table.py: {f}: not a compare --json file ({e})")
     labels = list(runs[0])
     for r in runs[1:]:
-        if list(r) != labels:
+        if set(r) != set(labels):
             sys.exit("wakeup-table.py: the runs compared different strategies: " + ", ".join(labels) + " vs " + ", ".join(r))
 
     def cell(get, fmt, brackets):

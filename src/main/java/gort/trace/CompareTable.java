@@ -400,8 +400,9 @@ public final class CompareTable {
         List<Map.Entry<gort.sched.Enqueued, Long>> es = new ArrayList<>(counts.entrySet());
         es.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
         if (total < MIN_CYCLES_FOR_PERCENT) {
-            return "in too few cycles (" + total + ") for shares of the waits; most often " + where(es.get(0).getKey()) + ", "
-                    + es.get(0).getValue() + " of the " + total;
+            long most = es.get(0).getValue();
+            return "in too few cycles (" + total + ") for shares of the waits; " + (most == total ? "every time " : "most often ")
+                    + where(es.get(0).getKey()) + (most == total ? "" : ", " + most + " of the " + total);
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(2, es.size()); i++) {

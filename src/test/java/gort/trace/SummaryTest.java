@@ -123,15 +123,15 @@ class SummaryTest {
     @Test
     void theParagraphSaysWhereTheCoordinatorWaited() {
         List<CycleRecord> cs = new ArrayList<>();
-        for (int i = 1; i <= 4; i++) {
+        for (int i = 1; i <= 20; i++) { // (the fewest cycles that give shares of the waits)
             CycleRecord c = cycle(i, CompleterKind.DEDICATED, 30_000_000, CompleterKind.DEDICATED, 20_000, 120, 100, 1);
             cs.add(new CycleRecord(i, false, "park", false, 4, c.startNs(), c.endNs(), c.heapTrigger(), c.heapGoal(), c.hgGoal(),
                     c.heapAtTermination(), 1, 1, done(CompleterKind.DEDICATED, c.startNs() + 100, 30_000_000,
-                            i == 4 ? Enqueued.RUNNEXT : Enqueued.GLOBAL_PREEMPTED), c.mark2(), 1, 1, 0, 0, 0, 0));
+                            i == 20 ? Enqueued.RUNNEXT : Enqueued.GLOBAL_PREEMPTED), c.mark2(), 1, 1, 0, 0, 0, 0));
         }
         String p = CompareTable.paragraph(List.of(Summary.of(run("park", cs)))).replace('\n', ' ');
-        assertThat(p).contains("after sysmon preempted it before it could park in 75% of the waits (median 30.0 ms)")
-                .contains("in the completer's runnext in 25% of the waits");
+        assertThat(p).contains("after sysmon preempted it before it could park in 95% of the waits (median 30.0 ms)")
+                .contains("in the completer's runnext in 5% of the waits");
     }
 
     @Test
