@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The wakeup experiment's table in docs/BENCHMARKS.md, from the JSON of several runs of
-`./gort compare json --json FILE` (one file per run): each cell is the median of the runs' figures,
+`./gort compare json --json FILE` (one file per run, or one `--rounds N` file, whose rounds count as
+runs): each cell is the median of the runs' figures,
 the runs' own figures in brackets where the table says so; then where the coordinator waited after
 mark 1 (each place's share of the waits and their p50, medians over the runs with their range), and
 the verdicts on the two CLs' claims.
@@ -105,12 +106,15 @@ def main(files):
     for f in files:
         try:
             with open(f) as fh:
-                runs.append({s["label"]: s for s in json.load(fh)["strategies"]})
+                rounds = {}  # a compare --rounds N file holds N runs of each strategy: each round counts as a run
+                for s in json.load(fh)["strategies"]:
+                    rounds.setdefault(s.get("round", 1), {})[s["label"]] = s
+                runs.extend(rounds[r] for r in sorted(rounds))
         except (OSError, ValueError, KeyError) as e:
             die(f"{f}: not a compare --json file ({e})")
     labels = list(runs[0])
     for r in runs[1:]:
-        if list(r) != labels:
+        if set(r) != set(labels):
             die("the runs compared different strategies: " + ", ".join(labels) + " vs " + ", ".join(r))
 
     def cell(get, fmt, brackets):

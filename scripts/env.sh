@@ -28,10 +28,20 @@ gort_need_mvn() {
   fi
 }
 
-# Build target/gort.jar and target/lib when any source or the pom is newer than the jar.
+# Whether the jar was built from the commit checked out now (the commit every result records:
+# scripts/build-info.sh, target/classes/gort-build.properties).
+_gort_built_from_head() {
+  local built
+  built=$(sed -n 's/^commit=//p' "$gort_root/target/classes/gort-build.properties" 2>/dev/null)
+  [ -n "$built" ] && [ "$built" = "$(sh "$gort_root/scripts/build-info.sh" --commit)" ]
+}
+
+# Build target/gort.jar and target/lib when any source or the pom is newer than the jar, or the
+# checked-out commit is not the one the jar was built from.
 gort_build_if_stale() {
   local jar="$gort_root/target/gort.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$gort_root/src/main" "$gort_root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  if [ -f "$jar" ] && [ -z "$(find "$gort_root/src/main" "$gort_root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ] \
+     && _gort_built_from_head; then
     return 0
   fi
   gort_need_mvn || return 1

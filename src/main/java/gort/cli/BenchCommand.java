@@ -54,33 +54,44 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
         new CommandPaths().reads("--input", options.input).writes("--json", json).check();
         Workload.Params params = options.params(w, reps); // (reads --input)
+        gort.trace.RunEnvironment env = environment(w, config, params);
         PrintWriter out = spec.commandLine().getOut();
         out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
         out.flush();
         Workload.Result r = w.run(config, params);
         out.println(r.summary());
         out.flush();
-        return writeJson(jsonOut, r);
+        return writeJson(jsonOut, env, r);
+    }
+
+    /** The command's environment, with --reps; its warnings said on stderr before anything runs. */
+    private gort.trace.RunEnvironment environment(Workload w, gort.api.Config config, Workload.Params params) {
+        java.util.Map<String, String> settings = Options.settings("bench", w, config, params);
+        settings.put("reps", Integer.toString(reps));
+        gort.trace.RunEnvironment env = gort.trace.RunEnvironment.capture(settings, config.gomaxprocs());
+        env.warn(spec.commandLine().getErr());
+        return env;
     }
 
     /** Writes --json if given; the exit status (2 when it could not be written, said on stderr). */
-    private int writeJson(OutputFile jsonOut, Workload.Result r) {
+    private int writeJson(OutputFile jsonOut, gort.trace.RunEnvironment env, Workload.Result r) {
         if (jsonOut == null) {
             return 0;
         }
-        return OutputFile.attempt(spec.commandLine().getErr(), () -> jsonOut.write(os -> writeJson(os, r))) ? 0 : Main.EXIT_OUTPUT;
+        return OutputFile.attempt(spec.commandLine().getErr(), () -> jsonOut.write(os -> writeJson(os, env, r))) ? 0 : Main.EXIT_OUTPUT;
     }
 
     private int benchProgram() throws IOException {
         if (options.seconds != null) {
             throw new IllegalArgumentException("--seconds: bench times whole runs of a program's main (--seconds is for run and compare)");
         }
-        options.programParams(); // refuses the workloads' size options
+        Workload.Params params = options.programParams(); // refuses the workloads' size options
         var config = options.config(spec.commandLine().getErr());
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
         new CommandPaths().reads("the program", target.programPath()).writes("--json", json).check();
         PrintWriter out = spec.commandLine().getOut();
         ProgramWorkload pw = target.program(spec.commandLine().getErr());
+        gort.trace.RunEnvironment env = environment(pw, config, params);
         Path outputDir = java.nio.file.Files.createTempDirectory("gort-" + pw.name() + "-output-");
         out.println("bench " + pw.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(1, "run")
                 + " of main after a warm-up run, each in a fresh runtime");
@@ -90,12 +101,13 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         Workload.Result r = pw.bench(config, reps, outputDir);
         out.println(r.summary());
         out.flush();
-        return writeJson(jsonOut, r);
+        return writeJson(jsonOut, env, r);
     }
 
-    static void writeJson(java.io.OutputStream os, Workload.Result r) throws IOException {
+    static void writeJson(java.io.OutputStream os, gort.trace.RunEnvironment env, Workload.Result r) throws IOException {
         try (JsonGenerator g = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build().createGenerator(os)) {
             g.writeStartObject();
+            env.writeJson(g);
             g.writeStringProperty("benchmark", r.workload());
             g.writeNumberProperty("procs", r.procs());
             g.writeNumberProperty("ns_per_op", r.median());

@@ -146,6 +146,8 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         java.util.Set<String> earlier = DirManifest.read(dir);
         files.addAll(earlier);
         files.removeIf(n -> !DirManifest.plain(n));
+        gort.trace.RunEnvironment env = environment();
+        env.warn(spec.commandLine().getErr());
         Path doc = file("doc.json");
         Document.write(doc, Document.embedded());
         PrintWriter err = spec.commandLine().getErr();
@@ -194,7 +196,7 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         outw.print(table.render());
         Path json = file("fidelity.json");
         Path staged = FileLedger.createTempFile(dir, ".fidelity.json.", ".tmp");
-        table.writeJson(staged, procs, rounds, anchor.toString());
+        table.writeJson(staged, env, procs, rounds, anchor.toString());
         Files.move(staged, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         FileLedger.delete(staged); // (gone: moved; drops its registration)
         java.util.Set<String> stale = new java.util.LinkedHashSet<>(earlier);
@@ -206,6 +208,20 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         outw.println("logs and " + json.getFileName() + " in " + dir);
         outw.flush();
         return 0;
+    }
+
+    /** This host and build, and every setting of the command (fidelity.json records them; --node-work auto as given). */
+    private gort.trace.RunEnvironment environment() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("command", "fidelity");
+        settings.put("GOMAXPROCS", Integer.toString(procs));
+        settings.put("rounds", Integer.toString(rounds));
+        settings.put("seconds", Double.toString(seconds));
+        settings.put("go_iters", Integer.toString(goIters));
+        settings.put("configs", String.join(",", configs));
+        settings.put("node_work", nodeWork);
+        settings.put("anchor", anchor.toString());
+        return gort.trace.RunEnvironment.capture(settings, procs);
     }
 
     /** dir/name, listed in the directory's list of gort's files before it is made. */

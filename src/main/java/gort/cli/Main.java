@@ -127,7 +127,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"gort 0.1.0 on Java " + System.getProperty("java.version")};
+            return new String[] {"gort " + gort.trace.RunEnvironment.thisBuild().describe() + " on Java " + System.getProperty("java.version")};
         }
     }
 }

@@ -144,6 +144,36 @@ final class Options {
             + "typo, while in $GODEBUG it is ignored, as Go does")
     String godebug;
 
+    /**
+     * Every setting a command runs under, for its {@link gort.trace.RunEnvironment}: the command,
+     * what it runs, the runtime's settings ({@link gort.trace.RunEnvironment#settingsOf}) and the
+     * workload's options as they took effect (defaults included), or a program's arguments.
+     */
+    static java.util.Map<String, String> settings(String command, gort.workloads.Workload w, Config c, gort.workloads.Workload.Params p) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("command", command);
+        m.put(w instanceof gort.workloads.ProgramWorkload ? "program" : "workload", w.name());
+        m.putAll(gort.trace.RunEnvironment.settingsOf(c));
+        if (w instanceof gort.workloads.ProgramWorkload pw) {
+            m.put("args", String.join(" ", pw.args()));
+        }
+        if (p.seconds() > 0) {
+            m.put("seconds", Double.toString(p.seconds()));
+        } else if (w.takesOps()) {
+            m.put("ops", Long.toString(p.ops()));
+        }
+        if (w.takesDepth()) {
+            m.put("depth", Integer.toString(p.depth()));
+        }
+        if (w.takesInput()) {
+            m.put("input", p.input() == null ? "embedded" : p.input().toString());
+        }
+        if (w.takesNodeWork()) {
+            m.put("node_work", Integer.toString(p.nodeWork()));
+        }
+        return m;
+    }
+
     /** Whether the flag (--wakeup, --pacer, --procs, --gogc) was given. */
     boolean given(String flag) {
         return switch (flag) {

@@ -72,19 +72,20 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (kind != null) {
             return runProgram(target.program(err), config, params, jsonOut, reportOut, tp, err);
         }
+        gort.trace.RunEnvironment env = environment(w, config, params, err);
         Path scratch = reportOut == null ? null : FileLedger.createTempDirectory(null, "gort-report-");
         try {
             TraceOptions.Traced t;
             try (Progress pr = params.seconds() > 0 ? Progress.start(err, w.name(), params.seconds()) : null) {
                 t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, w, config, pr == null ? params : params.alsoTelling(pr),
-                        java.util.Map.of(), out, err);
+                        java.util.Map.of(), out, err, env);
             }
             Experiment.Outcome o = t.outcome();
             out.println(o.result().summary());
             out.println(gcSummary(o.run(), config.gomaxprocs()));
             out.flush();
             boolean ok = t.traceWritten(err);
-            ok &= writeFiles(w.name(), config, o.run(), t.raw(), jsonOut, reportOut, out, err);
+            ok &= writeFiles(env, w.name(), config, o.run(), t.raw(), jsonOut, reportOut, out, err);
             return ok ? 0 : Main.EXIT_OUTPUT;
         } finally {
             FileLedger.delete(scratch);
@@ -105,10 +106,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             return 0;
         }
+        gort.trace.RunEnvironment env = environment(pw, config, params, err); // (figures are asked for: say what qualifies them)
         Path scratch = reportOut == null ? null : FileLedger.createTempDirectory(null, "gort-report-");
         try {
             TraceOptions.Traced t = TraceOptions.run(tp, tp == null ? null : tp.out(), scratch, pw, config, params, java.util.Map.of(), err,
-                    err);
+                    err, env);
             Experiment.Outcome o = t.outcome();
             if (summary) {
                 err.println(programSummary(pw, o.result()));
@@ -119,20 +121,30 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             }
             err.flush();
             boolean ok = t.traceWritten(err);
-            ok &= writeFiles(pw.name(), config, o.run(), t.raw(), jsonOut, reportOut, err, err);
+            ok &= writeFiles(env, pw.name(), config, o.run(), t.raw(), jsonOut, reportOut, err, err);
             return ok ? 0 : Main.EXIT_OUTPUT;
         } finally {
             FileLedger.delete(scratch);
         }
     }
 
+    /**
+     * The run's environment, its warnings said on err before it starts. A program run like
+     * {@code go run} (no figures asked for) has none: its stderr is the program's.
+     */
+    static gort.trace.RunEnvironment environment(Workload w, gort.api.Config config, Workload.Params params, PrintWriter err) {
+        gort.trace.RunEnvironment env = gort.trace.RunEnvironment.capture(Options.settings("run", w, config, params), config.gomaxprocs());
+        env.warn(err);
+        return env;
+    }
+
     /** Writes --json and --report, each whatever became of the other; false when one failed (said on err). */
-    private boolean writeFiles(String name, gort.api.Config config, StrategyRun run, Path raw, OutputFile jsonOut, ReportDir reportOut,
+    private boolean writeFiles(gort.trace.RunEnvironment env, String name, gort.api.Config config, StrategyRun run, Path raw, OutputFile jsonOut, ReportDir reportOut,
             PrintWriter msg, PrintWriter err) {
         boolean ok = true;
         if (jsonOut != null) {
             ok &= OutputFile.attempt(err, () -> {
-                jsonOut.write(os -> JsonReport.write(os, name, config.gomaxprocs(), List.of(run)));
+                jsonOut.write(os -> JsonReport.write(os, env, name, config.gomaxprocs(), List.of(run)));
                 PrintWriter to = jsonOut.isStdout() ? err : msg; // (after the JSON on stdout, the line would spoil it)
                 to.println("wrote " + json);
                 to.flush();
@@ -143,7 +155,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             java.util.Map<String, Path> raws = raw == null ? java.util.Map.of() : java.util.Map.of(run.label(), raw);
             String about = "One run under " + config + ".";
             ok &= OutputFile.attempt(err, () -> {
-                Path index = reportOut.write(d -> HtmlReport.write(d, name, config.gomaxprocs(), List.of(run), commandLine, raws, about));
+                Path index = reportOut.write(d -> HtmlReport.write(d, env, name, config.gomaxprocs(), List.of(List.of(run)), commandLine, raws,
+                        about));
                 msg.println("wrote " + index);
                 msg.flush();
             });

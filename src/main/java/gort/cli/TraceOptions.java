@@ -56,11 +56,12 @@ final class TraceOptions {
      * happens. A trace that cannot be written does not end the command: its content is kept
      * elsewhere and the failure returned in the {@link Traced}. {@code varied} names the setting a
      * compare varies and this run's value of it ({@code runnext → 0}), for the trace's metadata; empty
-     * for a single run. A window that shows nothing the run measured is said in one line on err.
+     * for a single run. A window that shows nothing the run measured is said in one line on err. The
+     * trace's metadata records env (host, build, settings) beside this run's own strategy and GOMAXPROCS.
      */
     static Traced run(Plan plan, Path out, Path keepRawIn, gort.workloads.Workload w, gort.api.Config c,
             gort.workloads.Workload.Params params, java.util.Map<String, String> varied, java.io.PrintWriter msg,
-            java.io.PrintWriter err) throws IOException {
+            java.io.PrintWriter err, gort.trace.RunEnvironment env) throws IOException {
         if (plan == null && keepRawIn == null) {
             return new Traced(gort.workloads.Experiment.runWithResult(w, c, params), null, null);
         }
@@ -82,6 +83,7 @@ final class TraceOptions {
                 });
                 about.put("window", plan.window().toString());
                 about.put("clock", "ts in microseconds since the runtime's start; x1000 = the CycleRecords' nanoseconds");
+                about.putAll(env.traceMetadata());
                 try {
                     OutputFile file = OutputFile.check("--trace", out);
                     String[] warning = new String[1];

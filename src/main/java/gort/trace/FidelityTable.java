@@ -223,10 +223,11 @@ public final class FidelityTable {
         return b ? "yes" : "NO";
     }
 
-    /** Every run's figures and the medians, as JSON. */
-    public void writeJson(Path file, int procs, int rounds, String anchor) throws IOException {
+    /** Every run's figures and the medians, as JSON, after where and how they were measured ({@link RunEnvironment}). */
+    public void writeJson(Path file, RunEnvironment env, int procs, int rounds, String anchor) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); JsonGenerator g = new JsonFactory().createGenerator(os)) {
             g.writeStartObject();
+            env.writeJson(g);
             g.writeNumberProperty("procs", procs);
             g.writeNumberProperty("rounds", rounds);
             g.writeNumberProperty("node_work", nodeWork);

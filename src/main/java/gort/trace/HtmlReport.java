@@ -28,8 +28,10 @@ public final class HtmlReport {
 
     private static final Color[] COLORS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0x9467BD)};
 
-    public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine) throws IOException {
-        return write(dir, workload, procs, runs, commandLine, java.util.Map.of(), aboutStrategies());
+    /** The report of single runs (one round), without wakeup windows. */
+    public static Path write(Path dir, RunEnvironment env, String workload, int procs, List<StrategyRun> runs, String commandLine)
+            throws IOException {
+        return write(dir, env, workload, procs, runs.stream().map(List::of).toList(), commandLine, java.util.Map.of(), aboutStrategies());
     }
 
     /** What the runs of a compare over the wakeup strategies differ in, from the strategies' registry. */
@@ -43,17 +45,25 @@ public final class HtmlReport {
     }
 
     /**
-     * As above; with each run's raw trace (label → file), the page also shows the wakeup window of
-     * the median and of the worst mark-1 completion of each ({@link WakeupTimeline}); {@code about}
-     * says in a sentence what the runs differ in.
+     * The report of a comparison: {@code byLabel} holds each configuration's runs in round order.
+     * The page opens with where and how it was measured ({@link RunEnvironment#lines}), then the
+     * table and paragraph compare prints (medians and ranges over the rounds); the plots show each
+     * configuration's first round. With a raw trace per configuration (label → file, of its first
+     * round), the page also shows the wakeup window of the median and of the worst mark-1
+     * completion of each ({@link WakeupTimeline}); {@code about} says in a sentence what the runs
+     * differ in.
      */
-    public static Path write(Path dir, String workload, int procs, List<StrategyRun> runs, String commandLine,
+    public static Path write(Path dir, RunEnvironment env, String workload, int procs, List<List<StrategyRun>> byLabel, String commandLine,
             java.util.Map<String, Path> rawTraces, String about) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Files.createDirectories(dir);
-        List<Summary> ss = new ArrayList<>();
-        for (StrategyRun r : runs) {
-            ss.add(Summary.of(r));
+        List<List<Summary>> ss = new ArrayList<>();
+        List<StrategyRun> runs = new ArrayList<>();
+        int rounds = 1;
+        for (List<StrategyRun> l : byLabel) {
+            ss.add(l.stream().map(Summary::of).toList());
+            runs.add(l.get(0));
+            rounds = Math.max(rounds, l.size());
         }
         BitmapEncoder.saveBitmap(wakeupCdf(runs, workload, procs), dir.resolve("wakeup-cdf").toString(), BitmapEncoder.BitmapFormat.PNG);
         BitmapEncoder.saveBitmap(overshootChart(runs), dir.resolve("overshoot").toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -99,7 +109,10 @@ public final class HtmlReport {
                 + "figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}</style></head><body>\n"
                 + "<h1>gort compare " + esc(workload) + (procs > 0 ? " — GOMAXPROCS=" + procs : "") + "</h1>\n"
                 + "<p>" + esc(about) + " Command: <code>" + esc(commandLine) + "</code></p>\n"
-                + "<pre>" + esc(CompareTable.table(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraph(ss)).replace("\n", " ") + "</p>\n"
+                + "<pre>" + esc(String.join("\n", env.lines())) + "</pre>\n"
+                + (rounds > 1 ? "<p>Each figure of the table is the median of the " + rounds + " rounds with its range; the plots show "
+                        + "each configuration's first round.</p>\n" : "")
+                + "<pre>" + esc(CompareTable.tableOverRounds(ss)) + "</pre>\n<p>" + esc(CompareTable.paragraphOverRounds(ss)).replace("\n", " ") + "</p>\n"
                 + "<figure><img src=\"wakeup-cdf.png\" alt=\"wakeup delay CDF\"><figcaption>Wakeup delay (resumed − done) of every "
                 + "completion of marking, mark 1 and mark 2, as a cumulative distribution on a log axis.</figcaption></figure>\n"
                 + "<figure><img src=\"overshoot.png\" alt=\"overshoot per cycle\"><figcaption>" + esc(OVERSHOOT_CAPTION)

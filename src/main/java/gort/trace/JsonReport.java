@@ -12,47 +12,138 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Writes a run or comparison as JSON with Jackson's streaming generator:
- * {@code {"workload", "procs", "strategies": [...]}}, each strategy with its GOMAXPROCS, its
- * summary figures and every per-cycle record. The top-level procs is null when the runs differ in
- * it ({@code compare --vary procs}).
+ * {@code {"environment", "workload", "procs", "rounds", "order", "strategies": [...], "medians": [...]}}.
+ * {@code environment} is the {@link RunEnvironment} (host, JVM, gort's build, every setting,
+ * warnings); {@code order} lists each round's configurations in the order they ran;
+ * {@code strategies} holds every run of every round (round by round, each with its round and its
+ * position in that round's order), with its GOMAXPROCS, its summary figures and every per-cycle
+ * record; {@code medians} gives each configuration's headline figures across the rounds (median,
+ * min, max, and how many rounds had the figure). The top-level procs is null when the runs differ
+ * in it ({@code compare --vary procs}).
  */
 public final class JsonReport {
     private JsonReport() {}
 
-    /** Writes the report to file (a plain write; the CLI writes through its output-file handling). */
-    public static void write(Path file, String workload, int procs, List<StrategyRun> runs) throws IOException {
+    /** Writes single runs (one round) to file, a plain write (the CLI writes through its output-file handling). */
+    public static void write(Path file, RunEnvironment env, String workload, int procs, List<StrategyRun> runs) throws IOException {
         try (OutputStream os = Files.newOutputStream(file)) {
-            write(os, workload, procs, runs);
+            write(os, env, workload, procs, runs);
         }
     }
 
-    /** Writes the report to os, which stays open. */
-    public static void write(OutputStream os, String workload, int procs, List<StrategyRun> runs) throws IOException {
+    /** Writes single runs (one round, in the order given) to os, which stays open. */
+    public static void write(OutputStream os, RunEnvironment env, String workload, int procs, List<StrategyRun> runs) throws IOException {
+        write(os, env, workload, procs, runs.stream().map(StrategyRun::label).toList(), List.of(runs));
+    }
+
+    /**
+     * Writes a comparison over rounds to os, which stays open: {@code labels} are the
+     * configurations in the table's order, {@code rounds} each round's runs in the order they ran.
+     */
+    public static void write(OutputStream os, RunEnvironment env, String workload, int procs, List<String> labels,
+            List<List<StrategyRun>> rounds) throws IOException {
         try (JsonGenerator g = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build().createGenerator(os)) {
             g.writeStartObject();
+            env.writeJson(g);
             g.writeStringProperty("workload", workload);
             if (procs > 0) {
                 g.writeNumberProperty("procs", procs);
             } else {
                 g.writeNullProperty("procs"); // each run's is in its entry
             }
+            g.writeNumberProperty("rounds", rounds.size());
+            g.writeName("order");
+            g.writeStartArray();
+            for (List<StrategyRun> round : rounds) {
+                g.writeStartArray();
+                for (StrategyRun run : round) {
+                    g.writeString(run.label());
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
             g.writeName("strategies");
             g.writeStartArray();
-            for (StrategyRun run : runs) {
-                strategy(g, run, Summary.of(run));
+            for (int r = 0; r < rounds.size(); r++) {
+                for (int i = 0; i < rounds.get(r).size(); i++) {
+                    strategy(g, rounds.get(r).get(i), Summary.of(rounds.get(r).get(i)), r + 1, i + 1);
+                }
+            }
+            g.writeEndArray();
+            g.writeName("medians");
+            g.writeStartArray();
+            for (String label : labels) {
+                List<Summary> ss = new java.util.ArrayList<>();
+                for (List<StrategyRun> round : rounds) {
+                    for (StrategyRun run : round) {
+                        if (run.label().equals(label)) {
+                            ss.add(Summary.of(run));
+                        }
+                    }
+                }
+                medians(g, label, ss);
             }
             g.writeEndArray();
             g.writeEndObject();
         }
     }
 
-    private static void strategy(JsonGenerator g, StrategyRun run, Summary s) {
+    /** The figures {@code medians} gives across rounds, by JSON name. */
+    static final java.util.Map<String, java.util.function.ToDoubleFunction<Summary>> MEDIAN_FIGURES = medianFigures();
+
+    private static java.util.Map<String, java.util.function.ToDoubleFunction<Summary>> medianFigures() {
+        java.util.Map<String, java.util.function.ToDoubleFunction<Summary>> m = new java.util.LinkedHashMap<>();
+        m.put("cycles", Summary::cycles);
+        m.put("wakeup_mark1_p50_ns", s -> ns(s.mark1().p50()));
+        m.put("wakeup_mark1_p90_ns", s -> ns(s.mark1().p90()));
+        m.put("wakeup_mark1_p99_ns", s -> ns(s.mark1().p99()));
+        m.put("wakeup_mark1_max_ns", s -> ns(s.mark1().max()));
+        m.put("wakeup_mark2_p50_ns", s -> ns(s.mark2().p50()));
+        m.put("wakeup_mark2_p99_ns", s -> ns(s.mark2().p99()));
+        m.put("wakeup_assist_p50_ns", s -> ns(s.assist().p50()));
+        m.put("heap_over_goal_mean", Summary::overGoalMean);
+        m.put("heap_over_hg_mean", Summary::overHgMean);
+        m.put("overshoot_ms_of_allocation_mean", Summary::overshootMsMean);
+        m.put("mark1_allocated_while_waiting_mean_bytes", Summary::mark1AllocatedMean);
+        m.put("sweep_term_max_ns", Summary::sweepTermMaxNs);
+        m.put("mark_term_max_ns", Summary::markTermMaxNs);
+        m.put("ops_per_sec", Summary::opsPerSec);
+        m.put("jvm_gc_count", s -> s.jvmGc().count());
+        m.put("jvm_gc_total_ns", s -> s.jvmGc().totalNs());
+        return m;
+    }
+
+    private static double ns(long v) {
+        return v < 0 ? Double.NaN : v;
+    }
+
+    private static void medians(JsonGenerator g, String label, List<Summary> rounds) {
+        g.writeStartObject();
+        g.writeStringProperty("label", label);
+        g.writeStringProperty("strategy", rounds.get(0).strategy());
+        g.writeNumberProperty("rounds", rounds.size());
+        for (var e : MEDIAN_FIGURES.entrySet()) {
+            Spread sp = Spread.of(rounds.stream().mapToDouble(e.getValue()).toArray());
+            g.writeName(e.getKey());
+            g.writeStartObject();
+            number(g, "median", sp.median());
+            number(g, "min", sp.min());
+            number(g, "max", sp.max());
+            g.writeNumberProperty("n", sp.n());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void strategy(JsonGenerator g, StrategyRun run, Summary s, int round, int position) {
         g.writeStartObject();
         g.writeStringProperty("strategy", s.strategy());
         g.writeStringProperty("label", s.label());
         if (!run.cycles().isEmpty()) {
             g.writeNumberProperty("procs", run.cycles().get(0).procs());
         }
+        g.writeNumberProperty("round", round);
+        g.writeNumberProperty("position", position);
         g.writeNumberProperty("cycles", s.cycles());
         g.writeBooleanProperty("assist_block", s.assistBlock());
         if (s.design() != null) {

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -322,6 +323,10 @@ class CliTest {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (v) {
+                    case START_OBJECT -> {
+                        assertThat(name).isEqualTo("environment");
+                        p.skipChildren();
+                    }
                     case VALUE_STRING -> top.put(name, p.getString());
                     case VALUE_NUMBER_INT -> top.put(name, p.getLongValue());
                     case VALUE_NUMBER_FLOAT -> top.put(name, p.getDoubleValue());
@@ -348,6 +353,136 @@ class CliTest {
         assertThat(((Number) top.get("ns_per_op")).doubleValue()).isPositive();
         assertThat(((Number) top.get("ops")).longValue()).isEqualTo(20000);
         assertThat(repsCount).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // what every result records about where and how it was measured; compare's rounds
+    // ---------------------------------------------------------------------------------------
+
+    static tools.jackson.databind.JsonNode readJson(Path f) throws Exception {
+        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(f));
+    }
+
+    /** The environment object's host, build and settings, as every result records them. */
+    static void assertEnvironment(tools.jackson.databind.JsonNode env, String gomaxprocs) {
+        assertThat(env.path("host").path("cpus").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(env.path("host").path("load_average").isArray()).isTrue();
+        assertThat(env.path("host").path("os").asString()).isEqualTo(System.getProperty("os.name"));
+        assertThat(env.path("host").path("arch").asString()).isEqualTo(System.getProperty("os.arch"));
+        assertThat(env.path("jvm").path("version").asString()).isEqualTo(System.getProperty("java.version"));
+        assertThat(env.path("jvm").path("vendor").asString()).isEqualTo(System.getProperty("java.vendor"));
+        assertThat(env.path("gort").path("commit").asString()).isEqualTo(gort.trace.RunEnvironment.thisBuild().commit());
+        assertThat(env.path("gort").path("dirty").asString()).isIn("true", "false", "unknown");
+        assertThat(env.path("settings").path("GOMAXPROCS").asString()).isEqualTo(gomaxprocs);
+        assertThat(env.path("settings").has("GOGC")).isTrue();
+        assertThat(env.path("settings").has("pacer")).isTrue();
+        assertThat(env.path("warnings").isArray()).isTrue();
+    }
+
+    @Test
+    void moreProcsThanCpusIsWarnedAboutInOneLineAndRecorded(@TempDir Path dir) throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cpus < gort.sched.Sched.MAX_GOMAXPROCS, "a host with more CPUs than GOMAXPROCS can be");
+        Path json = dir.resolve("run.json");
+        Result r = exec("run", "pingpong", "--procs", Integer.toString(cpus + 1), "--ops", "2000", "--json", json.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        String line = "gort: warning: GOMAXPROCS=" + (cpus + 1) + " is more than this host's " + cpus + " CPU";
+        assertThat(r.err().lines().filter(l -> l.startsWith(line)).count()).isEqualTo(1);
+        var env = readJson(json).path("environment");
+        assertEnvironment(env, Integer.toString(cpus + 1));
+        assertThat(env.path("warnings").get(0).asString()).startsWith(line.substring("gort: warning: ".length()));
+        // no more Ps than CPUs: nothing to warn about
+        Result quiet = exec("run", "pingpong", "--procs", "1", "--ops", "2000");
+        assertThat(quiet.err()).isEmpty();
+    }
+
+    @Test
+    void runAndBenchJsonRecordTheHostTheBuildAndTheSettings(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run.json");
+        assertThat(exec("run", "bintree", "--depth", "8", "--procs", "1", "--gogc", "50", "--json", run.toString()).code()).isZero();
+        var env = readJson(run).path("environment");
+        assertEnvironment(env, "1");
+        assertThat(env.path("settings").path("command").asString()).isEqualTo("run");
+        assertThat(env.path("settings").path("workload").asString()).isEqualTo("bintree");
+        assertThat(env.path("settings").path("GOGC").asString()).isEqualTo("50");
+        assertThat(env.path("settings").path("depth").asString()).isEqualTo("8");
+        Path bench = dir.resolve("bench.json");
+        assertThat(exec("bench", "pingpong", "--procs", "1", "--ops", "2000", "--reps", "1", "--json", bench.toString()).code()).isZero();
+        var benv = readJson(bench).path("environment");
+        assertEnvironment(benv, "1");
+        assertThat(benv.path("settings").path("reps").asString()).isEqualTo("1");
+        assertThat(benv.path("settings").path("ops").asString()).isEqualTo("2000");
+    }
+
+    @Test
+    void aTraceRecordsTheHostTheBuildAndTheSettings(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("t.json");
+        Result r = exec("run", "bintree", "--depth", "8", "--procs", "1", "--trace", trace.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        var about = readJson(trace).path("otherData");
+        assertThat(about.path("host.cpus").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(about.path("gort.commit").asString()).isEqualTo(gort.trace.RunEnvironment.thisBuild().commit());
+        assertThat(about.path("jvm").asString()).startsWith(System.getProperty("java.version"));
+        assertThat(about.path("settings.GOMAXPROCS").asString()).isEqualTo("1");
+        assertThat(about.path("settings.workload").asString()).isEqualTo("bintree");
+        assertThat(about.has("host.load_average")).isTrue();
+    }
+
+    @Test
+    void eachRoundRotatesTheOrderByOne() {
+        assertThat(CompareCommand.order(3, 1)).containsExactly(0, 1, 2);
+        assertThat(CompareCommand.order(3, 2)).containsExactly(1, 2, 0);
+        assertThat(CompareCommand.order(3, 3)).containsExactly(2, 0, 1);
+        assertThat(CompareCommand.order(3, 4)).containsExactly(0, 1, 2);
+        assertThat(CompareCommand.order(1, 5)).containsExactly(0);
+    }
+
+    @Test
+    void compareRoundsRunInterleavedRotatedAndTheJsonHoldsEveryRound(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("rounds.json");
+        Result r = exec("compare", "bintree", "--depth", "10", "--gogc", "10", "--procs", "1", "--wakeup", "park", "--vary",
+                "schedglobal=61,7,3", "--rounds", "3", "--json", json.toString());
+        assertThat(r.code()).as("stderr=%s", r.err()).isZero();
+        assertThat(r.err()).contains("[warm-up, not measured] schedglobal=61").contains("[1/9] round 1 schedglobal=61")
+                .contains("[4/9] round 2 schedglobal=7").contains("[7/9] round 3 schedglobal=3").contains("[9/9] round 3 schedglobal=7");
+        assertThat(r.out()).contains("in 3 rounds").contains("\nhost: ").contains("\nsettings: command=compare workload=bintree")
+                .contains(" rounds=3 ").contains("median (min–max) of 3 rounds");
+        var root = readJson(json);
+        assertEnvironment(root.path("environment"), "1");
+        assertThat(root.path("environment").path("settings").path("vary").asString()).isEqualTo("schedglobal=61,7,3");
+        assertThat(root.path("rounds").asInt()).isEqualTo(3);
+        List<List<String>> order = new java.util.ArrayList<>();
+        for (var round : root.path("order")) {
+            List<String> o = new java.util.ArrayList<>();
+            round.forEach(l -> o.add(l.asString()));
+            order.add(o);
+        }
+        assertThat(order).containsExactly(List.of("schedglobal=61", "schedglobal=7", "schedglobal=3"),
+                List.of("schedglobal=7", "schedglobal=3", "schedglobal=61"), List.of("schedglobal=3", "schedglobal=61", "schedglobal=7"));
+        var runs = root.path("strategies");
+        assertThat(runs.size()).as("every round's runs").isEqualTo(9);
+        for (int i = 0; i < 9; i++) {
+            var run = runs.get(i);
+            int round = i / 3 + 1;
+            int position = i % 3 + 1;
+            assertThat(run.path("round").asInt()).isEqualTo(round);
+            assertThat(run.path("position").asInt()).isEqualTo(position);
+            assertThat(run.path("label").asString()).isEqualTo(order.get(round - 1).get(position - 1));
+            assertThat(run.path("records").isArray()).isTrue();
+        }
+        var medians = root.path("medians");
+        assertThat(medians.size()).isEqualTo(3);
+        assertThat(medians.get(0).path("label").asString()).isEqualTo("schedglobal=61");
+        assertThat(medians.get(0).path("rounds").asInt()).isEqualTo(3);
+        var tput = medians.get(0).path("ops_per_sec");
+        assertThat(tput.path("min").asDouble()).isLessThanOrEqualTo(tput.path("median").asDouble());
+        assertThat(tput.path("median").asDouble()).isLessThanOrEqualTo(tput.path("max").asDouble());
+        assertThat(tput.path("n").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void roundsOutOfRangeAreOneLine() {
+        assertUsageError(exec("compare", "bintree", "--rounds", "0"), "--rounds=0", "1 to 50");
     }
 
     // ---------------------------------------------------------------------------------------
@@ -438,7 +573,7 @@ class CliTest {
                 .as("one header line with the two labels").isEqualTo(1);
         String j = Files.readString(json);
         assertThat(j).contains("\"label\":\"runnext=1\"").contains("\"label\":\"runnext=0\"");
-        assertThat(j.split("\"strategy\":\"park\"", -1)).as("both runs under park").hasSize(3);
+        assertThat(j.split("\"strategy\":\"park\"", -1)).as("both runs under park, and both columns' medians").hasSize(5);
         assertThat(j).contains("\"procs\":2,");
     }
 
@@ -659,7 +794,7 @@ class CliTest {
                 }
             }
         }
-        assertThat(strategies).isEqualTo(all.length);
+        assertThat(strategies).as("each strategy's run and its medians").isEqualTo(2 * all.length);
         assertThat(names).contains("workload", "procs", "cycles", "wakeup_mark1_ns", "wakeup_mark2_ns", "wakeup_assist_ns",
                 "wakeup_worker_ns", "mark1_waited", "heap_over_goal", "heap_over_hg", "sweep_term_max_ns", "mark_term_max_ns",
                 "ops_per_sec", "records");

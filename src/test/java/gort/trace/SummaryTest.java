@@ -123,15 +123,15 @@ class SummaryTest {
     @Test
     void theParagraphSaysWhereTheCoordinatorWaited() {
         List<CycleRecord> cs = new ArrayList<>();
-        for (int i = 1; i <= 4; i++) {
+        for (int i = 1; i <= 20; i++) { // (the fewest cycles that give shares of the waits)
             CycleRecord c = cycle(i, CompleterKind.DEDICATED, 30_000_000, CompleterKind.DEDICATED, 20_000, 120, 100, 1);
             cs.add(new CycleRecord(i, false, "park", false, 4, c.startNs(), c.endNs(), c.heapTrigger(), c.heapGoal(), c.hgGoal(),
                     c.heapAtTermination(), 1, 1, done(CompleterKind.DEDICATED, c.startNs() + 100, 30_000_000,
-                            i == 4 ? Enqueued.RUNNEXT : Enqueued.GLOBAL_PREEMPTED), c.mark2(), 1, 1, 0, 0, 0, 0));
+                            i == 20 ? Enqueued.RUNNEXT : Enqueued.GLOBAL_PREEMPTED), c.mark2(), 1, 1, 0, 0, 0, 0));
         }
         String p = CompareTable.paragraph(List.of(Summary.of(run("park", cs)))).replace('\n', ' ');
-        assertThat(p).contains("after sysmon preempted it before it could park in 75% of the waits (median 30.0 ms)")
-                .contains("in the completer's runnext in 25% of the waits");
+        assertThat(p).contains("after sysmon preempted it before it could park in 95% of the waits (median 30.0 ms)")
+                .contains("in the completer's runnext in 5% of the waits");
     }
 
     @Test
@@ -175,7 +175,8 @@ class SummaryTest {
     void jsonHasTheSummaryFieldsAndEveryRecord(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("out.json");
         List<CycleRecord> cs = List.of(cycle(1, CompleterKind.DEDICATED, 1_000, CompleterKind.ASSIST, 9_000, 110, 100, 300));
-        JsonReport.write(f, "json", 4, List.of(run("note", cs), run("park-yield", cs)));
+        JsonReport.write(f, RunEnvironment.capture(java.util.Map.of("GOMAXPROCS", "4"), 4), "json", 4, List.of(run("note", cs),
+                run("park-yield", cs)));
         List<String> names = new ArrayList<>();
         int records = 0;
         try (JsonParser p = new JsonFactory().createParser(Files.newInputStream(f))) {
@@ -188,6 +189,8 @@ class SummaryTest {
                 }
             }
         }
+        assertThat(names).contains("environment", "host", "cpus", "load_average", "jvm", "vendor", "gort", "commit", "dirty", "settings",
+                "GOMAXPROCS", "warnings", "rounds", "order", "round", "position", "medians");
         assertThat(names).contains("workload", "procs", "strategies", "strategy", "cycles", "wakeup_mark1_ns", "wakeup_mark2_ns",
                 "p50", "p90", "p99", "max", "wakeup_assist_ns", "wakeup_worker_ns", "wakeup_scheduler_ns", "mark1_waited",
                 "heap_over_goal", "heap_over_hg", "mean", "sweep_term_max_ns", "mark_term_max_ns", "ops_per_sec", "records",
