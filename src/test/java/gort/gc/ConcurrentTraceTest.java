@@ -29,7 +29,7 @@ class ConcurrentTraceTest {
         Rt.run(cfg, 60, () -> {
             Heap h = Raw.heap();
             int g = Raw.newGlobal();
-            for (int i = 0; i < 2_000_000; i++) { // ~32 MB through a 4 MiB goal: several paced cycles
+            for (int i = 0; i < 2_000_000; i++) { // ~32 MB through a 4 MiB goal: at least one paced cycle (how many is the host's pace)
                 long n = h.alloc(node);
                 if ((i & 1023) == 0) {
                     h.storePtr(n, 0, Raw.global(g));
@@ -41,7 +41,9 @@ class ConcurrentTraceTest {
         List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
         List<String> gc = lines.stream().filter(l -> l.startsWith("gc ") && !l.endsWith("(forced)")).toList();
         assertThat(lines.stream().filter(l -> l.endsWith("(forced)")).count()).as("Go.gc()'s own line").isEqualTo(1);
-        assertThat(gc).hasSizeGreaterThanOrEqualTo(2).allMatch(l -> CONCURRENT.matcher(l).matches());
+        // every cycle that ran printed its line and its two pacer lines; a loaded host may let one
+        // cycle's marking span the whole allocation, so the test asks for one cycle, not several
+        assertThat(gc).isNotEmpty().allMatch(l -> CONCURRENT.matcher(l).matches());
         long starts = lines.stream().filter(l -> l.startsWith("pacer: assist ratio=")).count();
         long ends = lines.stream().filter(l -> l.startsWith("pacer: H_m_prev=")).count();
         assertThat(starts).as("a start line per cycle").isEqualTo(gc.size());
