@@ -110,6 +110,8 @@ public final class MHeap {
     private volatile Runnable revise;
     private final AtomicLong nmalloc = new AtomicLong();
     private final AtomicLong totalAlloc = new AtomicLong();
+    /** Scannable bytes folded in from the caches since the heap began (heap_scan's increments, never reset). */
+    private final AtomicLong totalScan = new AtomicLong();
     private final AtomicLong nfree = new AtomicLong();
     private final AtomicLong totalFree = new AtomicLong();
 
@@ -954,6 +956,7 @@ public final class MHeap {
         }
         if (c.localScan != 0) {
             heapScan.addAndGet(c.localScan);
+            totalScan.addAndGet(c.localScan);
             c.localScan = 0;
         }
         Runnable r = revise;
@@ -1050,6 +1053,24 @@ public final class MHeap {
         return readStats().heapObjects();
     }
 
+    /**
+     * Cumulative bytes allocated, the caches' unfolded counts included, without walking the spans
+     * (what a rate needs). Takes the heap lock; the caches' counts are read racily (their owners
+     * keep allocating), so a value may be a cache's few latest objects behind.
+     */
+    public long totalAllocNow() {
+        lock.lock();
+        try {
+            long total = totalAlloc.get();
+            for (MCache c : caches) {
+                total += c.localAllocBytes;
+            }
+            return total;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** All statistics at once. Walks every in-use span under the heap lock. */
     public HeapStats readStats() {
         long alloc = 0;
@@ -1057,6 +1078,7 @@ public final class MHeap {
         long nspans = 0;
         long mallocs;
         long total;
+        long scan;
         lock.lock();
         try {
             for (MSpan s : allSpans) {
@@ -1072,9 +1094,11 @@ public final class MHeap {
             }
             mallocs = nmalloc.get();
             total = totalAlloc.get();
+            scan = totalScan.get();
             for (MCache c : caches) {
                 mallocs += c.localNMalloc;
                 total += c.localAllocBytes;
+                scan += c.localScan;
             }
         } finally {
             lock.unlock();
@@ -1083,7 +1107,7 @@ public final class MHeap {
         long inuse = pagesInUse * AddressSpace.PAGE_BYTES;
         long manual = manualPagesInUse * AddressSpace.PAGE_BYTES;
         return new HeapStats(alloc, sys, sys - inuse - manual, inuse, objects, heapLive.get(), manual,
-                total, mallocs, nfree.get(), nspans);
+                total, mallocs, nfree.get(), nspans, scan);
     }
 
     /** The free runs, in address order (for tests and debugging). */
