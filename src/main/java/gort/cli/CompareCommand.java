@@ -125,7 +125,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         } else if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per run for stable percentiles, the runs in about a minute
             params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork(),
-                    params.listener());
+                    params.allocRate(), params.listener());
         }
         if (program == null) {
             out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each "
