@@ -26,6 +26,15 @@ public final class Raw {
         return Runtime.current().heap();
     }
 
+    /**
+     * This runtime's cumulative allocated bytes as a counter that any thread may read, without
+     * walking the heap or stopping the world ({@code MHeap.totalAllocNow}).
+     */
+    public static java.util.function.LongSupplier allocatedBytes() {
+        var heap = Runtime.current().collector().heap();
+        return heap::totalAllocNow;
+    }
+
     /** The current goroutine's shadow stack of raw root slots. */
     public static Stack stack() {
         return Collector.stackOf(Sched.getg());

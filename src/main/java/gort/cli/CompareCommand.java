@@ -160,7 +160,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         } else if (options.seconds == null && options.ops == null && w.takesSeconds()) {
             // enough cycles per run for stable percentiles, the runs in about a minute
             params = new Workload.Params(params.ops(), 1, params.depth(), params.input(), DEFAULT_SECONDS, params.nodeWork(),
-                    params.listener());
+                    params.allocRate(), params.listener());
         }
         boolean warmup = jvmWarmup && program == null;
         gort.trace.RunEnvironment env = environment(w, config, params, plan, configs, warmup);
@@ -266,7 +266,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     private static void warmupRun(Workload w, gort.api.Config c, String label, Workload.Params params, boolean traced,
             gort.trace.RunEnvironment env, PrintWriter err) throws IOException {
         Workload.Params p = params.seconds() > 0 ? new Workload.Params(params.ops(), 1, params.depth(), params.input(),
-                Math.min(params.seconds(), WARMUP_SECONDS), params.nodeWork(), params.listener()) : params;
+                Math.min(params.seconds(), WARMUP_SECONDS), params.nodeWork(), params.allocRate(), params.listener()) : params;
         Path dir = traced ? FileLedger.createTempDirectory(null, "gort-warmup-") : null;
         try (Progress pr = Progress.start(err, "[warm-up, not measured] " + label, p.seconds())) {
             TraceOptions.Traced t = TraceOptions.run(null, null, dir, w, c, p.alsoTelling(pr), java.util.Map.of(), err, err, env);

@@ -29,9 +29,12 @@ import picocli.CommandLine.Option;
  * <p>Each run is its own process (a fresh JVM for gort, as a fresh process for Go), with
  * {@code GODEBUG=gctrace=1,gcpacertrace=1}; both runtimes' logs are read by the same parser
  * ({@link GcLog}), so every figure has one definition. gort runs twice per configuration: at full
- * speed, and with the json workload's {@code --node-work} set so that its ops take as long as Go
- * 1.5.1's (its allocation rate then matches; calibrated once, before the rounds, from short
- * runs). Owns the child processes (stopped with gort: {@link FileLedger}) and the run directory
+ * speed, and at Go 1.5.1's allocation rate in bytes per second: each such run follows the
+ * anchor's run of the same configuration in the same round, takes that run's rate (read from its
+ * gctrace and pacer lines, {@link GcLog#allocRate}) as its target, and holds it with the json
+ * workload's {@code --alloc-rate} (a feedback controller on the extra work per node, gort's own
+ * measurement knob), starting from the work the previous such run of the configuration ended
+ * near. Owns the child processes (stopped with gort: {@link FileLedger}) and the run directory
  * with every log. The directory is overwritten as every output is: an earlier fidelity run's files
  * there (its {@link DirManifest}) that this run did not rewrite are removed once this run's
  * fidelity.json is in place (written beside and renamed), so a run that fails or is stopped keeps
@@ -64,7 +67,8 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
     List<String> configs;
 
     @Option(names = "--node-work", paramLabel = "auto|off|N", defaultValue = "auto",
-            description = "gort's matched-rate runs: auto calibrates --node-work to the anchor's ms per op, off skips them, N sets it")
+            description = "gort's matched-rate runs: auto holds each at the allocation rate (bytes/s) of the anchor's run just before it,"
+                    + " off skips them, N runs them with a fixed --node-work N instead")
     String nodeWork;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where logs and fidelity.json go (default bench/results/fidelity-DATE)")
@@ -153,13 +157,8 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outw = spec.commandLine().getOut();
 
-        int work = 0;
-        if (fixedWork != null) {
-            work = fixedWork;
-        } else if (nodeWork.equals("auto")) {
-            work = calibrate(doc, err);
-        }
         boolean matched = !nodeWork.equals("off");
+        boolean held = nodeWork.equals("auto");
         List<String> runtimes = new ArrayList<>(List.of(FidelityTable.GO, FidelityTable.GORT));
         if (matched) {
             runtimes.add(FidelityTable.GORT_MATCHED);
@@ -167,13 +166,12 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, Map<String, List<GcLog.Figures>>> results = new LinkedHashMap<>();
         int total = rounds * cs.size() * runtimes.size();
         int k = 0;
+        Map<String, Integer> startWork = new java.util.HashMap<>(); // per configuration, where its next held run starts
         for (int r = 1; r <= rounds; r++) {
             for (int i = 0; i < cs.size(); i++) {
                 Config c = cs.get((i + r - 1) % cs.size()); // rotate the order round by round
-                List<String> order = new ArrayList<>(runtimes);
-                if (r % 2 == 0) {
-                    java.util.Collections.reverse(order);
-                }
+                List<String> order = order(runtimes, r);
+                double goRate = Double.NaN;
                 for (String rt : order) {
                     k++;
                     Path log = file("r" + r + "-" + c.label().replace(':', '-') + "-" + rt + ".log");
@@ -181,17 +179,37 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
                     err.println(what + " ...");
                     err.flush();
                     long t0 = System.nanoTime();
-                    GcLog g = rt.equals(FidelityTable.GO) ? runGo(c, doc, goIters, log) : runGort(c, rt.equals(FidelityTable.GORT) ? 0 : work,
-                            seconds, log);
+                    GcLog g;
+                    String target = "";
+                    if (rt.equals(FidelityTable.GO)) {
+                        g = runGo(c, doc, goIters, log);
+                        goRate = g.allocRate();
+                    } else if (rt.equals(FidelityTable.GORT)) {
+                        g = runGort(c, 0, 0, seconds, log);
+                    } else if (held) {
+                        if (!(goRate > 0)) {
+                            throw new IllegalStateException("fidelity: the anchor's run " + dir.resolve("r" + r + "-"
+                                    + c.label().replace(':', '-') + "-" + FidelityTable.GO + ".log") + " has too few cycles with"
+                                    + " pacer lines to read its allocation rate; give --go-iters more than " + goIters);
+                        }
+                        g = runGort(c, startWork.getOrDefault(c.label(), 0), goRate, seconds, log);
+                        target = String.format(Locale.ROOT, " (target %.1f, node work %d)", goRate / 1e6, g.nodeWorkMean());
+                        if (g.nodeWorkMean() >= 0) {
+                            startWork.put(c.label(), g.nodeWorkMean());
+                        }
+                    } else {
+                        g = runGort(c, fixedWork, 0, seconds, log);
+                    }
                     GcLog.Figures f = g.figures();
-                    err.println(String.format(Locale.ROOT, "%s: %.1f s, %d cycles, mark 1 p50 %s, %.1f ms/op", what,
-                            (System.nanoTime() - t0) / 1e9, f.cycles(), gort.trace.CompareTable.dur(f.mark1().p50()), g.msPerOp()));
+                    err.println(String.format(Locale.ROOT, "%s: %.1f s, %d cycles, mark 1 p50 %s, %.1f ms/op, %.1f MB/s allocated%s", what,
+                            (System.nanoTime() - t0) / 1e9, f.cycles(), gort.trace.CompareTable.dur(f.mark1().p50()), g.msPerOp(),
+                            f.allocBytesPerSec() / 1e6, target));
                     err.flush();
                     results.computeIfAbsent(c.label(), x -> new LinkedHashMap<>()).computeIfAbsent(rt, x -> new ArrayList<>()).add(f);
                 }
             }
         }
-        FidelityTable table = new FidelityTable(results, work);
+        FidelityTable table = new FidelityTable(results, held ? FidelityTable.HELD : fixedWork == null ? 0 : fixedWork);
         outw.println();
         outw.print(table.render());
         Path json = file("fidelity.json");
@@ -224,6 +242,22 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         return gort.trace.RunEnvironment.capture(settings, procs);
     }
 
+    /**
+     * The runtimes of one configuration in round r (from 1): the matched run right after the
+     * anchor's, whose allocation rate it takes; full-speed gort after them in odd rounds, before
+     * them in even ones.
+     */
+    static List<String> order(List<String> runtimes, int r) {
+        List<String> order = new ArrayList<>(runtimes);
+        order.remove(FidelityTable.GORT);
+        if (r % 2 == 0) {
+            order.addFirst(FidelityTable.GORT);
+        } else {
+            order.add(FidelityTable.GORT);
+        }
+        return order;
+    }
+
     /** dir/name, listed in the directory's list of gort's files before it is made. */
     private Path file(String name) throws IOException {
         made.add(name);
@@ -232,31 +266,6 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         }
         FileLedger.writing("--out", dir);
         return dir.resolve(name);
-    }
-
-    /**
-     * Finds the --node-work at which gort's json ops take as long as the anchor's: one short
-     * anchor run (park-yield, blocking assists: Go 1.5.1 as released) and two short gort runs
-     * (no extra work, and a probe), interpolated linearly.
-     */
-    private int calibrate(Path doc, PrintWriter err) throws IOException, InterruptedException {
-        err.println("calibrating --node-work: the anchor's ms per op, and gort's with and without extra work ...");
-        err.flush();
-        Config c = new Config("park-yield", true);
-        double goMs = runGo(c, doc, Math.max(1, goIters / 4), file("calibrate-go.log")).msPerOp();
-        final int probe = 4000;
-        double at0 = runGort(c, 0, 4, file("calibrate-gort-0.log")).msPerOp();
-        double atProbe = runGort(c, probe, 4, file("calibrate-gort-" + probe + ".log")).msPerOp();
-        int work;
-        if (Double.isNaN(goMs) || Double.isNaN(at0) || Double.isNaN(atProbe) || atProbe <= at0) {
-            throw new IllegalStateException("fidelity: could not calibrate --node-work (anchor " + goMs + " ms/op, gort " + at0
-                    + " and " + atProbe + " ms/op); give --node-work N");
-        }
-        work = (int) Math.max(0, Math.min(gort.workloads.Workload.Params.MAX_NODE_WORK, Math.round(probe * (goMs - at0) / (atProbe - at0))));
-        err.println(String.format(Locale.ROOT, "  anchor %.1f ms/op; gort %.1f ms/op with no extra work, %.1f with %d: --node-work %d",
-                goMs, at0, atProbe, probe, work));
-        err.flush();
-        return work;
     }
 
     private GcLog runGo(Config c, Path doc, int iters, Path log) throws IOException, InterruptedException {
@@ -270,10 +279,31 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         } else {
             env.put("GCASSISTBLOCK", "0");
         }
-        return run(pb, log, "the Go 1.5.1 anchor");
+        // Go 1.5.1 itself can hang (seen under note: every goroutine parked, no cycle finishing):
+        // a run far past its expected time is stopped and run once more, and the log says so
+        long limitSec = 60 + 15L * iters;
+        GcLog g = run(pb, log, "the Go 1.5.1 anchor", limitSec);
+        if (g == null) {
+            Path hung = log.resolveSibling(log.getFileName() + ".hung");
+            Files.move(log, hung, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            made.add(hung.getFileName().toString());
+            if (files.add(hung.getFileName().toString())) {
+                DirManifest.write(dir, files);
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("  the anchor did not exit within " + limitSec + " s (Go 1.5.1 hung; its log is " + hung + "): running it again");
+            err.flush();
+            g = run(pb, log, "the Go 1.5.1 anchor", limitSec);
+            if (g == null) {
+                throw new IllegalStateException("fidelity: the Go 1.5.1 anchor hung twice (no exit within " + limitSec + " s); see "
+                        + hung + " and " + log);
+            }
+        }
+        return g;
     }
 
-    private GcLog runGort(Config c, int work, double secs, Path log) throws IOException, InterruptedException {
+    /** gort's json run: with work rounds of extra work per node, held at rate bytes/s from there if rate is more than 0. */
+    private GcLog runGort(Config c, int work, double rate, double secs, Path log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -285,22 +315,33 @@ final class FidelityCommand implements java.util.concurrent.Callable<Integer> {
         if (work > 0) {
             cmd.addAll(List.of("--node-work", Integer.toString(work)));
         }
+        if (rate > 0) {
+            cmd.addAll(List.of("--alloc-rate", String.format(Locale.ROOT, "%.3f", rate / 1e6)));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("GODEBUG");
         pb.environment().remove("GOMAXPROCS");
-        return run(pb, log, "gort");
+        GcLog g = run(pb, log, "gort", 30 * 60);
+        if (g == null) {
+            throw new IllegalStateException("fidelity: gort ran for more than 30 minutes; see " + log);
+        }
+        return g;
     }
 
-    /** Runs a child with stdout and stderr into log; bounded; fails with the log's tail if it fails. */
-    private static GcLog run(ProcessBuilder pb, Path log, String who) throws IOException, InterruptedException {
+    /**
+     * Runs a child with stdout and stderr into log; null if it ran past limitSec (then stopped);
+     * fails with the log's tail if it fails.
+     */
+    static GcLog run(ProcessBuilder pb, Path log, String who, long limitSec) throws IOException, InterruptedException {
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
         FileLedger.started(p); // stopped if gort is
         try {
-            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            if (!p.waitFor(limitSec, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("fidelity: " + who + " ran for more than 30 minutes; see " + log);
+                p.waitFor();
+                return null;
             }
         } finally {
             FileLedger.ended(p);

@@ -56,9 +56,17 @@ final class Options {
                         + gort.workloads.Workload.Params.MAX_NODE_WORK);
             }
         }
+        if (allocRate != null) {
+            if (!w.takesNodeWork()) {
+                throw new IllegalArgumentException("--alloc-rate: workload " + w.name() + " has no nodes to add work to (it is for json)");
+            }
+            if (!(allocRate > 0 && allocRate <= 100_000)) {
+                throw new IllegalArgumentException("--alloc-rate=" + allocRate + " is invalid: must be more than 0 and at most 100000 (MB/s)");
+            }
+        }
         int d = depth != null ? depth : gort.workloads.Workload.Params.DEFAULT_DEPTH;
         gort.workloads.Workload.Params p = new gort.workloads.Workload.Params(n, reps, d, input, seconds == null ? 0 : seconds,
-                nodeWork == null ? 0 : nodeWork);
+                nodeWork == null ? 0 : nodeWork).withAllocRate(allocRate == null ? 0 : allocRate * 1e6);
         w.check(p);
         return p;
     }
@@ -68,7 +76,8 @@ final class Options {
      * its measured window when {@code --seconds} is given; the workloads' size options are refused.
      */
     gort.workloads.Workload.Params programParams() {
-        String given = ops != null ? "--ops" : depth != null ? "--depth" : input != null ? "--input" : nodeWork != null ? "--node-work" : null;
+        String given = ops != null ? "--ops" : depth != null ? "--depth" : input != null ? "--input" : nodeWork != null ? "--node-work"
+                : allocRate != null ? "--alloc-rate" : null;
         if (given != null) {
             throw new IllegalArgumentException(given + " is for the built-in workloads: a program's run is its main (--seconds S stops it when"
                     + " its measured window reaches S seconds)");
@@ -86,6 +95,11 @@ final class Options {
     @Option(names = "--node-work", paramLabel = "N", description = "json: N rounds of extra non-allocating CPU work per node decoded and"
             + " encoded, to run at another runtime's allocation rate (a measurement knob, not a runtime mechanism)")
     Integer nodeWork;
+
+    @Option(names = "--alloc-rate", paramLabel = "MB/s", description = "json: hold the allocation rate at MB/s (10^6 bytes) by moving"
+            + " the extra work per node while the run goes, from --node-work (default 0) on: a feedback controller, a measurement knob,"
+            + " not a runtime mechanism")
+    Double allocRate;
 
     @Option(names = "--seconds", paramLabel = "S", description = "run each repetition for S seconds instead of a number of ops (json); "
             + "a program is stopped when its measured window reaches S seconds")

@@ -614,6 +614,7 @@ public final class Collector {
         var st = heap.readStats();
         long next = controller.trigger();
         return new MemStats(st.heapAlloc(), st.heapSys(), st.heapObjects(), st.heapInuse(), stats.numGC(), stats.pauses(),
-                stats.pauseTotalNs(), next == Long.MAX_VALUE ? 0 : next, st.totalAlloc(), st.mallocs(), st.frees(), stats.lastGCNanos());
+                stats.pauseTotalNs(), next == Long.MAX_VALUE ? 0 : next, st.totalAlloc(), st.mallocs(), st.frees(), stats.lastGCNanos(),
+                st.totalScan());
     }
 }

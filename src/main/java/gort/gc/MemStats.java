@@ -16,6 +16,8 @@ package gort.gc;
  * @param mallocs cumulative objects allocated
  * @param frees cumulative objects freed
  * @param lastGCNanos platform time at which the last cycle ended
+ * @param totalScan cumulative scannable bytes allocated (each pointer-bearing object's ptrdata, the
+ *     words up to its last pointer): gort's addition, since Go 1.5.1 counts them only per cycle
  */
 public record MemStats(
         long heapAlloc,
@@ -29,4 +31,5 @@ public record MemStats(
         long totalAlloc,
         long mallocs,
         long frees,
-        long lastGCNanos) {}
+        long lastGCNanos,
+        long totalScan) {}

@@ -15,6 +15,8 @@ package gort.heap;
  * @param mallocs cumulative objects allocated
  * @param frees cumulative objects freed by sweeping
  * @param numSpans in-use and manual spans
+ * @param totalScan cumulative scannable bytes allocated: each pointer-bearing object's ptrdata, as
+ *     Go's {@code local_scan} counts them (Go keeps them only per cycle, in heap_scan)
  */
 public record HeapStats(
         long heapAlloc,
@@ -27,4 +29,5 @@ public record HeapStats(
         long totalAlloc,
         long mallocs,
         long frees,
-        long numSpans) {}
+        long numSpans,
+        long totalScan) {}

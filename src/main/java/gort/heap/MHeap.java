@@ -110,6 +110,8 @@ public final class MHeap {
     private volatile Runnable revise;
     private final AtomicLong nmalloc = new AtomicLong();
     private final AtomicLong totalAlloc = new AtomicLong();
+    /** Scannable bytes folded in from the caches since the heap began (heap_scan's increments, never reset). */
+    private final AtomicLong totalScan = new AtomicLong();
     private final AtomicLong nfree = new AtomicLong();
     private final AtomicLong totalFree = new AtomicLong();
 
@@ -968,6 +970,7 @@ public final class MHeap {
             if (!(liveAtRefill && allocBlack)) {
                 heapScan.addAndGet(c.localScan); // (Go 1.19 drops scan bytes allocated black while marking)
             }
+            totalScan.addAndGet(c.localScan);
             c.localScan = 0;
         }
         Runnable r = revise;
@@ -989,6 +992,7 @@ public final class MHeap {
                 if (!allocBlack) {
                     heapScan.addAndGet(c.localScan); // while marking, new objects are black: heap_scan stays fixed
                 }
+                totalScan.addAndGet(c.localScan);
                 c.localScan = 0;
             }
             Runnable r = revise;
@@ -1093,6 +1097,24 @@ public final class MHeap {
         return readStats().heapObjects();
     }
 
+    /**
+     * Cumulative bytes allocated, the caches' unfolded counts included, without walking the spans
+     * (what a rate needs). Takes the heap lock; the caches' counts are read racily (their owners
+     * keep allocating), so a value may be a cache's few latest objects behind.
+     */
+    public long totalAllocNow() {
+        lock.lock();
+        try {
+            long total = totalAlloc.get();
+            for (MCache c : caches) {
+                total += c.localAllocBytes;
+            }
+            return total;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** All statistics at once. Walks every in-use span under the heap lock. */
     public HeapStats readStats() {
         long alloc = 0;
@@ -1100,6 +1122,7 @@ public final class MHeap {
         long nspans = 0;
         long mallocs;
         long total;
+        long scan;
         lock.lock();
         try {
             for (MSpan s : allSpans) {
@@ -1115,9 +1138,11 @@ public final class MHeap {
             }
             mallocs = nmalloc.get();
             total = totalAlloc.get();
+            scan = totalScan.get();
             for (MCache c : caches) {
                 mallocs += c.localNMalloc;
                 total += c.localAllocBytes;
+                scan += c.localScan;
             }
         } finally {
             lock.unlock();
@@ -1126,7 +1151,7 @@ public final class MHeap {
         long inuse = pagesInUse * AddressSpace.PAGE_BYTES;
         long manual = manualPagesInUse * AddressSpace.PAGE_BYTES;
         return new HeapStats(alloc, sys, sys - inuse - manual, inuse, objects, heapLive.get(), manual,
-                total, mallocs, nfree.get(), nspans);
+                total, mallocs, nfree.get(), nspans, scan);
     }
 
     /** The free runs, in address order (for tests and debugging). */

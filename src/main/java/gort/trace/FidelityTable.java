@@ -17,7 +17,8 @@ import tools.jackson.core.json.JsonFactory;
  * The side-by-side of the real Go 1.5.1 runtime and gort ({@code gort fidelity}): for each
  * configuration (wakeup strategy, assist mode) and each runtime (the anchor, gort at full speed,
  * gort at the anchor's allocation rate), the median over the rounds of each run's figures
- * ({@link GcLog.Figures}); then, per configuration, gort against the anchor on the two figures
+ * ({@link GcLog.Figures}); then, per configuration and round, the matched run's allocation rate
+ * over the anchor's run of that round (within 10% either way, {@link #rateLines}); per configuration, gort against the anchor on the two figures
  * the wakeup strategies are about (mark 1's median wakeup, within 3x either way; the mean heap at
  * mark termination over the goal, within 0.15), and whether the claims of the two Go changes
  * behind the strategies still read true in gort ({@link #clClaims}: golang/go CL 9291, note's
@@ -28,11 +29,19 @@ public final class FidelityTable {
     public static final String GO = "go1.5.1";
     public static final String GORT = "gort";
     public static final String GORT_MATCHED = "gort-matched";
+    /** The node work of a table whose matched runs were held at the anchor's rate, not fixed. */
+    public static final int HELD = -1;
+    /** How far a matched run's allocation rate may be from the anchor's, either way, as a fraction. */
+    static final double RATE_TOLERANCE = 0.10;
 
     private final Map<String, Map<String, List<GcLog.Figures>>> results;
     private final int nodeWork;
 
-    /** @param results per configuration label, per runtime, one figures per round */
+    /**
+     * @param results per configuration label, per runtime, one figures per round (the anchor's and
+     *     the matched runs' lists in the same round order)
+     * @param nodeWork the matched runs' fixed --node-work, or {@link #HELD}
+     */
     public FidelityTable(Map<String, Map<String, List<GcLog.Figures>>> results, int nodeWork) {
         this.results = results;
         this.nodeWork = nodeWork;
@@ -69,7 +78,9 @@ public final class FidelityTable {
             new Col("over H_g ms", GcLog.Figures::overshootMsMean, false),
             new Col("STW sweep max", f -> f.sweepTermMaxMs() * 1e6, true),
             new Col("STW markterm max", f -> f.markTermMaxMs() * 1e6, true),
-            new Col("ops/s", GcLog.Figures::opsPerSec, false));
+            new Col("ops/s", GcLog.Figures::opsPerSec, false),
+            new Col("alloc MB/s", f -> f.allocBytesPerSec() / 1e6, false),
+            new Col("KB/op", f -> f.allocBytesPerOp() / 1e3, false));
 
     /** The table, the per-configuration verdicts and the check of the CLs' claims. */
     public String render() {
@@ -102,8 +113,9 @@ public final class FidelityTable {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("medians over ").append(rounds()).append(" interleaved rounds; ").append(GORT_MATCHED)
-                .append(" runs json with --node-work ").append(nodeWork).append(" (the anchor's ms per op)\n");
+        sb.append("medians over ").append(rounds()).append(" interleaved rounds; ").append(GORT_MATCHED).append(nodeWork == HELD
+                ? " holds json's allocation rate at the anchor's run just before it (--alloc-rate)"
+                : " runs json with --node-work " + nodeWork).append("; alloc MB/s and KB/op from each run's gctrace and pacer lines\n");
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 String s = r[i];
@@ -121,8 +133,44 @@ public final class FidelityTable {
                 }
             }
         }
+        sb.append(rateLines());
         sb.append(mixes());
         sb.append(clClaims()).append('\n');
+        return sb.toString();
+    }
+
+    /** A matched run's allocation rate over the anchor's in the same round; NaN if either is missing. */
+    public double rateRatio(String config, int round) {
+        Map<String, List<GcLog.Figures>> m = results.get(config);
+        if (m == null || m.get(GO) == null || m.get(GORT_MATCHED) == null || round >= m.get(GO).size()
+                || round >= m.get(GORT_MATCHED).size()) {
+            return Double.NaN;
+        }
+        return m.get(GORT_MATCHED).get(round).allocBytesPerSec() / m.get(GO).get(round).allocBytesPerSec();
+    }
+
+    /** Per configuration, each round's matched allocation rate beside the anchor's, and whether all are within 10%. */
+    String rateLines() {
+        StringBuilder sb = new StringBuilder();
+        for (var c : results.entrySet()) {
+            List<GcLog.Figures> go = c.getValue().get(GO);
+            List<GcLog.Figures> matched = c.getValue().get(GORT_MATCHED);
+            if (go == null || matched == null) {
+                continue;
+            }
+            if (sb.isEmpty()) {
+                sb.append("allocation rate, ").append(GORT_MATCHED).append(" / ").append(GO).append(" per round (MB/s):\n");
+            }
+            sb.append(String.format(Locale.ROOT, "  %-17s", c.getKey()));
+            boolean all = true;
+            for (int r = 0; r < Math.min(go.size(), matched.size()); r++) {
+                double x = rateRatio(c.getKey(), r);
+                all &= Math.abs(x - 1) <= RATE_TOLERANCE;
+                sb.append(String.format(Locale.ROOT, " r%d %.1f/%.1f = %s", r + 1, matched.get(r).allocBytesPerSec() / 1e6,
+                        go.get(r).allocBytesPerSec() / 1e6, Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.2fx", x)));
+            }
+            sb.append(all ? " (every round within 10%)" : " (OUTSIDE 10% in a round)").append('\n');
+        }
         return sb.toString();
     }
 
@@ -230,7 +278,11 @@ public final class FidelityTable {
             env.writeJson(g);
             g.writeNumberProperty("procs", procs);
             g.writeNumberProperty("rounds", rounds);
-            g.writeNumberProperty("node_work", nodeWork);
+            if (nodeWork == HELD) {
+                g.writeStringProperty("node_work", "held at the anchor's allocation rate");
+            } else {
+                g.writeNumberProperty("node_work", nodeWork);
+            }
             g.writeStringProperty("anchor", anchor);
             g.writeName("configs");
             g.writeStartArray();
@@ -247,10 +299,14 @@ public final class FidelityTable {
                     g.writeEndObject();
                     g.writeName("rounds");
                     g.writeStartArray();
-                    for (GcLog.Figures f : r.getValue()) {
+                    for (int i = 0; i < r.getValue().size(); i++) {
+                        GcLog.Figures f = r.getValue().get(i);
                         g.writeStartObject();
                         for (Col col : COLS) {
                             number(g, key(col), col.f().applyAsDouble(f));
+                        }
+                        if (r.getKey().equals(GORT_MATCHED)) {
+                            number(g, "alloc_rate_over_go", rateRatio(c.getKey(), i));
                         }
                         g.writeEndObject();
                     }
@@ -266,7 +322,7 @@ public final class FidelityTable {
     private static String key(Col c) {
         int i = COLS.indexOf(c);
         String prev = i > 0 && c.name().startsWith("p") ? (i <= 3 ? "mark1_" : "mark2_") : "";
-        return (prev + c.name()).toLowerCase(Locale.ROOT).replace("ops/s", "ops_per_s").replace(' ', '_').replace("/", "_over_")
+        return (prev + c.name()).toLowerCase(Locale.ROOT).replace("ops/s", "ops_per_s").replace("mb/s", "mb_per_s").replace("kb/op", "kb_per_op").replace(' ', '_').replace("/", "_over_")
                 + (c.duration() ? "_ns" : "");
     }
 

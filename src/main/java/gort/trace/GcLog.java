@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * 1.5's gctrace and pacer lines, the wakeup line of the patched Go 1.5.1 anchor
  * ({@code gcwakeup phase=P by=K delay_ns=N}, which gort prints too), and the run's result line
  * (the anchor's {@code json bytes=... ms_per_op=...}, gort's {@code json: ... ms_per_op=...
- * gc_before=N}). Parsing the same lines from both runtimes gives the side-by-side figures one
+ * gc_before=N}, and {@code node_work_mean=N} when held at a rate). Parsing the same lines from both runtimes gives the side-by-side figures one
  * definition: {@link #figures()}.
  *
  * <p>Owns the parsed cycles. Invariants: a cycle's wakeups are the gcwakeup lines printed before
@@ -21,19 +21,38 @@ import java.util.regex.Pattern;
  */
 public final class GcLog {
     /** Go 1.5's gctrace line: the five clock phases, the heap at start, at termination, marked, the goal. */
-    static final Pattern GC = Pattern.compile("^gc (\\d+) @[0-9.]+s \\d+%: ([0-9.]+)\\+([0-9.]+)\\+([0-9.]+)\\+([0-9.]+)\\+([0-9.]+)"
+    static final Pattern GC = Pattern.compile("^gc (\\d+) @([0-9.]+)s \\d+%: ([0-9.]+)\\+([0-9.]+)\\+([0-9.]+)\\+([0-9.]+)\\+([0-9.]+)"
             + " ms clock, .* ms cpu, (\\d+)->(\\d+)->(\\d+) MB, (\\d+) MB goal, \\d+ P( \\(forced\\))?");
     static final Pattern PACER_END = Pattern.compile("^pacer: H_m_prev=(\\d+) .* H_a=(\\d+) .* H_g=(\\d+) ");
     static final Pattern WAKEUP = Pattern.compile("^gcwakeup phase=([12]) by=(\\d) delay_ns=(-?\\d+)");
     static final Pattern MS_PER_OP = Pattern.compile("\\bms_per_op=([0-9.]+)");
     static final Pattern GC_BEFORE = Pattern.compile("\\bgc_before=(\\d+)");
+    static final Pattern NODE_WORK_MEAN = Pattern.compile("\\bnode_work_mean=(\\d+)");
 
     /** A wakeup: phase 1 or 2, the anchor's completer code (1 worker, 2 assist, 3 scheduler, 4 gort's coordinator). */
     public record Wakeup(int phase, int by, long delayNs) {}
 
-    /** One cycle's gctrace figures, its pacer end line's H_a and H_g (0 if none), and its wakeups. */
-    public record Cycle(int n, boolean forced, double[] clockMs, long heap0Mb, long heap1Mb, long markedMb, long goalMb,
-            long heapLive, long hg, List<Wakeup> wakeups) {
+    /**
+     * One cycle's gctrace figures (its start, seconds since the process began; the five clock
+     * phases), its pacer end line's H_m_prev, H_a and H_g (0 if none), and its wakeups.
+     */
+    public record Cycle(int n, double startSec, boolean forced, double[] clockMs, long heap0Mb, long heap1Mb, long markedMb, long goalMb,
+            long heapMarkedPrev, long heapLive, long hg, List<Wakeup> wakeups) {
+        /** When mark termination began: the start plus the four clock phases before it, in seconds. */
+        public double markTermSec() {
+            return startSec + (clockMs[0] + clockMs[1] + clockMs[2] + clockMs[3]) / 1e3;
+        }
+
+        /**
+         * The bytes allocated since the previous cycle's mark termination: H_a − H_m_prev (both
+         * runtimes set heap_live to the bytes marked at mark termination, and heap_live grows by
+         * every byte allocated after, folded in from the per-P caches: Go 1.5.1's gcMark and
+         * mCache_Refill); -1 without a pacer line.
+         */
+        public long allocatedSincePrev() {
+            return heapLive <= 0 || heapMarkedPrev <= 0 ? -1 : heapLive - heapMarkedPrev;
+        }
+
         /** Heap at mark termination ÷ goal as gctrace shows them (whole MB); NaN under a 1 MB goal. */
         public double overGoal() {
             return goalMb <= 0 ? Double.NaN : (double) heap1Mb / goalMb;
@@ -62,11 +81,13 @@ public final class GcLog {
     private final List<Cycle> cycles;
     private final double msPerOp;
     private final int gcBefore;
+    private final int nodeWorkMean;
 
-    private GcLog(List<Cycle> cycles, double msPerOp, int gcBefore) {
+    private GcLog(List<Cycle> cycles, double msPerOp, int gcBefore, int nodeWorkMean) {
         this.cycles = cycles;
         this.msPerOp = msPerOp;
         this.gcBefore = gcBefore;
+        this.nodeWorkMean = nodeWorkMean;
     }
 
     /** Parses a run's output (stdout and stderr together, or either). Unknown lines are ignored. */
@@ -76,22 +97,23 @@ public final class GcLog {
         long[] pacer = null;
         double msPerOp = Double.NaN;
         int gcBefore = 0;
+        int nodeWorkMean = -1;
         for (String line : lines) {
             Matcher m;
             if ((m = WAKEUP.matcher(line)).find()) {
                 pending.add(new Wakeup(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
             } else if ((m = PACER_END.matcher(line)).find()) {
-                pacer = new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
+                pacer = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
             } else if ((m = GC.matcher(line)).find()) {
                 double[] clock = new double[5];
                 for (int i = 0; i < 5; i++) {
-                    clock[i] = Double.parseDouble(m.group(2 + i));
+                    clock[i] = Double.parseDouble(m.group(3 + i));
                 }
-                boolean forced = m.group(11) != null;
-                cycles.add(new Cycle(Integer.parseInt(m.group(1)), forced, clock, Long.parseLong(m.group(7)),
-                        Long.parseLong(m.group(8)), Long.parseLong(m.group(9)), Long.parseLong(m.group(10)),
-                        pacer == null || forced ? 0 : pacer[0], pacer == null || forced ? 0 : pacer[1],
-                        forced ? List.of() : List.copyOf(pending)));
+                boolean forced = m.group(12) != null;
+                boolean paced = pacer != null && !forced;
+                cycles.add(new Cycle(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)), forced, clock, Long.parseLong(m.group(8)),
+                        Long.parseLong(m.group(9)), Long.parseLong(m.group(10)), Long.parseLong(m.group(11)),
+                        paced ? pacer[0] : 0, paced ? pacer[1] : 0, paced ? pacer[2] : 0, forced ? List.of() : List.copyOf(pending)));
                 pending.clear();
                 pacer = null;
             } else if (line.startsWith("json") && (m = MS_PER_OP.matcher(line)).find()) {
@@ -100,9 +122,13 @@ public final class GcLog {
                 if (b.find()) {
                     gcBefore = Integer.parseInt(b.group(1));
                 }
+                Matcher w = NODE_WORK_MEAN.matcher(line);
+                if (w.find()) {
+                    nodeWorkMean = Integer.parseInt(w.group(1));
+                }
             }
         }
-        return new GcLog(List.copyOf(cycles), msPerOp, gcBefore);
+        return new GcLog(List.copyOf(cycles), msPerOp, gcBefore, nodeWorkMean);
     }
 
     /** Every cycle parsed, warm-up included. */
@@ -115,10 +141,47 @@ public final class GcLog {
         return msPerOp;
     }
 
-    /** The figures of one run, computed alike for both runtimes. */
+    /**
+     * gort's json run held at an allocation rate ({@code --alloc-rate}): the mean extra work per
+     * node over its measured window; -1 for any other run.
+     */
+    public int nodeWorkMean() {
+        return nodeWorkMean;
+    }
+
+    /**
+     * The figures of one run, computed alike for both runtimes. {@code allocBytesPerSec} is the
+     * allocation rate ({@link #allocRate}); {@code allocBytesPerOp} that rate times the run's time
+     * per op (NaN when either is missing).
+     */
     public record Figures(int cycles, Percentiles mark1, Percentiles mark2, Percentiles mark1Worker, Percentiles mark1Assist,
             Percentiles assist, CompleterMix mark1By, CompleterMix mark2By, double overGoalMean, int overGoalCycles, double overHgMean, double overshootMsMean,
-            double sweepTermMaxMs, double markTermMaxMs, double opsPerSec) {}
+            double sweepTermMaxMs, double markTermMaxMs, double opsPerSec, double allocBytesPerSec, double allocBytesPerOp) {}
+
+    /**
+     * The run's allocation rate in bytes per second, read from the gctrace and pacer lines alone:
+     * over every pair of consecutive measured, unforced cycles, the bytes allocated between their
+     * mark terminations ({@link Cycle#allocatedSincePrev}) over the time between them, summed;
+     * NaN with fewer than two such cycles. The same lines from both runtimes give the same
+     * definition, whatever each runtime's own counters say.
+     */
+    public double allocRate() {
+        double bytes = 0;
+        double secs = 0;
+        Cycle prev = null;
+        for (Cycle c : cycles) {
+            boolean measured = !c.forced() && c.n() > gcBefore;
+            if (measured && prev != null && prev.n() == c.n() - 1 && c.allocatedSincePrev() >= 0) {
+                double dt = c.markTermSec() - prev.markTermSec();
+                if (dt > 0) {
+                    bytes += c.allocatedSincePrev();
+                    secs += dt;
+                }
+            }
+            prev = measured ? c : null;
+        }
+        return secs > 0 ? bytes / secs : Double.NaN;
+    }
 
     /** The figures of the measured concurrent cycles. */
     public Figures figures() {
@@ -175,7 +238,7 @@ public final class GcLog {
         }
         return new Figures(n, pct(m1), pct(m2), pct(m1w), pct(m1a), pct(as), by1, by2, goalN == 0 ? Double.NaN : goalSum / goalN, goalN,
                 hgN == 0 ? Double.NaN : hgSum / hgN, msN == 0 ? Double.NaN : msSum / msN, sweepMax, termMax,
-                Double.isNaN(msPerOp) || msPerOp <= 0 ? Double.NaN : 1000 / msPerOp);
+                Double.isNaN(msPerOp) || msPerOp <= 0 ? Double.NaN : 1000 / msPerOp, allocRate(), allocRate() * msPerOp / 1000);
     }
 
     private static Percentiles pct(List<Long> v) {

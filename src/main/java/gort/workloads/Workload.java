@@ -62,9 +62,12 @@ public interface Workload {
      * @param seconds a time budget per repetition instead of {@code ops}, or 0 (only for a
      *     workload that {@link #takesSeconds()})
      * @param nodeWork extra CPU work per node, or 0 (only for a workload that
-     *     {@link #takesNodeWork()})
+     *     {@link #takesNodeWork()}); with allocRate, where the work starts
+     * @param allocRate bytes per second to hold the allocation rate at by moving the extra work
+     *     per node during the run, or 0 for none (only for a workload that {@link #takesNodeWork()})
      */
-    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork, Listener listener) {
+    record Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork, double allocRate,
+            Listener listener) {
         public static final int DEFAULT_DEPTH = 18;
         /** The largest {@code --node-work}: about a millisecond per node. */
         public static final int MAX_NODE_WORK = 1_000_000;
@@ -74,20 +77,25 @@ public interface Workload {
         }
 
         public Params(long ops, int reps, int depth, java.nio.file.Path input) {
-            this(ops, reps, depth, input, 0, 0, Listener.NONE);
+            this(ops, reps, depth, input, 0, 0, 0, Listener.NONE);
         }
 
         public Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds) {
-            this(ops, reps, depth, input, seconds, 0, Listener.NONE);
+            this(ops, reps, depth, input, seconds, 0, 0, Listener.NONE);
         }
 
         public Params(long ops, int reps, int depth, java.nio.file.Path input, double seconds, int nodeWork) {
-            this(ops, reps, depth, input, seconds, nodeWork, Listener.NONE);
+            this(ops, reps, depth, input, seconds, nodeWork, 0, Listener.NONE);
+        }
+
+        /** These parameters with the allocation rate held at bytesPerSec (0: not held). */
+        public Params withAllocRate(double bytesPerSec) {
+            return new Params(ops, reps, depth, input, seconds, nodeWork, bytesPerSec, listener);
         }
 
         /** These parameters with another listener. */
         public Params withListener(Listener l) {
-            return new Params(ops, reps, depth, input, seconds, nodeWork, l);
+            return new Params(ops, reps, depth, input, seconds, nodeWork, allocRate, l);
         }
 
         /** These parameters with l told as well, after the current listener. */

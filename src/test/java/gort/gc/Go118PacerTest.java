@@ -62,7 +62,7 @@ class Go118PacerTest {
     }
 
     static HeapStats stats(long heapAlloc, long heapInuse, long manualInuse) {
-        return new HeapStats(heapAlloc, heapInuse + manualInuse, 0, heapInuse, 0, heapAlloc, manualInuse, 0, 0, 0, 0);
+        return new HeapStats(heapAlloc, heapInuse + manualInuse, 0, heapInuse, 0, heapAlloc, manualInuse, 0, 0, 0, 0, 0);
     }
 
     // =====================================================================================

@@ -17,9 +17,50 @@ class FidelityTableTest {
     }
 
     static GcLog.Figures run(long mark1P50, long assistP50, CompleterMix mark1By) {
+        return run(mark1P50, assistP50, mark1By, 100e6);
+    }
+
+    static GcLog.Figures run(long mark1P50, long assistP50, CompleterMix mark1By, double allocRate) {
         Percentiles m1 = new Percentiles(10, mark1P50, mark1P50, mark1P50, mark1P50);
         Percentiles as = new Percentiles(5, assistP50, assistP50, assistP50, assistP50);
-        return new GcLog.Figures(10, m1, m1, m1, as, as, mark1By, CompleterMix.NONE, 1.5, 10, 1.0, 2.0, 1.0, 1.0, 30.0);
+        return new GcLog.Figures(10, m1, m1, m1, as, as, mark1By, CompleterMix.NONE, 1.5, 10, 1.0, 2.0, 1.0, 1.0, 30.0, allocRate,
+                allocRate / 30);
+    }
+
+    static GcLog.Figures rate(double bytesPerSec) {
+        return run(1, 1, CompleterMix.NONE, bytesPerSec);
+    }
+
+    @Test
+    void eachRoundsMatchedRateIsSetBesideTheAnchorsOfTheSameRound() throws Exception {
+        Map<String, Map<String, List<GcLog.Figures>>> results = new LinkedHashMap<>();
+        Map<String, List<GcLog.Figures>> park = new LinkedHashMap<>();
+        park.put(FidelityTable.GO, List.of(rate(100e6), rate(50e6)));
+        park.put(FidelityTable.GORT, List.of(rate(400e6), rate(400e6)));
+        park.put(FidelityTable.GORT_MATCHED, List.of(rate(105e6), rate(45e6)));
+        results.put("park", park);
+        Map<String, List<GcLog.Figures>> note = new LinkedHashMap<>();
+        note.put(FidelityTable.GO, List.of(rate(100e6)));
+        note.put(FidelityTable.GORT_MATCHED, List.of(rate(111e6)));
+        results.put("note", note);
+        FidelityTable t = new FidelityTable(results, FidelityTable.HELD);
+        assertThat(t.rateRatio("park", 0)).isCloseTo(1.05, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(t.rateRatio("park", 1)).isCloseTo(0.90, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(t.rateLines()).contains("park              r1 105.0/100.0 = 1.05x r2 45.0/50.0 = 0.90x (every round within 10%)")
+                .contains("note              r1 111.0/100.0 = 1.11x (OUTSIDE 10% in a round)");
+        assertThat(t.render()).contains("holds json's allocation rate at the anchor's run just before it").contains("alloc MB/s")
+                .contains(t.rateLines());
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("fidelity", ".json");
+        try {
+            t.writeJson(f, RunEnvironment.capture(java.util.Map.of("command", "fidelity"), 4), 4, 2, "anchor");
+            var json = new tools.jackson.databind.ObjectMapper().readTree(f.toFile());
+            var matched = json.get("configs").get(2);
+            assertThat(matched.get("runtime").asText()).isEqualTo(FidelityTable.GORT_MATCHED);
+            assertThat(matched.get("rounds").get(1).get("alloc_rate_over_go").asDouble()).isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(matched.get("rounds").get(1).get("alloc_mb_per_s").asDouble()).isEqualTo(45.0);
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
     }
 
     static FidelityTable table(long noteMark1, long parkAssist, long yieldMark1, long yieldAssist) {

@@ -78,15 +78,15 @@ public final class Decoder {
     private Deadline deadline;
     private int polls;
 
-    private final int nodeWork;
+    private final NodeWork nodeWork;
 
     /** @param zerobase the global slot from {@link Schema#newZerobase()} of this runtime */
     public Decoder(int zerobase) {
-        this(zerobase, 0);
+        this(zerobase, NodeWork.NONE);
     }
 
     /** @param nodeWork extra CPU work at every node decoded ({@link NodeWork}) */
-    public Decoder(int zerobase, int nodeWork) {
+    Decoder(int zerobase, NodeWork nodeWork) {
         this.zerobase = zerobase;
         this.nodeWork = nodeWork;
     }
@@ -172,7 +172,7 @@ public final class Decoder {
 
     /** Decodes the object whose START_OBJECT is the current token into a new Node at depth d. */
     private long decodeNode(int d) {
-        NodeWork.spin(nodeWork);
+        nodeWork.spin();
         if (d + 1 >= fieldAt.length) {
             fieldAt = java.util.Arrays.copyOf(fieldAt, fieldAt.length * 2);
             kidIndex = java.util.Arrays.copyOf(kidIndex, kidIndex.length * 2);
@@ -212,8 +212,16 @@ public final class Decoder {
                         throw wrongType(fieldPath(d, m), "an array of objects or null", v);
                     }
                 }
-                case K_CL_WEIGHT -> h.storeInt(st.get(f, 0), Schema.CL_WEIGHT, Double.doubleToRawLongBits(float64(v, d, m)));
-                default -> h.storeInt(st.get(f, 0), NODE_WORD[m], int64(v, d, m));
+                case K_CL_WEIGHT -> {
+                    long bits = Double.doubleToRawLongBits(float64(v, d, m));
+                    literalString();
+                    h.storeInt(st.get(f, 0), Schema.CL_WEIGHT, bits);
+                }
+                default -> {
+                    long x = int64(v, d, m);
+                    literalString();
+                    h.storeInt(st.get(f, 0), NODE_WORD[m], x);
+                }
             }
         }
         fieldAt[d] = -1;
@@ -250,6 +258,7 @@ public final class Decoder {
                     h.storePtr(grown, i, h.loadPtr(old, i));
                 }
                 h.storePtr(n, Schema.KIDS, grown);
+                h.storeInt(n, Schema.KIDS_CAP, newcap);
                 cap = newcap;
             }
             long kid = decodeNode(d + 1);
@@ -260,6 +269,16 @@ public final class Decoder {
         if (len == 0) {
             h.storePtr(st.get(f, 0), Schema.KIDS, Raw.global(zerobase)); // []*Node{}: Go's zerobase
         }
+    }
+
+    /**
+     * The garbage of Go 1.5.1's {@code literalStore} for a number: {@code s := string(item)}, a
+     * string of the literal's bytes made to hand to strconv (it escapes, through strconv's
+     * NumError, so the compiler puts it on the heap), dropped once parsed. A safepoint.
+     * Simplified: the object is allocated but not filled, since nothing reads it.
+     */
+    private void literalString() {
+        h.allocBytes(p.getStringLength());
     }
 
     private long int64(JsonToken v, int d, int m) {

@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code json.Marshal(&r)} for the benchmark's schema: writes a managed Response tree as JSON into
- * a managed byte buffer and returns an exact-size copy, a {@link Type#BYTES} object (Go's
- * {@code []byte}).
+ * a managed byte buffer and returns the buffer, a {@link Type#BYTES} object whose first
+ * {@link #length()} bytes are the JSON (Go 1.5.1's Marshal returns {@code e.Bytes()}, a slice of
+ * its buffer, with no copy).
  *
  * <p><b>Output</b> is byte for byte Go 1.19's: keys in struct order, no spaces, a nil slice as
  * {@code null} and an empty one as {@code []}, strings escaped as {@code encodeState.string} does
@@ -27,14 +28,13 @@ import java.nio.charset.StandardCharsets;
  * number) first checks {@code len + n <= cap}; when full the buffer grows as {@code Buffer.grow}
  * does: 64 bytes for a first write of at most 64, else a new object of {@code 2*cap + n} bytes
  * holding the bytes written so far, the old one left as garbage. Bytes are staged in a small Java
- * array and stored into the buffer a word at a time ({@code Heap.storeInt}). At the end, as
- * {@code append([]byte(nil), e.Bytes()...)}, an exact-size object is allocated with the buffer's
- * bytes. A new object is a zeroed {@code Heap.allocBytes} (Go's {@code make([]byte, n)}) filled by
- * {@code Heap.copyWords} (Go's {@code copy}: a bulk copy, not a safepoint).
+ * array and stored into the buffer a word at a time ({@code Heap.storeInt}). A new buffer is a
+ * zeroed {@code Heap.allocBytes} (Go's {@code make([]byte, n)}) filled by {@code Heap.copyWords}
+ * (Go's {@code copy}: a bulk copy, not a safepoint).
  *
- * <p>Unlike Go, nothing is pooled: Go keeps its encodeState (and its grown buffer) in a sync.Pool
- * between Marshal calls until the next GC, so Go's steady-state garbage per Marshal is mostly the
- * final copy; here it is the whole growth sequence too (about twice the output size more).
+ * <p>As in Go 1.5.1, nothing is pooled (its Marshal makes a fresh encodeState per call; the
+ * sync.Pool and the exact-size copy of the result came with later releases): each op leaves the
+ * whole growth sequence, about twice the output, as garbage.
  *
  * <p><b>Rooting.</b> The buffer and the value being encoded sit in a frame of the goroutine's
  * {@link Stack}; each Node being written sits in a frame slot of its own nesting level. A Node's
@@ -95,14 +95,14 @@ public final class Encoder {
     private Deadline deadline;
     private int polls;
     /** Extra CPU work at every node encoded ({@link NodeWork}). */
-    private final int nodeWork;
+    private final NodeWork nodeWork;
 
     public Encoder() {
-        this(0);
+        this(NodeWork.NONE);
     }
 
     /** @param nodeWork extra CPU work at every node encoded ({@link NodeWork}) */
-    public Encoder(int nodeWork) {
+    Encoder(NodeWork nodeWork) {
         this.nodeWork = nodeWork;
     }
 
@@ -113,8 +113,9 @@ public final class Encoder {
 
     /**
      * Encodes the Response at {@code response} (rooted by the caller, or passed straight from a
-     * root with no safepoint between); returns the address of a new byte object holding the JSON
-     * (valid until the caller's next safepoint). Call from a goroutine.
+     * root with no safepoint between); returns the address of the buffer, whose first
+     * {@link #length()} bytes hold the JSON (valid until the caller's next safepoint). Call from a
+     * goroutine.
      */
     public long encode(long response) {
         h = Raw.heap();
@@ -139,14 +140,21 @@ public final class Encoder {
             writeString(copyString(h.loadPtr(st.get(frame, 1), Schema.USERNAME)));
             writeByte('}');
             flushAll();
-            // append([]byte(nil), e.Bytes()...): the exact-size []byte Marshal returns; the buffer
-            // stays in the frame across the allocation (a safepoint), then a bulk copy
-            long out = h.allocBytes(len);
-            h.copyWords(out, 0, st.get(frame, 0), 0, (len + 7) >>> 3);
-            return out;
+            return st.get(frame, 0); // e.Bytes(): the buffer itself
         } finally {
             st.pop(frame);
         }
+    }
+
+    /** The length of the JSON of the last {@link #encode}. */
+    public int length() {
+        return len;
+    }
+
+    /** {@link #encode}, the JSON copied out to a Java array (no safepoint after the encode). */
+    public byte[] encodeBytes(long response) {
+        long out = encode(response);
+        return java.util.Arrays.copyOf(h.loadBytes(out), len);
     }
 
     private void encodeNode(long node) {
@@ -155,7 +163,7 @@ public final class Encoder {
         // a preemption point per node, as Go's function prologues give one: without it a goroutine
         // writing a long run between buffer growths holds up a stop-the-world for milliseconds
         Go.poll();
-        NodeWork.spin(nodeWork);
+        nodeWork.spin();
         polls = Deadline.poll(deadline, polls);
         node = st.get(f, 0);
         // everything but the kids is read before the first write (a write may be a safepoint)

@@ -114,52 +114,19 @@ public final class JsonWorkload implements Workload {
         Runtime.run(config, () -> {
             p.listener().warmup();
             Shared s;
+            NodeWork work = new NodeWork(p.nodeWork());
             try {
-                s = Shared.setUp(data, p.input() == null, p.nodeWork());
+                s = Shared.setUp(data, p.input() == null, work);
             } catch (DecodeException e) {
                 bad[0] = e;
                 return;
             }
-            int g = 4 * Go.gomaxprocs(0);
-            // warm-up as long as a repetition of ops (the JIT's top tier needs it): first one
-            // fully checked op per goroutine, then the rest of a repetition's ops
-            s.round(g, g, true);
-            if (p.ops() > g) {
-                s.round(p.ops() - g, g, false);
+            var clock = Sched.current().platform();
+            // held from the warm-up on, so that the work has settled when the measured window opens
+            try (AllocRateController rate = p.allocRate() > 0
+                    ? new AllocRateController(work, p.allocRate(), Raw.allocatedBytes(), clock::nanotime).start() : null) {
+                measure(p, s, rate, ns, extra, tooShort, opsPerRep);
             }
-            MemStats before = Go.readMemStats();
-            long opsDone = 0;
-            var platform = Sched.current().platform();
-            for (int r = 0; r < p.reps(); r++) {
-                p.listener().measuring(r, p.reps());
-                long t0 = platform.nanotime();
-                long n = p.seconds() > 0 ? s.roundFor(new Deadline(platform, t0 + (long) (p.seconds() * 1e9)), g)
-                        : s.round(p.ops(), g, false);
-                long el = platform.nanotime() - t0;
-                p.listener().measured(r, p.reps());
-                if (n == 0) {
-                    tooShort[0] = new IllegalArgumentException("--seconds=" + p.seconds() + ": no op finished within the measured"
-                            + " window (" + String.format(java.util.Locale.ROOT, "%.3f", el / 1e9) + " s with " + g
-                            + " goroutines, each doing one op at a time); give more seconds");
-                    return;
-                }
-                opsDone += n;
-                ns[r] = (double) el / n;
-            }
-            opsPerRep[0] = opsDone / p.reps();
-            MemStats after = Go.readMemStats();
-            s.checkShared();
-            double[] sorted = ns.clone();
-            Arrays.sort(sorted);
-            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-            extra.put("bytes", data.length);
-            extra.put("goroutines", g);
-            extra.put("ms_per_op", Math.round(median / 1e3) / 1000.0);
-            extra.put("numgc", after.numGC() - before.numGC());
-            extra.put(Workload.GC_BEFORE, before.numGC());
-            extra.put(Workload.GC_AFTER, after.numGC());
-            extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
-            extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
         });
         if (bad[0] != null) {
             throw new IllegalArgumentException("--input " + p.input() + ": " + bad[0].getMessage(), bad[0]);
@@ -168,6 +135,71 @@ public final class JsonWorkload implements Workload {
             throw tooShort[0];
         }
         return new Result(name(), opName(), config.gomaxprocs(), opsPerRep[0], ns, extra);
+    }
+
+    /** The warm-up and the measured repetitions of one run, in its main goroutine; fills ns, extra and opsPerRep. */
+    private static void measure(Params p, Shared s, AllocRateController rate, double[] ns, Map<String, Object> extra,
+            IllegalArgumentException[] tooShort, long[] opsPerRep) {
+        byte[] data = s.data;
+        int g = 4 * Go.gomaxprocs(0);
+        // warm-up as long as a repetition of ops (the JIT's top tier needs it): first one
+        // fully checked op per goroutine, then the rest of a repetition's ops
+        s.round(g, g, true);
+        if (p.ops() > g) {
+            s.round(p.ops() - g, g, false);
+        }
+        MemStats before = Go.readMemStats();
+        double[] held = rate == null ? null : rate.integral();
+        long opsDone = 0;
+        long elapsed = 0;
+        var platform = Sched.current().platform();
+        for (int r = 0; r < p.reps(); r++) {
+            p.listener().measuring(r, p.reps());
+            long t0 = platform.nanotime();
+            long n = p.seconds() > 0 ? s.roundFor(new Deadline(platform, t0 + (long) (p.seconds() * 1e9)), g)
+                    : s.round(p.ops(), g, false);
+            long el = platform.nanotime() - t0;
+            p.listener().measured(r, p.reps());
+            if (n == 0) {
+                tooShort[0] = new IllegalArgumentException("--seconds=" + p.seconds() + ": no op finished within the measured"
+                        + " window (" + String.format(java.util.Locale.ROOT, "%.3f", el / 1e9) + " s with " + g
+                        + " goroutines, each doing one op at a time); give more seconds");
+                return;
+            }
+            opsDone += n;
+            elapsed += el;
+            ns[r] = (double) el / n;
+        }
+        opsPerRep[0] = opsDone / p.reps();
+        MemStats after = Go.readMemStats();
+        if (rate != null) {
+            double[] end = rate.integral();
+            held = new double[] {end[0] - held[0], end[1] - held[1]};
+        }
+        s.checkShared();
+        double[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        extra.put("bytes", data.length);
+        extra.put("goroutines", g);
+        extra.put("ms_per_op", Math.round(median / 1e3) / 1000.0);
+        extra.put("numgc", after.numGC() - before.numGC());
+        extra.put(Workload.GC_BEFORE, before.numGC());
+        extra.put(Workload.GC_AFTER, after.numGC());
+        extra.put("pause_total_ms", Math.round((after.pauseTotalNs() - before.pauseTotalNs()) / 1e3) / 1000.0);
+        extra.put("heap_sys_mb", Math.round(after.heapSys() / 1e5) / 10.0);
+        // what the measured ops allocated, from the heap's own counters; under --seconds the ops
+        // the deadline abandoned allocated too but are not counted, so per-op figures are exact
+        // under --ops only
+        long bytes = after.totalAlloc() - before.totalAlloc();
+        extra.put("alloc_bytes_per_op", Math.round((double) bytes / opsDone));
+        extra.put("allocs_per_op", Math.round((double) (after.mallocs() - before.mallocs()) / opsDone));
+        extra.put("scan_words_per_op", Math.round((double) (after.totalScan() - before.totalScan()) / 8 / opsDone));
+        extra.put("alloc_mb_per_s", Math.round(bytes * 1e9 / elapsed / 1e4) / 100.0);
+        if (rate != null) {
+            extra.put("alloc_rate_target_mb_per_s", Math.round(rate.target() / 1e4) / 100.0);
+            extra.put("node_work_mean", held[0] > 0 ? Math.round(held[1] / held[0]) : 0);
+        }
     }
 
     /**
@@ -183,9 +215,9 @@ public final class JsonWorkload implements Workload {
         final long[] expectedWords;
         final int expectedLen;
         /** Extra CPU work per node of every measured op ({@link NodeWork}). */
-        final int nodeWork;
+        final NodeWork nodeWork;
 
-        private Shared(byte[] data, int zerobase, int tree, byte[] expected, int nodeWork) {
+        private Shared(byte[] data, int zerobase, int tree, byte[] expected, NodeWork nodeWork) {
             this.nodeWork = nodeWork;
             this.data = data;
             this.zerobase = zerobase;
@@ -204,12 +236,11 @@ public final class JsonWorkload implements Workload {
          *
          * @throws DecodeException if the document does not decode
          */
-        static Shared setUp(byte[] data, boolean canonical, int nodeWork) {
+        static Shared setUp(byte[] data, boolean canonical, NodeWork nodeWork) {
             int zerobase = Schema.newZerobase();
             int tree = Raw.newGlobal();
             Raw.setGlobal(tree, new Decoder(zerobase).decode(data));
-            long out = new Encoder().encode(Raw.global(tree));
-            byte[] expected = Raw.heap().loadBytes(out);
+            byte[] expected = new Encoder().encodeBytes(Raw.global(tree));
             if (canonical && !Arrays.equals(expected, data)) {
                 throw new IllegalStateException("json: encoding the decoded embedded document does not reproduce it (first difference at byte "
                         + Arrays.mismatch(expected, data) + " of " + data.length + ")");
@@ -299,7 +330,7 @@ public final class JsonWorkload implements Workload {
                 if (i == 0 && checkFirst) {
                     st.set(f, 0, fresh);
                     if (fullCheck) {
-                        check(h, enc.encode(st.get(f, 0)), "a freshly decoded tree's encoding");
+                        check(h, enc.encode(st.get(f, 0)), enc.length(), "a freshly decoded tree's encoding");
                     }
                     String d = Trees.diff(h, st.get(f, 0), Raw.global(tree));
                     if (d != null) {
@@ -310,19 +341,19 @@ public final class JsonWorkload implements Workload {
                 }
                 long out = enc.encode(Raw.global(tree)); // json.Marshal(&shared)
                 if (i == 0 && checkFirst) {
-                    check(h, out, "the shared tree's encoding");
+                    check(h, out, enc.length(), "the shared tree's encoding");
                 }
             }
         }
 
         /** Encodes the shared tree and compares it with the expected bytes. */
         void checkShared() {
-            check(Raw.heap(), new Encoder().encode(Raw.global(tree)), "the shared tree's final encoding");
+            Encoder enc = new Encoder();
+            check(Raw.heap(), enc.encode(Raw.global(tree)), enc.length(), "the shared tree's final encoding");
         }
 
-        /** out (a byte object, no safepoint since it was returned) must hold the expected bytes. */
-        void check(Heap h, long out, String what) {
-            int n = h.len(out);
+        /** out (a buffer, no safepoint since it was returned) must hold the expected bytes in its first n. */
+        void check(Heap h, long out, int n, String what) {
             if (n != expectedLen) {
                 throw new IllegalStateException("json: " + what + " has " + n + " bytes, expected " + expectedLen
                         + " (a live object freed or overwritten?)");

@@ -9,17 +9,39 @@ import gort.api.Go;
  * mutator without touching any runtime mechanism, so that gort's json can allocate at another
  * runtime's rate (Go 1.5's reflection-based encoding/json is several times slower per op): what
  * depends on the allocation rate (the heap at mark termination) can then be compared at the same
- * rate. Not Go: a measurement knob. Owns nothing but a sink that keeps the JIT from removing the
- * loop.
+ * rate. Not Go: a measurement knob.
+ *
+ * <p>Owns the current number of rounds, shared by every decoder and encoder of one run: fixed
+ * ({@code --node-work N}), or moved during the run by an {@link AllocRateController}
+ * ({@code --alloc-rate}). Invariant: {@code 0 <= rounds <= MAX_NODE_WORK}; a change is seen by
+ * each node after it (a volatile read per node), never in the middle of one.
  */
 final class NodeWork {
     /** The loops' results end here, so the work cannot be optimized away (racy by design). */
     static long sink;
 
-    private NodeWork() {}
+    /** No extra work. */
+    static final NodeWork NONE = new NodeWork(0);
 
-    /** Spins n rounds (nothing when n is 0). */
-    static void spin(int n) {
+    /** Rounds per node; written by whoever controls the rate, read at every node. */
+    private volatile int rounds;
+
+    NodeWork(int rounds) {
+        set(rounds);
+    }
+
+    int rounds() {
+        return rounds;
+    }
+
+    /** Sets the rounds per node, clamped to 0..MAX_NODE_WORK. */
+    void set(int n) {
+        rounds = Math.max(0, Math.min(gort.workloads.Workload.Params.MAX_NODE_WORK, n));
+    }
+
+    /** Spins the current number of rounds (nothing when it is 0). */
+    void spin() {
+        int n = rounds;
         if (n == 0) {
             return;
         }

@@ -19,10 +19,12 @@ import gort.heap.Type;
  * <ul>
  *   <li>{@link #RESPONSE}: {@code tree} (→ Node), {@code username} (→ string object).
  *   <li>{@link #NODE}: {@code name} (→ string), {@code kids} (→ a {@link #KIDS} array, the slice's
- *       backing array), {@code kids_len} (the slice's length; its capacity is the array's length),
- *       then {@code cl_weight} (the raw IEEE 754 bits of the float64), {@code touches},
- *       {@code min_t}, {@code max_t}, {@code mean_t}. Go's slice header (ptr, len, cap) is three
- *       words; here cap is the backing array's own length.
+ *       backing array), {@code kids_len} and {@code kids_cap} (the slice's length and capacity,
+ *       the capacity also the array's own length), then {@code cl_weight} (the raw IEEE 754 bits
+ *       of the float64), {@code touches}, {@code min_t}, {@code max_t}, {@code mean_t}: nine
+ *       words, as Go's Node with its three-word slice header (72 bytes, the 80-byte size class;
+ *       Go's string header's length word is the string object's own length here, which keeps the
+ *       count at nine).
  *   <li>{@link #KIDS}: {@code []*Node}, an array of one-pointer elements.
  *   <li>strings: {@link Type#BYTES} objects holding UTF-8; nil (0) is the empty string, which Go
  *       does not allocate either.
@@ -42,15 +44,16 @@ public final class Schema {
     public static final int TREE = 0;
     public static final int USERNAME = 1;
 
-    public static final Type NODE = Type.struct("json.Node", "ptr,ptr,scalar,scalar,scalar,scalar,scalar,scalar");
+    public static final Type NODE = Type.struct("json.Node", "ptr,ptr,scalar,scalar,scalar,scalar,scalar,scalar,scalar");
     public static final int NAME = 0;
     public static final int KIDS = 1;
     public static final int KIDS_LEN = 2;
-    public static final int CL_WEIGHT = 3;
-    public static final int TOUCHES = 4;
-    public static final int MIN_T = 5;
-    public static final int MAX_T = 6;
-    public static final int MEAN_T = 7;
+    public static final int KIDS_CAP = 3;
+    public static final int CL_WEIGHT = 4;
+    public static final int TOUCHES = 5;
+    public static final int MIN_T = 6;
+    public static final int MAX_T = 7;
+    public static final int MEAN_T = 8;
 
     /** The element of a kids array: one pointer to a Node. */
     public static final Type NODE_PTR = Type.struct("*json.Node", "ptr");

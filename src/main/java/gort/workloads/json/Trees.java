@@ -35,7 +35,7 @@ public final class Trees {
         }
         for (int w = Schema.CL_WEIGHT; w <= Schema.MEAN_T; w++) {
             if (h.loadInt(a, w) != h.loadInt(b, w)) {
-                return "." + Schema.NODE_KEYS[w - 1];
+                return "." + Schema.NODE_KEYS[w - Schema.CL_WEIGHT + 2]; // after name and kids
             }
         }
         long ka = h.loadPtr(a, Schema.KIDS);

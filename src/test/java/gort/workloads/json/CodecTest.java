@@ -24,7 +24,7 @@ class CodecTest {
             Stack st = Raw.stack();
             int f = st.push(1);
             st.set(f, 0, new Decoder(Schema.newZerobase()).decode(doc));
-            out.set(Raw.heap().loadBytes(new Encoder().encode(st.get(f, 0))));
+            out.set(new Encoder().encodeBytes(st.get(f, 0)));
             st.pop(f);
         });
         return out.get();
@@ -92,7 +92,7 @@ class CodecTest {
             long r = new Decoder(Schema.newZerobase()).decode(in.getBytes(StandardCharsets.UTF_8));
             assertThat(h.loadPtr(r, Schema.USERNAME)).isZero();
             assertThat(h.loadPtr(h.loadPtr(r, Schema.TREE), Schema.NAME)).isZero();
-            out.set(new String(h.loadBytes(new Encoder().encode(r)), StandardCharsets.UTF_8));
+            out.set(new String(new Encoder().encodeBytes(r), StandardCharsets.UTF_8));
         });
         assertThat(out.get()).isEqualTo(in);
     }
@@ -111,7 +111,7 @@ class CodecTest {
             long s = h.allocString(new byte[] {'a', (byte) 0x80, 'b', (byte) 0xE2, (byte) 0x82, 'c', (byte) 0xC0, (byte) 0xAF,
                 (byte) 0xED, (byte) 0xA0, (byte) 0x80});
             h.storePtr(h.loadPtr(st.get(f, 0), Schema.TREE), Schema.NAME, s);
-            out.set(new String(h.loadBytes(new Encoder().encode(st.get(f, 0))), StandardCharsets.UTF_8));
+            out.set(new String(new Encoder().encodeBytes(st.get(f, 0)), StandardCharsets.UTF_8));
             st.pop(f);
         });
         assertThat(out.get()).startsWith("{\"tree\":{\"name\":\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\",\"kids\":null,");
@@ -159,7 +159,7 @@ class CodecTest {
             for (int i = 0; i < 6; i++) {
                 st.set(f, i & 1, dec.decode(in)); // the other slot keeps the previous tree live
                 Go.gc();
-                last.set(Raw.heap().loadBytes(enc.encode(st.get(f, i & 1))));
+                last.set(enc.encodeBytes(st.get(f, i & 1)));
                 assertThat(last.get()).isEqualTo(in);
                 if (i > 0) {
                     assertThat(Trees.diff(Raw.heap(), st.get(f, 0), st.get(f, 1))).isNull();

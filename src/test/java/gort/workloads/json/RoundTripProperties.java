@@ -74,7 +74,7 @@ class RoundTripProperties {
                 if (i % 7 == 3) {
                     Go.gc();
                 }
-                out[i] = Raw.heap().loadBytes(enc.encode(st.get(f, i & 1)));
+                out[i] = enc.encodeBytes(st.get(f, i & 1));
             }
             st.pop(f);
         });
