@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The test holds marking open the way an assist in progress does (it counts itself as
  * working, so no completion point can come), lets one dedicated worker take the root jobs and
- * drain the heap, and then looks at what the dedicated worker's P does.
+ * drain the heap, and then looks at what the dedicated worker's P does, and whether any P's
+ * scheduler still runs the dedicated worker (its time would grow).
  */
 class Go16WorkersTest {
     @Test
@@ -62,12 +63,14 @@ class Go16WorkersTest {
                     && allCachesEmpty(sched) && pacer.dedicatedWorkersNeeded() == 1
                     && parkedIdle(state(dedicatedP(sched)).worker), "the dedicated worker ran and parked with no work left");
             P dp = dedicatedP(sched);
+            long dedicatedNs = pacer.dedicatedMarkTime.get();
             assertThat(gc.blackenEnabledForTest()).as("marking still on").isTrue();
 
-            // its P runs goroutines while marking goes on
+            // its P runs goroutines while marking goes on, and no P's scheduler runs a worker for nothing
             ranOn.clear();
             AssistQueueTest.await(() -> ranOn.contains(dp.id), "a goroutine ran on the dedicated worker's P " + dp.id);
             assertThat(parkedIdle(state(dp).worker)).isTrue();
+            assertThat(pacer.dedicatedMarkTime.get()).as("dedicated worker time while there was no work").isEqualTo(dedicatedNs);
 
             // with no work at hand the scheduler picks no worker and leaves the token
             P mine = Sched.currentM().p();
