@@ -3,7 +3,7 @@
 # Go 1.5.1's MemStats has no such count) scannable words, per op of the embedded document, each
 # read from the runtime's own counters around N ops with the collector off; Go's per size class too.
 # Usage: bench/json-alloc.sh [--ops N]     (default N=8; builds the Go 1.5.1 anchor toolchain first)
-# Env: GORT_ANCHORS=/path/to/anchors (default: ../shared/anchors from the repo root).
+# Env: GORT_ANCHORS=/path/to/anchors (default: the repository's anchors/).
 set -euo pipefail
 die() { echo "json-alloc.sh: $*" >&2; exit 2; }
 ops=8
@@ -17,9 +17,9 @@ done
 [[ "$ops" =~ ^[1-9][0-9]{0,3}$ ]] || die "--ops must be an integer from 1 to 9999, got '$ops'"
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"   # sets gort_root
 cd "$gort_root"
-ANCHORS="${GORT_ANCHORS:-$(dirname "$gort_root")/shared/anchors}"
+ANCHORS="${GORT_ANCHORS:-$gort_root/anchors}"
 [ -x "$ANCHORS/go15/build.sh" ] || die "Go 1.5.1 anchor not found at $ANCHORS/go15 (need build.sh); set GORT_ANCHORS=/path"
-anchor=$("$ANCHORS/go15/build.sh") || die "the Go 1.5.1 toolchain did not build (see its build.log under ~/.cache/go15)"
+anchor=$("$ANCHORS/go15/build.sh") || die "the Go 1.5.1 toolchain did not build (see its build.log under ~/.cache/gort/go15)"
 goroot="$(dirname "$anchor")/go"
 [ -x "$goroot/bin/go" ] || die "no Go 1.5.1 toolchain beside the anchor at $goroot"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/gort/json-alloc"
