@@ -75,7 +75,9 @@ final class TerminationMark {
         c.mark.gcDrain(gcw, null);
         gcw.dispose();
         if (helpers > 0) {
-            alldone.sleep(); // every helper flushed its counts
+            // every helper flushed its counts (an M woken to help while the runtime ends stops
+            // without helping: the runtime's exit ends this wait too)
+            sched.notesleepUnlessExiting(alldone);
         }
         if (work.hasFull()) {
             throw new IllegalStateException("fatal error: work.full != 0 after mark termination");

@@ -1654,6 +1654,25 @@ public final class Sched {
         return ok;
     }
 
+    /**
+     * Sleeps the calling M on a note while it keeps its P (Go's notesleep, as gcMark waits for its
+     * helpers with the world stopped), or unwinds the calling goroutine ({@link ExitUnwind}) if the
+     * runtime ends meanwhile: an M woken to help that finds the runtime ending stops instead of
+     * helping, so the wakeup this waits for may never come. exit() abandons the note as it does
+     * notetsleepg's (published before exiting is read: either exit sees it, or this sees exiting).
+     */
+    public void notesleepUnlessExiting(Note n) {
+        M m = currentM();
+        m.waitnote = n;
+        if (!exiting) {
+            n.sleep();
+        }
+        m.waitnote = null;
+        if (exiting) {
+            throw new ExitUnwind();
+        }
+    }
+
     // =====================================================================================
     // Timers (Go's time.go; see Timers and Timer)
     // =====================================================================================
