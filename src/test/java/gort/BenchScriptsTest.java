@@ -32,7 +32,8 @@ class BenchScriptsTest {
      * under bench/ must be added here and given a test of its own.
      */
     static final Map<String, List<String>> SCRIPTS = Map.of("anchors-table.py", List.of(), "examples_summary.py", List.of("table"),
-            "jmh-table.py", List.of(), "pacer_summary.py", List.of(), "runnext-table.py", List.of(), "wakeup-table.py", List.of());
+            "fidelity-why.py", List.of(), "jmh-table.py", List.of(), "pacer_summary.py", List.of(), "runnext-table.py", List.of(),
+            "wakeup-split.py", List.of(), "wakeup-table.py", List.of());
 
     static Stream<String> scripts() {
         return SCRIPTS.keySet().stream().sorted();
@@ -157,6 +158,18 @@ class BenchScriptsTest {
         assertThat(r.out()).contains("| operation | handle API | raw addresses |").contains(JMH_ALLOC_ROW).contains("| open and close a scope |");
     }
 
+    @Test
+    void wakeupSplitSplitsEachReadiedWaitAndSaysWhatTheCompletersGoroutineDidNext() throws Exception {
+        Run r = ok("wakeup-split.py", sample("wakeup-split.json"));
+        assertThat(r.out()).contains(WAKEUP_SPLIT_DEDICATED).contains(WAKEUP_SPLIT_DEDICATED_THEN).contains(WAKEUP_SPLIT_ASSIST_THEN);
+    }
+
+    @Test
+    void fidelityWhyReadsBothRuntimesLogsOfEachConfiguration() throws Exception {
+        Run r = ok("fidelity-why.py", sample("fidelity"));
+        assertThat(r.out()).contains(FIDELITY_WHY_GO).contains(FIDELITY_WHY_GO_CPU).contains(FIDELITY_WHY_MATCHED);
+    }
+
     /** A file that is not JSON at all: one line on stderr naming it, exit status 2. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("scripts")
@@ -190,5 +203,11 @@ class BenchScriptsTest {
     static final String PACER_GO_ROW = "| Go 1.19 (gctrace, MB) | 8 | 1.03 | 1.33 | 1.00 | 1.33 |";
     static final String PACER_LIMIT_ROW = "| gort go118 limit 32MiB | 8 | 40.2 MB | 67.4 MB | 2.11 | 5 | 103.2 MB |";
     static final String PACER_MADE_OF_ROW = "| gort `go118` | 1.19 | 1.41 + 0.016 | 100% | 0.98 | 0.1% | 16.7% |";
+    static final String WAKEUP_SPLIT_DEDICATED = "dedicated: n=2 delay 73.4 µs: CAS -> readied 5.4 µs, readied -> on a P 50.0 µs, on a P -> resumed 8.0 µs";
+    static final String WAKEUP_SPLIT_DEDICATED_THEN = "the completer's P's goroutine then: blocked: GC worker (idle): 2, 59.2 µs after the CAS";
+    static final String WAKEUP_SPLIT_ASSIST_THEN = "the completer's P's goroutine then: preempted: 2, 640.4 µs after the CAS";
+    static final String FIDELITY_WHY_GO = "go1.5.1: n=9 cycle 57.2 ms, alloc in cycle 1 MB, marked 17 MB, reachable est. 14 MB, goal 0 MB in 0; H_a-H_T 1.2 MB, H_a/H_g mean 0.91";
+    static final String FIDELITY_WHY_GO_CPU = "mark CPU: assist 65%, background 29%, idle 7%; mark 1 wakeup p50 by assist 9.4 µs (n=5), worker 1.3 µs (n=8)";
+    static final String FIDELITY_WHY_MATCHED = "gort-matched: n=9 cycle 128.3 ms, alloc in cycle 3 MB, marked 17 MB, reachable est. 16 MB";
     static final String JMH_ALLOC_ROW = "| allocate a 2-pointer node | 61.7 ns [34.3–207] | 19 ns [16.3–21.7] |";
 }
