@@ -56,16 +56,16 @@ class MemoryTest {
     // =====================================================================================
 
     /**
-     * Stop-the-world: HeapSys stays within 1.25× of its value after a warm-up; nothing is allocated
-     * while a collection marks, so the host's speed does not move the heap it reaches. Concurrent: the heap also
-     * grows while marking runs, by as much as the mutator allocates before marking ends, which
-     * depends on how much CPU the host gives the workers; so what is asserted is what does not:
-     * what survives does not grow (the bytes a forced collection marks at the end are within a
-     * quarter of those it marks halfway), the final forced collection's sweep frees every object it
-     * did not mark (HeapAlloc after it is what it marked), and the pages freed are reused (HeapSys,
-     * a high-water mark as Go's, stays within 2× of the largest heap any cycle reached at mark
+     * A fixed live set and much garbage, in both modes (stop-the-world and concurrent): what
+     * survives does not grow (the bytes a forced collection marks at the end are within a quarter
+     * of those it marks halfway), the final forced collection's sweep frees every object it did not
+     * mark (HeapAlloc after it is what it marked), and the pages freed are reused (HeapSys, a
+     * high-water mark as Go's, stays within 2× of the largest heap any cycle reached at mark
      * termination, instead of growing with the bytes allocated). Retained garbage fails the
      * marked-bytes bound, an unswept heap the HeapAlloc check, pages never reused the HeapSys bound.
+     * None of these depends on the host's speed: how far the heap grows while a cycle marks
+     * (concurrent) or while the background sweeper holds a span (both modes) does, so HeapSys is
+     * bounded by the heap the cycles reached, not by its value after a warm-up.
      */
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
@@ -119,7 +119,7 @@ class MemoryTest {
                     gc0 = ms.numGC();
                 } else if (warmSys.get() != 0 && (i & 1023) == 0) {
                     maxSys.accumulateAndGet(collector().heap().heapSys(), Math::max);
-                    if (!stopTheWorld && midMarked.get() == 0 && allocated >= (warmup + total) / 2) {
+                    if (midMarked.get() == 0 && allocated >= (warmup + total) / 2) {
                         midMarked.set(markedByAForcedCollection()); // what is retained halfway
                     }
                 }
@@ -127,13 +127,11 @@ class MemoryTest {
             MemStats end = Go.readMemStats();
             maxSys.accumulateAndGet(end.heapSys(), Math::max);
             gcsAfterWarmup.set(end.numGC() - gc0);
-            if (!stopTheWorld) {
-                endMarked.set(markedByAForcedCollection());
-                MemStats swept = Go.readMemStats();
-                endAlloc.set(swept.heapAlloc());
-                maxSys.accumulateAndGet(swept.heapSys(), Math::max);
-                maxAtTermination.set(collector().cycleRecords().stream().mapToLong(CycleRecord::heapAtTermination).max().orElse(0));
-            }
+            endMarked.set(markedByAForcedCollection());
+            MemStats swept = Go.readMemStats();
+            endAlloc.set(swept.heapAlloc());
+            maxSys.accumulateAndGet(swept.heapSys(), Math::max);
+            maxAtTermination.set(collector().cycleRecords().stream().mapToLong(CycleRecord::heapAtTermination).max().orElse(0));
             iterations.set(i);
             // the live set is intact
             long arr = Raw.global(g);
@@ -156,22 +154,16 @@ class MemoryTest {
         });
         assertThat(errors).isEmpty();
         assertThat(warmSys.get()).isPositive();
-        if (stopTheWorld) {
-            assertThat(maxSys.get()).as("HeapSys after warm-up (%d B) must stay flat; %d iterations",
-                            warmSys.get(), iterations.get())
-                    .isLessThanOrEqualTo(warmSys.get() * 5 / 4);
-        } else {
-            // concurrent: what survives a collection does not grow, the forced collection's sweep
-            // leaves only what it marked, and the high-water mark follows the heap the cycles reached
-            assertThat(midMarked.get()).isPositive();
-            assertThat(endMarked.get()).as("marked by a forced collection: halfway %d B, at the end", midMarked.get())
-                    .isLessThanOrEqualTo(midMarked.get() * 5 / 4);
-            assertThat(endAlloc.get()).as("HeapAlloc after the final forced collection").isEqualTo(endMarked.get());
-            assertThat(maxAtTermination.get()).isPositive();
-            assertThat(maxSys.get()).as("HeapSys against the largest heap at mark termination (%d B); %d iterations",
-                            maxAtTermination.get(), iterations.get())
-                    .isLessThanOrEqualTo(maxAtTermination.get() * 2);
-        }
+        // what survives a collection does not grow, the forced collection's sweep leaves only what
+        // it marked, and the high-water mark follows the heap the cycles reached
+        assertThat(midMarked.get()).isPositive();
+        assertThat(endMarked.get()).as("marked by a forced collection: halfway %d B, at the end", midMarked.get())
+                .isLessThanOrEqualTo(midMarked.get() * 5 / 4);
+        assertThat(endAlloc.get()).as("HeapAlloc after the final forced collection").isEqualTo(endMarked.get());
+        assertThat(maxAtTermination.get()).isPositive();
+        assertThat(maxSys.get()).as("HeapSys against the largest heap at mark termination (%d B); %d iterations",
+                        maxAtTermination.get(), iterations.get())
+                .isLessThanOrEqualTo(maxAtTermination.get() * 2);
         // the allocation after warm-up is many times the goal: collections keep coming
         assertThat(gcsAfterWarmup.get()).isGreaterThanOrEqualTo(20);
     }
@@ -192,12 +184,20 @@ class MemoryTest {
     // (b) a live set growing past the cap
     // =====================================================================================
 
+    /**
+     * The heap grows past its cap while everything stays live: the runtime dies with Go's out of
+     * memory naming the cap (not the JVM's OutOfMemoryError), after it had started collecting on
+     * the way (the pacer's trigger armed a cycle's marking) and well into the cap. That a cycle
+     * also finished before the cap is not asserted: the first cycle has no assist ratio, so its
+     * marking waits for a background worker's thread, which a loaded host may not run in time.
+     */
     @Test
     void aLiveSetGrowingPastTheCapIsAFatalOutOfMemory() {
         final long cap = 32L << 20;
         AtomicLong liveBytes = new AtomicLong();
-        AtomicLong cycles = new AtomicLong();
+        AtomicLong armed = new AtomicLong();
         Throwable t = catchFatal(Config.defaults().withGomaxprocs(2).withGogc(100).withHeapCap(cap), () -> {
+            collector().faults.onPhaseArmed = sig -> armed.incrementAndGet();
             Heap h = Raw.heap();
             Stack st = Raw.stack();
             int head = Raw.newGlobal();
@@ -209,9 +209,6 @@ class MemoryTest {
                 h.storePtr(cell, 0, Raw.global(head));
                 Raw.setGlobal(head, cell);
                 liveBytes.addAndGet(sizeOf(Type.SCALAR_ARRAY, 60) + sizeOf(CELL, 0));
-                if ((i & 1023) == 0) {
-                    cycles.set(collector().numGC());
-                }
             }
         });
         assertThat(t).isInstanceOf(FatalError.class).hasMessageStartingWith("fatal error: out of memory");
@@ -220,8 +217,7 @@ class MemoryTest {
             assertThat(c).isNotInstanceOf(OutOfMemoryError.class);
         }
         assertThat(t.getCause()).isInstanceOf(HeapExhaustedError.class);
-        // it collected on the way, and got well into the cap before failing
-        assertThat(cycles.get()).isGreaterThanOrEqualTo(2);
+        assertThat(armed.get()).as("phases of marking armed before the cap").isPositive();
         assertThat(liveBytes.get()).isGreaterThan(cap / 4);
     }
 
