@@ -19,7 +19,8 @@ import jdk.internal.vm.Continuation;
  * code: an M runs a G only while it holds a P, and there are GOMAXPROCS Ps. Each P has a local run
  * queue (a 256-slot ring, {@link P}) and a one-slot {@code runnext}; beside them is one global run
  * queue under {@code lock}. An M without work gives its P back to the idle list and sleeps on its
- * note; an M blocked in a syscall keeps no P it can use (sysmon takes the P away).
+ * note; the P of an M in a syscall waits for it in SYSCALL status, and sysmon retakes it for
+ * another M if the call lasts (a call known to block hands its P off at once).
  *
  * <h2>The protocols</h2>
  * <ul>
