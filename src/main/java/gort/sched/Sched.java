@@ -11,18 +11,93 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.internal.vm.Continuation;
 
 /**
- * The scheduler of one runtime: Go 1.5's {@code sched} global and the functions of proc1.go.
+ * The scheduler of one runtime: Go 1.5's {@code sched} global and the scheduling functions of
+ * proc1.go. This file is scheduling proper; the rest of proc1.go lives beside it (the map below).
+ *
+ * <h2>The model</h2>
+ * A G is a goroutine (a continuation), an M a platform thread, a P the right to run goroutine
+ * code: an M runs a G only while it holds a P, and there are GOMAXPROCS Ps. Each P has a local run
+ * queue (a 256-slot ring, {@link P}) and a one-slot {@code runnext}; beside them is one global run
+ * queue under {@code lock}. An M without work gives its P back to the idle list and sleeps on its
+ * note; the P of an M in a syscall waits for it in SYSCALL status, and sysmon retakes it for
+ * another M if the call lasts (a call known to block hands its P off at once).
+ *
+ * <h2>The protocols</h2>
+ * <ul>
+ *   <li><b>The M's loop</b> ({@link #schedule}, {@link #findrunnable}): a GC worker if the
+ *       collector wants one; on every 61st tick of the P's {@code schedtick} (Go's constant), one G
+ *       from the global queue first, for fairness: a local queue that never empties would
+ *       otherwise starve the goroutines that Gosched, preemption and syscalls put on the global
+ *       queue; then runnext, then the ring; then findrunnable: the global queue, stealing half of
+ *       a random P's ring (its runnext too on the late tries), an idle-time GC worker, and at
+ *       last giving up the P and sleeping.
+ *   <li><b>Spinning Ms.</b> An M that looks for work to steal is spinning ({@code m.spinning},
+ *       counted in {@code nmspinning}). Whoever makes work runnable while a P is idle and nobody
+ *       spins starts one spinning M ({@link #wakep}: ready, newproc; handoffp starts one for the P
+ *       it gives up when nobody spins or idles); a spinning M that finds work stops spinning and,
+ *       if it was the last, wakes another ({@link #resetspinning}), so Ms are started one at a
+ *       time as work appears rather than all at once. No M starts to spin while half as many Ms
+ *       as there are busy Ps spin already, so idle Ms do not burn the CPUs stealing.
+ *   <li><b>The delicate dance.</b> The two sides race: a submitter puts work in a queue and then
+ *       reads {@code nmspinning}; a spinning M that found nothing drops {@code spinning} and then
+ *       would sleep. If the M read the queues before the submitter's put and the submitter read
+ *       {@code nmspinning} before the M's drop, both walk away: work is queued, a P is idle and no
+ *       M comes. So after giving up its P and dropping {@code spinning}, findrunnable looks at every
+ *       P's run queue once more, and takes an idle P back if one holds work. Either the submitter
+ *       saw the spinning M (and relied on it), or the M's second look sees the work.
+ *   <li><b>runnext.</b> {@link #ready} and newproc put the G into the current P's runnext, so a
+ *       goroutine woken by a channel send runs as soon as the sender blocks, on the same P and in
+ *       the sender's time slice (it does not bump {@code schedtick}); the G it displaces goes to
+ *       the ring's tail. A pair that hands control back and forth this way keeps the P until
+ *       sysmon finds the time slice older than 10 ms and preempts it.
+ *   <li><b>park and ready.</b> {@link #gopark} leaves its request in the M and yields its
+ *       continuation ({@link #mcall}); on the M (Go's g0) the G becomes WAITING and only then is
+ *       the unlock function run (releasing a channel's lock, say), so whoever readies the G finds
+ *       it off its thread. If the unlock function says no, the G runs again at once. ready makes
+ *       a WAITING G RUNNABLE into runnext and wakes a P if one is idle and no M spins.
+ * </ul>
+ *
+ * <h2>Map of the scheduler's files</h2>
+ * <ul>
+ *   <li>{@code Sched} (here): Ms, Ps and Gs; newproc and goexit; getg and mcall; park, ready,
+ *       Gosched and preemption requests; the M's loop; startm, stopm, wakep, handoffp; the global
+ *       run queue; the entry points of the parts below, and the timers' (in {@link Timers}).
+ *   <li>{@link Lifecycle}: the runtime's start, exit and the wait for its Ms, and checkdead.
+ *   <li>{@link World}: stop and start the world, forEachP, GOMAXPROCS changes (procresize), helpgc.
+ *   <li>{@link Sysmon}: preempting long-running goroutines, retaking Ps from syscalls, schedtrace.
+ *   <li>{@link Syscalls}: entersyscall, exitsyscall, notetsleepg.
+ *   <li>{@link StackScan}: scang and a running goroutine's scan of its own stack.
+ *   <li>{@link P} (the local run queue and runnext), {@link G} (status word), {@link M}, {@link Note},
+ *       {@link Sema}, {@link HChan} (channels and select), {@link Trace} (the execution tracer).
+ * </ul>
+ * The parts are package-private classes holding this scheduler; the state its loop reads on every
+ * turn ({@code exiting}, {@code gcwaiting}, the queues) stays in this class, so the hot paths
+ * (schedule, runqput, ready, gopark) read it as before, and a part's entry point here is one call.
+ *
+ * <h2>Designs rejected</h2>
+ * (Go's, from its scheduler design document and the overview later Go versions put atop proc.go.)
+ * <ul>
+ *   <li>One scheduler state for everything, under one lock (Go before 1.1): every schedule takes
+ *       the lock, so the runtime stops scaling with CPUs. Hence per-P queues and stealing.
+ *   <li>Handing a readied goroutine straight to an idle P and waking an M for it: the readier's
+ *       P is often about to go idle itself, so threads are woken and parked back and forth while
+ *       the data the goroutine needs is warm in the readier's cache. Hence runnext on the
+ *       readier's P.
+ *   <li>Waking an M whenever a goroutine becomes ready while a P is idle, without handing it over:
+ *       many M wakeups find nothing left to do and park again at once. Hence one spinning M at a
+ *       time, which wakes the next only when it found work.
+ * </ul>
  *
  * <p>Owns: all Ms, all Ps, all Gs; the global run queue; the idle-P and idle-M lists; the
- * spinning-M count; stop-the-world state; sysmon. Everything it guards with {@code lock} is marked
- * so below. Invariants, as in Go:
+ * spinning-M count; the stop-the-world flags its loop reads; the exiting flag. Everything it guards
+ * with {@code lock} is marked so below. Invariants, as in Go:
  * <ul>
  *   <li>an M runs Go code only while holding a P; Ps in {@code pidle} have empty run queues;
  *   <li>{@code nmspinning} counts Ms with {@code spinning} set; a spinning M has no local work;
  *   <li>whenever a G becomes runnable while a P is idle and no M spins, someone calls
  *       {@link #wakep} (ready, newproc, resetspinning), so runnable work is never stranded;
  *   <li>during stop-the-world {@code gcwaiting} is set and every P is stopped before the caller
- *       proceeds; {@code stopwait} counts the Ps still to stop.
+ *       proceeds; {@code stopwait} counts the Ps still to stop ({@link World}).
  * </ul>
  *
  * <p>Code "on the G" runs inside a goroutine's continuation and gives control back to its M with
@@ -30,18 +105,13 @@ import jdk.internal.vm.Continuation;
  * functions Go passes to mcall (park_m, gosched_m, gopreempt_m, exitsyscall0) run on the M after
  * the yield, so a parked G is off its thread before anyone can ready it.
  *
- * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller, locked Ms or select;
- * goroutines that block their thread in Java code outside the runtime are not detected. Timers
+ * <p>Simplifications (also in docs/ARCHITECTURE.md): no network poller or locked Ms; goroutines
+ * that block their thread in Java code outside the runtime are not detected. Timers
  * ({@link Timers}) are Go 1.5's.
  */
 public final class Sched {
     public static final int MAX_GOMAXPROCS = 256;
     static final int MAX_MCOUNT = 10_000;
-    /** sysmon preempts a G that has run this long on one P (Go's forcePreemptNS). */
-    static final long FORCE_PREEMPT_NS = 10_000_000L;
-    static final long SYSMON_MAX_SLEEP_NS = 60_000_000_000L;
-    /** sysmon retakes a P in a syscall after it sat there one sysmon tick (at least 20 µs). */
-
     /** How a G that the runtime is done with gives its lock back (Go's gopark unlockf). */
     @FunctionalInterface
     public interface Unlockf {
@@ -106,58 +176,55 @@ public final class Sched {
 
     final Platform platform;
     final RuntimeMutex lock;
-    private final PrintStream out;
-    private final long starttime;
-    private final int schedtraceMs;
+    final PrintStream out;
+    final long starttime;
     volatile Hooks hooks = new Hooks() {};
     /** The runtime object of the layers above (api), reachable from any goroutine via its M. */
     public volatile Object env;
 
     // ---- Ms (under lock) ----
-    private M midle;
-    private int nmidle;
-    private int mcount;
+    M midle;
+    int nmidle;
+    int mcount;
     private long mnext;
-    private final List<M> allm = new ArrayList<>();
+    final List<M> allm = new ArrayList<>();
 
     // ---- Ps ----
     final P[] allp = new P[MAX_GOMAXPROCS];
-    private volatile int gomaxprocs;
-    private int newprocs;
-    private P pidle; // under lock
-    private final AtomicInteger npidle = new AtomicInteger();
-    private final AtomicInteger nmspinning = new AtomicInteger();
+    volatile int gomaxprocs;
+    P pidle; // under lock
+    final AtomicInteger npidle = new AtomicInteger();
+    final AtomicInteger nmspinning = new AtomicInteger();
 
     // ---- global run queue (under lock) ----
-    private G runqhead;
-    private G runqtail;
-    private volatile int runqsize;
+    G runqhead;
+    G runqtail;
+    volatile int runqsize;
 
     // ---- dead Gs kept for reuse (under gflock) ----
-    private final RuntimeMutex gflock;
-    private G gfree;
-    private int ngfree;
+    final RuntimeMutex gflock;
+    G gfree;
+    int ngfree;
 
     // ---- all Gs (under allglock) ----
-    private final RuntimeMutex allglock;
-    private final ArrayList<G> allgs = new ArrayList<>();
+    final RuntimeMutex allglock;
+    final ArrayList<G> allgs = new ArrayList<>();
     private final AtomicLong goidgen = new AtomicLong();
 
-    // ---- stop the world ----
-    private volatile int gcwaiting;
-    private int stopwait; // under lock
-    private final Note stopnote;
-    private volatile int sysmonwait;
-    private final Note sysmonnote;
-    private Sema worldsema;
+    // ---- stop the world (read by the M's loop; the protocol is World's) ----
+    volatile int gcwaiting;
+    int stopwait; // under lock
+    final Note stopnote;
 
-    // ---- life and death ----
-    private volatile boolean exiting;
-    private volatile Throwable fatal;
-    private final Note exitnote;
-    private G maing;
-    /** How long {@link #awaitExit} waits for the Ms to end (a G that reaches no safepoint keeps its M). */
-    static final long EXIT_GRACE_NS = 5_000_000_000L;
+    /** Set once, under lock, when the runtime ends (Lifecycle.exit); the M's loop reads it every turn. */
+    volatile boolean exiting;
+
+    // ---- the parts of the scheduler in files of their own (see the map above) ----
+    final Lifecycle life;
+    final World world;
+    final Sysmon sysmon;
+    final Syscalls syscalls;
+    final StackScan stackScan;
 
     // ---- timers (Go's time.go) ----
     private final Timers timers;
@@ -173,8 +240,6 @@ public final class Sched {
 
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
-    private final AtomicLong nretaken = new AtomicLong();
-    private final AtomicLong nselfscans = new AtomicLong();
 
     public Sched(Platform platform, int procs, int schedtraceMs, PrintStream out) {
         this(platform, procs, schedtraceMs, out, null);
@@ -197,11 +262,12 @@ public final class Sched {
         this.gflock = new RuntimeMutex(platform);
         this.allglock = new RuntimeMutex(platform);
         this.stopnote = new Note(platform);
-        this.safePointNote = new Note(platform);
-        this.sysmonnote = new Note(platform);
-        this.exitnote = new Note(platform);
         this.out = out;
-        this.schedtraceMs = schedtraceMs;
+        this.life = new Lifecycle(this);
+        this.world = new World(this);
+        this.sysmon = new Sysmon(this, schedtraceMs);
+        this.syscalls = new Syscalls(this);
+        this.stackScan = new StackScan(this);
         this.starttime = platform.nanotime();
         this.gomaxprocs = procs;
         this.timers = new Timers(this);
@@ -244,98 +310,24 @@ public final class Sched {
     }
 
     // =====================================================================================
-    // Start and exit
+    // Start and exit (the runtime's life: Lifecycle)
     // =====================================================================================
 
     /**
      * Starts the runtime: creates the Ps, the main goroutine on P0, M0 to run it, and sysmon.
-     * Returns at once; {@link #awaitExit} waits for main to return.
+     * Returns at once; {@link #awaitExit} waits for main to return. See {@link Lifecycle#start}.
      */
     public void start(Runnable mainFn) {
-        lock.lock();
-        for (int i = 0; i < gomaxprocs; i++) {
-            P p = new P(i);
-            allp[i] = p;
-            hooks.pInit(p);
-        }
-        for (int i = gomaxprocs - 1; i >= 1; i--) {
-            pidleput(allp[i]);
-        }
-        lock.unlock();
-        worldsema = new Sema(this, 1);
-        maing = newG(mainFn, "main.main", null);
-        maing.casgstatus(G.DEAD, G.RUNNABLE);
-        if (trace != null) trace.start(gomaxprocs, maing);
-        allp[0].runqput(maing, true, this);
-        // sysmon first, so that it is counted before main can block (checkdead subtracts it)
-        newm(this::sysmon, null, true);
-        newm(null, allp[0], false);
+        life.start(mainFn);
     }
 
     /**
      * Waits for main to return or the runtime to die, then for every M to end (each stops at its
-     * goroutine's next safepoint, or at once if idle; see {@link #exit}); throws the fatal error if
-     * the runtime died. When every M ended, every goroutine that had not finished is marked dead:
-     * nothing can run it any more. An M whose goroutine reaches no safepoint within
-     * {@link #EXIT_GRACE_NS} keeps running (as a Go loop without safepoints cannot be preempted).
+     * goroutine's next safepoint), and throws the fatal error if the runtime died; an M whose
+     * goroutine reaches no safepoint within a grace keeps running. See {@link Lifecycle#awaitExit}.
      */
     public void awaitExit() {
-        exitnote.sleep();
-        lock.lock();
-        List<M> ms = List.copyOf(allm); // final: newm starts no M once exiting is set
-        lock.unlock();
-        long start = platform.nanotime();
-        long deadline = start + EXIT_GRACE_NS;
-        boolean ended = awaitMs(ms, Math.min(deadline, start + SafepointWait.REPORT_AFTER_NS));
-        if (!ended) {
-            // name the goroutines that keep their Ms, once, then wait out the grace
-            boolean named = new SafepointWait(this, "the runtime's exit", start).report(goroutinesOn(ms));
-            ended = awaitMs(ms, deadline);
-            if (!ended && named) {
-                diagnostic("gort: " + name() + ": gave up waiting after " + EXIT_GRACE_NS / 1_000_000_000L
-                        + " s; the goroutines named above keep running on their threads");
-            }
-        }
-        if (ended) {
-            abandonGoroutines();
-        }
-        Throwable f = fatal;
-        if (f instanceof FatalError fe) {
-            throw fe;
-        }
-        if (f instanceof ExitStatus es) {
-            throw es;
-        }
-        if (f != null) {
-            throw new FatalError("fatal error: " + f, f);
-        }
-    }
-
-    /** Waits until every M of ms has ended or the platform's clock passes deadline; true if all ended. */
-    private boolean awaitMs(List<M> ms, long deadline) {
-        for (M mp : ms) {
-            OsThread t;
-            while ((t = mp.thread) == null && platform.nanotime() < deadline) {
-                platform.osyield(); // newm publishes the thread right after starting it
-            }
-            if (t == null || !t.awaitEnd(Math.max(0, deadline - platform.nanotime()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The goroutines mounted on those of ms whose thread has not ended. */
-    private static List<G> goroutinesOn(List<M> ms) {
-        List<G> gs = new ArrayList<>();
-        for (M mp : ms) {
-            OsThread t = mp.thread;
-            G gp = mp.curg;
-            if (t != null && t.isAlive() && gp != null) {
-                gs.add(gp);
-            }
-        }
-        return gs;
+        life.awaitExit();
     }
 
     public boolean exiting() {
@@ -344,137 +336,36 @@ public final class Sched {
 
     /** Ms of this runtime whose thread has not ended (0 once {@link #awaitExit} saw them all end). */
     public int liveMs() {
-        lock.lock();
-        try {
-            int n = 0;
-            for (M mp : allm) {
-                OsThread t = mp.thread;
-                if (t == null || t.isAlive()) {
-                    n++;
-                }
-            }
-            return n;
-        } finally {
-            lock.unlock();
-        }
+        return life.liveMs();
     }
 
-    /** After every M ended: the goroutines left runnable, waiting or in a syscall are dead. */
-    private void abandonGoroutines() {
-        allglock.lock();
-        try {
-            for (G gp : allgs) {
-                if (gp.status() != G.DEAD) {
-                    gp.setStatus(G.DEAD);
-                    gp.cont = null;
-                    gp.schedlink = null;
-                }
-            }
-        } finally {
-            allglock.unlock();
-        }
-        runqhead = null;
-        runqtail = null;
-        runqsize = 0;
-    }
-
-    /** Ends the runtime: main returned (fatal == null) or something died. Idempotent. */
+    /** Ends the runtime: main returned (why == null) or something died. Idempotent. */
     void exit(Throwable why) {
-        lock.lock();
-        if (exiting) {
-            lock.unlock();
-            return;
-        }
-        fatal = why;
-        exiting = true;
-        // wake every idle M so its thread can end
-        for (M mp = midle; mp != null; mp = mp.schedlink) {
-            mp.park.wakeup();
-        }
-        midle = null;
-        if (sysmonwait != 0) {
-            sysmonwait = 0;
-            sysmonnote.wakeup();
-        }
-        // every goroutine stops at its next safepoint: the flag of each (not only of those running
-        // now; execute() re-checks exiting after clearing a G's flag, so a G picked at this very
-        // moment is flagged too); an M sleeping in notetsleepg is woken
-        for (G gp : allgs()) {
-            gp.preempt = true;
-        }
-        for (M mp : allm) {
-            Note n = mp.waitnote;
-            if (n != null) {
-                n.abandon();
-            }
-        }
-        lock.unlock();
-        exitnote.wakeup();
+        life.exit(why);
     }
 
     /**
      * Ends the runtime from outside its goroutines, as if it had died with the fatal error
-     * {@code message}: what {@link #exit} does for a dying goroutine (each goroutine stops at its next
-     * safepoint, idle Ms and sleepers wake, {@link #awaitExit} returns and throws the error), for a
-     * host that must end a runtime it started and go on (a test's watchdog). Go has no such call: a
-     * process ends a Go program, which dies with it; a gort runtime shares its JVM. Idempotent, and
-     * does nothing to a runtime that is already exiting. Any thread may call it.
+     * {@code message} (a test's watchdog); Go has no such call. Idempotent; any thread may call it.
+     * See {@link Lifecycle#abort}.
      */
     public void abort(String message) {
-        exit(new FatalError(message));
+        life.abort(message);
     }
 
     /**
-     * Go's os.Exit(code), called on a goroutine: the runtime ends now, as when main returns (no
-     * other goroutine runs on; deferred work is not run, as Go runs no deferred functions), and its
-     * entry point returns normally for 0, or throws {@link ExitStatus} with the code. Does not
-     * return.
+     * Go's os.Exit(code), called on a goroutine: the runtime ends now, and its entry point returns
+     * normally for 0, or throws {@link ExitStatus} with the code. Does not return.
      */
     public void exitProcess(int code) {
-        exit(code == 0 ? null : new ExitStatus(code));
-        throw new ExitUnwind();
-    }
-
-    /** The body every goroutine's continuation runs. */
-    private void goBody(G gp, Runnable fn) {
-        try {
-            fn.run();
-        } catch (Throwable t) {
-            if (t instanceof ExitUnwind) {
-                return;
-            }
-            String msg = t.getMessage();
-            if (msg != null && msg.startsWith("fatal error:")) { // a runtime throw, not a panic
-                exit(new FatalError(msg + "\n\ngoroutine " + gp.goid + " [running]:\n\t" + gp.startName, t));
-            } else {
-                exit(new FatalError(panicReport(gp, t), t));
-            }
-            return;
-        }
-        if (gp == maing) {
-            exit(null);
-        }
-    }
-
-    /** Thrown at a safepoint into a goroutine while the runtime exits, so its frames unwind. */
-    static final class ExitUnwind extends RuntimeException {
-        ExitUnwind() {
-            super("runtime exiting", null, false, false);
-        }
-    }
-
-    private String panicReport(G gp, Throwable t) {
-        java.io.StringWriter sw = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(sw));
-        String head = t instanceof GoPanic ? "panic: " + t.getMessage() : "panic: " + t;
-        return head + "\n\ngoroutine " + gp.goid + " [running]:\n" + sw;
+        life.exitProcess(code);
     }
 
     // =====================================================================================
     // Goroutine creation and exit (newproc, goexit0, gfput/gfget)
     // =====================================================================================
 
-    private G newG(Runnable fn, String name, P p) {
+    G newG(Runnable fn, String name, P p) {
         G gp = p == null ? null : gfget(p);
         if (gp == null) {
             gp = new G(this);
@@ -484,7 +375,7 @@ public final class Sched {
             allglock.unlock();
         }
         final G g = gp;
-        gp.cont = new G.GCont(() -> goBody(g, fn));
+        gp.cont = new G.GCont(() -> life.goBody(g, fn));
         gp.goid = goidgen.incrementAndGet();
         gp.startName = name;
         gp.preempt = false;
@@ -597,13 +488,23 @@ public final class Sched {
     // getg and mcall
     // =====================================================================================
 
-    /** The M running the calling thread; fails clearly when called off the runtime's threads. */
+    /**
+     * The M running the calling thread; fails clearly when called off the runtime's threads. With
+     * {@link #currentMOrNull} the only static way from a thread to its M (and so to its runtime):
+     * {@link OsThread#currentOwner()} asks the platform that started the thread, so a simulated
+     * platform's threads answer too. Code with a runtime at hand asks {@code platform.currentOwner()}.
+     */
     public static M currentM() {
         Object o = OsThread.currentOwner();
         if (o instanceof M m) {
             return m;
         }
         throw new IllegalStateException("not on a gort thread: this must be called from a goroutine");
+    }
+
+    /** The M running the calling thread, or null on a thread no runtime started (see {@link #currentM}). */
+    public static M currentMOrNull() {
+        return OsThread.currentOwner() instanceof M m ? m : null;
     }
 
     /**
@@ -617,7 +518,7 @@ public final class Sched {
 
     /** Panics if the calling thread is an M of a runtime other than owner (a thread of none passes). */
     public static void checkOwner(String what, Sched owner) {
-        if (OsThread.currentOwner() instanceof M m && m.sched != owner) {
+        if (owner.platform.currentOwner() instanceof M m && m.sched != owner) {
             throw foreignUse(what, owner, m.sched);
         }
     }
@@ -632,7 +533,7 @@ public final class Sched {
         return currentM().sched;
     }
 
-    private static void mcall(M m, int fn) {
+    static void mcall(M m, int fn) {
         m.mcallFn = fn;
         Continuation.yield(G.SCOPE);
     }
@@ -764,8 +665,8 @@ public final class Sched {
      * now. Called at every allocation, every runtime call, and by long loops.
      */
     public static void safepoint() {
-        Object o = OsThread.currentOwner();
-        if (o instanceof M m) {
+        M m = currentMOrNull();
+        if (m != null) {
             G gp = m.curg;
             if (gp != null && gp.preempt) {
                 m.sched.preemptPark(m, gp);
@@ -798,7 +699,7 @@ public final class Sched {
             return; // not now; the flag stays and sysmon or STW asks again
         }
         if (gp.preemptscan) {
-            selfScan(gp);
+            stackScan.selfScan(gp);
             return; // run on: the scan request also took back any pending preemption, as in Go
         }
         gp.preemptCount++;
@@ -806,12 +707,12 @@ public final class Sched {
         mcall(m, M.MCALL_PREEMPT);
     }
 
-    private boolean preemptone(P p) {
+    boolean preemptone(P p) {
         if (p == null) {
             return false;
         }
         M mp = p.m;
-        if (mp == null || mp == OsThread.currentOwner()) { // never the caller itself, as Go
+        if (mp == null || mp == platform.currentOwner()) { // never the caller itself, as Go
             return false;
         }
         G gp = mp.curg;
@@ -822,7 +723,7 @@ public final class Sched {
         return true;
     }
 
-    private void preemptall() {
+    void preemptall() {
         for (int i = 0; i < gomaxprocs; i++) {
             P p = allp[i];
             if (p != null && p.status() == P.RUNNING) {
@@ -831,48 +732,28 @@ public final class Sched {
         }
     }
 
+    public long preemptions() {
+        return npreempted.get();
+    }
+
+    static void dropg(M m) {
+        G gp = m.curg;
+        if (gp != null) {
+            gp.m = null;
+            m.curg = null;
+        }
+    }
+
+    // =====================================================================================
+    // Stack scanning (StackScan)
+    // =====================================================================================
+
     /**
-     * Gets gp's stack scanned once in this round (Go's scang): a goroutine that is not running is
-     * claimed with its scan bit and scanned here; a running one is asked to scan itself at its next
-     * safepoint ({@link G#preemptscan}), and the caller spins until it has. Called by the
-     * collector's concurrent stack scan (Go's gcscan_m). Like Go's, this waits as long as a running
-     * goroutine takes to reach a safepoint: one in a loop without safepoints holds the scan up.
+     * Gets gp's stack scanned once in this round (Go's scang): scanned here if gp is not running,
+     * else by gp itself at its next safepoint, which the caller waits for ({@link StackScan#scang}).
      */
     public void scang(G gp) {
-        gp.gcscandone = false;
-        SafepointWait sw = null; // made at the first turn spent waiting for gp's safepoint
-        while (!gp.gcscandone) {
-            int s = gp.readgstatus();
-            switch (s) {
-                case G.DEAD, G.IDLE -> gp.gcscandone = true; // no stack
-                case G.RUNNABLE, G.SYSCALL, G.WAITING -> {
-                    if (gp.castogscanstatus(s)) {
-                        if (!gp.gcscandone) {
-                            hooks.scanstack(gp);
-                            gp.gcscandone = true;
-                        }
-                        gp.casfromGscanstatus(s);
-                    }
-                }
-                case G.RUNNING -> {
-                    if (gp.preemptscan && gp.preempt) {
-                        platform.procyield(10); // asked already: wait for its safepoint
-                        if (sw == null) {
-                            sw = new SafepointWait(this, "the stack scan of goroutine " + gp.goid);
-                        }
-                        sw.poll(() -> gp.status() == G.RUNNING ? List.of(gp) : List.of());
-                    } else if (gp.castogscanstatus(G.RUNNING)) {
-                        if (!gp.gcscandone) {
-                            gp.preemptscan = true;
-                            gp.preempt = true;
-                        }
-                        gp.casfromGscanstatus(G.RUNNING);
-                    }
-                }
-                default -> platform.procyield(10); // another scan holds it (its own, at a safepoint)
-            }
-        }
-        gp.preemptscan = false; // cancel the request if it was not needed
+        stackScan.scang(gp);
     }
 
     /**
@@ -880,43 +761,12 @@ public final class Sched {
      * _Grunning to _Gwaiting around gcscan_m): its stack can then be scanned like any other.
      */
     public void casgstatusWaiting(G gp, String reason) {
-        gp.waitreason = reason;
-        gp.casgstatus(G.RUNNING, G.WAITING);
+        stackScan.casgstatusWaiting(gp, reason);
     }
 
     /** Ends {@link #casgstatusWaiting}. */
     public void casgstatusRunning(G gp) {
-        gp.casgstatus(G.WAITING, G.RUNNING);
-        gp.waitreason = "";
-    }
-
-    /**
-     * A running goroutine asked to scan itself does so at its safepoint and runs on (Go's
-     * newstack with preemptscan set): it is WAITING while its stack is scanned, so nothing else
-     * claims it meanwhile.
-     */
-    private void selfScan(G gp) {
-        nselfscans.incrementAndGet();
-        gp.casgstatus(G.RUNNING, G.WAITING);
-        while (!gp.castogscanstatus(G.WAITING)) {
-            platform.procyield(10); // scang may hold the scan bit for an instant
-        }
-        if (!gp.gcscandone) {
-            hooks.scanstack(gp);
-            gp.gcscandone = true;
-        }
-        gp.preemptscan = false;
-        gp.preempt = false;
-        gp.casfromGscanstatus(G.WAITING);
-        gp.casgstatus(G.WAITING, G.RUNNING);
-    }
-
-    public long preemptions() {
-        return npreempted.get();
-    }
-
-    public long retakes() {
-        return nretaken.get();
+        stackScan.casgstatusRunning(gp);
     }
 
     /**
@@ -924,15 +774,7 @@ public final class Sched {
      * the scanner, which sees it waiting, scans its stack) and ran on.
      */
     public long selfScans() {
-        return nselfscans.get();
-    }
-
-    private static void dropg(M m) {
-        G gp = m.curg;
-        if (gp != null) {
-            gp.m = null;
-            m.curg = null;
-        }
+        return stackScan.selfScans();
     }
 
     // =====================================================================================
@@ -1023,7 +865,7 @@ public final class Sched {
                 goschedImpl(m, gp);
                 yield null;
             }
-            case M.MCALL_EXITSYSCALL -> exitsyscall0(m, gp);
+            case M.MCALL_EXITSYSCALL -> syscalls.exitsyscall0(m, gp);
             default -> throw new IllegalStateException("fatal error: goroutine " + gp.goid + " yielded without a request on " + m);
         };
     }
@@ -1035,12 +877,12 @@ public final class Sched {
                 return null;
             }
             if (gcwaiting != 0) {
-                gcstopm(m);
+                world.gcstopm(m);
                 continue;
             }
             P p = m.p;
             if (p.runSafePointFn != 0) {
-                runSafePointFn(p);
+                world.runSafePointFn(p);
             }
             G gp = hooks.findRunnableGCWorker(p);
             if (gp != null) {
@@ -1099,12 +941,12 @@ public final class Sched {
                 return null;
             }
             if (gcwaiting != 0) {
-                gcstopm(m);
+                world.gcstopm(m);
                 continue;
             }
             P p = m.p;
             if (p.runSafePointFn != 0) {
-                runSafePointFn(p);
+                world.runSafePointFn(p);
             }
             G gp = p.runqget(m.inheritTime);
             if (gp != null) {
@@ -1214,11 +1056,11 @@ public final class Sched {
     // Ms: newm, startm, stopm, wakep, handoffp; Ps: acquirep, releasep
     // =====================================================================================
 
-    private M newm(Runnable fn, P p) {
+    M newm(Runnable fn, P p) {
         return newm(fn, p, false);
     }
 
-    private M newm(Runnable fn, P p, boolean isSysmon) {
+    M newm(Runnable fn, P p, boolean isSysmon) {
         lock.lock();
         if (exiting) {
             lock.unlock();
@@ -1282,7 +1124,7 @@ public final class Sched {
     }
 
     /** Stops the current M until new work is available; returns holding a P (unless exiting). */
-    private void stopm(M m) {
+    void stopm(M m) {
         if (m.p != null) {
             throw new IllegalStateException("fatal error: stopm holding p");
         }
@@ -1317,10 +1159,10 @@ public final class Sched {
     }
 
     /** Gives up a P that is in a syscall or being released: start an M for it if there is work. */
-    private void handoffp(P p) {
+    void handoffp(P p) {
         // a P leaving its M runs a pending safe-point function first (forEachP)
         if (p.runSafePointFn != 0) {
-            runSafePointFn(p);
+            world.runSafePointFn(p);
         }
         // if it has local work, start it straight away
         if (!p.runqempty() || runqsize != 0) {
@@ -1357,7 +1199,7 @@ public final class Sched {
         lock.unlock();
     }
 
-    private void acquirep(M m, P p) {
+    void acquirep(M m, P p) {
         if (m.p != null || p.m != null || p.status() != P.IDLE) {
             throw new IllegalStateException("fatal error: acquirep: invalid p state: " + p + " status "
                     + p.status() + " m " + p.m + " (asked by " + m + " holding " + m.p + ")");
@@ -1369,7 +1211,7 @@ public final class Sched {
         if (trace != null) trace.procStart(m);
     }
 
-    private P releasep(M m) {
+    P releasep(M m) {
         P p = m.p;
         if (p == null || p.m != m || p.status() != P.RUNNING) {
             throw new IllegalStateException("fatal error: releasep: invalid p state");
@@ -1387,11 +1229,11 @@ public final class Sched {
         m.schedlink = midle;
         midle = m;
         nmidle++;
-        checkdead();
+        life.checkdead();
     }
 
     // under lock
-    private M mget() {
+    M mget() {
         M m = midle;
         if (m != null) {
             midle = m.schedlink;
@@ -1402,7 +1244,7 @@ public final class Sched {
     }
 
     // under lock
-    private void pidleput(P p) {
+    void pidleput(P p) {
         if (!p.runqempty()) {
             throw new IllegalStateException("fatal error: pidleput: P has non-empty run queue");
         }
@@ -1412,7 +1254,7 @@ public final class Sched {
     }
 
     // under lock
-    private P pidleget() {
+    P pidleget() {
         P p = pidle;
         if (p != null) {
             pidle = p.link;
@@ -1506,171 +1348,32 @@ public final class Sched {
     }
 
     // =====================================================================================
-    // System calls and notes
+    // System calls and notes (Syscalls)
     // =====================================================================================
 
-    /** The current G enters a short blocking call: its P stays attached but can be retaken. */
+    /** The current G enters a short blocking call: its P stays attached but can be retaken ({@link Syscalls}). */
     public void entersyscall() {
-        M m = currentM();
-        G gp = m.curg;
-        P p = m.p;
-        m.locks++;
-        if (trace != null) trace.goSysCall(m);
-        gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (sysmonwait != 0) {
-            lock.lock();
-            if (sysmonwait != 0) {
-                sysmonwait = 0;
-                sysmonnote.wakeup();
-            }
-            lock.unlock();
-        }
-        m.syscalltick = p.syscalltick;
-        if (p.runSafePointFn != 0) {
-            runSafePointFn(p);
-        }
-        p.m = null;
-        m.mcache = null; // as Go: the P may be retaken during the call, and a syscall never allocates
-        p.setStatus(P.SYSCALL);
-        if (gcwaiting != 0) {
-            lock.lock();
-            if (stopwait > 0 && p.casStatus(P.SYSCALL, P.GCSTOP)) {
-                if (trace != null) trace.goSysBlockProcStop(p);
-                p.syscalltick++;
-                if (--stopwait == 0) {
-                    stopnote.wakeup();
-                }
-            }
-            lock.unlock();
-        }
-        m.locks--;
+        syscalls.entersyscall();
     }
 
     /** The current G enters a call known to block: its P is handed off at once. */
     public void entersyscallblock() {
-        M m = currentM();
-        G gp = m.curg;
-        P p = m.p;
-        m.locks++;
-        m.syscalltick = p.syscalltick;
-        p.syscalltick++;
-        gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (trace != null) trace.goSysCallBlock(m);
-        handoffp(releasep(m));
-        m.locks--;
+        syscalls.entersyscallblock();
     }
 
-    /**
-     * The current G returns from a syscall: runs on at once if its old P (or an idle one) is free;
-     * otherwise it goes to the global run queue and its M stops.
-     */
+    /** The current G returns from a syscall, with a P (waiting for one on the global run queue if none is free). */
     public void exitsyscall() {
-        M m = currentM();
-        G gp = m.curg;
-        m.locks++;
-        if (exitsyscallfast(m)) {
-            gp.enqueued = Enqueued.SYSCALL_WITH_P;
-            m.p.syscalltick++;
-            gp.casgstatus(G.SYSCALL, G.RUNNING);
-            m.locks--;
-            return;
-        }
-        m.locks--;
-        mcall(m, M.MCALL_EXITSYSCALL);
-        // the scheduler ran us again, with a P
-        currentM().p.syscalltick++;
+        syscalls.exitsyscall();
     }
 
-    private boolean exitsyscallfast(M m) {
-        P oldp = m.p;
-        if (oldp != null && oldp.status() == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.RUNNING)) {
-            oldp.m = m;
-            m.mcache = oldp.mcache;
-            return true;
-        }
-        m.p = null;
-        m.mcache = null;
-        if (npidle.get() != 0) {
-            lock.lock();
-            P p = pidleget();
-            if (p != null && sysmonwait != 0) {
-                sysmonwait = 0;
-                sysmonnote.wakeup();
-            }
-            lock.unlock();
-            if (p != null) {
-                acquirep(m, p);
-                if (trace != null) trace.goSysExitStart(m, m.curg);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** exitsyscall0, on the M: no P was free, so gp goes to the global queue and the M stops. */
-    private G exitsyscall0(M m, G gp) {
-        gp.casgstatus(G.SYSCALL, G.RUNNABLE);
-        dropg(m);
-        lock.lock();
-        P p = pidleget();
-        if (trace != null) trace.goSysExit(m, gp, p == null);
-        if (p == null) {
-            gp.enqueued = Enqueued.GLOBAL_SYSCALL;
-            globrunqput(gp);
-        } else if (sysmonwait != 0) {
-            sysmonwait = 0;
-            sysmonnote.wakeup();
-        }
-        lock.unlock();
-        if (p != null) {
-            gp.enqueued = Enqueued.SYSCALL_WITH_P;
-            acquirep(m, p);
-            m.inheritTime[0] = false;
-            return gp;
-        }
-        stopm(m);
-        return null;
-    }
-
-    /**
-     * Sleeps on a note from a goroutine (Go's notetsleepg): the P is handed off for the sleep, and
-     * on waking the G needs a P again (the global run queue if none is idle). True if woken.
-     */
+    /** Sleeps on a note from a goroutine, its P handed off meanwhile (Go's notetsleepg); true if woken. */
     public boolean notetsleepg(Note n, long ns) {
-        if (getg() == null) {
-            throw new IllegalStateException("fatal error: notetsleepg on the scheduler stack");
-        }
-        entersyscallblock();
-        // exit() abandons the note this M sleeps on (set before exiting is read: either exit sees
-        // it, or this sees exiting), so a runtime that ends never leaves an M asleep here
-        M m = currentM();
-        m.waitnote = n;
-        boolean ok = !exiting && n.tsleep(ns);
-        m.waitnote = null;
-        exitsyscall();
-        if (exiting) {
-            throw new ExitUnwind();
-        }
-        return ok;
+        return syscalls.notetsleepg(n, ns);
     }
 
-    /**
-     * Sleeps the calling M on a note while it keeps its P (Go's notesleep, as gcMark waits for its
-     * helpers with the world stopped), or unwinds the calling goroutine ({@link ExitUnwind}) if the
-     * runtime ends meanwhile: an M woken to help that finds the runtime ending stops instead of
-     * helping, so the wakeup this waits for may never come. exit() abandons the note as it does
-     * notetsleepg's (published before exiting is read: either exit sees it, or this sees exiting).
-     */
+    /** Sleeps the calling M on a note while it keeps its P, or unwinds the goroutine if the runtime ends. */
     public void notesleepUnlessExiting(Note n) {
-        M m = currentM();
-        m.waitnote = n;
-        if (!exiting) {
-            n.sleep();
-        }
-        m.waitnote = null;
-        if (exiting) {
-            throw new ExitUnwind();
-        }
+        syscalls.notesleepUnlessExiting(n);
     }
 
     // =====================================================================================
@@ -1736,7 +1439,7 @@ public final class Sched {
 
     /** A goroutine of another runtime must not use this runtime's timers (nor start a timer into them). */
     private void checkTimerCaller() {
-        if (OsThread.currentOwner() instanceof M m && m.sched != this) {
+        if (platform.currentOwner() instanceof M m && m.sched != this) {
             throw Timer.foreign(this, m.sched);
         }
     }
@@ -1767,46 +1470,22 @@ public final class Sched {
     }
 
     // =====================================================================================
-    // GC helpers (Go's helpgc / gchelper)
+    // Stop and start the world, forEachP (World)
     // =====================================================================================
 
-    /**
-     * Runs {@code task} on {@code n} Ms other than the caller's, with the world stopped (Go's
-     * helpgc): idle Ms are woken for it, new ones started when there are too few. The Ms hold no
-     * P; each goes back to the idle list when the task returns. The caller waits for the tasks
-     * itself (the collector's work-buffer termination protocol does).
-     */
+    /** Runs task on n Ms other than the caller's, with the world stopped (Go's helpgc; {@link World#helpgc}). */
     public void helpgc(int n, Runnable task) {
-        if (gcwaiting == 0) {
-            throw new IllegalStateException("fatal error: helpgc with the world running");
-        }
-        for (int i = 0; i < n; i++) {
-            lock.lock();
-            M mp = mget();
-            lock.unlock();
-            if (mp == null) {
-                newm(task, null); // runs task first (mstartfn), then goes idle
-                continue;
-            }
-            mp.helpgc = task;
-            mp.park.wakeup();
-        }
+        world.helpgc(n, task);
     }
-
-    // =====================================================================================
-    // Stop and start the world
-    // =====================================================================================
 
     /** Stops every P at a safepoint; the caller (a goroutine) keeps running on its own P. */
     public void stopTheWorld(String reason) {
-        semacquireWorld();
-        stopTheWorldWithSema(reason);
+        world.stopTheWorld(reason);
     }
 
     /** Restarts everything stopped by {@link #stopTheWorld}. */
     public void startTheWorld() {
-        startTheWorldWithSema();
-        semreleaseWorld();
+        world.startTheWorld();
     }
 
     /**
@@ -1815,555 +1494,59 @@ public final class Sched {
      * or a GOMAXPROCS change waits for the cycle to end, as in Go 1.5.
      */
     public void semacquireWorld() {
-        worldsema.acquire();
+        world.semacquireWorld();
     }
 
     public void semreleaseWorld() {
-        worldsema.release();
+        world.semreleaseWorld();
     }
 
     /** Stops the world; the caller must hold the world semaphore. */
     public void stopTheWorldWithSema(String reason) {
-        M m = currentM();
-        m.preemptoff = reason;
-        if (trace != null) trace.stwStart(m, reason);
-        stopTheWorldWithSema(m);
+        world.stopTheWorldWithSema(reason);
     }
 
     /** Restarts the world stopped by {@link #stopTheWorldWithSema(String)}; keeps the semaphore. */
     public void startTheWorldWithSema() {
-        M m = currentM();
-        startTheWorldWithSema(m);
-        if (trace != null) trace.stwDone(m);
-        m.preemptoff = null;
+        world.startTheWorldWithSema();
     }
-
-    // =====================================================================================
-    // forEachP: a ragged barrier
-    // =====================================================================================
-
-    private java.util.function.Consumer<P> safePointFn; // under lock while set
-    private int safePointWait; // under lock
-    private final Note safePointNote;
 
     /**
-     * Runs fn(p) for every P at a GC safe point (Go's forEachP): fn runs for the caller's P now,
-     * for idle Ps and Ps in a syscall by the caller, and for each running P by its own M when it
-     * next enters the scheduler (the running goroutines are asked to yield at their next
-     * safepoint). Returns when every P has run fn. The caller must be a goroutine holding the
-     * world semaphore (so that no stop-the-world or procresize races with it). A goroutine in a
-     * loop without safepoints delays this, as it delays a stop-the-world.
+     * Runs fn(p) for every P at a GC safe point (Go's forEachP, a ragged barrier; see
+     * {@link World#forEachP}); returns when every P has. The caller must be a goroutine holding
+     * the world semaphore.
      */
     public void forEachP(java.util.function.Consumer<P> fn) {
-        M m = currentM();
-        P mp = m.p;
-        m.locks++;
-        lock.lock();
-        if (safePointWait != 0) {
-            lock.unlock();
-            throw new IllegalStateException("fatal error: forEachP: sched.safePointWait != 0");
-        }
-        int procs = gomaxprocs;
-        safePointWait = procs - 1;
-        safePointFn = fn;
-        for (int i = 0; i < procs; i++) {
-            P p = allp[i];
-            if (p != mp) {
-                p.runSafePointFn = 1;
-            }
-        }
-        preemptall();
-        // idle Ps run fn here, by us
-        for (P p = pidle; p != null; p = p.link) {
-            if (p.casRunSafePointFn(1, 0)) {
-                fn.accept(p);
-                safePointWait--;
-            }
-        }
-        boolean wait = safePointWait > 0;
-        lock.unlock();
-        fn.accept(mp);
-        // Ps in a syscall are forced idle and handed off: handoffp runs fn
-        for (int i = 0; i < procs; i++) {
-            P p = allp[i];
-            int s = p.status();
-            if (s == P.SYSCALL && p.runSafePointFn == 1 && p.casStatus(s, P.IDLE)) {
-                if (trace != null) trace.goSysBlockProcStop(p);
-                p.syscalltick++;
-                handoffp(p);
-            }
-        }
-        if (wait) {
-            SafepointWait sw = new SafepointWait(this, "forEachP");
-            for (;;) {
-                // wait 100 µs, then preempt again in case of races
-                if (safePointNote.tsleep(100_000)) {
-                    safePointNote.clear();
-                    break;
-                }
-                if (exiting) {
-                    m.locks--;
-                    throw new ExitUnwind();
-                }
-                preemptall();
-                sw.poll(this::safePointHolders);
-            }
-        }
-        lock.lock();
-        if (safePointWait != 0) {
-            lock.unlock();
-            throw new IllegalStateException("fatal error: forEachP: not done (safePointWait=" + safePointWait + ")");
-        }
-        for (int i = 0; i < procs; i++) {
-            if (allp[i].runSafePointFn != 0) {
-                lock.unlock();
-                throw new IllegalStateException("fatal error: forEachP: P did not run fn: " + allp[i]);
-            }
-        }
-        safePointFn = null;
-        lock.unlock();
-        m.locks--;
+        world.forEachP(fn);
     }
 
-    /** Runs the pending forEachP function for p, if p still owes it (Go's runSafePointFn). */
-    private void runSafePointFn(P p) {
-        if (!p.casRunSafePointFn(1, 0)) {
-            return;
-        }
-        java.util.function.Consumer<P> fn;
-        lock.lock();
-        fn = safePointFn;
-        lock.unlock();
-        fn.accept(p);
-        lock.lock();
-        if (--safePointWait < 0) {
-            lock.unlock();
-            throw new IllegalStateException("fatal error: runSafePointFn: safePointWait < 0");
-        }
-        if (safePointWait == 0) {
-            safePointNote.wakeup();
-        }
-        lock.unlock();
+    /** Changes GOMAXPROCS at run time (stops and restarts the world); returns the old value. */
+    public int setGomaxprocs(int n) {
+        return world.setGomaxprocs(n);
     }
 
-    private void stopTheWorldWithSema(M m) {
-        lock.lock();
-        stopwait = gomaxprocs;
-        gcwaiting = 1;
-        preemptall();
-        // stop the current P
-        m.p.setStatus(P.GCSTOP);
-        stopwait--;
-        // try to retake all Ps in syscall
-        for (int i = 0; i < gomaxprocs; i++) {
-            P p = allp[i];
-            int s = p.status();
-            if (s == P.SYSCALL && p.casStatus(s, P.GCSTOP)) {
-                if (trace != null) trace.goSysBlockProcStop(p);
-                p.syscalltick++;
-                stopwait--;
-            }
-        }
-        // stop idle Ps
-        for (;;) {
-            P p = pidleget();
-            if (p == null) {
-                break;
-            }
-            p.setStatus(P.GCSTOP);
-            stopwait--;
-        }
-        boolean wait = stopwait > 0;
-        lock.unlock();
-        // wait for the remaining Ps to stop voluntarily
-        if (wait) {
-            SafepointWait sw = new SafepointWait(this, "stop-the-world \"" + m.preemptoff + "\"");
-            for (;;) {
-                // wait 100 µs, then preempt again in case of races
-                if (stopnote.tsleep(100_000)) {
-                    stopnote.clear();
-                    break;
-                }
-                if (exiting) {
-                    throw new ExitUnwind();
-                }
-                preemptall();
-                sw.poll(() -> runningGoroutines(P.GCSTOP));
-            }
-        }
-        if (stopwait != 0) {
-            throw new IllegalStateException("fatal error: stopTheWorld: not stopped (stopwait=" + stopwait + ")");
-        }
-        for (int i = 0; i < gomaxprocs; i++) {
-            if (allp[i].status() != P.GCSTOP) {
-                throw new IllegalStateException("fatal error: stopTheWorld: not stopped: " + allp[i]);
-            }
-        }
+    // =====================================================================================
+    // sysmon: preemption, retaking Ps from syscalls, schedtrace (Sysmon)
+    // =====================================================================================
+
+    /** Times sysmon took a P back from a syscall ({@link Sysmon}). */
+    public long retakes() {
+        return sysmon.retakes();
     }
 
-    private void startTheWorldWithSema(M m) {
-        m.locks++;
-        lock.lock();
-        int procs = gomaxprocs;
-        if (newprocs != 0) {
-            procs = newprocs;
-            newprocs = 0;
-        }
-        P p1 = procresize(m, procs);
-        gcwaiting = 0;
-        if (sysmonwait != 0) {
-            sysmonwait = 0;
-            sysmonnote.wakeup();
-        }
-        lock.unlock();
-        while (p1 != null) {
-            P p = p1;
-            p1 = p1.link;
-            p.link = null;
-            if (p.m != null) {
-                M mp = p.m;
-                p.m = null;
-                if (mp.nextp != null) {
-                    throw new IllegalStateException("fatal error: startTheWorld: inconsistent mp->nextp");
-                }
-                mp.nextp = p;
-                mp.park.wakeup();
-            } else {
-                newm(null, p);
-            }
-        }
-        // Wake an additional proc in case there are excess runnable goroutines.
-        if (npidle.get() != 0 && nmspinning.get() == 0) {
-            wakep();
-        }
-        m.locks--;
+    /** Go's schedtrace line. */
+    public String schedtraceLine() {
+        return sysmon.schedtraceLine();
     }
 
-    /** The goroutines running on Ps not yet in status stopped: what a stop-the-world waits for. */
-    private List<G> runningGoroutines(int stopped) {
-        List<G> gs = new ArrayList<>();
-        for (int i = 0; i < gomaxprocs; i++) {
-            P p = allp[i];
-            M mp = p.m;
-            G gp = mp == null ? null : mp.curg;
-            if (p.status() != stopped && gp != null && gp.status() == G.RUNNING) {
-                gs.add(gp);
-            }
-        }
-        return gs;
-    }
-
-    /** The goroutines running on Ps that still owe forEachP's function. */
-    private List<G> safePointHolders() {
-        List<G> gs = new ArrayList<>();
-        for (int i = 0; i < gomaxprocs; i++) {
-            P p = allp[i];
-            M mp = p.m;
-            G gp = mp == null ? null : mp.curg;
-            if (p.runSafePointFn != 0 && gp != null && gp.status() == G.RUNNING) {
-                gs.add(gp);
-            }
-        }
-        return gs;
-    }
+    // =====================================================================================
+    // Diagnostics
+    // =====================================================================================
 
     /** Prints one message of the runtime's own on its diagnostic stream (where gctrace goes). */
     void diagnostic(String line) {
         out.println(line);
         out.flush();
-    }
-
-    /** An M whose G stopped at a safepoint during stop-the-world gives its P up and sleeps. */
-    private void gcstopm(M m) {
-        if (gcwaiting == 0) {
-            throw new IllegalStateException("fatal error: gcstopm: not waiting for gc");
-        }
-        if (m.spinning) {
-            m.spinning = false;
-            nmspinning.decrementAndGet();
-        }
-        P p = releasep(m);
-        lock.lock();
-        p.setStatus(P.GCSTOP);
-        if (--stopwait == 0) {
-            stopnote.wakeup();
-        }
-        lock.unlock();
-        stopm(m);
-    }
-
-    /**
-     * Changes the number of Ps, with the world stopped (under lock). Returns the Ps that have local
-     * work, each with an idle M to run it in p.m (or none). Go's procresize.
-     */
-    private P procresize(M m, int nprocs) {
-        int old = gomaxprocs;
-        for (int i = 0; i < nprocs; i++) {
-            if (allp[i] == null) {
-                P p = new P(i);
-                p.setStatus(P.GCSTOP);
-                allp[i] = p;
-                hooks.pInit(p);
-            }
-        }
-        for (int i = nprocs; i < old; i++) {
-            P p = allp[i];
-            p.drainTo(this);
-            while (p.gfree != null) {
-                G g = p.gfree;
-                p.gfree = g.schedlink;
-                p.gfreecnt--;
-                gflock.lock();
-                g.schedlink = gfree;
-                gfree = g;
-                ngfree++;
-                gflock.unlock();
-            }
-            hooks.pDestroy(p);
-            if (trace != null) trace.procFree(p);
-            p.setStatus(P.DEAD);
-            allp[i] = null;
-        }
-        if (m.p != null && m.p.id < nprocs) {
-            m.p.setStatus(P.RUNNING);
-        } else {
-            if (m.p != null) {
-                m.p.m = null;
-            }
-            m.p = null;
-            m.mcache = null;
-            P p = allp[0];
-            p.m = null;
-            p.setStatus(P.IDLE);
-            acquirep(m, p);
-        }
-        P runnablePs = null;
-        for (int i = nprocs - 1; i >= 0; i--) {
-            P p = allp[i];
-            if (m.p == p) {
-                continue;
-            }
-            p.setStatus(P.IDLE);
-            if (p.runqempty()) {
-                pidleput(p);
-            } else {
-                p.m = mget();
-                p.link = runnablePs;
-                runnablePs = p;
-            }
-        }
-        gomaxprocs = nprocs;
-        return runnablePs;
-    }
-
-    /** Changes GOMAXPROCS at run time (stops and restarts the world); returns the old value. */
-    public int setGomaxprocs(int n) {
-        if (n < 1 || n > MAX_GOMAXPROCS) {
-            throw new IllegalArgumentException("GOMAXPROCS must be between 1 and " + MAX_GOMAXPROCS + ", got " + n);
-        }
-        int prev = gomaxprocs;
-        stopTheWorld("GOMAXPROCS");
-        newprocs = n;
-        startTheWorld();
-        return prev;
-    }
-
-    // =====================================================================================
-    // sysmon: preemption, retaking Ps from syscalls, schedtrace
-    // =====================================================================================
-
-    private void sysmon() {
-        int idle = 0;
-        long delay = 0;
-        long lasttrace = 0;
-        while (!exiting) {
-            if (idle == 0) {
-                delay = 20; // start with a 20 µs sleep
-            } else if (idle > 50) {
-                delay *= 2; // double after 1 ms of idleness
-            }
-            if (delay > 10_000) {
-                delay = 10_000; // up to 10 ms
-            }
-            platform.usleep(delay);
-            if (schedtraceMs <= 0 && (gcwaiting != 0 || npidle.get() == gomaxprocs)) {
-                lock.lock();
-                if (!exiting && (gcwaiting != 0 || npidle.get() == gomaxprocs)) {
-                    sysmonwait = 1;
-                    lock.unlock();
-                    sysmonnote.tsleep(SYSMON_MAX_SLEEP_NS);
-                    lock.lock();
-                    sysmonwait = 0;
-                    sysmonnote.clear();
-                    idle = 0;
-                    delay = 20;
-                }
-                lock.unlock();
-            }
-            long now = platform.nanotime();
-            if (retake(now) != 0) {
-                idle = 0;
-            } else {
-                idle++;
-            }
-            if (schedtraceMs > 0 && lasttrace + schedtraceMs * 1_000_000L <= now) {
-                lasttrace = now;
-                schedtrace();
-            }
-        }
-    }
-
-    private int retake(long now) {
-        int n = 0;
-        int procs = gomaxprocs;
-        for (int i = 0; i < procs; i++) {
-            P p = allp[i];
-            if (p == null) {
-                continue;
-            }
-            int s = p.status();
-            if (s == P.SYSCALL) {
-                // Retake a P from a syscall if it has been there for more than one sysmon tick.
-                int t = p.syscalltick;
-                if (p.sysmonSyscalltick != t) {
-                    p.sysmonSyscalltick = t;
-                    p.sysmonSyscallwhen = now;
-                    continue;
-                }
-                // Don't retake if there is no other work, unless it has been 10 ms.
-                if (p.runqempty() && nmspinning.get() + npidle.get() > 0
-                        && p.sysmonSyscallwhen + 10_000_000L > now) {
-                    continue;
-                }
-                if (p.casStatus(s, P.IDLE)) {
-                    if (trace != null) trace.goSysBlockProcStop(p);
-                    n++;
-                    nretaken.incrementAndGet();
-                    p.syscalltick++;
-                    handoffp(p);
-                }
-            } else if (s == P.RUNNING) {
-                // Preempt the G if it has been running too long.
-                int t = p.schedtick;
-                if (p.sysmonSchedtick != t) {
-                    p.sysmonSchedtick = t;
-                    p.sysmonSchedwhen = now;
-                    continue;
-                }
-                if (p.sysmonSchedwhen + FORCE_PREEMPT_NS > now) {
-                    continue;
-                }
-                preemptone(p);
-            }
-        }
-        return n;
-    }
-
-    /** Go's schedtrace line. */
-    public String schedtraceLine() {
-        long ms = (platform.nanotime() - starttime) / 1_000_000L;
-        StringBuilder sb = new StringBuilder();
-        lock.lock();
-        try {
-            sb.append("SCHED ").append(ms).append("ms: gomaxprocs=").append(gomaxprocs)
-                    .append(" idleprocs=").append(npidle.get())
-                    .append(" threads=").append(mcount)
-                    .append(" spinningthreads=").append(nmspinning.get())
-                    .append(" idlethreads=").append(nmidle)
-                    .append(" runqueue=").append(runqsize)
-                    .append(" [");
-            for (int i = 0; i < gomaxprocs; i++) {
-                P p = allp[i];
-                sb.append(p == null ? 0 : p.runqsize());
-                if (i != gomaxprocs - 1) {
-                    sb.append(' ');
-                }
-            }
-            sb.append(']');
-        } finally {
-            lock.unlock();
-        }
-        return sb.toString();
-    }
-
-    private void schedtrace() {
-        out.println(schedtraceLine());
-    }
-
-    // =====================================================================================
-    // Deadlock detection
-    // =====================================================================================
-
-    /**
-     * Called (under lock) whenever an M goes idle: if no M is running and every goroutine waits,
-     * nothing can ever wake one, and the runtime dies with Go's message and dump.
-     */
-    private void checkdead() {
-        if (exiting) {
-            return;
-        }
-        int run = mcount - nmidle - 1; // -1 for sysmon
-        if (run > 0) {
-            return;
-        }
-        if (run < 0) {
-            fatalLocked("fatal error: checkdead: inconsistent counts: mcount=" + mcount + " nmidle=" + nmidle);
-            return;
-        }
-        int waiting = 0;
-        allglock.lock();
-        StringBuilder dump = new StringBuilder();
-        try {
-            for (G gp : allgs) {
-                if (gp.system) {
-                    continue;
-                }
-                int s = gp.status();
-                switch (s) {
-                    case G.WAITING -> {
-                        waiting++;
-                        dump.append("\ngoroutine ").append(gp.goid).append(" [").append(gp.waitreason)
-                                .append("]:\n\t").append(gp.startName).append('\n');
-                        // where it blocked, as Go's traceback prints the file:line under the function; walked
-                        // only now (every M is idle, so every goroutine's continuation is unmounted)
-                        String at = Traceback.programFrame(gp);
-                        if (at != null) {
-                            dump.append("\t\t").append(at).append('\n');
-                        }
-                    }
-                    case G.RUNNABLE, G.RUNNING, G.SYSCALL -> {
-                        fatalLocked("fatal error: checkdead: runnable g " + gp.goid + " (" + G.statusName(s) + ")");
-                        return;
-                    }
-                    default -> {}
-                }
-            }
-        } finally {
-            allglock.unlock();
-        }
-        if (waiting == 0) {
-            fatalLocked("fatal error: no goroutines (main called runtime.Goexit) - deadlock!");
-            return;
-        }
-        fatalLocked("fatal error: all goroutines are asleep - deadlock!\n" + dump);
-    }
-
-    /** Dies from inside a section that holds lock: exit() takes the lock itself, so finish there. */
-    private void fatalLocked(String msg) {
-        FatalError f = new FatalError(msg);
-        fatal = f;
-        exiting = true;
-        for (M mp = midle; mp != null; mp = mp.schedlink) {
-            if (!mp.park.isSet()) {
-                mp.park.wakeup();
-            }
-        }
-        midle = null;
-        if (sysmonwait != 0) {
-            sysmonwait = 0;
-            sysmonnote.wakeup();
-        }
-        exitnote.wakeup();
     }
 
     /** A snapshot of every live goroutine (for dumps and tests). */
