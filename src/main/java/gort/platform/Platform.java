@@ -58,4 +58,25 @@ public interface Platform {
      * @throws OutOfMemoryError or an unchecked exception if the memory cannot be reserved
      */
     java.lang.foreign.MemorySegment sysReserve(long bytes);
+
+    /**
+     * The initial state of an M's fastrand (Go's {@code m.fastrand}, seeded in mcommoninit from the
+     * M's id and the clock): the real platform derives it from the id alone, a simulated platform
+     * from its seed as well, so that the random choices of work stealing and select are the
+     * simulation's. Never zero (the generator would stay at zero).
+     */
+    default int fastrandSeed(long mid) {
+        return (int) (mid * 0x9E3779B9L) | 1;
+    }
+
+    /**
+     * Lets the calling thread, which {@link #newosproc} did not start (the JVM thread that starts a
+     * runtime), take part in the platform's scheduling until {@link #detach}. Nothing on the real
+     * platform, whose threads all run at once; a simulated platform, which runs one thread at a
+     * time, counts it among its threads from here on.
+     */
+    default void attach(String name) {}
+
+    /** Ends what {@link #attach} began: the calling thread leaves the platform's scheduling. */
+    default void detach() {}
 }
