@@ -80,8 +80,23 @@ public final class OsThread extends Thread {
         }
     }
 
-    /** Waits up to {@code nanos} for this thread to end; true if it has ended. */
+    /**
+     * The simulation that started this thread, or null on the real platform; set once by
+     * {@link SimPlatform#newosproc} before the thread starts.
+     */
+    SimPlatform simulation;
+    /** On a simulated platform: 1 once the thread has left the simulation (it ended), else 0. */
+    final Futex ended = new Futex();
+
+    /**
+     * Waits up to {@code nanos} for this thread to end; true if it has ended. On a simulated
+     * platform the wait is a futex sleep in virtual time (a real join would wait for a thread that
+     * cannot run: only the caller holds the baton).
+     */
     public boolean awaitEnd(long nanos) {
+        if (simulation != null) {
+            return simulation.awaitEnd(this, nanos);
+        }
         try {
             return join(java.time.Duration.ofNanos(Math.max(1, nanos)));
         } catch (InterruptedException e) {

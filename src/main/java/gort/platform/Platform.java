@@ -60,6 +60,15 @@ public interface Platform {
     java.lang.foreign.MemorySegment sysReserve(long bytes);
 
     /**
+     * The calling thread allocated {@code bytes} of heap (reported once per cache refill or large
+     * object, not per object): work a cost model charges. Nothing on the real platform, whose
+     * clock measures the work itself; a simulated platform advances its virtual clock by the
+     * bytes' cost and makes this a decision point, so that a goroutine that allocates in a loop
+     * lets other threads run.
+     */
+    default void allocated(long bytes) {}
+
+    /**
      * The initial state of an M's fastrand (Go's {@code m.fastrand}, seeded in mcommoninit from the
      * M's id and the clock): the real platform derives it from the id alone, a simulated platform
      * from its seed as well, so that the random choices of work stealing and select are the

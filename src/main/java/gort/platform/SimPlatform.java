@@ -169,6 +169,19 @@ public final class SimPlatform implements Platform {
     }
 
     @Override
+    public void allocated(long bytes) {
+        SimThread self = self();
+        if (self == null) {
+            return;
+        }
+        synchronized (lock) {
+            enter();
+            clock.advance(Math.max(0, bytes) * SimCost.ALLOCATED_BYTE_NS);
+        }
+        reschedule(self);
+    }
+
+    @Override
     public void usleep(long micros) {
         SimThread self = inside("usleep");
         synchronized (lock) {
@@ -219,6 +232,7 @@ public final class SimPlatform implements Platform {
             enter();
             SimThread st = new SimThread(nextId++, name, null);
             t = new OsThread(name, owner, () -> runThread(st, body));
+            t.simulation = this;
             st.thread = t;
             threads.add(st);
             byThread.put(t, st);
@@ -278,6 +292,24 @@ public final class SimPlatform implements Platform {
             throw new IllegalStateException(OsThread.current().getName() + " is not a thread of the simulation");
         }
         leave(self);
+    }
+
+    /**
+     * Waits up to {@code nanos} of virtual time for {@code t}, a thread this simulation started,
+     * to end: {@link OsThread#awaitEnd} on this platform. True if it has ended.
+     */
+    boolean awaitEnd(OsThread t, long nanos) {
+        long deadline = clock.now() + Math.max(0, nanos);
+        for (;;) {
+            if (t.ended.load() != 0) {
+                return true;
+            }
+            long left = deadline - clock.now();
+            if (left <= 0) {
+                return false;
+            }
+            futexsleep(t.ended, 0, left);
+        }
     }
 
     // ---- the machinery ----
@@ -462,6 +494,10 @@ public final class SimPlatform implements Platform {
             self.state = SimThread.State.DONE;
             threads.remove(self);
             byThread.remove(self.thread);
+            if (self.thread instanceof OsThread t) {
+                t.ended.store(1);
+                wake(t.ended, Integer.MAX_VALUE);
+            }
             if (failure != null || current != self) {
                 return;
             }
