@@ -1,6 +1,5 @@
 package gort.api;
 
-import gort.platform.OsThread;
 import gort.sched.M;
 import gort.sched.Sched;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +70,7 @@ public final class Measure {
         if (WINDOWS.isEmpty()) {
             return null;
         }
-        return OsThread.currentOwner() instanceof M m ? WINDOWS.get(m.sched()) : null;
+        M m = Sched.currentMOrNull(); // no runtime at hand: the thread's platform says which
+        return m == null ? null : WINDOWS.get(m.sched());
     }
 }

@@ -189,7 +189,7 @@ public final class Collector {
         this.faults = cfg.faults();
         // GOGC=off runs no cycle, unless a memory limit is set: then only the limit paces the GC (Go 1.19)
         this.controller = gogc < 0 && cfg.memoryLimit() == Long.MAX_VALUE ? new OffController()
-                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction(), heap::readStats);
+                : stopTheWorldMode ? new StwController(gogc) : cfg.pacer().create(gogc, cfg.memoryLimit(), cfg.workerFraction(), heap::readStats, platform);
         this.barrier = faults.noWriteBarrier ? NO_BARRIER : cfg.barrier().create(this);
         this.axes = cfg.axes();
         this.designLabel = cfg.designLabel();
@@ -524,7 +524,14 @@ public final class Collector {
             throw new IllegalStateException("no concurrent collector: " + (stopTheWorldMode ? "GODEBUG=gcstoptheworld=1" : "GOGC=off"));
         }
         while (!driver.startCycle(true)) {
-            sched.gosched(); // a cycle is finishing: let it end first
+            // a cycle is under way: block until it ends, as a forced collection waits (the cycle
+            // holds the world semaphore from sweep termination to its end), rather than polling;
+            // the instants before it takes the semaphore and after it lets go, its goroutine is
+            // runnable or running, so yield to it (and through the platform, a choice point)
+            sched.semacquireWorld();
+            sched.semreleaseWorld();
+            sched.gosched();
+            platform.osyield();
         }
     }
 

@@ -1,5 +1,6 @@
 package gort.gc;
 
+import gort.platform.Platform;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +24,8 @@ final class GcCpuLimiter {
 
     /** The share of every window the GC is on that counts as background workers' time. */
     private final double backgroundUtilization;
+    /** Where a transition that finds an update in flight spins (a choice point on a simulated platform). */
+    private final Platform platform;
     private final AtomicBoolean lock = new AtomicBoolean();
     private volatile boolean enabled;
     private long fill;
@@ -37,9 +40,13 @@ final class GcCpuLimiter {
     /** How many times the limiter turned on (Go's lastEnabledCycle, as a count). */
     private volatile long timesEnabled;
 
-    /** @param backgroundUtilization the background workers' share of GOMAXPROCS (Go's 0.25) */
-    GcCpuLimiter(double backgroundUtilization) {
+    /**
+     * @param backgroundUtilization the background workers' share of GOMAXPROCS (Go's 0.25)
+     * @param platform the runtime's platform, through which a transition spins
+     */
+    GcCpuLimiter(double backgroundUtilization, Platform platform) {
         this.backgroundUtilization = backgroundUtilization;
+        this.platform = platform;
     }
 
     boolean limiting() {
@@ -76,7 +83,7 @@ final class GcCpuLimiter {
 
     private void lockForTransition() {
         while (!lock.compareAndSet(false, true)) {
-            Thread.onSpinWait(); // an update in flight; it is short
+            platform.procyield(1); // an update in flight; it is short
         }
     }
 

@@ -1,6 +1,7 @@
 package gort.gc;
 
 import gort.heap.HeapStats;
+import gort.platform.Platform;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -170,21 +171,21 @@ public final class Go118Pacer implements GcController {
      * @param memoryLimit the soft memory limit in bytes (>= 0), Long.MAX_VALUE for none
      * @param memory gort's heap statistics now (read only with a memory limit, with the world stopped)
      */
-    public Go118Pacer(int gogc, long memoryLimit, Supplier<HeapStats> memory) {
-        this(gogc, memoryLimit, BACKGROUND_UTILIZATION, memory);
+    public Go118Pacer(int gogc, long memoryLimit, Supplier<HeapStats> memory, Platform platform) {
+        this(gogc, memoryLimit, BACKGROUND_UTILIZATION, memory, platform);
     }
 
     /**
-     * As {@link #Go118Pacer(int, long, Supplier)} with the background workers' share of GOMAXPROCS
+     * As {@link #Go118Pacer(int, long, Supplier, Platform)} with the background workers' share of GOMAXPROCS
      * (Go's gcBackgroundUtilization, {@value #BACKGROUND_UTILIZATION}; other values are the
      * gcworkerfrac ablation, not Go), which also sets the runway's and the limiter's assumption.
      */
-    public Go118Pacer(int gogc, long memoryLimit, double backgroundUtilization, Supplier<HeapStats> memory) {
+    public Go118Pacer(int gogc, long memoryLimit, double backgroundUtilization, Supplier<HeapStats> memory, Platform platform) {
         if (!(backgroundUtilization > 0 && backgroundUtilization <= 1)) {
             throw new IllegalArgumentException("background utilization must be in (0, 1], got " + backgroundUtilization);
         }
         this.backgroundUtilization = backgroundUtilization;
-        this.limiter = new GcCpuLimiter(backgroundUtilization);
+        this.limiter = new GcCpuLimiter(backgroundUtilization, platform);
         if (gogc < -1) {
             throw new IllegalArgumentException("the go118 pacer needs GOGC >= 0 or off (-1), got " + gogc);
         }

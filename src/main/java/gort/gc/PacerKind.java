@@ -1,6 +1,7 @@
 package gort.gc;
 
 import gort.heap.HeapStats;
+import gort.platform.Platform;
 import java.util.function.Supplier;
 
 /**
@@ -13,14 +14,14 @@ public enum PacerKind implements Choice {
     GO15("go15", "Go 1.5's pacer (Clements 2015): a trigger-ratio feedback controller, goal = reachable heap x (1 + GOGC/100), "
             + "assist ratio = heap_scan / (goal - heap at the start)", false) {
         @Override
-        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory, Platform platform) {
             return new Pacer(gogc, workerFraction);
         }
     },
     GO16("go16", "Go 1.6's pacer: Go 1.5's trigger feedback and goal, the goal at least 1 MiB above the heap at the start, and "
             + "assist ratio = (heap_scan - scan work done) / (goal - heap_live now), revised as the heap grows", false) {
         @Override
-        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory, Platform platform) {
             return new Pacer(gogc, workerFraction, true);
         }
     },
@@ -28,8 +29,8 @@ public enum PacerKind implements Choice {
             + "the trigger from a smoothed cons/mark estimate, assist ratio = remaining scan work / remaining runway; with Go 1.19's "
             + "soft memory limit (GOMEMLIMIT) and GC CPU limiter", true) {
         @Override
-        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory) {
-            return new Go118Pacer(gogc, memoryLimit, workerFraction, memory);
+        GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory, Platform platform) {
+            return new Go118Pacer(gogc, memoryLimit, workerFraction, memory, platform);
         }
     };
 
@@ -73,7 +74,7 @@ public enum PacerKind implements Choice {
      * background workers' share of GOMAXPROCS (0.25 in Go; others are the gcworkerfrac
      * ablation), and the heap's statistics, which a memory limit is measured against.
      */
-    abstract GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory);
+    abstract GcController create(int gogc, long memoryLimit, double workerFraction, Supplier<HeapStats> memory, Platform platform);
 
     /** Parses a name; the error names the allowed values. */
     public static PacerKind parse(String s) {

@@ -144,8 +144,10 @@ public final class Type {
             throw new IllegalArgumentException("a type needs a non-empty name");
         }
         while (!REGISTRY_LOCK.compareAndSet(false, true)) {
-            // registration is rare and short; no monitor (it could pin a goroutine), and a pure spin
-            // neither blocks nor reads time, so it needs no Platform (Type has no runtime at hand)
+            // registration is rare and short; no monitor (it could pin a goroutine). The registry
+            // is the JVM's, with no runtime (so no Platform) at hand; the section below makes no
+            // platform call, so a platform that runs one M at a time never leaves its holder
+            // paused, and only Ms of concurrently running platforms can meet it held
             Thread.onSpinWait();
         }
         try {

@@ -5,15 +5,25 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * A platform thread serving one M. Owns: the back-pointer to that M, so that code running on the
- * thread (including a goroutine's continuation mounted on it) finds its M from the thread itself.
- * Raw continuations keep the carrier's identity, so this works inside goroutines too.
+ * A platform thread serving one M. Owns: the back-pointer to that M and to the {@link Platform}
+ * that started the thread, so that code running on the thread (including a goroutine's
+ * continuation mounted on it) finds its M from the thread itself. Raw continuations keep the
+ * carrier's identity, so this works inside goroutines too.
+ *
+ * <p>Invariant: {@link #currentOwner()} is the only static way up from a thread to its M, and it
+ * asks the thread's own platform ({@link Platform#ownerOf}); code that has a runtime at hand asks
+ * that runtime's platform ({@link Platform#currentOwner()}) instead. So a platform that runs Ms
+ * its own way (a simulated one) answers for its threads wherever the question is asked, and
+ * several platforms can share one JVM.
  */
 public final class OsThread extends Thread {
     volatile Object owner;
+    /** The platform that started this thread (newosproc): the one that says whom it serves. */
+    final Platform platform;
 
-    OsThread(String name, Object owner, Runnable body) {
+    OsThread(Platform platform, String name, Object owner, Runnable body) {
         super(null, body, name, 0, false);
+        this.platform = platform;
         this.owner = owner;
         setDaemon(true);
     }
@@ -22,13 +32,19 @@ public final class OsThread extends Thread {
         return owner;
     }
 
+    /** The platform that started this thread. */
+    public Platform platform() {
+        return platform;
+    }
+
     /**
-     * The owner (M) of the calling thread, or null for a thread the runtime did not start. Static
-     * and cheap: the scheduler calls it at every safepoint. A simulated platform that runs several
-     * Ms on one host thread re-points the owner when it switches Ms.
+     * The owner (M) of the calling thread, as the platform that started the thread says
+     * ({@link Platform#ownerOf}), or null for a thread no platform started. Static and cheap (one
+     * thread lookup, two field loads and a call the JIT inlines): the scheduler calls it at every
+     * safepoint. The one static entry point for this question; see the class comment.
      */
     public static Object currentOwner() {
-        return current() instanceof OsThread t ? t.owner : null;
+        return current() instanceof OsThread t ? t.platform.ownerOf(t) : null;
     }
 
     /**
@@ -81,29 +97,10 @@ public final class OsThread extends Thread {
     }
 
     /**
-     * The simulation that started this thread, or null on the real platform; set once by
-     * {@link SimPlatform#newosproc} before the thread starts.
+     * On a simulated platform: 1 once the thread has left the simulation (it ended), else 0; the
+     * futex {@link SimPlatform#awaitThreadEnd} sleeps on in virtual time. Unused on the real platform.
      */
-    SimPlatform simulation;
-    /** On a simulated platform: 1 once the thread has left the simulation (it ended), else 0. */
     final Futex ended = new Futex();
-
-    /**
-     * Waits up to {@code nanos} for this thread to end; true if it has ended. On a simulated
-     * platform the wait is a futex sleep in virtual time (a real join would wait for a thread that
-     * cannot run: only the caller holds the baton).
-     */
-    public boolean awaitEnd(long nanos) {
-        if (simulation != null) {
-            return simulation.awaitEnd(this, nanos);
-        }
-        try {
-            return join(java.time.Duration.ofNanos(Math.max(1, nanos)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !isAlive();
-        }
-    }
 
     /** For simulated platforms: re-point the calling thread at another M. */
     public void setOwner(Object o) {

@@ -37,8 +37,32 @@ public interface Platform {
      */
     OsThread newosproc(String name, Object owner, Runnable body);
 
-    /** The owner (M) of the calling thread, or null when the thread was not started by newosproc. */
+    /**
+     * The owner (M) of the calling thread, or null when the thread was not started by newosproc.
+     * For a thread of another platform, that platform's answer ({@link OsThread#currentOwner()}).
+     */
     Object currentOwner();
+
+    /**
+     * The owner (M) that thread {@code t}, started by this platform, serves now: what
+     * {@link OsThread#currentOwner()} answers on t. The real platform's threads each serve one M
+     * (the owner given to newosproc, or one set later with {@link OsThread#setOwner}); a platform
+     * that runs several Ms on one host thread answers with the M it last switched to.
+     */
+    default Object ownerOf(OsThread t) {
+        return t.owner;
+    }
+
+    /**
+     * Waits until thread {@code t}, started by this platform, has ended, or until this platform's
+     * clock ({@link #nanotime}) reaches {@code deadlineNanos}; true if t has ended. The runtime's
+     * exit waits for its Ms with this, so that a simulated platform can end the wait in its own
+     * time (its threads end at its choice, its clock is virtual) rather than the host's.
+     */
+    boolean awaitThreadEnd(OsThread t, long deadlineNanos);
+
+    /** True once thread {@code t}, started by this platform, has ended (its body returned or threw). */
+    boolean threadEnded(OsThread t);
 
     /** Sleeps while {@code f} holds {@code val}, for at most {@code ns} nanoseconds (forever if negative). */
     void futexsleep(Futex f, int val, long ns);

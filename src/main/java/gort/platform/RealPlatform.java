@@ -56,9 +56,29 @@ public final class RealPlatform implements Platform {
 
     @Override
     public OsThread newosproc(String name, Object owner, Runnable body) {
-        OsThread t = new OsThread(name, owner, body);
+        OsThread t = new OsThread(this, name, owner, body);
         t.start();
         return t;
+    }
+
+    /** {@link Thread#join} up to the deadline (an interrupt ends the wait early, and is kept). */
+    @Override
+    public boolean awaitThreadEnd(OsThread t, long deadlineNanos) {
+        long nanos = deadlineNanos - System.nanoTime();
+        if (nanos <= 0) {
+            return !t.isAlive();
+        }
+        try {
+            return t.join(java.time.Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !t.isAlive();
+        }
+    }
+
+    @Override
+    public boolean threadEnded(OsThread t) {
+        return !t.isAlive();
     }
 
     @Override

@@ -231,8 +231,7 @@ public final class SimPlatform implements Platform {
         synchronized (lock) {
             enter();
             SimThread st = new SimThread(nextId++, name, null);
-            t = new OsThread(name, owner, () -> runThread(st, body));
-            t.simulation = this;
+            t = new OsThread(this, name, owner, () -> runThread(st, body));
             st.thread = t;
             threads.add(st);
             byThread.put(t, st);
@@ -295,21 +294,28 @@ public final class SimPlatform implements Platform {
     }
 
     /**
-     * Waits up to {@code nanos} of virtual time for {@code t}, a thread this simulation started,
-     * to end: {@link OsThread#awaitEnd} on this platform. True if it has ended.
+     * Sleeps on the thread's end futex until it has left the simulation or the virtual clock
+     * reaches the deadline: a real join would wait for a thread that cannot run (only the caller
+     * holds the baton).
      */
-    boolean awaitEnd(OsThread t, long nanos) {
-        long deadline = clock.now() + Math.max(0, nanos);
+    @Override
+    public boolean awaitThreadEnd(OsThread t, long deadlineNanos) {
         for (;;) {
             if (t.ended.load() != 0) {
                 return true;
             }
-            long left = deadline - clock.now();
+            long left = deadlineNanos - clock.now();
             if (left <= 0) {
                 return false;
             }
             futexsleep(t.ended, 0, left);
         }
+    }
+
+    /** True once t has left the simulation (its body returned or threw), whether or not its host thread has returned yet. */
+    @Override
+    public boolean threadEnded(OsThread t) {
+        return t.ended.load() != 0;
     }
 
     // ---- the machinery ----

@@ -318,7 +318,7 @@ public final class Sched {
             while ((t = mp.thread) == null && platform.nanotime() < deadline) {
                 platform.osyield(); // newm publishes the thread right after starting it
             }
-            if (t == null || !t.awaitEnd(Math.max(0, deadline - platform.nanotime()))) {
+            if (t == null || !platform.awaitThreadEnd(t, deadline)) {
                 return false;
             }
         }
@@ -326,12 +326,12 @@ public final class Sched {
     }
 
     /** The goroutines mounted on those of ms whose thread has not ended. */
-    private static List<G> goroutinesOn(List<M> ms) {
+    private List<G> goroutinesOn(List<M> ms) {
         List<G> gs = new ArrayList<>();
         for (M mp : ms) {
             OsThread t = mp.thread;
             G gp = mp.curg;
-            if (t != null && t.isAlive() && gp != null) {
+            if (t != null && !platform.threadEnded(t) && gp != null) {
                 gs.add(gp);
             }
         }
@@ -349,7 +349,7 @@ public final class Sched {
             int n = 0;
             for (M mp : allm) {
                 OsThread t = mp.thread;
-                if (t == null || t.isAlive()) {
+                if (t == null || !platform.threadEnded(t)) {
                     n++;
                 }
             }
@@ -597,13 +597,23 @@ public final class Sched {
     // getg and mcall
     // =====================================================================================
 
-    /** The M running the calling thread; fails clearly when called off the runtime's threads. */
+    /**
+     * The M running the calling thread; fails clearly when called off the runtime's threads. With
+     * {@link #currentMOrNull} the only static way from a thread to its M (and so to its runtime):
+     * {@link OsThread#currentOwner()} asks the platform that started the thread, so a simulated
+     * platform's threads answer too. Code with a runtime at hand asks {@code platform.currentOwner()}.
+     */
     public static M currentM() {
         Object o = OsThread.currentOwner();
         if (o instanceof M m) {
             return m;
         }
         throw new IllegalStateException("not on a gort thread: this must be called from a goroutine");
+    }
+
+    /** The M running the calling thread, or null on a thread no runtime started (see {@link #currentM}). */
+    public static M currentMOrNull() {
+        return OsThread.currentOwner() instanceof M m ? m : null;
     }
 
     /**
@@ -617,7 +627,7 @@ public final class Sched {
 
     /** Panics if the calling thread is an M of a runtime other than owner (a thread of none passes). */
     public static void checkOwner(String what, Sched owner) {
-        if (OsThread.currentOwner() instanceof M m && m.sched != owner) {
+        if (owner.platform.currentOwner() instanceof M m && m.sched != owner) {
             throw foreignUse(what, owner, m.sched);
         }
     }
@@ -764,8 +774,8 @@ public final class Sched {
      * now. Called at every allocation, every runtime call, and by long loops.
      */
     public static void safepoint() {
-        Object o = OsThread.currentOwner();
-        if (o instanceof M m) {
+        M m = currentMOrNull();
+        if (m != null) {
             G gp = m.curg;
             if (gp != null && gp.preempt) {
                 m.sched.preemptPark(m, gp);
@@ -811,7 +821,7 @@ public final class Sched {
             return false;
         }
         M mp = p.m;
-        if (mp == null || mp == OsThread.currentOwner()) { // never the caller itself, as Go
+        if (mp == null || mp == platform.currentOwner()) { // never the caller itself, as Go
             return false;
         }
         G gp = mp.curg;
@@ -1736,7 +1746,7 @@ public final class Sched {
 
     /** A goroutine of another runtime must not use this runtime's timers (nor start a timer into them). */
     private void checkTimerCaller() {
-        if (OsThread.currentOwner() instanceof M m && m.sched != this) {
+        if (platform.currentOwner() instanceof M m && m.sched != this) {
             throw Timer.foreign(this, m.sched);
         }
     }

@@ -1,6 +1,5 @@
 package gort.sched;
 
-import gort.platform.OsThread;
 import gort.platform.RuntimeMutex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -198,8 +197,8 @@ public final class Trace {
     // Writing (traceEvent, traceFlush)
     // =====================================================================================
 
-    private static M currentMOrNull() {
-        return OsThread.currentOwner() instanceof M m ? m : null;
+    private M currentMOrNull() {
+        return sched.platform.currentOwner() instanceof M m ? m : null;
     }
 
     /** The buffer m may write without a lock, or null when it must use the global one. */

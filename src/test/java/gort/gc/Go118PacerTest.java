@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import gort.heap.HeapStats;
+import gort.platform.RealPlatform;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -75,7 +76,7 @@ class Go118PacerTest {
             @ForAll @LongRange(min = 0, max = 8 * MB) long globals) {
         Go118Pacer p = new Go118Pacer(gogc, Long.MAX_VALUE, () -> {
             throw new AssertionError("no memory limit: the heap statistics are never read");
-        });
+        }, RealPlatform.INSTANCE);
         cycle(p, 4, new Cycle(marked / 2, stack, globals, marked / 2, marked, marked + MB), 0);
         long gp = gogcGoal(gogc, marked, stack, globals);
         assertThat(p.heapMarked()).isEqualTo(marked);
@@ -86,10 +87,10 @@ class Go118PacerTest {
 
     @Test
     void stacksAndGlobalsRaiseTheGoalWhereGo15sWouldNot() {
-        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
+        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         cycle(p, 4, new Cycle(32 * MB, 8 * MB, 2 * MB, 32 * MB, 64 * MB, 80 * MB), 0);
         assertThat(p.gcPercentHeapGoal()).isEqualTo(64 * MB + 74 * MB); // Go 1.5's would be 128 MiB
-        Go118Pacer half = new Go118Pacer(50, Long.MAX_VALUE, () -> null);
+        Go118Pacer half = new Go118Pacer(50, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         cycle(half, 4, new Cycle(32 * MB, 8 * MB, 2 * MB, 32 * MB, 64 * MB, 80 * MB), 0);
         assertThat(half.gcPercentHeapGoal()).isEqualTo(64 * MB + 37 * MB);
     }
@@ -97,7 +98,7 @@ class Go118PacerTest {
     @Test
     void beforeAnyCycleTheGoalIsHeapminimumAndTheTriggerWithinItsBounds() {
         for (int gogc : new int[] {1, 50, 100, 400}) {
-            Go118Pacer p = new Go118Pacer(gogc, Long.MAX_VALUE, () -> null);
+            Go118Pacer p = new Go118Pacer(gogc, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
             long g = heapMinimum(gogc);
             assertThat(p.gcPercentHeapGoal()).isEqualTo(g);
             assertThat(p.nextGoal()).isEqualTo(g); // no sweep before the first cycle: no sweep distance
@@ -197,7 +198,7 @@ class Go118PacerTest {
             @ForAll @LongRange(min = 0, max = 1L << 30) long nonHeap) {
         long lim = limited ? limit : Long.MAX_VALUE;
         AtomicReference<HeapStats> now = new AtomicReference<>(stats(0, 0, 0));
-        Go118Pacer p = new Go118Pacer(gogc, lim, now::get);
+        Go118Pacer p = new Go118Pacer(gogc, lim, now::get, RealPlatform.INSTANCE);
         ConsMarkModel model = new ConsMarkModel();
         long marked = marked0;
         // what the previous mark termination left (before the first cycle: nothing marked, no sweep)
@@ -239,8 +240,8 @@ class Go118PacerTest {
     @Test
     void aLargerConsMarkMovesTheTriggerDownToItsLowerBound() {
         // slow marking (much allocation per byte of scan work) needs a long runway
-        Go118Pacer fast = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
-        Go118Pacer slow = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
+        Go118Pacer fast = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
+        Go118Pacer slow = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         for (int i = 0; i < 20; i++) {
             cycle(fast, 4, new Cycle(32 * MB, 0, 0, 32 * MB, 64 * MB, fast.trigger() + MB), i * 100_000_000L);
             cycle(slow, 4, new Cycle(32 * MB, 0, 0, 32 * MB, 64 * MB, slow.trigger() + 200 * MB), i * 100_000_000L);
@@ -257,7 +258,7 @@ class Go118PacerTest {
     @Test
     void theAssistRatioIsRemainingWorkOverRemainingRunwayWithItsExtremes() {
         int gogc = 100;
-        Go118Pacer p = new Go118Pacer(gogc, Long.MAX_VALUE, () -> null);
+        Go118Pacer p = new Go118Pacer(gogc, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         long w = 32 * MB; // the last cycle's heap scan work
         long s = MB;
         long gl = 64 * KB;
@@ -314,7 +315,7 @@ class Go118PacerTest {
 
     @Test
     void theConsMarkEstimateConvergesToAConstantMeasurement() {
-        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
+        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         double c = 0.4;
         long work = 16 * MB;
         for (int i = 0; i < 150; i++) {
@@ -367,7 +368,7 @@ class Go118PacerTest {
 
     @Test
     void aCycleWithNoScanWorkResetsTheEstimateToZero() {
-        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
+        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         cycle(p, 4, new Cycle(16 * MB, 0, 0, 16 * MB, 32 * MB, p.trigger() + 8 * MB), 0);
         assertThat(p.consMark()).isPositive();
         long t = p.trigger();
@@ -381,7 +382,7 @@ class Go118PacerTest {
 
     @Test
     void aCycleThatEndsAtOrBelowItsTriggerLeavesTheEstimate() {
-        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
+        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         cycle(p, 4, new Cycle(16 * MB, 0, 0, 16 * MB, 32 * MB, p.trigger() + 8 * MB), 0);
         double before = p.consMark();
         cycle(p, 4, new Cycle(16 * MB, 0, 0, 16 * MB, 32 * MB, p.trigger()), 100_000_000);
@@ -398,7 +399,7 @@ class Go118PacerTest {
     @Test
     void theLimiterTurnsOnWhenGcTimeOutrunsMutatorTimeAndOffAgain() {
         int n = 2;
-        GcCpuLimiter l = new GcCpuLimiter(U);
+        GcCpuLimiter l = new GcCpuLimiter(U, RealPlatform.INSTANCE);
         l.resetCapacity(0, n);
         assertThat(l.capacity()).isEqualTo(n * S);
         l.startGcTransition(true, 0);
@@ -438,7 +439,7 @@ class Go118PacerTest {
     @Property(tries = 300)
     void theBucketStaysWithinItsCapacity(@ForAll @IntRange(min = 1, max = 8) int n,
             @ForAll("steps") java.util.List<long[]> steps) {
-        GcCpuLimiter l = new GcCpuLimiter(U);
+        GcCpuLimiter l = new GcCpuLimiter(U, RealPlatform.INSTANCE);
         l.resetCapacity(0, n);
         long now = 0;
         boolean gcOn = false;
@@ -471,7 +472,7 @@ class Go118PacerTest {
 
     @Test
     void whileTheLimiterIsOnThePacerSaysSoAndAssistsAreSkipped() {
-        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null);
+        Go118Pacer p = new Go118Pacer(100, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE);
         p.startCycle(2, p.trigger(), MB, 0, 0);
         p.assistsStarted(0);
         p.markStarted(0);
@@ -493,7 +494,7 @@ class Go118PacerTest {
     void underAMemoryLimitTheGoalShrinksToTheLimitLessNonHeapMemoryAndHeadroom() {
         long limit = 96 * MB;
         HeapStats s = stats(70 * MB, 72 * MB, 3 * MB); // 5 MiB not in heap objects
-        Go118Pacer p = new Go118Pacer(100, limit, () -> s);
+        Go118Pacer p = new Go118Pacer(100, limit, () -> s, RealPlatform.INSTANCE);
         cycle(p, 4, new Cycle(32 * MB, MB, 0, 32 * MB, 64 * MB, 70 * MB), 0);
         long gp = gogcGoal(100, 64 * MB, MB, 0);
         assertThat(p.gcPercentHeapGoal()).isEqualTo(gp);
@@ -504,7 +505,7 @@ class Go118PacerTest {
         assertThat(p.trigger()).isLessThan(expected);
 
         // the same cycle without a limit paces to GOGC's goal
-        Go118Pacer free = new Go118Pacer(100, Long.MAX_VALUE, () -> s);
+        Go118Pacer free = new Go118Pacer(100, Long.MAX_VALUE, () -> s, RealPlatform.INSTANCE);
         cycle(free, 4, new Cycle(32 * MB, MB, 0, 32 * MB, 64 * MB, 70 * MB), 0);
         assertThat(free.nextGoal()).isEqualTo(gp);
     }
@@ -513,7 +514,7 @@ class Go118PacerTest {
     void mappedMemoryOverTheLimitComesOffTheGoalAndNoRoomMeansTheMarkedHeap() {
         long limit = 64 * MB;
         AtomicReference<HeapStats> s = new AtomicReference<>(stats(60 * MB, 70 * MB, 0)); // 6 MiB over the limit, 10 MiB slack
-        Go118Pacer p = new Go118Pacer(100, limit, s::get);
+        Go118Pacer p = new Go118Pacer(100, limit, s::get, RealPlatform.INSTANCE);
         cycle(p, 4, new Cycle(8 * MB, 0, 0, 8 * MB, 30 * MB, 60 * MB), 0);
         assertThat(gogcGoal(100, 30 * MB, 0, 0)).isGreaterThan(limit - 10 * MB - 6 * MB - LIMIT_HEADROOM);
         assertThat(p.nextGoal()).isEqualTo(limit - 10 * MB - 6 * MB - LIMIT_HEADROOM);
@@ -528,7 +529,7 @@ class Go118PacerTest {
     void gogcOffWithALimitPacesByTheLimitAlone() {
         long limit = 200 * MB;
         HeapStats s = stats(100 * MB, 100 * MB, 0);
-        Go118Pacer p = new Go118Pacer(-1, limit, () -> s);
+        Go118Pacer p = new Go118Pacer(-1, limit, () -> s, RealPlatform.INSTANCE);
         assertThat(p.gcPercentHeapGoal()).isEqualTo(Long.MAX_VALUE);
         assertThat(p.heapMinimum()).isZero();
         cycle(p, 4, new Cycle(32 * MB, MB, 0, 32 * MB, 64 * MB, 100 * MB), 0);
@@ -536,7 +537,7 @@ class Go118PacerTest {
         assertThat(p.nextGoal()).isEqualTo(limit - LIMIT_HEADROOM);
         assertThat(p.trigger()).isLessThan(limit - LIMIT_HEADROOM).isGreaterThanOrEqualTo(64 * MB);
         // GOGC=off without a limit is not this pacer's to run
-        assertThatThrownBy(() -> new Go118Pacer(-1, Long.MAX_VALUE, () -> s)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Go118Pacer(-1, Long.MAX_VALUE, () -> s, RealPlatform.INSTANCE)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("GOGC=off");
     }
 
@@ -546,8 +547,8 @@ class Go118PacerTest {
 
     @Test
     void badInputIsOneClearMessage() {
-        assertThatThrownBy(() -> new Go118Pacer(-2, Long.MAX_VALUE, () -> null)).hasMessageContaining("GOGC >= 0 or off");
-        assertThatThrownBy(() -> new Go118Pacer(100, -1, () -> null)).hasMessageContaining("must be >= 0");
+        assertThatThrownBy(() -> new Go118Pacer(-2, Long.MAX_VALUE, () -> null, RealPlatform.INSTANCE)).hasMessageContaining("GOGC >= 0 or off");
+        assertThatThrownBy(() -> new Go118Pacer(100, -1, () -> null, RealPlatform.INSTANCE)).hasMessageContaining("must be >= 0");
         assertThatThrownBy(() -> gort.api.Config.defaults().withGogc(-2)).hasMessage(
                 "GOGC=-2 is invalid: must be a non-negative integer or off");
         assertThatThrownBy(() -> gort.api.Config.defaults().withMemoryLimit(-1)).hasMessageContaining("memory limit -1")
