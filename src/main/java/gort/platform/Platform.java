@@ -84,6 +84,14 @@ public interface Platform {
     java.lang.foreign.MemorySegment sysReserve(long bytes);
 
     /**
+     * A scheduling point the runtime names (taking a runtime lock, for now): nothing on the real
+     * platform, whose threads all run at once; on a simulated platform, which runs one thread at a
+     * time, a decision point, so that a thread that loops over runtime locks waiting for another
+     * thread to act (findrunnable's re-check of the run queues) lets that thread run.
+     */
+    default void choicepoint() {}
+
+    /**
      * The calling thread allocated {@code bytes} of heap (reported once per cache refill or large
      * object, not per object): work a cost model charges. Nothing on the real platform, whose
      * clock measures the work itself; a simulated platform advances its virtual clock by the

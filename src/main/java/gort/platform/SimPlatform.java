@@ -168,6 +168,12 @@ public final class SimPlatform implements Platform {
         osyield();
     }
 
+    /** A decision point like {@link #osyield}: taking a runtime lock, for now. */
+    @Override
+    public void choicepoint() {
+        osyield();
+    }
+
     @Override
     public void allocated(long bytes) {
         SimThread self = self();

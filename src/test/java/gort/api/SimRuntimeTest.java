@@ -124,4 +124,64 @@ class SimRuntimeTest {
         SimPlatform b = ring(12);
         assertThat(b.decisions()).isNotEqualTo(a.decisions());
     }
+
+    @Test
+    void aGoroutineDeadlockIsTheRuntimesToReport() {
+        SimPlatform p = new SimPlatform(5, 2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rt.run(on(p, 2), () -> Go.makeChan(Integer.class, 0).recv()))
+                .isInstanceOf(gort.sched.FatalError.class).hasMessageContaining("all goroutines are asleep - deadlock!");
+        assertThat(p.failure()).as("the runtime saw it, not the platform").isNull();
+    }
+
+    /** A select over a channel and a timer, many times: which fires depends on the seed's schedule, and repeats with it. */
+    static List<String> selectWithTimers(long seed) {
+        SimPlatform p = new SimPlatform(seed, 4);
+        List<String> fired = Collections.synchronizedList(new ArrayList<>());
+        Rt.run(on(p, 4), () -> {
+            Chan<Integer> c = Go.makeChan(Integer.class, 0);
+            Go.go(() -> {
+                for (int i = 0; i < 30; i++) {
+                    Time.sleep((i % 3) * 10 * Time.MICROSECOND);
+                    Select.select(Select.send(c, i), Select.recv(Time.after(15 * Time.MICROSECOND)));
+                }
+            });
+            for (int i = 0; i < 30; i++) {
+                Select.Selected s = Select.select(Select.recv(c), Select.recv(Time.after(12 * Time.MICROSECOND)));
+                fired.add(s.index() == 0 ? "c" + s.value() : "t");
+            }
+        });
+        fired.add("end@" + p.now());
+        return List.copyOf(fired);
+    }
+
+    @Test
+    void selectAndTimersRepeatWithTheSeed() {
+        List<String> a = selectWithTimers(21);
+        assertThat(selectWithTimers(21)).isEqualTo(a);
+        assertThat(a).contains("t").anyMatch(x -> x.startsWith("c"));
+        assertThat(java.util.stream.LongStream.rangeClosed(22, 25).mapToObj(SimRuntimeTest::selectWithTimers))
+                .anyMatch(b -> !b.equals(a));
+    }
+
+    @Test
+    void sixtyFourPsAndThousandsOfGoroutines() {
+        SimPlatform p = new SimPlatform(8, 64);
+        int n = 5_000;
+        long[] sum = new long[1];
+        Rt.run(on(p, 64), () -> {
+            Chan<Integer> c = Go.makeChan(Integer.class, 64);
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                Go.go(() -> {
+                    Go.bytes(new byte[128]);
+                    c.send(k);
+                });
+            }
+            for (int i = 0; i < n; i++) {
+                sum[0] += c.recv();
+            }
+        });
+        assertThat(sum[0]).isEqualTo((long) n * (n - 1) / 2);
+        assertThat(p.failure()).isNull();
+    }
 }
