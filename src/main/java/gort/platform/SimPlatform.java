@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>The baton</h2>
  * Each thread of the simulation — started by {@link #newosproc}, or a foreign thread that
  * {@link #attach}ed — runs only while it holds the baton ({@code current}). Every platform call a
- * thread of the simulation makes is a <em>decision point</em>: the call's effect is applied (the
+ * thread of the simulation makes (futexsleep, futexwakeup, osyield, procyield, usleep, nanotime,
+ * newosproc, the thread's end, {@link #choicepoint} when it takes a runtime lock, {@link #allocated}
+ * when its allocation cache refills) is a <em>decision point</em>: the call's effect is applied (the
  * thread blocks on a futex, wakes sleepers, goes to sleep, starts a thread, ends), the clock
  * advances by {@link SimCost#PLATFORM_CALL_NS}, the chooser picks the next holder among the
  * runnable threads (in ascending id order), the choice is recorded ({@link #decisions}), and, if
