@@ -222,6 +222,8 @@ public final class Collector {
     void initSignals(MarkDoneSignal.Wake how, WakeupStrategy s) {
         mark1 = new MarkDoneSignal(sched, how, heap::heapLive);
         mark2 = new MarkDoneSignal(sched, how, heap::heapLive);
+        mark1.faults = faults;
+        mark2.faults = faults;
         mark1.tracePhase = 1;
         mark2.tracePhase = 2;
         mark1.traceStrategy = s.ordinal();

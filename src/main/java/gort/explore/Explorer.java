@@ -1,0 +1,241 @@
+package gort.explore;
+
+import gort.api.Config;
+import gort.gc.CycleRecord;
+import gort.gc.GcFaults;
+import gort.platform.Chooser;
+import gort.platform.ReplayChooser;
+import gort.platform.SimDeadlock;
+import gort.platform.SimPlatform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * Runs a {@link Scenario} on the simulated platform once per schedule and checks every schedule
+ * with the oracles of {@link Outcome.Oracle}; a schedule is a seed of a {@link Strategy} (the
+ * chooser that picks the next thread at every decision point), or a recorded decision list
+ * ({@link #replay}).
+ *
+ * <p>The oracles: the simulation's deadlock (every thread blocked for ever); the runtime's fatal
+ * error or panic, the scenario's own checks included (its bound on a cycle's virtual time is how a
+ * lost wakeup shows: the goroutines still run, so no deadlock); GODEBUG gccheckmark=1 (scenarios
+ * turn it on), which re-marks after every cycle and dies naming a reachable unmarked object; and
+ * the collector's cycle records ({@link #checkProtocol}): one record per cycle, numbered in order,
+ * and a concurrent cycle's two marking phases each completed once, by a named completer, in order
+ * (mark 1 done, its transition, mark 2 done, its transition, the cycle's end).
+ *
+ * <p>Owns nothing between schedules: each runs in a fresh runtime on a fresh platform, on a thread
+ * of its own (the runtime's caller attaches to the simulation), under a host-time guard that only
+ * catches a host thread spinning without platform calls, which the simulation cannot deschedule.
+ * Simplified: schedules run one after another on one host thread at a time.
+ */
+public final class Explorer {
+    /** How a seed becomes a chooser. */
+    public enum Strategy {
+        /** Uniform among the runnable threads at every decision point ({@link gort.platform.SeededChooser}). */
+        RANDOM(seed -> new gort.platform.SeededChooser(seed));
+
+        final LongFunction<Chooser> chooser;
+
+        Strategy(LongFunction<Chooser> chooser) {
+            this.chooser = chooser;
+        }
+
+        public String flag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Strategy parse(String s) {
+            for (Strategy st : values()) {
+                if (st.flag().equals(s)) {
+                    return st;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The host-time guard of one schedule. */
+    static final long HOST_GUARD_MS = 60_000;
+
+    private final Scenario scenario;
+    private final Map<String, String> godebug;
+    private final Supplier<GcFaults> faults;
+
+    /**
+     * @param godebug GODEBUG settings added to the scenario's (a design, a wakeup strategy)
+     * @param faults makes each schedule's collector faults (test-only planted bugs), or null for none
+     */
+    public Explorer(Scenario scenario, Map<String, String> godebug, Supplier<GcFaults> faults) {
+        this.scenario = scenario;
+        this.godebug = Map.copyOf(godebug);
+        this.faults = faults;
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** Runs one schedule: the strategy's chooser from {@code seed}. */
+    public Outcome run(Strategy strategy, long seed) {
+        return run(seed, strategy.chooser.apply(seed));
+    }
+
+    /** Repeats a schedule from its seed and recorded decisions. */
+    public Outcome replay(long seed, int[] decisions) {
+        return run(seed, new ReplayChooser(decisions));
+    }
+
+    private Outcome run(long seed, Chooser chooser) {
+        SimPlatform p = new SimPlatform(seed, scenario.procs(), chooser);
+        AtomicReference<List<CycleRecord>> records = new AtomicReference<>();
+        AtomicReference<Integer> numGC = new AtomicReference<>();
+        Config cfg = scenario.config(p, godebug).withOnExit(rt -> {
+            records.set(rt.collector().cycleRecords());
+            numGC.set(rt.collector().numGC());
+        });
+        if (faults != null) {
+            cfg = cfg.withGcFaults(faults.get());
+        }
+        Config config = cfg;
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                gort.api.Runtime.run(config, scenario::main);
+            } catch (Throwable e) {
+                err.set(e);
+            }
+        }, "explore-" + scenario.name() + "-" + seed);
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(HOST_GUARD_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        Outcome.Failure f;
+        if (t.isAlive()) {
+            gort.api.Runtime rt = gort.api.Runtime.lastStarted();
+            if (rt != null) {
+                rt.abort("fatal error: the explorer's host-time guard");
+            }
+            f = new Outcome.Failure(Outcome.Oracle.HOST_HANG, "the schedule did not end within " + HOST_GUARD_MS / 1000 + " s of host time");
+        } else {
+            f = classify(p, err.get());
+            if (f == null) {
+                f = checkProtocol(records.get(), numGC.get());
+            }
+        }
+        return new Outcome(seed, p.decisions(), p.now(), f);
+    }
+
+    /** The failure a run's end shows, or null. */
+    static Outcome.Failure classify(SimPlatform p, Throwable e) {
+        if (p.failure() != null) {
+            return new Outcome.Failure(Outcome.Oracle.DEADLOCK, p.failure());
+        }
+        if (e == null) {
+            return null;
+        }
+        if (e instanceof SimDeadlock) {
+            return new Outcome.Failure(Outcome.Oracle.DEADLOCK, e.getMessage());
+        }
+        String m = String.valueOf(e.getMessage());
+        if (m.contains(CycleHang.class.getName())) {
+            return new Outcome.Failure(Outcome.Oracle.HANG, m.substring(m.indexOf(CycleHang.class.getName())));
+        }
+        if (m.contains("checkmark found")) {
+            return new Outcome.Failure(Outcome.Oracle.CHECKMARK, m);
+        }
+        return new Outcome.Failure(Outcome.Oracle.FATAL, e.getClass().getSimpleName() + ": " + m);
+    }
+
+    /**
+     * The phase protocol as the cycle records show it: one record per cycle, numbered 1, 2, ...;
+     * a concurrent cycle's mark 1 and mark 2 each completed exactly once, by a named completer,
+     * each transition after its completion, mark 2's completion after mark 1's transition, and
+     * the cycle's end after mark 2's transition. Null if it holds.
+     */
+    static Outcome.Failure checkProtocol(List<CycleRecord> records, Integer numGC) {
+        if (records == null || numGC == null) {
+            return new Outcome.Failure(Outcome.Oracle.PROTOCOL, "the runtime ended without its cycle records");
+        }
+        if (records.size() != numGC) {
+            return protocol(records.size() + " cycle records for " + numGC + " cycles");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            CycleRecord r = records.get(i);
+            if (r.cycle() != i + 1) {
+                return protocol("record " + i + " is of cycle " + r.cycle());
+            }
+            if (r.forced()) {
+                if (r.mark1() != null || r.mark2() != null) {
+                    return protocol("forced cycle " + r.cycle() + " has a marking completion");
+                }
+                continue;
+            }
+            CycleRecord.Completion m1 = r.mark1();
+            CycleRecord.Completion m2 = r.mark2();
+            if (m1 == null || m2 == null) {
+                return protocol("cycle " + r.cycle() + " lacks the completion of mark " + (m1 == null ? 1 : 2));
+            }
+            if (m1.completer() == null || m2.completer() == null) {
+                return protocol("cycle " + r.cycle() + ": a phase completed by nobody");
+            }
+            long[] order = {r.startNs(), m1.doneNs(), m1.resumedNs(), m2.doneNs(), m2.resumedNs(), r.endNs()};
+            String[] names = {"start", "mark 1 done", "mark 1 transition", "mark 2 done", "mark 2 transition", "end"};
+            for (int k = 1; k < order.length; k++) {
+                if (order[k] < order[k - 1]) {
+                    return protocol("cycle " + r.cycle() + ": " + names[k] + " at " + order[k] + " ns before " + names[k - 1] + " at "
+                            + order[k - 1] + " ns");
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Outcome.Failure protocol(String m) {
+        return new Outcome.Failure(Outcome.Oracle.PROTOCOL, m);
+    }
+
+    /** What a campaign came to. */
+    public record Campaign(int schedules, List<Outcome> failures, long hostNanos) {
+        public double schedulesPerSecond() {
+            return hostNanos == 0 ? 0 : schedules * 1e9 / hostNanos;
+        }
+    }
+
+    /** Called after each schedule of a campaign (progress). */
+    public interface Listener {
+        void scheduleDone(int index, Outcome o);
+    }
+
+    /**
+     * Runs schedules seed, seed+1, ..., seed+n-1; stops early after {@code maxFailures} failures
+     * (0: never). Failed outcomes are kept, passing ones dropped.
+     */
+    public Campaign explore(Strategy strategy, long seed, int n, int maxFailures, Listener listener) {
+        List<Outcome> failures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int ran = 0;
+        for (int i = 0; i < n; i++) {
+            Outcome o = run(strategy, seed + i);
+            ran++;
+            if (o.failed()) {
+                failures.add(o);
+            }
+            if (listener != null) {
+                listener.scheduleDone(i, o);
+            }
+            if (maxFailures > 0 && failures.size() >= maxFailures) {
+                break;
+            }
+        }
+        return new Campaign(ran, failures, System.nanoTime() - t0);
+    }
+}
