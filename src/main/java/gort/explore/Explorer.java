@@ -37,7 +37,12 @@ public final class Explorer {
     /** How a seed becomes a chooser. */
     public enum Strategy {
         /** Uniform among the runnable threads at every decision point ({@link gort.platform.SeededChooser}). */
-        RANDOM(seed -> new gort.platform.SeededChooser(seed));
+        RANDOM(seed -> new gort.platform.SeededChooser(seed)),
+        /**
+         * PCT ({@link PctChooser}) of depth {@link #PCT_DEPTH} over an estimated
+         * {@link #PCT_STEPS} decisions: priorities and change points drawn from the seed.
+         */
+        PCT(seed -> new PctChooser(seed, PCT_DEPTH, PCT_STEPS));
 
         final LongFunction<Chooser> chooser;
 
@@ -59,6 +64,11 @@ public final class Explorer {
         }
     }
 
+    /** PCT's depth: bugs that need up to this many ordering constraints (d - 1 priority changes). */
+    public static final int PCT_DEPTH = 3;
+    /** PCT's estimate of one schedule's decisions (the mark-termination scenario takes some 300-400). */
+    public static final long PCT_STEPS = 400;
+
     /** The host-time guard of one schedule. */
     static final long HOST_GUARD_MS = 60_000;
 
@@ -72,7 +82,7 @@ public final class Explorer {
      */
     public Explorer(Scenario scenario, Map<String, String> godebug, Supplier<GcFaults> faults) {
         this.scenario = scenario;
-        this.godebug = Map.copyOf(godebug);
+        this.godebug = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(godebug));
         this.faults = faults;
     }
 
@@ -80,14 +90,52 @@ public final class Explorer {
         return scenario;
     }
 
+    /** The GODEBUG settings added to the scenario's. */
+    public Map<String, String> godebug() {
+        return godebug;
+    }
+
     /** Runs one schedule: the strategy's chooser from {@code seed}. */
     public Outcome run(Strategy strategy, long seed) {
         return run(seed, strategy.chooser.apply(seed));
     }
 
-    /** Repeats a schedule from its seed and recorded decisions. */
+    /**
+     * Repeats a schedule from its seed and recorded decisions. A replay that cannot follow them (a
+     * decision names a thread that is not runnable, or the run needs more decisions than were
+     * recorded: the runtime or the scenario changed) goes on choosing the first runnable thread,
+     * so that it ends, and fails with {@link Outcome.Oracle#DIVERGED}.
+     */
     public Outcome replay(long seed, int[] decisions) {
-        return run(seed, new ReplayChooser(decisions));
+        Following f = new Following(decisions);
+        Outcome o = run(seed, f);
+        if (f.diverged != null) {
+            return new Outcome(seed, o.decisions(), o.virtualNs(), new Outcome.Failure(Outcome.Oracle.DIVERGED, f.diverged
+                    + (o.failure() == null ? "" : "; then " + o.failure().oracle() + ": " + o.failure().headline())));
+        }
+        return o;
+    }
+
+    /** A {@link ReplayChooser} that, once the run leaves the recorded decisions, says where and picks the first runnable thread. */
+    private static final class Following implements Chooser {
+        private final ReplayChooser replay;
+        String diverged;
+
+        Following(int[] decisions) {
+            this.replay = new ReplayChooser(decisions);
+        }
+
+        @Override
+        public int choose(int[] runnable, int n) {
+            if (diverged == null) {
+                try {
+                    return replay.choose(runnable, n);
+                } catch (IllegalStateException e) {
+                    diverged = e.getMessage();
+                }
+            }
+            return 0;
+        }
     }
 
     private Outcome run(long seed, Chooser chooser) {

@@ -33,6 +33,8 @@ public record Outcome(long seed, int[] decisions, long virtualNs, Failure failur
         FATAL,
         /** The collector's cycle records break the phase protocol (below). */
         PROTOCOL,
+        /** Not an oracle of the runtime: a replay could not follow its recorded decisions (the runtime or scenario changed). */
+        DIVERGED,
         /** The schedule did not end within the host-time guard (a host thread spinning without a platform call). */
         HOST_HANG
     }

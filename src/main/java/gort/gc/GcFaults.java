@@ -66,14 +66,6 @@ public final class GcFaults {
      * notesleep or notewakeup, and a later noteclear only after the notesleep has returned).
      */
     public volatile boolean noteClearedAtWait;
-    /**
-     * A planted race in Go 1.6's gcMarkDone (no coordinator): the completer that won a phase
-     * takes the transition without re-checking, under the transition lock, that nobody is
-     * marking and no work is left ("Re-check transition condition under transition lock" in Go
-     * 1.6's mgc.go): a marker that found work between the completion CAS and the transition is
-     * still marking when the phase ends.
-     */
-    public volatile boolean markDoneWithoutRecheck;
 
     /** Go's behaviour: no fault. */
     public GcFaults() {
