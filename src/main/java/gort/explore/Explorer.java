@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  *
  * <p>Owns nothing between schedules: each runs in a fresh runtime on a fresh platform, on a thread
  * of its own (the runtime's caller attaches to the simulation), under a host-time guard that only
- * catches a host thread spinning without platform calls, which the simulation cannot deschedule.
- * Simplified: schedules run one after another on one host thread at a time.
+ * catches a host thread spinning without platform calls, which the simulation cannot deschedule
+ * (such a schedule's threads are left running: nothing can stop them).
+ * Simplified: schedules run one after another, one simulation at a time.
  */
 public final class Explorer {
     /** How a seed becomes a chooser. */
@@ -168,10 +169,9 @@ public final class Explorer {
         }
         Outcome.Failure f;
         if (t.isAlive()) {
-            gort.api.Runtime rt = gort.api.Runtime.lastStarted();
-            if (rt != null) {
-                rt.abort("fatal error: the explorer's host-time guard");
-            }
+            // nothing can stop it: a thread that makes no platform call cannot be descheduled, and
+            // Runtime.abort blocks on the platform, which a thread outside the simulation may not;
+            // the schedule's daemon threads are left behind
             f = new Outcome.Failure(Outcome.Oracle.HOST_HANG, "the schedule did not end within " + HOST_GUARD_MS / 1000 + " s of host time");
         } else {
             f = classify(p, err.get());
