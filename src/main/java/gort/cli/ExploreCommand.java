@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gort explore SCENARIO --strategy random|pct --schedules N --seed S [--godebug ...] [--replay
+ * {@code gort explore SCENARIO --strategy random|pct --schedules N --seed S [--jobs J] [--godebug ...] [--replay
  * FILE]}: runs a scenario of {@link Scenarios} on the simulated platform once per schedule (seeds
  * S .. S+N-1) and checks each with the explorer's oracles ({@link Explorer}); prints each failure
  * with its seed and its replay (the decision list, run-length encoded) on stdout, progress on
@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
  * failed as recorded.
  *
  * <p>Invariants: bad input (an unknown scenario or strategy, a count below 1, a seed that is no
- * integer, an unreadable or malformed replay) is refused in one line before anything runs; the
+ * integer, a --jobs outside 1..256, an unreadable or malformed replay) is refused in one line before anything runs; the
  * exit status is 0 when every schedule passed, 1 when one failed (a replay: when it failed), 2 on
  * bad input. The collector's planted bugs ({@link gort.gc.GcFaults}) are test-only and have no
  * flag here.
@@ -37,6 +37,7 @@ final class ExploreCommand implements Callable<Integer> {
     /** A failure's full replay is printed for at most this many failures; the rest are counted. */
     static final int PRINTED_FAILURES = 3;
     static final long PROGRESS_EVERY_NS = 5_000_000_000L;
+    static final int MAX_JOBS = 256;
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "the program to explore: one of ${COMPLETION-CANDIDATES}",
             completionCandidates = ScenarioNames.class)
@@ -55,6 +56,10 @@ final class ExploreCommand implements Callable<Integer> {
 
     @Option(names = "--godebug", paramLabel = "k=v,...", description = "GODEBUG settings for every schedule's runtime (e.g. gcwakeup=park)")
     String godebug;
+
+    @Option(names = "--jobs", paramLabel = "J", description = "run J schedules at a time, each on its own host thread (default 1); "
+            + "a schedule's outcome does not depend on J")
+    int jobs = 1;
 
     @Option(names = "--replay", paramLabel = "FILE", description = "run the one schedule FILE describes (a failure's replay, as explore "
             + "prints it) and report its outcome")
@@ -98,6 +103,9 @@ final class ExploreCommand implements Callable<Integer> {
         if (schedules < 1) {
             throw new CommandLine.ParameterException(cl, "--schedules " + schedules + " is invalid: must be at least 1");
         }
+        if (jobs < 1 || jobs > MAX_JOBS) {
+            throw new CommandLine.ParameterException(cl, "--jobs " + jobs + " is invalid: must be from 1 to " + MAX_JOBS);
+        }
         long s0 = parseSeed(cl);
         Explorer ex = new Explorer(sc, gd, null);
         long[] lastDraw = {System.nanoTime()};
@@ -119,12 +127,12 @@ final class ExploreCommand implements Callable<Integer> {
                 err.printf("explore: %d/%d schedules, %d failed, %.1f schedules/s%n", i + 1, schedules, failed[0], (i + 1) * 1e9 / (now - t0));
                 err.flush();
             }
-        });
+        }, jobs);
         if (c.failures().size() > PRINTED_FAILURES) {
             out.println("(replays printed for the first " + PRINTED_FAILURES + " failures only)");
         }
-        out.printf("explore %s: %d schedules (%s, seeds %d..%d), %d failed, %.1f schedules/s%n", sc.name(), c.schedules(), st.flag(), s0,
-                s0 + c.schedules() - 1, c.failures().size(), c.schedulesPerSecond());
+        out.printf("explore %s: %d schedules (%s, seeds %d..%d%s), %d failed, %.1f schedules/s%n", sc.name(), c.schedules(), st.flag(), s0,
+                s0 + c.schedules() - 1, jobs > 1 ? ", " + jobs + " jobs" : "", c.failures().size(), c.schedulesPerSecond());
         return c.failures().isEmpty() ? 0 : 1;
     }
 

@@ -31,8 +31,10 @@ import java.util.function.Supplier;
  * <p>Owns nothing between schedules: each runs in a fresh runtime on a fresh platform, on a thread
  * of its own (the runtime's caller attaches to the simulation), under a host-time guard that only
  * catches a host thread spinning without platform calls, which the simulation cannot deschedule
- * (such a schedule's threads are left running: nothing can stop them).
- * Simplified: schedules run one after another, one simulation at a time.
+ * (such a schedule's threads are left running: nothing can stop them). A campaign may run its
+ * schedules on several host threads at once ({@code jobs}): simulations share no scheduling
+ * state (each platform has its own threads, clock and chooser), which {@code ExplorerTest} checks
+ * by comparing a parallel campaign's failures with a serial one's.
  */
 public final class Explorer {
     /** How a seed becomes a chooser. */
@@ -264,26 +266,72 @@ public final class Explorer {
     }
 
     /**
-     * Runs schedules seed, seed+1, ..., seed+n-1; stops early after {@code maxFailures} failures
-     * (0: never). Failed outcomes are kept, passing ones dropped.
+     * Runs schedules seed, seed+1, ..., seed+n-1 one after another; stops early after
+     * {@code maxFailures} failures (0: never). Failed outcomes are kept, passing ones dropped.
      */
     public Campaign explore(Strategy strategy, long seed, int n, int maxFailures, Listener listener) {
+        return explore(strategy, seed, n, maxFailures, listener, 1);
+    }
+
+    /**
+     * As above, on {@code jobs} host threads, each running its own simulations (a schedule is a
+     * function of its seed alone, whichever thread runs it and whatever runs beside it). The
+     * failures come back in seed order; with {@code maxFailures}, the campaign stops handing out
+     * seeds once that many failed, so with several jobs it may have run a few seeds past the
+     * failures' (they are counted). The listener is called under a lock, in completion order.
+     */
+    public Campaign explore(Strategy strategy, long seed, int n, int maxFailures, Listener listener, int jobs) {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs " + jobs + " is invalid: must be at least 1");
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
         List<Outcome> failures = new ArrayList<>();
+        Object lock = new Object();
         long t0 = System.nanoTime();
-        int ran = 0;
-        for (int i = 0; i < n; i++) {
-            Outcome o = run(strategy, seed + i);
-            ran++;
-            if (o.failed()) {
-                failures.add(o);
+        Runnable worker = () -> {
+            for (;;) {
+                synchronized (lock) {
+                    if (maxFailures > 0 && failures.size() >= maxFailures) {
+                        return;
+                    }
+                }
+                int i = next.getAndIncrement();
+                if (i >= n) {
+                    return;
+                }
+                Outcome o = run(strategy, seed + i);
+                synchronized (lock) {
+                    int done = ran.incrementAndGet();
+                    if (o.failed()) {
+                        failures.add(o);
+                    }
+                    if (listener != null) {
+                        listener.scheduleDone(done - 1, o);
+                    }
+                }
             }
-            if (listener != null) {
-                listener.scheduleDone(i, o);
+        };
+        if (jobs == 1) {
+            worker.run();
+        } else {
+            List<Thread> ts = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+                Thread t = new Thread(worker, "explore-job-" + j);
+                t.setDaemon(true);
+                t.start();
+                ts.add(t);
             }
-            if (maxFailures > 0 && failures.size() >= maxFailures) {
-                break;
+            for (Thread t : ts) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
             }
         }
-        return new Campaign(ran, failures, System.nanoTime() - t0);
+        failures.sort(java.util.Comparator.comparingLong(Outcome::seed));
+        return new Campaign(ran.get(), failures, System.nanoTime() - t0);
     }
 }

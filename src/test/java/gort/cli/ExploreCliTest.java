@@ -22,6 +22,9 @@ class ExploreCliTest {
         CliTest.Result pct = CliTest.exec("explore", "markterm", "--schedules", "2", "--strategy", "pct");
         assertThat(pct.code()).as("stderr=%s", pct.err()).isEqualTo(0);
         assertThat(pct.out()).contains("2 schedules (pct, seeds 1..2), 0 failed");
+        CliTest.Result jobs = CliTest.exec("explore", "markterm", "--schedules", "4", "--jobs", "2");
+        assertThat(jobs.code()).as("stderr=%s", jobs.err()).isEqualTo(0);
+        assertThat(jobs.out()).contains("4 schedules (random, seeds 1..4, 2 jobs), 0 failed");
     }
 
     @Test
@@ -30,6 +33,7 @@ class ExploreCliTest {
         CliTest.assertUsageError(CliTest.exec("explore", "markterm", "--schedules", "0"), "--schedules 0 is invalid");
         CliTest.assertUsageError(CliTest.exec("explore", "markterm", "--strategy", "pos"), "--strategy pos is invalid: must be one of random, pct");
         CliTest.assertUsageError(CliTest.exec("explore", "markterm", "--seed", "x"), "--seed x is invalid");
+        CliTest.assertUsageError(CliTest.exec("explore", "markterm", "--jobs", "0"), "--jobs 0 is invalid: must be from 1 to 256");
         CliTest.assertUsageError(CliTest.exec("explore", "markterm", "--godebug", "gcwakeup=nap"), "--godebug gcwakeup=nap");
         CliTest.assertUsageError(CliTest.exec("explore", "markterm", "--replay", "/nonexistent/r.txt"), "--replay /nonexistent/r.txt: cannot read it");
     }

@@ -102,6 +102,26 @@ class ExplorerTest {
         assertThat(fixed.failure()).isNull();
     }
 
+    /** Simulations on several host threads at once share nothing: the same failures, with the same decisions, as one at a time. */
+    @Test
+    void aParallelCampaignFindsWhatASerialOneFinds() {
+        Explorer e = explorer("park", f -> f.parkWithoutWakeFlag = true);
+        Explorer.Campaign serial = e.explore(Explorer.Strategy.RANDOM, 1, 40, 0, null, 1);
+        Explorer.Campaign parallel = e.explore(Explorer.Strategy.RANDOM, 1, 40, 0, null, 3);
+        assertThat(serial.failures()).isNotEmpty();
+        assertThat(parallel.schedules()).isEqualTo(40);
+        assertThat(parallel.failures()).hasSameSizeAs(serial.failures());
+        for (int i = 0; i < serial.failures().size(); i++) {
+            Outcome a = serial.failures().get(i);
+            Outcome b = parallel.failures().get(i);
+            assertThat(b.seed()).isEqualTo(a.seed());
+            assertThat(b.decisions()).isEqualTo(a.decisions());
+            assertThat(b.failure()).isEqualTo(a.failure());
+        }
+        System.out.printf("explore: park without its wake flag failed %d of 40 random schedules (seeds %s)%n", serial.failures().size(),
+                serial.failures().stream().map(Outcome::seed).toList());
+    }
+
     @Test
     void decisionListsRoundTripRunLengthEncoded() {
         int[] d = {0, 0, 0, 1, 2, 2, 0, 17, 17};
