@@ -146,16 +146,19 @@ class SimPlatformTest {
 
     @Test
     void aWakeupAfterTheStoreIsNeverLost() {
-        // the waiter checks the word, then sleeps; the waker stores, then wakes; under every
-        // interleaving the seeds pick, the waiter must end (a lost wakeup is a reported deadlock)
+        // the waiter reads the word, then sleeps on the value it read; the waker stores, then wakes;
+        // under every interleaving these seeds pick, the waiter must end (a lost wakeup is a
+        // reported deadlock)
         for (long seed = 1; seed <= 200; seed++) {
             SimPlatform p = new SimPlatform(seed, 2);
             Futex f = new Futex();
             simulate(p, sim -> {
                 Futex done = new Futex();
                 sim.newosproc("waiter", null, () -> {
-                    while (f.load() == 0) {
-                        sim.futexsleep(f, 0, -1);
+                    int v;
+                    while ((v = f.load()) == 0) {
+                        sim.osyield(); // the store and the wakeup may come between the check and the sleep
+                        sim.futexsleep(f, v, -1);
                     }
                     done.store(1);
                     sim.futexwakeup(done, 1);
