@@ -94,7 +94,7 @@ public final class MarkTermScenario implements Scenario {
         while (gc.numGC() == n0) {
             if (Time.now() > deadline) {
                 throw new CycleHang("the GC cycle did not end within " + HANG_NS / Time.MILLISECOND
-                        + " ms of virtual time (a phase waits for ever?): " + gc.debugState());
+                        + " ms of virtual time (a phase waits for ever?): " + ((gort.api.Runtime) Sched.current().env).debugDump().strip());
             }
             Time.sleep(100 * Time.MICROSECOND);
         }
