@@ -132,6 +132,19 @@ public final class SimPlatform implements Platform {
         return failure;
     }
 
+    /** Threads of the simulation asleep on futex {@code f} now (for tests and diagnostics). */
+    public int sleepers(Futex f) {
+        synchronized (lock) {
+            int n = 0;
+            for (SimThread t : threads) {
+                if (t.state == SimThread.State.BLOCKED && t.waitingOn == f) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
     /** Threads of the simulation that have neither ended nor detached. */
     public int liveThreads() {
         synchronized (lock) {
