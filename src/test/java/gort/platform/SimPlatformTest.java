@@ -276,6 +276,21 @@ class SimPlatformTest {
     }
 
     @Test
+    void aRunThatOnlySleepsEndsAtItsTimeLimit() {
+        SimPlatform p = new SimPlatform(1, 2).limitTime(50_000_000);
+        assertThatThrownBy(() -> simulate(p, sim -> {
+            sim.newosproc("poller", null, () -> {
+                for (;;) {
+                    sim.usleep(10_000); // as sysmon polls a P that never changes
+                }
+            });
+            sim.futexsleep(new Futex(), 0, -1);
+        })).isInstanceOf(SimDeadlock.class).hasMessageContaining("virtual time limit of 50000000 ns")
+                .hasMessageContaining("poller (thread 1): blocked until");
+        assertThat(p.now()).isLessThanOrEqualTo(50_000_000);
+    }
+
+    @Test
     void ncpuIsAParameterNotTheHosts() {
         assertThat(new SimPlatform(1, 256).ncpu()).isEqualTo(256);
         assertThatThrownBy(() -> new SimPlatform(1, 0)).isInstanceOf(IllegalArgumentException.class);
