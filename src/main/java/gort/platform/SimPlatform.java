@@ -72,6 +72,8 @@ public final class SimPlatform implements Platform {
     /** The deadlock report once the simulation failed, else null. */
     private volatile String failure;
 
+    /** Past this virtual time the run fails (see {@link #limitTime}); none by default. */
+    private volatile long timeLimitNs = Long.MAX_VALUE;
     private int nextId;
     private long sleepSeq;
     /** Futexes in the order a thread first slept on one: how a deadlock report names them. */
@@ -105,6 +107,18 @@ public final class SimPlatform implements Platform {
         return new SimPlatform(seed, ncpu, new ReplayChooser(decisions));
     }
 
+    /**
+     * Fails the run, as a deadlock does ({@link SimDeadlock}, naming every thread and what it waits
+     * on), once the clock would jump past {@code ns} of virtual time: a runtime whose threads only
+     * sleep and wake on timers without making progress (sysmon polling a P whose M is blocked
+     * outside the runtime) never deadlocks, and would otherwise run on in virtual time for good.
+     * Only jumps are checked, so the clock may pass the limit by one cost while threads run.
+     */
+    public SimPlatform limitTime(long ns) {
+        timeLimitNs = ns;
+        return this;
+    }
+
     public long seed() {
         return seed;
     }
@@ -130,6 +144,19 @@ public final class SimPlatform implements Platform {
     /** The deadlock report if the simulation failed, else null. */
     public String failure() {
         return failure;
+    }
+
+    /** Threads of the simulation asleep on futex {@code f} now (for tests and diagnostics). */
+    public int sleepers(Futex f) {
+        synchronized (lock) {
+            int n = 0;
+            for (SimThread t : threads) {
+                if (t.state == SimThread.State.BLOCKED && t.waitingOn == f) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     /** Threads of the simulation that have neither ended nor detached. */
@@ -454,12 +481,16 @@ public final class SimPlatform implements Platform {
             if (!mayJump) {
                 return null;
             }
+            if (earliest != SimThread.NO_DEADLINE && earliest > timeLimitNs) {
+                fail(report("the run reached its virtual time limit of " + timeLimitNs + " ns: every thread is blocked until later"));
+                return null;
+            }
             if (earliest != SimThread.NO_DEADLINE) {
                 clock.jumpTo(earliest);
                 continue;
             }
             if (blocked) {
-                fail(deadlockReport());
+                fail(report("deadlock: every thread is blocked and none has a deadline"));
             }
             return null;
         }
@@ -474,9 +505,9 @@ public final class SimPlatform implements Platform {
         }
     }
 
-    private String deadlockReport() {
-        StringBuilder sb = new StringBuilder("deadlock on the simulated platform at virtual time ").append(clock.now())
-                .append(" ns: every thread is blocked and none has a deadline");
+    private String report(String why) {
+        StringBuilder sb = new StringBuilder("the simulated platform stopped at virtual time ").append(clock.now())
+                .append(" ns: ").append(why);
         for (SimThread t : threads) {
             sb.append("\n  ").append(t).append(": ");
             if (t.waitingOn != null) {
@@ -484,6 +515,9 @@ public final class SimPlatform implements Platform {
                         .append(" (holding ").append(t.waitingOn.load()).append(')');
             } else {
                 sb.append(t.state.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (t.deadline != SimThread.NO_DEADLINE) {
+                sb.append(" until ").append(t.deadline).append(" ns");
             }
         }
         return sb.toString();

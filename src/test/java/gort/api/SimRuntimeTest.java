@@ -78,7 +78,12 @@ class SimRuntimeTest {
     /** Four goroutines pass a token round a ring of channels on 4 Ps, allocating; a collection in the middle. */
     static SimPlatform ring(long seed) {
         SimPlatform p = new SimPlatform(seed, 4);
-        Rt.run(on(p, 4), () -> {
+        Rt.run(on(p, 4), ringBody());
+        return p;
+    }
+
+    static Runnable ringBody() {
+        return () -> {
             int n = 4;
             List<Chan<Integer>> cs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -104,8 +109,7 @@ class SimRuntimeTest {
             }
             cs.get(0).send(0);
             wg.await();
-        });
-        return p;
+        };
     }
 
     @Test
@@ -116,6 +120,15 @@ class SimRuntimeTest {
         assertThat(a.decisionCount()).isGreaterThan(30);
         assertThat(b.decisions()).isEqualTo(a.decisions());
         assertThat(b.now()).isEqualTo(a.now());
+    }
+
+    @Test
+    void aRecordedScheduleReplays() {
+        SimPlatform a = ring(13);
+        SimPlatform r = SimPlatform.replay(13, 4, a.decisions());
+        Rt.run(on(r, 4), ringBody());
+        assertThat(r.decisions()).isEqualTo(a.decisions());
+        assertThat(r.now()).isEqualTo(a.now());
     }
 
     @Test

@@ -195,19 +195,14 @@ class SimPlatformTest {
         List<String> woke = Collections.synchronizedList(new ArrayList<>());
         simulate(p, sim -> {
             Futex f = new Futex();
-            Futex asleep = new Futex();
             for (int i = 0; i < 3; i++) {
                 int k = i;
                 sim.newosproc("sleeper-" + i, null, () -> {
-                    asleep.xadd(1);
                     sim.futexsleep(f, 0, -1);
                     woke.add("sleeper-" + k);
                 });
                 // let each go to sleep before the next starts, so the sleep order is 0, 1, 2
-                while (asleep.load() <= i) {
-                    sim.osyield();
-                }
-                while (sim.liveThreads() > 0 && !blockedOn(sim, i)) {
+                while (sim.sleepers(f) <= i) {
                     sim.osyield();
                 }
             }
@@ -216,19 +211,13 @@ class SimPlatformTest {
                 sim.osyield(); // plenty of decision points for the woken ones to run
             }
             assertThat(woke).containsExactlyInAnyOrder("sleeper-0", "sleeper-1");
+            assertThat(sim.sleepers(f)).isEqualTo(1);
             sim.futexwakeup(f, 5);
             for (int j = 0; j < 50; j++) {
                 sim.osyield();
             }
             assertThat(woke).hasSize(3);
         });
-    }
-
-    /** Crude: a sleeper that incremented asleep goes to sleep at its next call; yield until the decision list shows main alone. */
-    private static boolean blockedOn(SimPlatform sim, int i) {
-        // after the sleeper's futexsleep, the only runnable thread is main: two successive yields choose main
-        int[] d = sim.decisions();
-        return d.length >= 2 && d[d.length - 1] == 0 && d[d.length - 2] == 0;
     }
 
     @Test
@@ -284,6 +273,21 @@ class SimPlatformTest {
                 .hasMessageContaining("first (thread 1): futex Futex#")
                 .hasMessageContaining("second (thread 2): futex RuntimeMutex#");
         assertThat(p.failure()).contains("first", "second", "main");
+    }
+
+    @Test
+    void aRunThatOnlySleepsEndsAtItsTimeLimit() {
+        SimPlatform p = new SimPlatform(1, 2).limitTime(50_000_000);
+        assertThatThrownBy(() -> simulate(p, sim -> {
+            sim.newosproc("poller", null, () -> {
+                for (;;) {
+                    sim.usleep(10_000); // as sysmon polls a P that never changes
+                }
+            });
+            sim.futexsleep(new Futex(), 0, -1);
+        })).isInstanceOf(SimDeadlock.class).hasMessageContaining("virtual time limit of 50000000 ns")
+                .hasMessageContaining("poller (thread 1): blocked until");
+        assertThat(p.now()).isLessThanOrEqualTo(50_000_000);
     }
 
     @Test
