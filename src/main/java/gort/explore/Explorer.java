@@ -72,6 +72,12 @@ public final class Explorer {
     /** PCT's estimate of one schedule's decisions (the mark-termination scenario takes some 300-400). */
     public static final long PCT_STEPS = 400;
 
+    /**
+     * A schedule's bound in virtual time, past the scenario's own: a run whose threads only sleep
+     * and wake without progress ends there (as {@link Outcome.Oracle#HANG}) instead of running on.
+     */
+    static final long VIRTUAL_LIMIT_NS = 10_000_000_000L;
+
     /** The host-time guard of one schedule. */
     static final long HOST_GUARD_MS = 60_000;
 
@@ -142,7 +148,7 @@ public final class Explorer {
     }
 
     private Outcome run(long seed, Chooser chooser) {
-        SimPlatform p = new SimPlatform(seed, scenario.procs(), chooser);
+        SimPlatform p = new SimPlatform(seed, scenario.procs(), chooser).limitTime(VIRTUAL_LIMIT_NS);
         AtomicReference<List<CycleRecord>> records = new AtomicReference<>();
         AtomicReference<Integer> numGC = new AtomicReference<>();
         Config cfg = scenario.config(p, godebug).withOnExit(rt -> {
@@ -187,7 +193,7 @@ public final class Explorer {
     /** The failure a run's end shows, or null. */
     static Outcome.Failure classify(SimPlatform p, Throwable e) {
         if (p.failure() != null) {
-            return new Outcome.Failure(Outcome.Oracle.DEADLOCK, p.failure());
+            return new Outcome.Failure(p.failure().contains("virtual time limit") ? Outcome.Oracle.HANG : Outcome.Oracle.DEADLOCK, p.failure());
         }
         if (e == null) {
             return null;

@@ -24,7 +24,8 @@ public record Outcome(long seed, int[] decisions, long virtualNs, Failure failur
         DEADLOCK,
         /**
          * A GC cycle did not end within the scenario's bound of virtual time while goroutines still
-         * ran ({@link CycleHang}): a phase waiting for ever, its wakeup lost.
+         * ran ({@link CycleHang}): a phase waiting for ever, its wakeup lost; or the run passed the
+         * explorer's limit of virtual time with every thread asleep until later.
          */
         HANG,
         /** GODEBUG gccheckmark=1 found a reachable object that marking left unmarked. */
