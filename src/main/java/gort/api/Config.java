@@ -1,5 +1,7 @@
 package gort.api;
 
+import gort.platform.Platform;
+import gort.platform.RealPlatform;
 import gort.sched.Sched;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -56,6 +58,8 @@ public final class Config {
     private final long heapCapBytes;
     private final boolean debugHeap;
     private final java.util.function.Consumer<Runtime> onExit;
+    /** The platform the runtime runs on (threads, futexes, the clock); kept by every wither. */
+    private Platform platform = RealPlatform.INSTANCE;
     /** Where the execution tracer writes, or null (tracing off); kept by every wither. */
     private gort.sched.Trace.Settings trace;
     /** Test-only collector faults, or null; kept by every wither. */
@@ -81,10 +85,18 @@ public final class Config {
         this.debugHeap = debugHeap;
     }
 
-    /** Defaults: GOMAXPROCS = number of CPUs, GOGC = 100, no GODEBUG. */
+    /** Defaults on the real platform: GOMAXPROCS = the host's number of CPUs, GOGC = 100, no GODEBUG. */
     public static Config defaults() {
-        int ncpu = Math.min(java.lang.Runtime.getRuntime().availableProcessors(), Sched.MAX_GOMAXPROCS);
-        return new Config(ncpu, 100, Map.of(), System.err, gort.heap.AddressSpace.defaultCapBytes(), false);
+        return defaults(RealPlatform.INSTANCE);
+    }
+
+    /**
+     * Defaults on {@code platform}: GOMAXPROCS = the platform's number of CPUs (as Go's schedinit
+     * takes ncpu from osinit), capped at {@link Sched#MAX_GOMAXPROCS}; GOGC = 100; no GODEBUG.
+     */
+    public static Config defaults(Platform platform) {
+        int ncpu = Math.min(platform.ncpu(), Sched.MAX_GOMAXPROCS);
+        return new Config(ncpu, 100, Map.of(), System.err, gort.heap.AddressSpace.defaultCapBytes(), false).on(platform);
     }
 
     /** Defaults overridden by GOMAXPROCS, GOGC and GODEBUG from the process environment. */
@@ -93,7 +105,12 @@ public final class Config {
     }
 
     public static Config fromEnv(Map<String, String> env) {
-        Config c = defaults();
+        return fromEnv(env, RealPlatform.INSTANCE);
+    }
+
+    /** {@link #fromEnv(Map)} on {@code platform}: its CPU count is the default GOMAXPROCS. */
+    public static Config fromEnv(Map<String, String> env, Platform platform) {
+        Config c = defaults(platform);
         String v = env.get("GOMAXPROCS");
         if (v != null && !v.isBlank()) {
             c = c.withGomaxprocs(parseInt("GOMAXPROCS", v, 1, Sched.MAX_GOMAXPROCS));
@@ -269,25 +286,25 @@ public final class Config {
         if (n < 1 || n > Sched.MAX_GOMAXPROCS) {
             throw new IllegalArgumentException("GOMAXPROCS=" + n + " is invalid: must be an integer from 1 to " + Sched.MAX_GOMAXPROCS);
         }
-        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(n, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     public Config withGogc(int g) {
         if (g < GOGC_OFF) {
             throw new IllegalArgumentException("GOGC=" + g + " is invalid: must be a non-negative integer or off");
         }
-        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, g, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     public Config withGodebug(Map<String, String> d) {
         Map<String, String> m = new LinkedHashMap<>(godebug);
         m.putAll(d);
-        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, Map.copyOf(m), traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /** Where gctrace and schedtrace lines go (stderr by default, as in Go). */
     public Config withTraceOut(PrintStream out) {
-        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, godebug, out, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /** The heap's hard cap: past it an allocation is {@code fatal error: out of memory}. */
@@ -296,12 +313,12 @@ public final class Config {
         if (bytes < min) {
             throw new IllegalArgumentException("heap cap " + bytes + " bytes is invalid: must be at least " + min + " bytes");
         }
-        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, bytes, debugHeap, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /** Debug heap: freed objects are poisoned and any access to one fails loudly. */
     public Config withDebugHeap(boolean on) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, on, onExit).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /**
@@ -310,7 +327,7 @@ public final class Config {
      * workload's per-cycle records without the workload's help.
      */
     public Config withOnExit(java.util.function.Consumer<Runtime> f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, f).tracing(trace).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /**
@@ -318,7 +335,7 @@ public final class Config {
      * as it runs (gort.trace's exporters turn it into Perfetto's formats); null turns it off.
      */
     public Config withTrace(gort.sched.Trace.Settings t) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(t).faulting(gcFaults).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /**
@@ -327,7 +344,7 @@ public final class Config {
      * change its mutable switches while the runtime runs.
      */
     public Config withGcFaults(gort.gc.GcFaults f) {
-        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f).limited(memoryLimit).ignoring(ignoredGodebug);
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(f).limited(memoryLimit).ignoring(ignoredGodebug).on(platform);
     }
 
     /**
@@ -340,7 +357,7 @@ public final class Config {
             throw new IllegalArgumentException("memory limit " + bytes + " bytes is invalid: must be at least 0, or off");
         }
         return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults)
-                .limited(bytes).ignoring(ignoredGodebug);
+                .limited(bytes).ignoring(ignoredGodebug).on(platform);
     }
 
     /** The soft memory limit in bytes, {@link #NO_MEMORY_LIMIT} for none. */
@@ -354,6 +371,29 @@ public final class Config {
      */
     public List<String> ignoredGodebug() {
         return ignoredGodebug;
+    }
+
+    /**
+     * The platform the runtime started from this config runs on: {@link RealPlatform#INSTANCE}
+     * by default, or a {@link gort.platform.SimPlatform} for a deterministic run in virtual time.
+     * GOMAXPROCS is kept as it is (set it too, or start from {@link #defaults(Platform)}).
+     */
+    public Config withPlatform(Platform p) {
+        if (p == null) {
+            throw new IllegalArgumentException("platform must not be null");
+        }
+        return new Config(gomaxprocs, gogc, godebug, traceOut, heapCapBytes, debugHeap, onExit).tracing(trace).faulting(gcFaults)
+                .limited(memoryLimit).ignoring(ignoredGodebug).on(p);
+    }
+
+    /** The platform the runtime runs on. */
+    public Platform platform() {
+        return platform;
+    }
+
+    private Config on(Platform p) {
+        this.platform = p;
+        return this;
     }
 
     private Config ignoring(List<String> names) {

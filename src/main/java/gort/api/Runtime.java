@@ -3,7 +3,6 @@ package gort.api;
 import gort.gc.Collector;
 import gort.heap.MHeap;
 import gort.platform.Platform;
-import gort.platform.RealPlatform;
 import gort.sched.FatalError;
 import gort.sched.Sched;
 
@@ -51,17 +50,30 @@ public final class Runtime {
         return sched.name();
     }
 
-    /** Runs main as the main goroutine of a new runtime on real threads. */
+    /**
+     * Runs main as the main goroutine of a new runtime on the config's platform (real threads by
+     * default). The calling thread, which the platform did not start, takes part in the
+     * platform's scheduling while the runtime lives ({@link Platform#attach}): on a simulated
+     * platform it is one of the simulation's threads, chosen like the Ms, while it builds the
+     * runtime and waits for its end, and it leaves before the exit hook runs.
+     */
     public static void run(Config config, Runnable main) {
-        Runtime rt = new Runtime(config, RealPlatform.INSTANCE);
-        lastStarted = rt;
+        Platform platform = config.platform();
+        platform.attach(gort.platform.OsThread.current().getName());
+        Runtime rt;
         try {
-            rt.runMain(main);
-        } finally {
-            if (rt.sched.trace != null) {
-                rt.sched.trace.close(); // the file is complete when main returned (runMain stopped the trace)
+            rt = new Runtime(config, platform);
+            lastStarted = rt;
+            try {
+                rt.runMain(main);
+            } finally {
+                if (rt.sched.trace != null) {
+                    rt.sched.trace.close(); // the file is complete when main returned (runMain stopped the trace)
+                }
+                rt.mheap.mem().markEnded();
             }
-            rt.mheap.mem().markEnded();
+        } finally {
+            platform.detach();
         }
         if (config.onExit() != null) {
             config.onExit().accept(rt);

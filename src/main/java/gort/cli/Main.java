@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gort", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style runtime for the JVM: goroutines on a G/M/P scheduler, a managed heap, Go 1.5's concurrent GC.",
         subcommands = {RunCommand.class, BenchCommand.class, CompareCommand.class, GenCommand.class, FidelityCommand.class, TraceCommand.class,
+                ExploreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
@@ -27,7 +28,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, compare, gen, fidelity, trace, help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: one of run, bench, compare, gen, fidelity, trace, explore, help");
     }
 
     public static CommandLine commandLine() {

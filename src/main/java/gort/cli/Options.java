@@ -148,6 +148,12 @@ final class Options {
             description = "the soft memory limit, as GOMEMLIMIT (e.g. 64MiB; needs --pacer go118); default: $GOMEMLIMIT, else off")
     String memlimit;
 
+    /**
+     * The platform the runtime runs on: set by a command that takes {@link PlatformOptions} before
+     * it asks for the config; its CPU count is GOMAXPROCS's default.
+     */
+    gort.platform.Platform platform = gort.platform.RealPlatform.INSTANCE;
+
     @Option(names = "--procs", paramLabel = "N", description = "GOMAXPROCS (1.." + Sched.MAX_GOMAXPROCS + "); default: $GOMAXPROCS or the number of CPUs")
     Integer procs;
 
@@ -279,7 +285,7 @@ final class Options {
             }
             env.put("GODEBUG", String.join(",", kept));
         }
-        Config c = Config.fromEnv(env);
+        Config c = Config.fromEnv(env, platform);
         if (procs != null) {
             c = c.withGomaxprocs(procs);
         }

@@ -51,6 +51,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     TraceOptions traceOptions = new TraceOptions();
 
+    @Mixin
+    PlatformOptions platformOptions = new PlatformOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +61,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Program.Kind kind = target.check();
         Workload w = kind == null ? target.workload() : null;
+        options.platform = platformOptions.platform(spec.commandLine(), options.procs);
         var config = options.config(spec.commandLine().getErr());
         OutputFile jsonOut = json == null ? null : OutputFile.check("--json", json);
         TraceOptions.Plan tp = traceOptions.plan();
@@ -133,7 +137,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
      * {@code go run} (no figures asked for) has none: its stderr is the program's.
      */
     static gort.trace.RunEnvironment environment(Workload w, gort.api.Config config, Workload.Params params, PrintWriter err) {
-        gort.trace.RunEnvironment env = gort.trace.RunEnvironment.capture(Options.settings("run", w, config, params), config.gomaxprocs());
+        // on the simulated platform the host's CPUs do not time-slice the Ps: no oversubscription to warn of
+        int procsOnHost = config.platform() instanceof gort.platform.SimPlatform ? 1 : config.gomaxprocs();
+        gort.trace.RunEnvironment env = gort.trace.RunEnvironment.capture(Options.settings("run", w, config, params), procsOnHost);
         env.warn(err);
         return env;
     }

@@ -222,6 +222,8 @@ public final class Collector {
     void initSignals(MarkDoneSignal.Wake how, WakeupStrategy s) {
         mark1 = new MarkDoneSignal(sched, how, heap::heapLive);
         mark2 = new MarkDoneSignal(sched, how, heap::heapLive);
+        mark1.faults = faults;
+        mark2.faults = faults;
         mark1.tracePhase = 1;
         mark2.tracePhase = 2;
         mark1.traceStrategy = s.ordinal();
@@ -408,6 +410,14 @@ public final class Collector {
     private MCache mallocPrologue(M m, MCache c, long size) {
         boolean help = c.shouldhelpgc;
         c.shouldhelpgc = false;
+        if (help) {
+            // the bytes the cache took are the work the platform's cost model charges (none on the
+            // real platform); on a simulated one this is the allocating thread's decision point
+            long b = c.unreportedBytes;
+            c.unreportedBytes = 0;
+            platform.allocated(b);
+            c = (MCache) m.mcache(); // (the M keeps its P: the platform does not run the scheduler)
+        }
         if (help && sched.trace != null) sched.trace.heapAlloc(heap.heapLive()); // a refill: Go traces HeapAlloc at span allocation
         // Go's startGC/gcStart return at once on an M that must not block (mp.locks; Go 1.6 also
         // preemptoff): starting a cycle parks or runs the cycle's first steps on the caller

@@ -48,6 +48,25 @@ public final class GcFaults {
      */
     public volatile Consumer<MarkDoneSignal> beforeMarkDoneCheck;
 
+    // ---- planted bugs of the coordination protocols, each a class of bug from Go's history, for
+    // ---- the schedule explorer (gort.explore) to find; each off in Go's behaviour
+
+    /**
+     * A planted lost wakeup in the park protocol (CL 9291's bgMarkSignal): a completer that finds
+     * no parked coordinator does not set the "wakeup already happened" flag, so a completion that
+     * comes between arming and the coordinator's park is lost and the coordinator (and the
+     * cycle) waits for ever — the race every park/ready handshake must close, as Go's
+     * bgMarkSignal.complete does with its {@code wake} field under the lock.
+     */
+    public volatile boolean parkWithoutWakeFlag;
+    /**
+     * A planted lost wakeup in the note protocol (Go before CL 9291): the coordinator clears the
+     * note as it starts to wait instead of after it woke, erasing a wakeup that came before the
+     * wait. Go's notes forbid it (runtime2.go's note contract: noteclear comes before any
+     * notesleep or notewakeup, and a later noteclear only after the notesleep has returned).
+     */
+    public volatile boolean noteClearedAtWait;
+
     /** Go's behaviour: no fault. */
     public GcFaults() {
         this(false);

@@ -52,6 +52,8 @@ public final class MarkDoneSignal {
     /** Which phase this signal ends (1 or 2), and the run's strategy, as the execution trace names them; set by the collector. */
     int tracePhase;
     int traceStrategy;
+    /** The runtime's test-only faults (the planted lost wakeups read here), set by the collector; never null there. */
+    GcFaults faults = new GcFaults();
 
     public MarkDoneSignal(Sched sched, Wake how) {
         this(sched, how, () -> 0L);
@@ -116,6 +118,9 @@ public final class MarkDoneSignal {
             throw new IllegalStateException("fatal error: waiting on a mark signal that nobody wakes");
         }
         if (how == Wake.NOTE) {
+            if (faults.noteClearedAtWait) {
+                note.clear(); // planted bug: a wakeup that came before the wait is erased
+            }
             sched.notetsleepg(note, -1);
             note.clear();
         } else {
@@ -165,7 +170,9 @@ public final class MarkDoneSignal {
         } else if (how == Wake.PARK) {
             lock.lock();
             if (g == null) {
-                wake = true; // it has not parked yet
+                if (!faults.parkWithoutWakeFlag) {
+                    wake = true; // it has not parked yet
+                }
             } else {
                 sched.ready(g);
             }

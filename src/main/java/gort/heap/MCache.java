@@ -40,6 +40,12 @@ public final class MCache {
      * collector checks its trigger and runs assists only then, and clears the flag.
      */
     public boolean shouldhelpgc;
+    /**
+     * Bytes this cache took from the heap (spans refilled, large objects) since the collector last
+     * reported them to the platform ({@link gort.platform.Platform#allocated}); written by the
+     * cache's P only.
+     */
+    public long unreportedBytes;
     long localLargeAlloc;
     long localNLargeAlloc;
 
@@ -78,6 +84,7 @@ public final class MCache {
         s = heap.central[cl].cacheSpan(this);
         alloc[cl] = s;
         shouldhelpgc = true;
+        unreportedBytes += s.npages() * AddressSpace.PAGE_BYTES;
         if (heap.liveAtRefill) {
             heap.refilled(this, s);
         }

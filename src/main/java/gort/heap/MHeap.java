@@ -349,6 +349,7 @@ public final class MHeap {
         c.localNLargeAlloc++;
         c.localLargeAlloc += s.elemBytes;
         c.shouldhelpgc = true;
+        c.unreportedBytes += s.elemBytes;
         if (s.needzero) {
             clearObject(s, s.base, words);
         }

@@ -96,6 +96,12 @@ public final class OsThread extends Thread {
         }
     }
 
+    /**
+     * On a simulated platform: 1 once the thread has left the simulation (it ended), else 0; the
+     * futex {@link SimPlatform#awaitThreadEnd} sleeps on in virtual time. Unused on the real platform.
+     */
+    final Futex ended = new Futex();
+
     /** For simulated platforms: re-point the calling thread at another M. */
     public void setOwner(Object o) {
         owner = o;

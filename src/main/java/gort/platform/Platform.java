@@ -82,4 +82,42 @@ public interface Platform {
      * @throws OutOfMemoryError or an unchecked exception if the memory cannot be reserved
      */
     java.lang.foreign.MemorySegment sysReserve(long bytes);
+
+    /**
+     * A scheduling point the runtime names (taking a runtime lock, for now): nothing on the real
+     * platform, whose threads all run at once; on a simulated platform, which runs one thread at a
+     * time, a decision point, so that a thread that loops over runtime locks waiting for another
+     * thread to act (findrunnable's re-check of the run queues) lets that thread run.
+     */
+    default void choicepoint() {}
+
+    /**
+     * The calling thread allocated {@code bytes} of heap (reported once per cache refill or large
+     * object, not per object): work a cost model charges. Nothing on the real platform, whose
+     * clock measures the work itself; a simulated platform advances its virtual clock by the
+     * bytes' cost and makes this a decision point, so that a goroutine that allocates in a loop
+     * lets other threads run.
+     */
+    default void allocated(long bytes) {}
+
+    /**
+     * The initial state of an M's fastrand (Go's {@code m.fastrand}, seeded in mcommoninit from the
+     * M's id and the clock): the real platform derives it from the id alone, a simulated platform
+     * from its seed as well, so that the random choices of work stealing and select are the
+     * simulation's. Never zero (the generator would stay at zero).
+     */
+    default int fastrandSeed(long mid) {
+        return (int) (mid * 0x9E3779B9L) | 1;
+    }
+
+    /**
+     * Lets the calling thread, which {@link #newosproc} did not start (the JVM thread that starts a
+     * runtime), take part in the platform's scheduling until {@link #detach}. Nothing on the real
+     * platform, whose threads all run at once; a simulated platform, which runs one thread at a
+     * time, counts it among its threads from here on.
+     */
+    default void attach(String name) {}
+
+    /** Ends what {@link #attach} began: the calling thread leaves the platform's scheduling. */
+    default void detach() {}
 }

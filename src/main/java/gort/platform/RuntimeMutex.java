@@ -24,6 +24,7 @@ public final class RuntimeMutex extends Futex {
     }
 
     public void lock() {
+        platform.choicepoint(); // a decision point on a simulated platform; nothing on the real one
         int v = xchg(LOCKED);
         if (v == UNLOCKED) {
             return;

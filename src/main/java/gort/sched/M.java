@@ -72,7 +72,7 @@ public final class M {
         this.sched = sched;
         this.id = id;
         this.park = new Note(sched.platform);
-        this.fastrand = (int) (id * 0x9E3779B9L) | 1;
+        this.fastrand = sched.platform.fastrandSeed(id); // the platform's: a simulation seeds it from its own seed
     }
 
     int fastrand1() {

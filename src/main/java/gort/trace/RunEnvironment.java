@@ -152,6 +152,13 @@ public record RunEnvironment(Host host, Jvm jvm, Build build, String started, Ma
         m.put("pacer", c.pacer().flag());
         m.put("gcassistblock", c.godebugInt("gcassistblock") > 0 ? "1" : "0");
         m.put("gcbarrier", c.barrier().flag());
+        if (c.platform() instanceof gort.platform.SimPlatform sim) {
+            m.put("platform", "sim");
+            m.put("seed", Long.toString(sim.seed()));
+            m.put("sim_ncpu", Integer.toString(sim.ncpu()));
+        } else {
+            m.put("platform", "real");
+        }
         return m;
     }
 

@@ -24,7 +24,15 @@ class RunEnvironmentTest {
         var c = gort.api.Config.defaults().withGomaxprocs(3).withGogc(50).withGodebug(Map.of("runnext", "0"));
         assertThat(RunEnvironment.settingsOf(c)).containsExactly(Map.entry("GOMAXPROCS", "3"), Map.entry("GOGC", "50"),
                 Map.entry("GODEBUG", "runnext=0"), Map.entry("GOMEMLIMIT", "off"), Map.entry("wakeup", "park-yield"),
-                Map.entry("pacer", "go15"), Map.entry("gcassistblock", "0"), Map.entry("gcbarrier", "dijkstra"));
+                Map.entry("pacer", "go15"), Map.entry("gcassistblock", "0"), Map.entry("gcbarrier", "dijkstra"),
+                Map.entry("platform", "real"));
+    }
+
+    @Test
+    void aSimulatedRunSaysItsSeedAndCpus() {
+        var c = gort.api.Config.defaults(new gort.platform.SimPlatform(-7, 16));
+        assertThat(RunEnvironment.settingsOf(c)).containsEntry("GOMAXPROCS", "16").containsEntry("platform", "sim")
+                .containsEntry("seed", "-7").containsEntry("sim_ncpu", "16");
     }
 
     @Test

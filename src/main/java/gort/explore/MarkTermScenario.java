@@ -1,0 +1,136 @@
+package gort.explore;
+
+import gort.api.Config;
+import gort.api.Go;
+import gort.api.Heap;
+import gort.api.Raw;
+import gort.api.Time;
+import gort.api.WaitGroup;
+import gort.gc.Collector;
+import gort.heap.Type;
+import gort.platform.SimPlatform;
+import gort.sched.Sched;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The explorer's small mark-termination program: {@link #PROCS} Ps, {@link #GOROUTINES}
+ * goroutines, one concurrent GC cycle. Each goroutine keeps a list of {@link #LIST} nodes hung
+ * from a global of its own and, while the cycle runs, pushes a new head and cuts the tail (pointer
+ * stores through the write barrier, allocation that can assist); main starts the cycle and waits
+ * for its end. GODEBUG gccheckmark=1 re-marks after the cycle and dies naming any reachable
+ * unmarked object.
+ *
+ * <p>Checks of its own, thrown from main (so the runtime dies with them): every list still has
+ * its length and its values in order after the cycle (a freed node reused would break either);
+ * the cycle ends within {@link #HANG_NS} of virtual time (a GC phase waiting forever while
+ * its goroutines still run — a lost wakeup — shows here, not as a deadlock, because main's
+ * sleeps keep the timers going).
+ */
+public final class MarkTermScenario implements Scenario {
+    public static final int PROCS = 4;
+    public static final int GOROUTINES = 8;
+    static final int LIST = 8;
+    /** Rounds each goroutine runs at least, and at most while the cycle has not ended. */
+    static final int MIN_ROUNDS = 4;
+    static final int MAX_ROUNDS = 400;
+    /** The virtual time the cycle may take before main calls it a hang. */
+    static final long HANG_NS = 200 * Time.MILLISECOND;
+    static final Type NODE = Type.struct("explore.node", "ptr,scalar");
+
+    @Override
+    public String name() {
+        return "markterm";
+    }
+
+    @Override
+    public String description() {
+        return PROCS + " Ps, " + GOROUTINES + " goroutines rewriting lists, one concurrent GC cycle (gccheckmark on)";
+    }
+
+    @Override
+    public int procs() {
+        return PROCS;
+    }
+
+    @Override
+    public Config config(SimPlatform p, Map<String, String> godebug) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("gccheckmark", "1");
+        d.putAll(godebug);
+        return Config.defaults(p).withGomaxprocs(PROCS).withGodebug(d);
+    }
+
+    @Override
+    public void main() {
+        Collector gc = ((gort.api.Runtime) Sched.current().env).collector();
+        Heap h = Raw.heap();
+        int n0 = gc.numGC();
+        int[] globals = new int[GOROUTINES];
+        WaitGroup built = new WaitGroup();
+        WaitGroup done = new WaitGroup();
+        built.add(GOROUTINES);
+        done.add(GOROUTINES);
+        for (int i = 0; i < GOROUTINES; i++) {
+            int k = i;
+            globals[k] = Raw.newGlobal();
+            Go.go("lister", () -> {
+                for (int v = 0; v < LIST; v++) {
+                    push(h, globals[k], v);
+                }
+                built.done();
+                int v = LIST;
+                for (int r = 0; r < MAX_ROUNDS && (r < MIN_ROUNDS || gc.numGC() == n0); r++) {
+                    push(h, globals[k], v++);
+                    cut(h, Raw.global(globals[k]));
+                }
+                done.done();
+            });
+        }
+        built.await();
+        gc.triggerConcurrentCycle();
+        done.await();
+        long deadline = Time.now() + HANG_NS;
+        while (gc.numGC() == n0) {
+            if (Time.now() > deadline) {
+                throw new CycleHang("the GC cycle did not end within " + HANG_NS / Time.MILLISECOND
+                        + " ms of virtual time (a phase waits for ever?): " + ((gort.api.Runtime) Sched.current().env).debugDump().strip());
+            }
+            Time.sleep(100 * Time.MICROSECOND);
+        }
+        for (int k = 0; k < GOROUTINES; k++) {
+            long prev = Long.MAX_VALUE;
+            int n = 0;
+            for (long p = Raw.global(globals[k]); p != 0; p = h.loadPtr(p, 0)) {
+                long v = h.loadInt(p, 1);
+                if (v >= prev) {
+                    throw new IllegalStateException("list " + k + " damaged: " + v + " after " + prev);
+                }
+                prev = v;
+                n++;
+            }
+            if (n != LIST) {
+                throw new IllegalStateException("list " + k + " has " + n + " nodes, not " + LIST);
+            }
+        }
+    }
+
+    /** A new node holding v becomes the list's head. */
+    private static void push(Heap h, int global, long v) {
+        long node = h.alloc(NODE); // a safepoint: read the head after it
+        h.storeInt(node, 1, v);
+        h.storePtr(node, 0, Raw.global(global));
+        Raw.setGlobal(global, node);
+    }
+
+    /** Drops the nodes after the LIST-th. */
+    private static void cut(Heap h, long head) {
+        long p = head;
+        for (int i = 1; i < LIST && p != 0; i++) {
+            p = h.loadPtr(p, 0);
+        }
+        if (p != 0) {
+            h.storePtr(p, 0, 0);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package gort.bench;
+
+import gort.explore.Explorer;
+import gort.explore.MarkTermScenario;
+import gort.explore.Outcome;
+import gort.gc.GcFaults;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The explorer's figures for docs/BENCHMARKS.md: schedules per second of host time on the
+ * mark-termination scenario (unmodified runtime, after a warm-up), and for each planted lost
+ * wakeup and strategy, how many schedules a campaign runs until its first failure, from several
+ * starting points. Run on one core with {@code bench/explore.sh} (taskset -c 0).
+ */
+public final class ExploreBench {
+    static final long[] STARTS = {1, 100_001, 200_001, 300_001, 400_001};
+    static final int BOUND = 5000;
+
+    public static void main(String[] args) {
+        MarkTermScenario sc = new MarkTermScenario();
+        for (String wakeup : new String[] {"park", "note", "none"}) {
+            Explorer e = new Explorer(sc, Map.of("gcwakeup", wakeup), null);
+            e.explore(Explorer.Strategy.RANDOM, 1_000_001, 100, 0, null); // warm-up
+            long decisions = 0;
+            int n = 300;
+            long t0 = System.nanoTime();
+            int failed = 0;
+            for (int i = 0; i < n; i++) {
+                Outcome o = e.run(Explorer.Strategy.RANDOM, 1 + i);
+                decisions += o.decisions().length;
+                failed += o.failed() ? 1 : 0;
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("throughput gcwakeup=%s: %d schedules, %d failed, %.1f schedules/s, %.0f decisions/schedule, %.0f decisions/s%n",
+                    wakeup, n, failed, n / secs, (double) decisions / n, decisions / secs);
+        }
+        bug("park without its wake flag", "park", f -> f.parkWithoutWakeFlag = true);
+        bug("note cleared at the wait", "note", f -> f.noteClearedAtWait = true);
+    }
+
+    static void bug(String name, String wakeup, Consumer<GcFaults> fault) {
+        Explorer e = new Explorer(new MarkTermScenario(), Map.of("gcwakeup", wakeup), () -> {
+            GcFaults g = new GcFaults();
+            fault.accept(g);
+            return g;
+        });
+        for (Explorer.Strategy st : Explorer.Strategy.values()) {
+            StringBuilder sb = new StringBuilder();
+            for (long s : STARTS) {
+                Explorer.Campaign c = e.explore(st, s, BOUND, 1, null);
+                sb.append(' ').append(c.failures().isEmpty() ? ">" + BOUND : String.valueOf(c.schedules()));
+            }
+            System.out.printf("schedules to failure, %s (gcwakeup=%s), %s, from seeds %s:%s%n", name, wakeup, st.flag(),
+                    java.util.Arrays.toString(STARTS), sb);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package gort.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code gort run --platform sim --seed N}: the flags' errors, the run's environment record, and a
+ * run that repeats exactly in another JVM — the per-cycle records and the workload's figures of
+ * two launches with one seed are equal, and another seed changes them.
+ */
+class SimPlatformCliTest {
+
+    @Test
+    void anUnknownPlatformIsRefused() {
+        CliTest.assertUsageError(CliTest.exec("run", "alloc", "--platform", "vm"), "--platform vm is invalid: must be real or sim");
+    }
+
+    @Test
+    void aSeedNeedsTheSimulatedPlatform() {
+        CliTest.assertUsageError(CliTest.exec("run", "alloc", "--seed", "3"), "--seed 3 needs --platform sim");
+    }
+
+    @Test
+    void aSeedMustBeAnInteger() {
+        CliTest.assertUsageError(CliTest.exec("run", "alloc", "--platform", "sim", "--seed", "x1"), "--seed x1 is invalid");
+    }
+
+    /** The JSON of one launched {@code gort run alloc} on the simulated platform. */
+    static JsonNode launch(Path dir, long seed, String name) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp-" + name));
+        LaunchedGort g = LaunchedGort.start(dir, tmp, "run", "alloc", "--platform", "sim", "--seed", Long.toString(seed), "--procs", "4",
+                "--ops", "1500000", "--json", name + ".json");
+        try {
+            assertThat(g.await(300)).as("gort ended; stderr:%n%s", g.err()).isTrue();
+            assertThat(g.process().exitValue()).as("exit code; stderr:%n%s", g.err()).isZero();
+        } finally {
+            g.kill();
+        }
+        return new ObjectMapper().readTree(dir.resolve(name + ".json").toFile());
+    }
+
+    /** The run's records without what describes the host (the environment, the host JVM's own collections and their window). */
+    static JsonNode records(JsonNode run) {
+        ObjectNode r = (ObjectNode) run.deepCopy();
+        r.remove("environment");
+        for (JsonNode s : r.withArray("strategies")) {
+            ((ObjectNode) s).remove("jvm_gc");
+        }
+        return r;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRecordsInAnotherJvmAndAnotherSeedOthers(@TempDir Path dir) throws Exception {
+        JsonNode a = launch(dir, 5, "a");
+        JsonNode b = launch(dir, 5, "b");
+        JsonNode c = launch(dir, 6, "c");
+        JsonNode settings = a.path("environment").path("settings");
+        assertThat(settings.path("platform").asText()).isEqualTo("sim");
+        assertThat(settings.path("seed").asText()).isEqualTo("5");
+        assertThat(a.path("environment").path("warnings").toString()).doesNotContain("more than this host");
+        assertThat(a.path("strategies").get(0).path("records").size()).as("per-cycle records in the measured window: %s", a)
+                .isGreaterThan(0);
+        assertThat(records(b)).isEqualTo(records(a));
+        assertThat(records(c)).isNotEqualTo(records(a));
+    }
+}

@@ -1,0 +1,151 @@
+package gort.explore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gort.gc.CompleterKind;
+import gort.gc.CycleRecord;
+import gort.gc.GcFaults;
+import gort.sched.Enqueued;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The schedule explorer on the mark-termination scenario: the unmodified runtime passes every
+ * schedule under every wakeup strategy; each planted coordination bug ({@link GcFaults}) is found
+ * within a bounded number of schedules (how many it took is printed: a measurement, not a bound
+ * asserted); a failure replays from its decision list to the same outcome; the oracles on the
+ * cycle records fail on records that break the phase protocol.
+ */
+class ExplorerTest {
+    static final MarkTermScenario SCENARIO = new MarkTermScenario();
+    /** The bound on a planted bug's search: far above what it takes (printed), so a loaded host cannot matter. */
+    static final int SEARCH_BOUND = 1500;
+
+    static Explorer explorer(String wakeup, Consumer<GcFaults> fault) {
+        return new Explorer(SCENARIO, Map.of("gcwakeup", wakeup), fault == null ? null : () -> {
+            GcFaults g = new GcFaults();
+            fault.accept(g);
+            return g;
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"note", "park", "park-yield", "none"})
+    void theUnmodifiedRuntimePassesEverySchedule(String wakeup) {
+        Explorer e = explorer(wakeup, null);
+        Explorer.Campaign random = e.explore(Explorer.Strategy.RANDOM, 1, 60, 0, null);
+        Explorer.Campaign pct = e.explore(Explorer.Strategy.PCT, 1, 20, 0, null);
+        assertThat(random.failures()).as("random schedules that failed").isEmpty();
+        assertThat(pct.failures()).as("PCT schedules that failed").isEmpty();
+        assertThat(random.schedules() + pct.schedules()).isEqualTo(80);
+        System.out.printf("explore %s gcwakeup=%s: %d schedules, 0 failed, %.1f schedules/s%n", SCENARIO.name(), wakeup,
+                random.schedules() + pct.schedules(), random.schedulesPerSecond());
+    }
+
+    /** Explores from seed 1 until the first failure; asserts one is found within the bound and returns it. */
+    static Outcome find(Explorer e, Explorer.Strategy st, String bug) {
+        Explorer.Campaign c = e.explore(st, 1, SEARCH_BOUND, 1, null);
+        assertThat(c.failures()).as("%s under %s within %d schedules", bug, st.flag(), SEARCH_BOUND).hasSize(1);
+        Outcome o = c.failures().get(0);
+        System.out.printf("explore: %s found by %s after %d schedules (seed %d): %s%n", bug, st.flag(), c.schedules(), o.seed(),
+                o.failure().headline());
+        return o;
+    }
+
+    @Test
+    void theParkProtocolWithoutItsWakeFlagLosesAWakeup() {
+        Explorer e = explorer("park", f -> f.parkWithoutWakeFlag = true);
+        for (Explorer.Strategy st : Explorer.Strategy.values()) {
+            assertThat(find(e, st, "park without its wake flag").failure().oracle()).isEqualTo(Outcome.Oracle.HANG);
+        }
+    }
+
+    @Test
+    void aNoteClearedAtTheWaitLosesAWakeup() {
+        Explorer e = explorer("note", f -> f.noteClearedAtWait = true);
+        for (Explorer.Strategy st : Explorer.Strategy.values()) {
+            assertThat(find(e, st, "note cleared at the wait").failure().oracle()).isEqualTo(Outcome.Oracle.HANG);
+        }
+    }
+
+    /** The switches change nothing while off: the same seeds give the same decisions with a faults object as without. */
+    @Test
+    void aFaultsObjectWithEveryBugOffChangesNoSchedule() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Outcome plain = explorer("park", null).run(Explorer.Strategy.RANDOM, seed);
+            Outcome off = explorer("park", f -> {}).run(Explorer.Strategy.RANDOM, seed);
+            assertThat(off.decisions()).isEqualTo(plain.decisions());
+            assertThat(off.virtualNs()).isEqualTo(plain.virtualNs());
+        }
+    }
+
+    @Test
+    void aFailureReplaysToTheSameOutcomeFromItsDecisions() {
+        Explorer e = explorer("park", f -> f.parkWithoutWakeFlag = true);
+        Outcome o = find(e, Explorer.Strategy.RANDOM, "park without its wake flag");
+        Replay r = Replay.parse(Replay.of(e, o).format());
+        assertThat(r.seed()).isEqualTo(o.seed());
+        assertThat(r.decisions()).isEqualTo(o.decisions());
+        assertThat(r.godebug()).isEqualTo(Map.of("gcwakeup", "park"));
+        for (int i = 0; i < 3; i++) {
+            Outcome again = e.replay(r.seed(), r.decisions());
+            assertThat(again.failure()).isEqualTo(o.failure());
+            assertThat(again.decisions()).isEqualTo(o.decisions());
+            assertThat(again.virtualNs()).isEqualTo(o.virtualNs());
+        }
+        // the same seed without the bug passes: the failure is the bug's
+        Outcome fixed = explorer("park", null).run(Explorer.Strategy.RANDOM, o.seed());
+        assertThat(fixed.failure()).isNull();
+    }
+
+    /** Simulations on several host threads at once share nothing: the same failures, with the same decisions, as one at a time. */
+    @Test
+    void aParallelCampaignFindsWhatASerialOneFinds() {
+        Explorer e = explorer("park", f -> f.parkWithoutWakeFlag = true);
+        Explorer.Campaign serial = e.explore(Explorer.Strategy.RANDOM, 1, 40, 0, null, 1);
+        Explorer.Campaign parallel = e.explore(Explorer.Strategy.RANDOM, 1, 40, 0, null, 3);
+        assertThat(serial.failures()).isNotEmpty();
+        assertThat(parallel.schedules()).isEqualTo(40);
+        assertThat(parallel.failures()).hasSameSizeAs(serial.failures());
+        for (int i = 0; i < serial.failures().size(); i++) {
+            Outcome a = serial.failures().get(i);
+            Outcome b = parallel.failures().get(i);
+            assertThat(b.seed()).isEqualTo(a.seed());
+            assertThat(b.decisions()).isEqualTo(a.decisions());
+            assertThat(b.failure()).isEqualTo(a.failure());
+        }
+        System.out.printf("explore: park without its wake flag failed %d of 40 random schedules (seeds %s)%n", serial.failures().size(),
+                serial.failures().stream().map(Outcome::seed).toList());
+    }
+
+    @Test
+    void decisionListsRoundTripRunLengthEncoded() {
+        int[] d = {0, 0, 0, 1, 2, 2, 0, 17, 17};
+        assertThat(Replay.encode(d)).isEqualTo("0*3 1 2*2 0 17*2");
+        assertThat(Replay.decode(Replay.encode(d))).isEqualTo(d);
+        assertThat(Replay.decode("")).isEmpty();
+    }
+
+    static CycleRecord.Completion done(long at, long resumed) {
+        return new CycleRecord.Completion(CompleterKind.DEDICATED, at, resumed, 0, 0, Enqueued.NONE);
+    }
+
+    static CycleRecord cycle(int n, CycleRecord.Completion m1, CycleRecord.Completion m2) {
+        return new CycleRecord(n, false, "park", false, 4, 10, 100, 0, 0, 0, 0, 0, 0, m1, m2, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Test
+    void theProtocolOracleHoldsForPhasesInOrderAndFailsOtherwise() {
+        assertThat(Explorer.checkProtocol(List.of(cycle(1, done(20, 30), done(40, 50))), 1)).isNull();
+        assertThat(Explorer.checkProtocol(List.of(cycle(1, done(20, 30), null)), 1).message()).contains("lacks the completion of mark 2");
+        assertThat(Explorer.checkProtocol(List.of(cycle(1, done(20, 45), done(40, 50))), 1).message())
+                .contains("mark 2 done at 40 ns before mark 1 transition at 45 ns");
+        assertThat(Explorer.checkProtocol(List.of(cycle(1, done(20, 30), done(40, 50))), 2).message()).contains("1 cycle records for 2 cycles");
+        assertThat(Explorer.checkProtocol(List.of(cycle(2, done(20, 30), done(40, 50))), 1).message()).contains("record 0 is of cycle 2");
+        assertThat(Explorer.checkProtocol(null, null).oracle()).isEqualTo(Outcome.Oracle.PROTOCOL);
+    }
+}
