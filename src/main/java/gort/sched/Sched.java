@@ -1160,11 +1160,8 @@ public final class Sched {
 
     /** Gives up a P that is in a syscall or being released: start an M for it if there is work. */
     void handoffp(P p) {
-        // a P leaving its M runs a pending safe-point function first (forEachP)
-        if (p.runSafePointFn != 0) {
-            world.runSafePointFn(p);
-        }
-        // if it has local work, start it straight away
+        // if it has local work, start it straight away (its next schedule runs a pending
+        // safe-point function first)
         if (!p.runqempty() || runqsize != 0) {
             startm(p, false);
             return;
@@ -1190,6 +1187,11 @@ public final class Sched {
             lock.unlock();
             return;
         }
+        // a P that goes idle runs a pending safe-point function here, under the lock (Go's
+        // handoffp): forEachP sets the flag and runs the function for the idle Ps under the same
+        // lock, so a P checked before the lock could go idle after forEachP's walk, owing a run
+        // that nobody would make (forEachP would wait for ever)
+        world.runSafePointFnLocked(p);
         if (runqsize != 0) {
             lock.unlock();
             startm(p, false);

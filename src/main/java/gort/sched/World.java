@@ -182,6 +182,23 @@ final class World {
         m.locks--;
     }
 
+    /**
+     * handoffp's part of forEachP, with {@code sched.lock} held (as Go's handoffp runs
+     * sched.safePointFn): if p still owes the pending function, runs it and counts it done.
+     */
+    void runSafePointFnLocked(P p) {
+        if (p.runSafePointFn == 0 || !p.casRunSafePointFn(1, 0)) {
+            return;
+        }
+        safePointFn.accept(p);
+        if (--safePointWait < 0) {
+            throw new IllegalStateException("fatal error: runSafePointFn: safePointWait < 0");
+        }
+        if (safePointWait == 0) {
+            safePointNote.wakeup();
+        }
+    }
+
     /** Runs the pending forEachP function for p, if p still owes it (Go's runSafePointFn). */
     void runSafePointFn(P p) {
         if (!p.casRunSafePointFn(1, 0)) {

@@ -72,6 +72,20 @@ class ExplorerTest {
         }
     }
 
+    /**
+     * The schedule in which the explorer found forEachP waiting for ever: a P handed off by its M
+     * checked for the pending safe-point function before taking the scheduler's lock, forEachP
+     * set the flag and walked the idle Ps, and the P then went idle owing the function. Go's
+     * handoffp runs it under the lock, before the P goes idle; so does gort's now. The seed is this
+     * runtime's schedule (a change elsewhere may move the race away from it); without the check
+     * under the lock it hangs in mark 1's ragged barrier.
+     */
+    @Test
+    void theScheduleThatFoundAPGoingIdleOwingItsSafePointFunctionPasses() {
+        Outcome o = explorer("park", null).run(Explorer.Strategy.RANDOM, 894);
+        assertThat(o.failure()).as("seed 894 under park").isNull();
+    }
+
     /** The switches change nothing while off: the same seeds give the same decisions with a faults object as without. */
     @Test
     void aFaultsObjectWithEveryBugOffChangesNoSchedule() {
