@@ -62,8 +62,8 @@ class SimPlatformCliTest {
         JsonNode b = launch(dir, 5, "b");
         JsonNode c = launch(dir, 6, "c");
         JsonNode settings = a.path("environment").path("settings");
-        assertThat(settings.path("platform").asText()).isEqualTo("sim");
-        assertThat(settings.path("seed").asText()).isEqualTo("5");
+        assertThat(settings.path("platform").asString()).isEqualTo("sim");
+        assertThat(settings.path("seed").asString()).isEqualTo("5");
         assertThat(a.path("environment").path("warnings").toString()).doesNotContain("more than this host");
         assertThat(a.path("strategies").get(0).path("records").size()).as("per-cycle records in the measured window: %s", a)
                 .isGreaterThan(0);
