@@ -118,15 +118,17 @@ class AllocRateControllerTest {
     /**
      * A real run held far below what the mutator allocates at full speed: the controller raised the
      * work per node (what it decided, not how fast the host ran). The run is a number of ops, not a
-     * window of seconds: on a loaded host a window could close before the slowed ops finish one.
+     * window of seconds (on a loaded host a window could close before the slowed ops finish one),
+     * and enough of them that the controller, which steps every 200 ms, has stepped before the
+     * measured ops end even on a fast host.
      */
     @Test
     void aRunHeldBelowItsOwnRateGetsExtraWork(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
         Document.write(file, JsonWorkloadTest.SMALL);
         Workload.Result r = new JsonWorkload().run(Config.defaults().withGomaxprocs(2),
-                new Workload.Params(8, 1, 18, file, 0, 0).withAllocRate(2e6));
-        assertThat(r.extra()).containsEntry("alloc_rate_target_mb_per_s", 2.0).containsKeys("alloc_mb_per_s", "alloc_bytes_per_op",
+                new Workload.Params(32, 1, 18, file, 0, 0).withAllocRate(4e6));
+        assertThat(r.extra()).containsEntry("alloc_rate_target_mb_per_s", 4.0).containsKeys("alloc_mb_per_s", "alloc_bytes_per_op",
                 "allocs_per_op", "scan_words_per_op");
         assertThat(((Number) r.extra().get("node_work_mean")).longValue()).isPositive();
     }
