@@ -117,17 +117,20 @@ class AllocRateControllerTest {
 
     /**
      * A real run held far below what the mutator allocates at full speed: the controller raised the
-     * work per node (what it decided, not how fast the host ran). The run is a number of ops, not a
-     * window of seconds (on a loaded host a window could close before the slowed ops finish one),
-     * and enough of them that the controller, which steps every 200 ms, has stepped before the
-     * measured ops end even on a fast host.
+     * work per node (what it decided, not how fast the host ran). The measured window is 2 s, ten of
+     * the controller's periods: the work it reports is integrated at its steps, so the window must
+     * hold a step after the first raise, however fast the host runs the ops (40 ops at full speed
+     * took 0.4 s on a quiet host). The target is low enough to need extra work on any host that
+     * runs the suite, and high enough that an op at that rate takes well under the window (8
+     * goroutines of this small document's ops at 4 MB/s: under a second each), so ops finish on a
+     * loaded host too.
      */
     @Test
     void aRunHeldBelowItsOwnRateGetsExtraWork(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("small.json");
         Document.write(file, JsonWorkloadTest.SMALL);
         Workload.Result r = new JsonWorkload().run(Config.defaults().withGomaxprocs(2),
-                new Workload.Params(32, 1, 18, file, 0, 0).withAllocRate(4e6));
+                new Workload.Params(8, 1, 18, file, 2.0, 0).withAllocRate(4e6));
         assertThat(r.extra()).containsEntry("alloc_rate_target_mb_per_s", 4.0).containsKeys("alloc_mb_per_s", "alloc_bytes_per_op",
                 "allocs_per_op", "scan_words_per_op");
         assertThat(((Number) r.extra().get("node_work_mean")).longValue()).isPositive();
