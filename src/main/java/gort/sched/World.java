@@ -191,12 +191,7 @@ final class World {
             return;
         }
         safePointFn.accept(p);
-        if (--safePointWait < 0) {
-            throw new IllegalStateException("fatal error: runSafePointFn: safePointWait < 0");
-        }
-        if (safePointWait == 0) {
-            safePointNote.wakeup();
-        }
+        safePointDoneLocked();
     }
 
     /** Runs the pending forEachP function for p, if p still owes it (Go's runSafePointFn). */
@@ -210,14 +205,21 @@ final class World {
         sched.lock.unlock();
         fn.accept(p);
         sched.lock.lock();
-        if (--safePointWait < 0) {
+        try {
+            safePointDoneLocked();
+        } finally {
             sched.lock.unlock();
+        }
+    }
+
+    /** One P has run forEachP's function: counts it, and wakes forEachP after the last. Under sched.lock. */
+    private void safePointDoneLocked() {
+        if (--safePointWait < 0) {
             throw new IllegalStateException("fatal error: runSafePointFn: safePointWait < 0");
         }
         if (safePointWait == 0) {
             safePointNote.wakeup();
         }
-        sched.lock.unlock();
     }
 
     private void stopTheWorldWithSema(M m) {
