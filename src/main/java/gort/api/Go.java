@@ -149,10 +149,11 @@ public final class Go {
 
     /**
      * A safepoint for long loops that neither allocate nor call the runtime: without one, a loop
-     * cannot be preempted (as in Go 1.5).
+     * cannot be preempted (as in Go 1.5). On the simulated platform it is also a decision point
+     * ({@link gort.platform.Platform#polled}), so that such a loop does not hold the one thread that runs.
      */
     public static void poll() {
-        Sched.safepoint();
+        Sched.poll();
     }
 
     /**

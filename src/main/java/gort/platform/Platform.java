@@ -92,6 +92,15 @@ public interface Platform {
     default void choicepoint() {}
 
     /**
+     * A goroutine passed an explicit safepoint ({@code Go.poll}: a long loop that neither allocates
+     * nor calls the runtime): nothing on the real platform, where the loop runs beside the other
+     * threads and sysmon preempts it; a simulated platform charges it as a platform call and makes
+     * it a decision point, so that such a loop lets sysmon and the other Ms run (without it the loop
+     * would hold the one running thread, and nothing could preempt it).
+     */
+    default void polled() {}
+
+    /**
      * The calling thread allocated {@code bytes} of heap (reported once per cache refill or large
      * object, not per object): work a cost model charges. Nothing on the real platform, whose
      * clock measures the work itself; a simulated platform advances its virtual clock by the

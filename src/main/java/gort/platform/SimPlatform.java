@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #attach}ed — runs only while it holds the baton ({@code current}). Every platform call a
  * thread of the simulation makes (futexsleep, futexwakeup, osyield, procyield, usleep, nanotime,
  * newosproc, the thread's end, {@link #choicepoint} when it takes a runtime lock, {@link #allocated}
- * when its allocation cache refills) is a <em>decision point</em>: the call's effect is applied (the
+ * when its allocation cache refills, {@link #polled} at a goroutine's explicit safepoint) is a <em>decision point</em>: the call's effect is applied (the
  * thread blocks on a futex, wakes sleepers, goes to sleep, starts a thread, ends), the clock
  * advances by {@link SimCost#PLATFORM_CALL_NS}, the chooser picks the next holder among the
  * runnable threads (in ascending id order), the choice is recorded ({@link #decisions}), and, if
@@ -200,6 +200,12 @@ public final class SimPlatform implements Platform {
     /** A decision point like {@link #osyield}: taking a runtime lock, for now. */
     @Override
     public void choicepoint() {
+        osyield();
+    }
+
+    /** A decision point like {@link #osyield}, charged as a platform call: a goroutine's {@code Go.poll}. */
+    @Override
+    public void polled() {
         osyield();
     }
 

@@ -675,6 +675,21 @@ public final class Sched {
     }
 
     /**
+     * A goroutine's explicit safepoint ({@code Go.poll}): tells the platform (a decision point on
+     * the simulated one, nothing on the real one), then is a {@link #safepoint}.
+     */
+    public static void poll() {
+        M m = currentMOrNull();
+        if (m != null) {
+            m.sched.platform.polled();
+            G gp = m.curg;
+            if (gp != null && gp.preempt) {
+                m.sched.preemptPark(m, gp);
+            }
+        }
+    }
+
+    /**
      * A safepoint that returns the caller's M, for runtime calls that need it next: one thread
      * lookup serves both. After a preemption the goroutine may run on another M, so look again.
      */

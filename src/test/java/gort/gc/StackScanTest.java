@@ -109,7 +109,7 @@ class StackScanTest {
                     }
                     // the scan phase with the world started: from here, no safepoint
                     while (gc.phaseForTest() == GcPhase.SCAN && !me.preemptscan()) {
-                        Thread.onSpinWait();
+                        Rt.spinTurn();
                     }
                     if (!me.preemptscan()) {
                         continue; // the scan got past us before the loop began: try the next cycle
@@ -117,7 +117,7 @@ class StackScanTest {
                     // the scan asked us to scan ourselves: it must wait for our safepoint
                     long until = platform.nanotime() + WATCH_NS;
                     while (platform.nanotime() < until && gc.phaseForTest() == GcPhase.SCAN) {
-                        Thread.onSpinWait();
+                        Rt.spinTurn();
                     }
                     watched.set("phase " + gc.phaseForTest() + " after the scan asked a goroutine without safepoints to scan itself");
                     loopEnded.set(platform.nanotime());

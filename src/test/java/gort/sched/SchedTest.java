@@ -256,7 +256,7 @@ class SchedTest {
                 if (askedAt == 0 && me.preempt) {
                     askedAt = System.nanoTime();
                 }
-                Thread.onSpinWait();
+                Rt.spinTurn();
             }
             ranDuringLoop.set(otherRan.get());
             askedToYield.set(me.preempt);
@@ -418,7 +418,7 @@ class SchedTest {
             }
             long end = System.nanoTime() + 30_000_000L; // look for 30 ms: nothing may move
             while (System.nanoTime() < end) {
-                Thread.onSpinWait();
+                Rt.spinTurn();
             }
             long[] snap2 = java.util.Arrays.stream(counters).mapToLong(AtomicLong::get).toArray();
             s.startTheWorld();

@@ -2,11 +2,20 @@ package gort.testing;
 
 import gort.api.Config;
 import gort.api.Runtime;
+import gort.platform.RealPlatform;
+import gort.platform.SimPlatform;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Test support: runs a runtime under a watchdog so that a hung scheduler fails its test instead
  * of hanging the suite. The watchdog bounds time only; no test asserts on elapsed time.
+ *
+ * <p>The test platform: with the system property {@value #PLATFORM_PROPERTY} set to {@code sim}
+ * (or {@code sim:SEED}), every runtime a test starts here on the real platform runs instead on a
+ * fresh {@link SimPlatform} seeded from SEED (default 1) and with as many CPUs as the test's
+ * GOMAXPROCS, bounded at {@link #SIM_VIRTUAL_LIMIT_NS} of virtual time; a test whose config
+ * names a platform of its own keeps it. This is how the suite's timing-dependent tests run a
+ * second time, deterministically (the surefire execution {@code on-sim} in pom.xml).
  *
  * <p>A runtime that trips the watchdog is ended ({@link Runtime#abort}) before the test fails, and
  * the watchdog waits for its threads: left running, its goroutines would take the host's CPU from
@@ -28,11 +37,13 @@ public final class Rt {
 
     /** Runs main in a fresh runtime; rethrows what the runtime threw; fails after seconds. */
     public static void run(Config config, long seconds, Runnable main) {
+        Config onPlatform = onTestPlatform(config);
+        simulated = onPlatform.platform() instanceof SimPlatform sp ? sp : null;
         AtomicReference<Throwable> err = new AtomicReference<>();
         AtomicReference<Runtime> started = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                Runtime.run(config, () -> {
+                Runtime.run(onPlatform, () -> {
                     started.set((Runtime) gort.sched.Sched.current().env);
                     main.run();
                 });
@@ -62,6 +73,50 @@ public final class Rt {
         if (e instanceof Error er) {
             throw er;
         }
+    }
+
+    /** The system property that chooses the platform of the tests' runtimes: {@code real} (default), {@code sim} or {@code sim:SEED}. */
+    public static final String PLATFORM_PROPERTY = "gort.test.platform";
+
+    /** A simulated test runtime's bound in virtual time: past it, the run fails as a deadlock does. */
+    public static final long SIM_VIRTUAL_LIMIT_NS = 600_000_000_000L;
+
+    /** The simulated platform of the runtime {@link #run} started last, or null (tests run one at a time). */
+    private static volatile SimPlatform simulated;
+
+    /**
+     * One turn of a test's spin loop, which stands for a thread that keeps its CPU while others run
+     * beside it: nothing more on the real platform; on the simulated one, which runs one thread at
+     * a time, a decision point (procyield), so that the other threads run meanwhile, as they would
+     * on another core. It is no goroutine safepoint: a loop of these still holds its P.
+     */
+    public static void spinTurn() {
+        SimPlatform p = simulated;
+        if (p != null) {
+            p.procyield(1);
+        } else {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** True when tests' runtimes run on the simulated platform ({@link #PLATFORM_PROPERTY}). */
+    public static boolean onSim() {
+        return System.getProperty(PLATFORM_PROPERTY, "real").startsWith("sim");
+    }
+
+    /** config on the platform {@link #PLATFORM_PROPERTY} chooses, unless it already names a platform other than the real one. */
+    public static Config onTestPlatform(Config config) {
+        String v = System.getProperty(PLATFORM_PROPERTY, "real");
+        if (v.equals("real") || config.platform() != RealPlatform.INSTANCE) {
+            return config;
+        }
+        long seed = 1;
+        if (v.startsWith("sim:")) {
+            seed = Long.parseLong(v.substring(4));
+        } else if (!v.equals("sim")) {
+            throw new IllegalArgumentException(PLATFORM_PROPERTY + "=" + v + " is invalid: use real, sim or sim:SEED");
+        }
+        return config.withPlatform(new SimPlatform(seed, Math.max(1, config.gomaxprocs())).limitTime(SIM_VIRTUAL_LIMIT_NS));
     }
 
     /**
@@ -111,7 +166,7 @@ public final class Rt {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            Thread.onSpinWait();
+            spinTurn();
         }
         return true;
     }

@@ -18,6 +18,9 @@ public final class Spinner {
             if ((x & 4095) == 0 && until.getAsBoolean()) { // the loop's line, for reports
                 return x;
             }
+            if ((x & 4095) == 0) {
+                Rt.spinTurn(); // on the simulated platform, the time in which other threads run
+            }
         }
     }
 }
