@@ -529,8 +529,10 @@ class SchedTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
         Rt.run(Config.defaults().withGomaxprocs(2).withGodebug(Config.parseGodebug("schedtrace=5")).withTraceOut(ps), () -> {
-            long end = System.nanoTime() + 60_000_000L;
-            while (System.nanoTime() < end) {
+            // until sysmon's first line (5 ms of the runtime's clock, virtual on the simulated
+            // platform, where each poll advances it), bounded in host time for a starved sysmon
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < end && !buf.toString(StandardCharsets.UTF_8).contains("SCHED ")) {
                 Go.poll();
             }
         });
