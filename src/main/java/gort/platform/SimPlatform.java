@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
 
 /**
  * A deterministic platform: real Java threads, but exactly one of them runs at a time, the next
@@ -82,6 +84,16 @@ public final class SimPlatform implements Platform {
     private int[] decisions = new int[1024];
     private int ndecisions;
     private int[] runnableIds = new int[16];
+
+    /**
+     * The host thread that runs the threads newosproc made, as continuations, one at a time;
+     * null before the first and after the last has ended. Written under lock.
+     */
+    private volatile OsThread driver;
+    /** The thread whose continuation the driver runs now, or null. Read and written by the driver only. */
+    private SimThread mounted;
+    /** Continuations made and not yet ended. Under lock. */
+    private int liveConts;
     private SimThread[] runnable = new SimThread[16];
 
     /** A simulation whose choices come from {@code seed}, with {@code ncpu} CPUs (any number from 1). */
@@ -255,7 +267,7 @@ public final class SimPlatform implements Platform {
         if (self != null) {
             reschedule(self);
         } else if (handTo != null) {
-            LockSupport.unpark(handTo.thread);
+            handTo(handTo);
         }
     }
 
@@ -266,12 +278,15 @@ public final class SimPlatform implements Platform {
         synchronized (lock) {
             enter();
             SimThread st = new SimThread(nextId++, name, null);
-            t = new OsThread(this, name, owner, () -> runThread(st, body));
+            t = new OsThread(this, name, owner, null); // never started: its body runs as st's continuation
             st.thread = t;
+            st.cont = new SimCont(() -> runThread(st, body));
             threads.add(st);
-            byThread.put(t, st);
+            liveConts++;
+            if (driver == null) {
+                driver = SimDriver.serve(this); // it parks until a continuation holds the baton
+            }
         }
-        t.start(); // it parks until chosen
         reschedule(self);
         return t;
     }
@@ -279,6 +294,19 @@ public final class SimPlatform implements Platform {
     @Override
     public Object currentOwner() {
         return OsThread.currentOwner();
+    }
+
+    /**
+     * The driver answers with the owner of the thread whose continuation it runs now (null between
+     * two); a thread newosproc made is never started, so nothing runs on it to ask.
+     */
+    @Override
+    public Object ownerOf(OsThread t) {
+        if (t == driver) {
+            SimThread m = mounted;
+            return m == null ? null : m.thread instanceof OsThread o ? o.owner : null;
+        }
+        return t.owner;
     }
 
     @Override
@@ -314,7 +342,7 @@ public final class SimPlatform implements Platform {
             }
         }
         if (handTo != null && handTo != self) {
-            LockSupport.unpark(handTo.thread);
+            handTo(handTo);
         }
         awaitBaton(self);
     }
@@ -356,7 +384,8 @@ public final class SimPlatform implements Platform {
     // ---- the machinery ----
 
     private SimThread self() {
-        return byThread.get(OsThread.current()); // not Thread.currentThread(): see OsThread.current()
+        Thread t = OsThread.current(); // not Thread.currentThread(): see OsThread.current()
+        return t == driver ? mounted : byThread.get(t);
     }
 
     private SimThread inside(String call) {
@@ -422,12 +451,32 @@ public final class SimPlatform implements Platform {
             current = next;
         }
         if (next != self) {
-            if (next != null) {
-                LockSupport.unpark(next.thread);
+            if (self.cont != null) {
+                yieldBaton(self); // the driver runs next, or wakes it if it is a host thread
+            } else {
+                if (next != null) {
+                    handTo(next);
+                }
+                awaitBaton(self);
             }
-            awaitBaton(self);
         }
         checkFailed();
+    }
+
+    /**
+     * Wakes whoever must run {@code next}, the new holder of the baton, from a host thread that
+     * is not the driver: the driver for a continuation, else next's own thread.
+     */
+    private void handTo(SimThread next) {
+        LockSupport.unpark(next.cont != null ? driver : next.thread);
+    }
+
+    /** A continuation gives the driver back its host thread until it holds the baton again. */
+    private void yieldBaton(SimThread self) {
+        while (current != self) {
+            checkFailed();
+            Continuation.yield(SCOPE);
+        }
     }
 
     private void awaitBaton(SimThread self) {
@@ -501,7 +550,12 @@ public final class SimPlatform implements Platform {
         failure = report;
         current = null;
         for (SimThread t : threads) {
-            LockSupport.unpark(t.thread);
+            if (t.cont == null) {
+                LockSupport.unpark(t.thread);
+            }
+        }
+        if (driver != null) {
+            LockSupport.unpark(driver); // it resumes every continuation left, whose pending call throws
         }
     }
 
@@ -523,10 +577,10 @@ public final class SimPlatform implements Platform {
         return sb.toString();
     }
 
-    /** The body of a thread started by newosproc: waits to be chosen, runs, ends. */
+    /** The body of a thread started by newosproc, in its continuation: the driver runs it once chosen; it runs, ends. */
     private void runThread(SimThread self, Runnable body) {
         try {
-            awaitBaton(self);
+            checkFailed(); // the driver starts it after a failure only so that it ends
             body.run();
         } catch (SimDeadlock e) {
             // the simulation is over; the thread waiting for its end reports it
@@ -541,7 +595,11 @@ public final class SimPlatform implements Platform {
         synchronized (lock) {
             self.state = SimThread.State.DONE;
             threads.remove(self);
-            byThread.remove(self.thread);
+            if (self.cont == null) {
+                byThread.remove(self.thread);
+            } else {
+                liveConts--;
+            }
             if (self.thread instanceof OsThread t) {
                 t.ended.store(1);
                 wake(t.ended, Integer.MAX_VALUE);
@@ -553,8 +611,66 @@ public final class SimPlatform implements Platform {
             next = pick(self.thread instanceof OsThread);
             current = next;
         }
-        if (next != null) {
-            LockSupport.unpark(next.thread);
+        if (next != null && self.cont == null) {
+            handTo(next); // a continuation's driver hands on once the continuation has ended
+        }
+    }
+
+    /**
+     * The driver's body: runs the continuation that holds the baton until it yields or ends, then
+     * wakes the holder if that is a host thread, and parks while a host thread holds it. After a
+     * failure it resumes each continuation left, so that its pending call throws and it ends. It
+     * ends once no continuation is left (a later newosproc starts another).
+     */
+    void drive() {
+        for (;;) {
+            SimThread c = current;
+            if (c == null && failure != null) {
+                synchronized (lock) {
+                    for (SimThread t : threads) {
+                        if (t.cont != null) {
+                            c = t;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (c != null && c.cont != null) {
+                mounted = c;
+                try {
+                    c.cont.run();
+                } finally {
+                    mounted = null;
+                }
+                SimThread n = current;
+                if (n != null && n.cont == null) {
+                    LockSupport.unpark(n.thread);
+                }
+                continue;
+            }
+            synchronized (lock) {
+                if (liveConts == 0) {
+                    driver = null;
+                    return;
+                }
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /** The scope of the simulation's continuations (the threads newosproc made). */
+    static final ContinuationScope SCOPE = new ContinuationScope("gort-sim");
+
+    /** A thread of the simulation run as a continuation on the driver; a pinned yield is an error, never a hang. */
+    private static final class SimCont extends Continuation {
+        SimCont(Runnable body) {
+            super(SCOPE, body);
+        }
+
+        @Override
+        protected void onPinned(Continuation.Pinned reason) {
+            throw new IllegalStateException("a thread of the simulated platform cannot give up the baton while pinned to its host thread ("
+                    + reason + "): do not call the platform inside synchronized blocks or native frames");
         }
     }
 }
