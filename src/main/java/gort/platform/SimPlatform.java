@@ -11,9 +11,10 @@ import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 
 /**
- * A deterministic platform: real Java threads, but exactly one of them runs at a time, the next
- * chosen at every platform call by a {@link Chooser} (a seeded generator, or a recorded list),
- * with a {@link VirtualClock} in place of the host's.
+ * A deterministic platform: exactly one of its threads runs at a time, the next chosen at every
+ * platform call by a {@link Chooser} (a seeded generator, or a recorded list), with a
+ * {@link VirtualClock} in place of the host's. The threads newosproc makes are continuations run
+ * one at a time on one host thread, the driver; the JVM threads that attach are real threads.
  *
  * <h2>The baton</h2>
  * Each thread of the simulation — started by {@link #newosproc}, or a foreign thread that
@@ -24,9 +25,27 @@ import jdk.internal.vm.ContinuationScope;
  * thread blocks on a futex, wakes sleepers, goes to sleep, starts a thread, ends), the clock
  * advances by {@link SimCost#PLATFORM_CALL_NS}, the chooser picks the next holder among the
  * runnable threads (in ascending id order), the choice is recorded ({@link #decisions}), and, if
- * another thread was picked, the caller parks (a real {@link LockSupport#park}: the simulator's
- * machinery, below the platform) until it is picked again. A thread's id is the order in which
- * the simulation met it, so in a deterministic run ids, choices and times repeat exactly.
+ * another thread was picked, the caller gives up its host thread until it is picked again (the
+ * simulator's machinery, below the platform: see "Host threads"). A thread's id is the order in
+ * which the simulation met it, so in a deterministic run ids, choices and times repeat exactly.
+ *
+ * <h2>Host threads</h2>
+ * A thread newosproc makes is an {@link OsThread} that is never started: its body runs as a
+ * {@link Continuation} of {@link #SCOPE} on the platform's driver, a host thread lent by
+ * {@link SimDriver} from the platform's first newosproc until its last continuation has ended. The
+ * driver runs the continuation that holds the baton until it yields it (a decision picked another
+ * thread: {@code Continuation.yield}, from inside a goroutine's own continuation too, which the
+ * JDK unwinds and later re-enters as nested scopes) or ends, then runs the next holder if that is
+ * a continuation, and otherwise wakes it and parks. So a handoff between two Ms is a continuation
+ * switch on one host thread, not an operating-system thread switch (12–22 µs each on the 2-core
+ * host, most of a schedule's time when every M was a parked host thread). The driver is an
+ * OsThread whose platform is this one: {@link #ownerOf} answers for it with the owner of the
+ * continuation it runs, so the runtime's static thread-to-M lookup works unchanged. A thread that
+ * attached is a real host thread and parks ({@link LockSupport#park}) while another holds the
+ * baton; a handoff to or from it is a real thread switch (some nine per explorer schedule, at the
+ * runtime's start and end). A continuation cannot give up the baton while pinned (inside a
+ * {@code synchronized} block or a native frame): that is an {@link IllegalStateException}, never
+ * a hang; the runtime already keeps its goroutines' yields unpinned.
  *
  * <h2>Time</h2>
  * {@link #nanotime} returns virtual time. A futex sleep with a timeout and {@link #usleep} block
@@ -52,12 +71,16 @@ import jdk.internal.vm.ContinuationScope;
  * {@link #osyield}. Choices happen only at platform calls, not at the runtime's own scheduling
  * points (a CAS, runqput). There is one clock, not one per M. {@link #sysReserve} is the real
  * platform's (memory is no scheduling). Choice is uniform among runnable threads; there is no
- * PCT or partial-order strategy yet.
+ * PCT or partial-order strategy yet. A thread newosproc made is never started, so its
+ * {@code getStackTrace} is empty: a debug dump shows no frames for a goroutine running on an M
+ * here (its frames are on the driver's stack).
  *
- * <p>Invariants: at most one thread of the simulation runs outside {@link #awaitBaton} at any
- * time, the one that {@code current} names; the scheduling state (threads, the clock, the
- * decision list, the chooser) changes only under {@code lock}, and only by the baton's holder or
- * by a thread outside the simulation.
+ * <p>Invariants: at most one thread of the simulation runs at any time, the one that
+ * {@code current} names (an attached thread outside {@link #awaitBaton}, or the continuation the
+ * driver has mounted); only the driver runs continuations, and it runs one only while
+ * {@code current} names it; the scheduling state (threads, the clock, the decision list, the
+ * chooser) changes only under {@code lock}, and only by the baton's holder or by a thread outside
+ * the simulation.
  */
 public final class SimPlatform implements Platform {
     private final long seed;
