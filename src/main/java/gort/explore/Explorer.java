@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * and a concurrent cycle's two marking phases each completed once, by a named completer, in order
  * (mark 1 done, its transition, mark 2 done, its transition, the cycle's end).
  *
- * <p>Owns nothing between schedules: each runs in a fresh runtime on a fresh platform, on a thread
- * of its own (the runtime's caller attaches to the simulation), under a host-time guard that only
+ * <p>Owns nothing between schedules but idle host threads: each schedule runs in a fresh runtime
+ * on a fresh platform, on a host thread that runs nothing else meanwhile (taken from a pool,
+ * {@code CALLERS}; the runtime's caller attaches to the simulation), under a host-time guard that only
  * catches a host thread spinning without platform calls, which the simulation cannot deschedule
  * (such a schedule's threads are left running: nothing can stop them). A campaign may run its
  * schedules on several host threads at once ({@code jobs}): simulations share no scheduling
@@ -80,6 +81,19 @@ public final class Explorer {
 
     /** The host-time guard of one schedule. */
     static final long HOST_GUARD_MS = 60_000;
+
+    /**
+     * The host threads that call {@code Runtime.run} for a schedule, kept between schedules
+     * (daemons, each ended after a minute unused): starting and ending a host thread per schedule
+     * costs more than a small schedule's own set-up. A thread left behind by a host hang stays
+     * busy, and the next schedule gets another.
+     */
+    private static final java.util.concurrent.ExecutorService CALLERS = new java.util.concurrent.ThreadPoolExecutor(0,
+            Integer.MAX_VALUE, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "explore-caller");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Scenario scenario;
     private final Map<String, String> godebug;
@@ -160,23 +174,28 @@ public final class Explorer {
         }
         Config config = cfg;
         AtomicReference<Throwable> err = new AtomicReference<>();
-        Thread t = new Thread(() -> {
+        String name = "explore-" + scenario.name() + "-" + seed;
+        java.util.concurrent.Future<?> done = CALLERS.submit(() -> {
+            Thread.currentThread().setName(name); // the attached thread's name, as deadlock reports show it
             try {
                 gort.api.Runtime.run(config, scenario::main);
             } catch (Throwable e) {
                 err.set(e);
             }
-        }, "explore-" + scenario.name() + "-" + seed);
-        t.setDaemon(true);
-        t.start();
+        });
+        boolean hung = false;
         try {
-            t.join(HOST_GUARD_MS);
+            done.get(HOST_GUARD_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            hung = true;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
         Outcome.Failure f;
-        if (t.isAlive()) {
+        if (hung) {
             // nothing can stop it: a thread that makes no platform call cannot be descheduled, and
             // Runtime.abort blocks on the platform, which a thread outside the simulation may not;
             // the schedule's daemon threads are left behind

@@ -37,6 +37,11 @@ public final class MarkTermScenario implements Scenario {
     /** The virtual time the cycle may take before main calls it a hang. */
     static final long HANG_NS = 200 * Time.MILLISECOND;
     static final Type NODE = Type.struct("explore.node", "ptr,scalar");
+    /**
+     * The heap's cap: some hundred kilobytes live, so 64 MiB is ample; the default (half the host
+     * JVM's heap) would make each schedule's runtime build and clear its per-page tables for gigabytes.
+     */
+    static final long HEAP_CAP = 64L << 20;
 
     @Override
     public String name() {
@@ -58,7 +63,7 @@ public final class MarkTermScenario implements Scenario {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("gccheckmark", "1");
         d.putAll(godebug);
-        return Config.defaults(p).withGomaxprocs(PROCS).withGodebug(d);
+        return Config.defaults(p).withGomaxprocs(PROCS).withGodebug(d).withHeapCap(HEAP_CAP);
     }
 
     @Override

@@ -18,8 +18,12 @@ import java.lang.invoke.MethodType;
  */
 public final class OsThread extends Thread {
     volatile Object owner;
-    /** The platform that started this thread (newosproc): the one that says whom it serves. */
-    final Platform platform;
+    /**
+     * The platform that started this thread (newosproc): the one that says whom it serves. Fixed,
+     * except on a simulated platform's driver, which serves one platform after another
+     * ({@link SimDriver}) and is re-pointed, by the thread handing it work, while it serves none.
+     */
+    Platform platform;
 
     OsThread(Platform platform, String name, Object owner, Runnable body) {
         super(null, body, name, 0, false);

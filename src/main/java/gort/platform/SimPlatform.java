@@ -7,11 +7,14 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
 
 /**
- * A deterministic platform: real Java threads, but exactly one of them runs at a time, the next
- * chosen at every platform call by a {@link Chooser} (a seeded generator, or a recorded list),
- * with a {@link VirtualClock} in place of the host's.
+ * A deterministic platform: exactly one of its threads runs at a time, the next chosen at every
+ * platform call by a {@link Chooser} (a seeded generator, or a recorded list), with a
+ * {@link VirtualClock} in place of the host's. The threads newosproc makes are continuations run
+ * one at a time on one host thread, the driver; the JVM threads that attach are real threads.
  *
  * <h2>The baton</h2>
  * Each thread of the simulation — started by {@link #newosproc}, or a foreign thread that
@@ -22,9 +25,27 @@ import java.util.concurrent.locks.LockSupport;
  * thread blocks on a futex, wakes sleepers, goes to sleep, starts a thread, ends), the clock
  * advances by {@link SimCost#PLATFORM_CALL_NS}, the chooser picks the next holder among the
  * runnable threads (in ascending id order), the choice is recorded ({@link #decisions}), and, if
- * another thread was picked, the caller parks (a real {@link LockSupport#park}: the simulator's
- * machinery, below the platform) until it is picked again. A thread's id is the order in which
- * the simulation met it, so in a deterministic run ids, choices and times repeat exactly.
+ * another thread was picked, the caller gives up its host thread until it is picked again (the
+ * simulator's machinery, below the platform: see "Host threads"). A thread's id is the order in
+ * which the simulation met it, so in a deterministic run ids, choices and times repeat exactly.
+ *
+ * <h2>Host threads</h2>
+ * A thread newosproc makes is an {@link OsThread} that is never started: its body runs as a
+ * {@link Continuation} of {@link #SCOPE} on the platform's driver, a host thread lent by
+ * {@link SimDriver} from the platform's first newosproc until its last continuation has ended. The
+ * driver runs the continuation that holds the baton until it yields it (a decision picked another
+ * thread: {@code Continuation.yield}, from inside a goroutine's own continuation too, which the
+ * JDK unwinds and later re-enters as nested scopes) or ends, then runs the next holder if that is
+ * a continuation, and otherwise wakes it and parks. So a handoff between two Ms is a continuation
+ * switch on one host thread, not an operating-system thread switch (12–22 µs each on the 2-core
+ * host, most of a schedule's time when every M was a parked host thread). The driver is an
+ * OsThread whose platform is this one: {@link #ownerOf} answers for it with the owner of the
+ * continuation it runs, so the runtime's static thread-to-M lookup works unchanged. A thread that
+ * attached is a real host thread and parks ({@link LockSupport#park}) while another holds the
+ * baton; a handoff to or from it is a real thread switch (some nine per explorer schedule, at the
+ * runtime's start and end). A continuation cannot give up the baton while pinned (inside a
+ * {@code synchronized} block or a native frame): that is an {@link IllegalStateException}, never
+ * a hang; the runtime already keeps its goroutines' yields unpinned.
  *
  * <h2>Time</h2>
  * {@link #nanotime} returns virtual time. A futex sleep with a timeout and {@link #usleep} block
@@ -50,12 +71,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #osyield}. Choices happen only at platform calls, not at the runtime's own scheduling
  * points (a CAS, runqput). There is one clock, not one per M. {@link #sysReserve} is the real
  * platform's (memory is no scheduling). Choice is uniform among runnable threads; there is no
- * PCT or partial-order strategy yet.
+ * PCT or partial-order strategy yet. A thread newosproc made is never started, so its
+ * {@code getStackTrace} is empty: a debug dump shows no frames for a goroutine running on an M
+ * here (its frames are on the driver's stack).
  *
- * <p>Invariants: at most one thread of the simulation runs outside {@link #awaitBaton} at any
- * time, the one that {@code current} names; the scheduling state (threads, the clock, the
- * decision list, the chooser) changes only under {@code lock}, and only by the baton's holder or
- * by a thread outside the simulation.
+ * <p>Invariants: at most one thread of the simulation runs at any time, the one that
+ * {@code current} names (an attached thread outside {@link #awaitBaton}, or the continuation the
+ * driver has mounted); only the driver runs continuations, and it runs one only while
+ * {@code current} names it; the scheduling state (threads, the clock, the decision list, the
+ * chooser) changes only under {@code lock}, and only by the baton's holder or by a thread outside
+ * the simulation.
  */
 public final class SimPlatform implements Platform {
     private final long seed;
@@ -82,6 +107,16 @@ public final class SimPlatform implements Platform {
     private int[] decisions = new int[1024];
     private int ndecisions;
     private int[] runnableIds = new int[16];
+
+    /**
+     * The host thread that runs the threads newosproc made, as continuations, one at a time;
+     * null before the first and after the last has ended. Written under lock.
+     */
+    private volatile OsThread driver;
+    /** The thread whose continuation the driver runs now, or null. Read and written by the driver only. */
+    private SimThread mounted;
+    /** Continuations made and not yet ended. Under lock. */
+    private int liveConts;
     private SimThread[] runnable = new SimThread[16];
 
     /** A simulation whose choices come from {@code seed}, with {@code ncpu} CPUs (any number from 1). */
@@ -261,7 +296,7 @@ public final class SimPlatform implements Platform {
         if (self != null) {
             reschedule(self);
         } else if (handTo != null) {
-            LockSupport.unpark(handTo.thread);
+            handTo(handTo);
         }
     }
 
@@ -272,12 +307,15 @@ public final class SimPlatform implements Platform {
         synchronized (lock) {
             enter();
             SimThread st = new SimThread(nextId++, name, null);
-            t = new OsThread(this, name, owner, () -> runThread(st, body));
+            t = new OsThread(this, name, owner, null); // never started: its body runs as st's continuation
             st.thread = t;
+            st.cont = new SimCont(() -> runThread(st, body));
             threads.add(st);
-            byThread.put(t, st);
+            liveConts++;
+            if (driver == null) {
+                driver = SimDriver.serve(this); // it parks until a continuation holds the baton
+            }
         }
-        t.start(); // it parks until chosen
         reschedule(self);
         return t;
     }
@@ -285,6 +323,19 @@ public final class SimPlatform implements Platform {
     @Override
     public Object currentOwner() {
         return OsThread.currentOwner();
+    }
+
+    /**
+     * The driver answers with the owner of the thread whose continuation it runs now (null between
+     * two); a thread newosproc made is never started, so nothing runs on it to ask.
+     */
+    @Override
+    public Object ownerOf(OsThread t) {
+        if (t == driver) {
+            SimThread m = mounted;
+            return m == null ? null : m.thread instanceof OsThread o ? o.owner : null;
+        }
+        return t.owner;
     }
 
     @Override
@@ -320,7 +371,7 @@ public final class SimPlatform implements Platform {
             }
         }
         if (handTo != null && handTo != self) {
-            LockSupport.unpark(handTo.thread);
+            handTo(handTo);
         }
         awaitBaton(self);
     }
@@ -362,7 +413,8 @@ public final class SimPlatform implements Platform {
     // ---- the machinery ----
 
     private SimThread self() {
-        return byThread.get(OsThread.current()); // not Thread.currentThread(): see OsThread.current()
+        Thread t = OsThread.current(); // not Thread.currentThread(): see OsThread.current()
+        return t == driver ? mounted : byThread.get(t);
     }
 
     private SimThread inside(String call) {
@@ -428,12 +480,32 @@ public final class SimPlatform implements Platform {
             current = next;
         }
         if (next != self) {
-            if (next != null) {
-                LockSupport.unpark(next.thread);
+            if (self.cont != null) {
+                yieldBaton(self); // the driver runs next, or wakes it if it is a host thread
+            } else {
+                if (next != null) {
+                    handTo(next);
+                }
+                awaitBaton(self);
             }
-            awaitBaton(self);
         }
         checkFailed();
+    }
+
+    /**
+     * Wakes whoever must run {@code next}, the new holder of the baton, from a host thread that
+     * is not the driver: the driver for a continuation, else next's own thread.
+     */
+    private void handTo(SimThread next) {
+        LockSupport.unpark(next.cont != null ? driver : next.thread);
+    }
+
+    /** A continuation gives the driver back its host thread until it holds the baton again. */
+    private void yieldBaton(SimThread self) {
+        while (current != self) {
+            checkFailed();
+            Continuation.yield(SCOPE);
+        }
     }
 
     private void awaitBaton(SimThread self) {
@@ -507,7 +579,12 @@ public final class SimPlatform implements Platform {
         failure = report;
         current = null;
         for (SimThread t : threads) {
-            LockSupport.unpark(t.thread);
+            if (t.cont == null) {
+                LockSupport.unpark(t.thread);
+            }
+        }
+        if (driver != null) {
+            LockSupport.unpark(driver); // it resumes every continuation left, whose pending call throws
         }
     }
 
@@ -529,10 +606,10 @@ public final class SimPlatform implements Platform {
         return sb.toString();
     }
 
-    /** The body of a thread started by newosproc: waits to be chosen, runs, ends. */
+    /** The body of a thread started by newosproc, in its continuation: the driver runs it once chosen; it runs, ends. */
     private void runThread(SimThread self, Runnable body) {
         try {
-            awaitBaton(self);
+            checkFailed(); // the driver starts it after a failure only so that it ends
             body.run();
         } catch (SimDeadlock e) {
             // the simulation is over; the thread waiting for its end reports it
@@ -547,7 +624,11 @@ public final class SimPlatform implements Platform {
         synchronized (lock) {
             self.state = SimThread.State.DONE;
             threads.remove(self);
-            byThread.remove(self.thread);
+            if (self.cont == null) {
+                byThread.remove(self.thread);
+            } else {
+                liveConts--;
+            }
             if (self.thread instanceof OsThread t) {
                 t.ended.store(1);
                 wake(t.ended, Integer.MAX_VALUE);
@@ -559,8 +640,66 @@ public final class SimPlatform implements Platform {
             next = pick(self.thread instanceof OsThread);
             current = next;
         }
-        if (next != null) {
-            LockSupport.unpark(next.thread);
+        if (next != null && self.cont == null) {
+            handTo(next); // a continuation's driver hands on once the continuation has ended
+        }
+    }
+
+    /**
+     * The driver's body: runs the continuation that holds the baton until it yields or ends, then
+     * wakes the holder if that is a host thread, and parks while a host thread holds it. After a
+     * failure it resumes each continuation left, so that its pending call throws and it ends. It
+     * ends once no continuation is left (a later newosproc starts another).
+     */
+    void drive() {
+        for (;;) {
+            SimThread c = current;
+            if (c == null && failure != null) {
+                synchronized (lock) {
+                    for (SimThread t : threads) {
+                        if (t.cont != null) {
+                            c = t;
+                            break;
+                        }
+                    }
+                }
+            }
+            if (c != null && c.cont != null) {
+                mounted = c;
+                try {
+                    c.cont.run();
+                } finally {
+                    mounted = null;
+                }
+                SimThread n = current;
+                if (n != null && n.cont == null) {
+                    LockSupport.unpark(n.thread);
+                }
+                continue;
+            }
+            synchronized (lock) {
+                if (liveConts == 0) {
+                    driver = null;
+                    return;
+                }
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /** The scope of the simulation's continuations (the threads newosproc made). */
+    static final ContinuationScope SCOPE = new ContinuationScope("gort-sim");
+
+    /** A thread of the simulation run as a continuation on the driver; a pinned yield is an error, never a hang. */
+    private static final class SimCont extends Continuation {
+        SimCont(Runnable body) {
+            super(SCOPE, body);
+        }
+
+        @Override
+        protected void onPinned(Continuation.Pinned reason) {
+            throw new IllegalStateException("a thread of the simulated platform cannot give up the baton while pinned to its host thread ("
+                    + reason + "): do not call the platform inside synchronized blocks or native frames");
         }
     }
 }

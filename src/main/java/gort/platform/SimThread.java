@@ -24,6 +24,8 @@ final class SimThread {
     final int id;
     final String name;
     Thread thread;
+    /** The thread's body for a thread newosproc made (run on the platform's driver); null for an attached host thread. */
+    jdk.internal.vm.Continuation cont;
     State state = State.RUNNABLE;
     Futex waitingOn;
     long deadline = NO_DEADLINE;

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * The explorer's figures for docs/BENCHMARKS.md: schedules per second of host time on the
  * mark-termination scenario (unmodified runtime, after a warm-up), and for each planted lost
  * wakeup and strategy, how many schedules a campaign runs until its first failure, from several
- * starting points. Run on one core with {@code bench/explore.sh} (taskset -c 0).
+ * starting points; and the rate a long campaign settles at ({@link #steady}). Run on one core with {@code bench/explore.sh} (taskset -c 0).
  */
 public final class ExploreBench {
     static final long[] STARTS = {1, 100_001, 200_001, 300_001, 400_001};
@@ -35,8 +35,33 @@ public final class ExploreBench {
             System.out.printf("throughput gcwakeup=%s: %d schedules, %d failed, %.1f schedules/s, %.0f decisions/schedule, %.0f decisions/s%n",
                     wakeup, n, failed, n / secs, (double) decisions / n, decisions / secs);
         }
+        steady(sc, "park");
         bug("park without its wake flag", "park", f -> f.parkWithoutWakeFlag = true);
         bug("note cleared at the wait", "note", f -> f.noteClearedAtWait = true);
+    }
+
+    /**
+     * The rate a long campaign settles at: 300-schedule windows until the JIT has compiled the
+     * runtime's paths (on one core its compiler threads take the same core), the last one printed,
+     * with the process's CPU time beside the host time (the two differ by what else the core ran).
+     */
+    static void steady(MarkTermScenario sc, String wakeup) {
+        Explorer e = new Explorer(sc, Map.of("gcwakeup", wakeup), null);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        int windows = 8;
+        int n = 300;
+        long seed = 2_000_001;
+        for (int w = 1; w <= windows; w++) {
+            long c0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                e.run(Explorer.Strategy.RANDOM, seed++);
+            }
+            if (w == windows) {
+                System.out.printf("steady gcwakeup=%s: schedules %d-%d of a campaign, %.1f schedules/s, %.1f schedules per CPU second%n", wakeup,
+                        (w - 1) * n + 1, w * n, n * 1e9 / (System.nanoTime() - t0), n * 1e9 / (os.getProcessCpuTime() - c0));
+            }
+        }
     }
 
     static void bug(String name, String wakeup, Consumer<GcFaults> fault) {

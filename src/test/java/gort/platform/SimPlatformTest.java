@@ -125,6 +125,45 @@ class SimPlatformTest {
         assertThat(p.now()).isEqualTo(a.endNs());
     }
 
+    /**
+     * The threads newosproc makes are continuations on one host thread, the driver: their bodies
+     * all run on the same host thread, which is none of them and not the attached one, none of
+     * them is ever started as a host thread, and the driver answers for each with that thread's
+     * owner while it runs it.
+     */
+    @Test
+    void newosprocThreadsAreContinuationsOnOneHostThread() {
+        SimPlatform p = new SimPlatform(11, 4);
+        List<Thread> hosts = Collections.synchronizedList(new ArrayList<>());
+        List<String> owners = Collections.synchronizedList(new ArrayList<>());
+        List<OsThread> made = new ArrayList<>();
+        Thread attached = Thread.currentThread();
+        simulate(p, sim -> {
+            Futex done = new Futex();
+            for (int i = 0; i < 3; i++) {
+                String owner = "m" + i;
+                made.add(sim.newosproc("worker-" + i, owner, () -> {
+                    for (int j = 0; j < 4; j++) {
+                        hosts.add(Thread.currentThread());
+                        owners.add(owner + "=" + sim.currentOwner());
+                        sim.osyield();
+                    }
+                    done.xadd(1);
+                    sim.futexwakeup(done, 1);
+                }));
+            }
+            int v;
+            while ((v = done.load()) < 3) {
+                sim.futexsleep(done, v, -1);
+            }
+        });
+        assertThat(hosts).hasSize(12);
+        assertThat(hosts.stream().distinct().count()).isEqualTo(1);
+        assertThat(hosts.get(0)).isNotSameAs(attached).isInstanceOf(OsThread.class).isNotIn(made.toArray());
+        assertThat(made).allMatch(t -> t.getState() == Thread.State.NEW);
+        assertThat(owners).allMatch(s -> s.startsWith("m") && s.substring(0, 2).equals(s.substring(3)));
+    }
+
     @Test
     void oneThreadRunsAtATime() {
         SimPlatform p = new SimPlatform(3, 8);
