@@ -85,8 +85,8 @@ public final class Explorer {
 
     /**
      * The runtime's debug checks every schedule runs with, on top of the scenario's settings:
-     * goroutine status changes checked against Go's table (GODEBUG gstatuscheck). They add no
-     * platform call, so they move no decision.
+     * goroutine status changes checked against Go's table (GODEBUG gstatuscheck). It adds no
+     * platform call, so it moves no decision.
      */
     static final Map<String, String> CHECKS = Map.of("gstatuscheck", "1");
 
@@ -223,6 +223,9 @@ public final class Explorer {
         }
         if (m.contains("fatal error: casgstatus")) {
             return new Outcome.Failure(Outcome.Oracle.GSTATUS, m.substring(m.indexOf("casgstatus")));
+        }
+        if (m.contains("of a dead object") || m.contains("a freed slot must hold only the poison")) {
+            return new Outcome.Failure(Outcome.Oracle.FREED, m);
         }
         if (m.contains("checkmark found")) {
             return new Outcome.Failure(Outcome.Oracle.CHECKMARK, m);

@@ -40,6 +40,13 @@ public record Outcome(long seed, int[] decisions, long virtualNs, Failure failur
          * which the explorer turns on), or a casgstatus that found another status than it expected.
          */
         GSTATUS,
+        /**
+         * An object freed while still reachable: the heap's own check, which every access makes
+         * (a swept slot's type entry is 0 until the slot is reused), panicked on a use of a freed
+         * object ("... of a dead object"); or, under the debug heap, allocation found a write to a
+         * freed slot's poison.
+         */
+        FREED,
         /** The runtime died: a fatal error, a panic, or the scenario's own check (a hang in virtual time included). */
         FATAL,
         /** The collector's cycle records break the phase protocol (below). */
