@@ -49,8 +49,8 @@ import java.util.concurrent.locks.LockSupport;
  * run: it has no baton) livelocks the host thread; such waits must call {@link #procyield} or
  * {@link #osyield}. Choices happen only at platform calls, not at the runtime's own scheduling
  * points (a CAS, runqput). There is one clock, not one per M. {@link #sysReserve} is the real
- * platform's (memory is no scheduling). Choice is uniform among runnable threads; there is no
- * PCT or partial-order strategy yet.
+ * platform's (memory is no scheduling). Choice is uniform among runnable threads; PCT and POS are
+ * the schedule explorer's choosers ({@code gort.explore}).
  *
  * <p>Invariants: at most one thread of the simulation runs outside {@link #awaitBaton} at any
  * time, the one that {@code current} names; the scheduling state (threads, the clock, the
