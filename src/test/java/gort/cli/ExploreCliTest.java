@@ -54,7 +54,7 @@ class ExploreCliTest {
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("): HANG: gort.explore.CycleHang: the GC cycle did not end");
         }
-        Run s = withParkBug("markterm", "--replay", file.toString(), "--shrink", "--shrink-runs", "60", "--replay-dir", dir.toString());
+        Run s = withParkBug("markterm", "--replay", file.toString(), "--shrink", "--shrink-runs", "20", "--replay-dir", dir.toString());
         Path shrunk = dir.resolve("markterm-random-seed" + seed + "-shrunk.replay");
         assertThat(s.out()).containsPattern("shrink of seed " + seed + ": \\d+ non-default decisions before, \\d+ after \\(\\d+ runs;")
                 .contains("  shrunk replay: " + shrunk);

@@ -12,15 +12,18 @@ import org.junit.jupiter.api.Test;
  * refused. The counts before and after are printed (a measurement).
  */
 class ShrinkerTest {
+    /** Runs a shrink here may spend: the prefix search and a few ddmin rounds (each failing run waits out a hang). */
+    static final int BUDGET = 60;
+
     static Shrinker.Result shrinkFirstFailure(Explorer e, Explorer.Strategy st, String bug) {
         Outcome o = ExplorerTest.find(e, st, bug);
-        Shrinker.Result r = new Shrinker(e, Shrinker.DEFAULT_BUDGET).shrink(o);
+        Shrinker.Result r = new Shrinker(e, BUDGET).shrink(o);
         System.out.printf("shrink: %s (seed %d, %s): %d non-default decisions before, %d after, %d runs, %d -> %d decisions%n", bug,
                 o.seed(), st.flag(), r.nonDefaultBefore(), r.nonDefaultAfter(), r.runs(), o.decisions().length, r.after().decisions().length);
         assertThat(r.after().failure().oracle()).isEqualTo(o.failure().oracle());
         assertThat(r.nonDefaultAfter()).as("non-default decisions after the shrink").isLessThan(r.nonDefaultBefore());
-        assertThat(r.runs()).isLessThanOrEqualTo(Shrinker.DEFAULT_BUDGET + 1);
-        for (int i = 0; i < 5; i++) {
+        assertThat(r.runs()).isLessThanOrEqualTo(BUDGET + 1);
+        for (int i = 0; i < 3; i++) {
             Outcome again = e.replay(r.after().seed(), r.after().decisions());
             assertThat(again.failure()).isEqualTo(r.after().failure());
             assertThat(again.decisions()).isEqualTo(r.after().decisions());
