@@ -44,6 +44,8 @@ public final class Config {
                     + "default 1)"),
             Map.entry("schedglobal", "N: schedule() takes from the global run queue first every N schedules (an ablation, not Go; Go's "
                     + "is 61)"),
+            Map.entry("gstatuscheck", "1 checks every goroutine status change against Go's table of legal transitions and dies on an "
+                    + "illegal one (a debug check, not Go; the schedule explorer turns it on)"),
             Map.entry("gcworkerfrac", "F in (0, 1]: the background mark workers' share of GOMAXPROCS (an ablation, not Go; Go's is "
                     + "0.25)"));
 
@@ -247,7 +249,7 @@ public final class Config {
                 parseChoice(gort.gc.Design.class, k, val);
             } else if (k.equals("gcmarking")) {
                 parseChoice(gort.gc.MarkingKind.class, k, val);
-            } else if (k.equals("gcassistblock") || k.equals("runnext")) {
+            } else if (k.equals("gcassistblock") || k.equals("runnext") || k.equals("gstatuscheck")) {
                 parseInt("GODEBUG " + k, val, 0, 1);
             } else if (k.equals("schedglobal")) {
                 parseInt("GODEBUG " + k, val, 1, Integer.MAX_VALUE);

@@ -46,7 +46,12 @@ public final class Explorer {
          * PCT ({@link PctChooser}) of depth {@link #PCT_DEPTH} over an estimated
          * {@link #PCT_STEPS} decisions: priorities and change points drawn from the seed.
          */
-        PCT(seed -> new PctChooser(seed, PCT_DEPTH, PCT_STEPS));
+        PCT(seed -> new PctChooser(seed, PCT_DEPTH, PCT_STEPS)),
+        /**
+         * POS ({@link PosChooser}): a random priority per thread's next event, the highest runnable
+         * runs and its thread draws a new one (the paper's BasicPOS: no race information here).
+         */
+        POS(PosChooser::new);
 
         final LongFunction<Chooser> chooser;
 
@@ -78,6 +83,13 @@ public final class Explorer {
      * and wake without progress ends there (as {@link Outcome.Oracle#HANG}) instead of running on.
      */
     static final long VIRTUAL_LIMIT_NS = 10_000_000_000L;
+
+    /**
+     * The runtime's debug checks every schedule runs with, on top of the scenario's settings:
+     * goroutine status changes checked against Go's table (GODEBUG gstatuscheck). It adds no
+     * platform call, so it moves no decision.
+     */
+    static final Map<String, String> CHECKS = Map.of("gstatuscheck", "1");
 
     /** The host-time guard of one schedule. */
     static final long HOST_GUARD_MS = 60_000;
@@ -161,11 +173,12 @@ public final class Explorer {
         }
     }
 
-    private Outcome run(long seed, Chooser chooser) {
+    /** Runs one schedule from {@code seed} with choices from {@code chooser} (a shrink's guided runs). */
+    Outcome run(long seed, Chooser chooser) {
         SimPlatform p = new SimPlatform(seed, scenario.procs(), chooser).limitTime(VIRTUAL_LIMIT_NS);
         AtomicReference<List<CycleRecord>> records = new AtomicReference<>();
         AtomicReference<Integer> numGC = new AtomicReference<>();
-        Config cfg = scenario.config(p, godebug).withOnExit(rt -> {
+        Config cfg = scenario.config(p, godebug).withGodebug(CHECKS).withOnExit(rt -> {
             records.set(rt.collector().cycleRecords());
             numGC.set(rt.collector().numGC());
         });
@@ -223,6 +236,15 @@ public final class Explorer {
         String m = String.valueOf(e.getMessage());
         if (m.contains(CycleHang.class.getName())) {
             return new Outcome.Failure(Outcome.Oracle.HANG, m.substring(m.indexOf(CycleHang.class.getName())));
+        }
+        if (m.contains("notewakeup - double wakeup")) {
+            return new Outcome.Failure(Outcome.Oracle.NOTE, m.substring(m.indexOf("notewakeup")));
+        }
+        if (m.contains("fatal error: casgstatus")) {
+            return new Outcome.Failure(Outcome.Oracle.GSTATUS, m.substring(m.indexOf("casgstatus")));
+        }
+        if (m.contains("of a dead object") || m.contains("a freed slot must hold only the poison")) {
+            return new Outcome.Failure(Outcome.Oracle.FREED, m);
         }
         if (m.contains("checkmark found")) {
             return new Outcome.Failure(Outcome.Oracle.CHECKMARK, m);

@@ -30,6 +30,23 @@ public record Outcome(long seed, int[] decisions, long virtualNs, Failure failur
         HANG,
         /** GODEBUG gccheckmark=1 found a reachable object that marking left unmarked. */
         CHECKMARK,
+        /**
+         * A note woken twice between clears: the runtime's own throw, Go's "notewakeup - double
+         * wakeup" ({@link gort.sched.Note#wakeup}), which the explorer reports apart from other deaths.
+         */
+        NOTE,
+        /**
+         * A goroutine status change that Go's casgstatus callers never make (GODEBUG gstatuscheck,
+         * which the explorer turns on), or a casgstatus that found another status than it expected.
+         */
+        GSTATUS,
+        /**
+         * An object freed while still reachable: the heap's own check, which every access makes
+         * (a swept slot's type entry is 0 until the slot is reused), panicked on a use of a freed
+         * object ("... of a dead object"); or, under the debug heap, allocation found a write to a
+         * freed slot's poison.
+         */
+        FREED,
         /** The runtime died: a fatal error, a panic, or the scenario's own check (a hang in virtual time included). */
         FATAL,
         /** The collector's cycle records break the phase protocol (below). */

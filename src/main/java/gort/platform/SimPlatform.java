@@ -70,10 +70,10 @@ import jdk.internal.vm.ContinuationScope;
  * run: it has no baton) livelocks the host thread; such waits must call {@link #procyield} or
  * {@link #osyield}. Choices happen only at platform calls, not at the runtime's own scheduling
  * points (a CAS, runqput). There is one clock, not one per M. {@link #sysReserve} is the real
- * platform's (memory is no scheduling). Choice is uniform among runnable threads; there is no
- * PCT or partial-order strategy yet. A thread newosproc made is never started, so its
- * {@code getStackTrace} is empty: a debug dump shows no frames for a goroutine running on an M
- * here (its frames are on the driver's stack).
+ * platform's (memory is no scheduling). Choice is uniform among runnable threads; PCT and POS are
+ * the schedule explorer's choosers ({@code gort.explore}). A thread newosproc made is never
+ * started, so its {@code getStackTrace} is empty: a debug dump shows no frames for a goroutine
+ * running on an M here (its frames are on the driver's stack).
  *
  * <p>Invariants: at most one thread of the simulation runs at any time, the one that
  * {@code current} names (an attached thread outside {@link #awaitBaton}, or the continuation the

@@ -201,6 +201,10 @@ public final class G {
      * runtime bug and is fatal, as Go's casgstatus throws.
      */
     void casgstatus(int oldval, int newval) {
+        if (sched.gstatusCheck && !legalTransition(oldval, newval)) {
+            throw new IllegalStateException("fatal error: casgstatus: goroutine " + goid + ": illegal transition "
+                    + statusName(oldval) + " -> " + statusName(newval) + " (GODEBUG gstatuscheck)");
+        }
         if (STATUS.compareAndSet(this, oldval, newval)) {
             return;
         }
@@ -216,6 +220,41 @@ public final class G {
                 return;
             }
         }
+    }
+
+    /**
+     * Go's legal goroutine status changes, as the callers of casgstatus in Go 1.5's proc1.go,
+     * mgc.go and mgcmark.go make them (the scan bit is not part of the table: it is set and
+     * cleared only by {@link #castogscanstatus} and {@link #casfromGscanstatus}): idle → dead (malg's
+     * fresh goroutine); dead → runnable (newproc); runnable → running (execute); running →
+     * runnable (gosched, preemption), waiting (park, a wait in place), syscall (entersyscall) or
+     * dead (goexit); waiting → runnable (ready) or running (the end of a wait in place, as
+     * gcMarkTermination's); syscall → running (exitsyscall's fast path) or runnable (exitsyscall0).
+     * Bit {@code newval} of {@code LEGAL[oldval]}.
+     */
+    private static final int[] LEGAL = new int[DEAD + 1];
+
+    static {
+        allow(IDLE, DEAD);
+        allow(DEAD, RUNNABLE);
+        allow(RUNNABLE, RUNNING);
+        allow(RUNNING, RUNNABLE);
+        allow(RUNNING, WAITING);
+        allow(RUNNING, SYSCALL);
+        allow(RUNNING, DEAD);
+        allow(WAITING, RUNNABLE);
+        allow(WAITING, RUNNING);
+        allow(SYSCALL, RUNNING);
+        allow(SYSCALL, RUNNABLE);
+    }
+
+    private static void allow(int from, int to) {
+        LEGAL[from] |= 1 << to;
+    }
+
+    /** Whether Go's casgstatus callers ever change a goroutine's status from {@code oldval} to {@code newval}. */
+    static boolean legalTransition(int oldval, int newval) {
+        return oldval >= 0 && oldval < LEGAL.length && newval >= 0 && newval < 32 && (LEGAL[oldval] & (1 << newval)) != 0;
     }
 
     /** Claims the goroutine for a stack scan: oldval → oldval|SCAN (Go's castogscanstatus). */

@@ -238,6 +238,14 @@ public final class Sched {
     /** schedule() checks the global run queue first every this many schedules (Go: 61). */
     private final int globalQueueInterval;
 
+    /**
+     * GODEBUG gstatuscheck=1 (a debug check, not Go): every {@link G#casgstatus} checks its pair
+     * against {@link G#legalTransition}, Go's table of legal status changes, and dies on an
+     * illegal one. Set before the first goroutine; off, it costs casgstatus one field read and a
+     * branch not taken.
+     */
+    boolean gstatusCheck;
+
     // ---- counters for tests and traces ----
     private final AtomicLong npreempted = new AtomicLong();
 
@@ -299,6 +307,11 @@ public final class Sched {
 
     public int gomaxprocs() {
         return gomaxprocs;
+    }
+
+    /** Turns on GODEBUG gstatuscheck's check of every goroutine status change (before the runtime starts). */
+    public void setGStatusCheck(boolean on) {
+        this.gstatusCheck = on;
     }
 
     public void setHooks(Hooks h) {

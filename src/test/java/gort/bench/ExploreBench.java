@@ -9,9 +9,12 @@ import java.util.function.Consumer;
 
 /**
  * The explorer's figures for docs/BENCHMARKS.md: schedules per second of host time on the
- * mark-termination scenario (unmodified runtime, after a warm-up), and for each planted lost
+ * mark-termination scenario (unmodified runtime, after a warm-up), with the threads and decisions
+ * of a schedule (PCT's n and k) and PCT's bound 1/(n·k^(d−1)) from them; for each planted lost
  * wakeup and strategy, how many schedules a campaign runs until its first failure, from several
- * starting points; and the rate a long campaign settles at ({@link #steady}). Run on one core with {@code bench/explore.sh} (taskset -c 0).
+ * starting points; the first failure replayed 100 times (how many repeat its oracle, decisions and
+ * virtual end time); its shrink (non-default decisions before and after); and the rate a long
+ * campaign settles at ({@link #steady}). Run on one core with {@code bench/explore.sh} (taskset -c 0).
  */
 public final class ExploreBench {
     static final long[] STARTS = {1, 100_001, 200_001, 300_001, 400_001};
@@ -23,17 +26,28 @@ public final class ExploreBench {
             Explorer e = new Explorer(sc, Map.of("gcwakeup", wakeup), null);
             e.explore(Explorer.Strategy.RANDOM, 1_000_001, 100, 0, null); // warm-up
             long decisions = 0;
+            long threads = 0;
+            int maxThreads = 0;
             int n = 300;
             long t0 = System.nanoTime();
             int failed = 0;
             for (int i = 0; i < n; i++) {
                 Outcome o = e.run(Explorer.Strategy.RANDOM, 1 + i);
                 decisions += o.decisions().length;
+                int t = (int) java.util.Arrays.stream(o.decisions()).distinct().count();
+                threads += t;
+                maxThreads = Math.max(maxThreads, t);
                 failed += o.failed() ? 1 : 0;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("throughput gcwakeup=%s: %d schedules, %d failed, %.1f schedules/s, %.0f decisions/schedule, %.0f decisions/s%n",
                     wakeup, n, failed, n / secs, (double) decisions / n, decisions / secs);
+            double nThreads = (double) threads / n;
+            double k = (double) decisions / n;
+            int d = Explorer.PCT_DEPTH;
+            System.out.printf("pct bound gcwakeup=%s: n=%.1f threads (max %d), k=%.0f decisions, d=%d: 1/(n*k^(d-1)) = %.2e "
+                    + "(with the chooser's k=%d: %.2e)%n", wakeup, nThreads, maxThreads, k, d, 1 / (nThreads * Math.pow(k, d - 1)),
+                    Explorer.PCT_STEPS, 1 / (nThreads * Math.pow(Explorer.PCT_STEPS, d - 1)));
         }
         steady(sc, "park");
         bug("park without its wake flag", "park", f -> f.parkWithoutWakeFlag = true);
@@ -70,14 +84,37 @@ public final class ExploreBench {
             fault.accept(g);
             return g;
         });
+        Outcome firstFailure = null;
         for (Explorer.Strategy st : Explorer.Strategy.values()) {
             StringBuilder sb = new StringBuilder();
             for (long s : STARTS) {
                 Explorer.Campaign c = e.explore(st, s, BOUND, 1, null);
+                if (firstFailure == null && !c.failures().isEmpty()) {
+                    firstFailure = c.failures().get(0);
+                }
                 sb.append(' ').append(c.failures().isEmpty() ? ">" + BOUND : String.valueOf(c.schedules()));
             }
             System.out.printf("schedules to failure, %s (gcwakeup=%s), %s, from seeds %s:%s%n", name, wakeup, st.flag(),
                     java.util.Arrays.toString(STARTS), sb);
         }
+        if (firstFailure == null) {
+            return;
+        }
+        Outcome f = firstFailure;
+        int same = 0;
+        for (int i = 0; i < REPLAYS; i++) {
+            Outcome r = e.replay(f.seed(), f.decisions());
+            if (f.failure().equals(r.failure()) && java.util.Arrays.equals(f.decisions(), r.decisions()) && f.virtualNs() == r.virtualNs()) {
+                same++;
+            }
+        }
+        System.out.printf("replay, %s: seed %d (%d decisions, %s) replayed %d of %d times to the same oracle, message, decisions and virtual end%n",
+                name, f.seed(), f.decisions().length, f.failure().oracle(), same, REPLAYS);
+        gort.explore.Shrinker.Result sr = new gort.explore.Shrinker(e, gort.explore.Shrinker.DEFAULT_BUDGET).shrink(f);
+        System.out.printf("shrink, %s: seed %d: %d -> %d non-default decisions (%d -> %d decisions) in %d runs, %s%n", name, f.seed(),
+                sr.nonDefaultBefore(), sr.nonDefaultAfter(), f.decisions().length, sr.after().decisions().length, sr.runs(),
+                sr.after().failure().oracle());
     }
+
+    static final int REPLAYS = 100;
 }

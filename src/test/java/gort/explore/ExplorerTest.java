@@ -39,11 +39,13 @@ class ExplorerTest {
         Explorer e = explorer(wakeup, null);
         Explorer.Campaign random = e.explore(Explorer.Strategy.RANDOM, 1, 60, 0, null);
         Explorer.Campaign pct = e.explore(Explorer.Strategy.PCT, 1, 20, 0, null);
+        Explorer.Campaign pos = e.explore(Explorer.Strategy.POS, 1, 20, 0, null);
         assertThat(random.failures()).as("random schedules that failed").isEmpty();
         assertThat(pct.failures()).as("PCT schedules that failed").isEmpty();
-        assertThat(random.schedules() + pct.schedules()).isEqualTo(80);
+        assertThat(pos.failures()).as("POS schedules that failed").isEmpty();
+        assertThat(random.schedules() + pct.schedules() + pos.schedules()).isEqualTo(100);
         System.out.printf("explore %s gcwakeup=%s: %d schedules, 0 failed, %.1f schedules/s%n", SCENARIO.name(), wakeup,
-                random.schedules() + pct.schedules(), random.schedulesPerSecond());
+                random.schedules() + pct.schedules() + pos.schedules(), random.schedulesPerSecond());
     }
 
     /** Explores from seed 1 until the first failure; asserts one is found within the bound and returns it. */
@@ -134,6 +136,51 @@ class ExplorerTest {
         }
         System.out.printf("explore: park without its wake flag failed %d of 40 random schedules (seeds %s)%n", serial.failures().size(),
                 serial.failures().stream().map(Outcome::seed).toList());
+    }
+
+    /**
+     * A campaign split by seed range (as over several machines) adds up to the whole: seeds 10..15
+     * and 16..21 fail on the same seeds, with the same decisions and oracles, as 10..21 in one go
+     * (a range where every strategy fails at least once).
+     */
+    @Test
+    void twoSeedRangesFindWhatTheirUnionFinds() {
+        Explorer e = explorer("note", f -> f.noteClearedAtWait = true);
+        for (Explorer.Strategy st : Explorer.Strategy.values()) {
+            Explorer.Campaign whole = e.explore(st, 10, 12, 0, null);
+            Explorer.Campaign first = e.explore(st, 10, 6, 0, null);
+            Explorer.Campaign second = e.explore(st, 16, 6, 0, null);
+            List<Outcome> union = new java.util.ArrayList<>(first.failures());
+            union.addAll(second.failures());
+            assertThat(first.schedules() + second.schedules()).isEqualTo(whole.schedules());
+            assertThat(whole.failures()).as("%s failures", st.flag()).isNotEmpty();
+            assertThat(union.stream().map(Outcome::seed).toList()).isEqualTo(whole.failures().stream().map(Outcome::seed).toList());
+            for (int i = 0; i < union.size(); i++) {
+                assertThat(union.get(i).decisions()).isEqualTo(whole.failures().get(i).decisions());
+                assertThat(union.get(i).failure()).isEqualTo(whole.failures().get(i).failure());
+            }
+        }
+    }
+
+    @Test
+    void posRedrawsThePriorityOfTheThreadThatRan() {
+        PosChooser c = new PosChooser(7);
+        int[] two = {3, 5};
+        int first = c.choose(two, 2);
+        // over many decisions both threads run (a fixed priority would pick the same one for ever)
+        java.util.Set<Integer> ran = new java.util.HashSet<>();
+        ran.add(two[first]);
+        for (int i = 0; i < 50; i++) {
+            ran.add(two[c.choose(two, 2)]);
+        }
+        assertThat(ran).containsExactlyInAnyOrder(3, 5);
+        // the same seed, the same choices
+        PosChooser a = new PosChooser(11);
+        PosChooser b = new PosChooser(11);
+        int[] three = {0, 1, 2};
+        for (int i = 0; i < 100; i++) {
+            assertThat(a.choose(three, 3)).isEqualTo(b.choose(three, 3));
+        }
     }
 
     @Test
