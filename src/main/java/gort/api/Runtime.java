@@ -30,6 +30,7 @@ public final class Runtime {
         this.mheap = new MHeap(platform, config.heapCapBytes(), config.debugHeap());
         this.gc = new Collector(sched, mheap, config.collectorSettings(), config.traceOut());
         this.heap = new Heap(gc);
+        sched.faults = gc.faults().sched;
         sched.setHooks(gc.hooks());
         sched.env = this;
         mheap.mem().setOwner(sched.name());

@@ -6,7 +6,9 @@ import java.util.List;
 public final class Scenarios {
     private Scenarios() {}
 
-    public static final List<Scenario> ALL = List.of(new MarkTermScenario());
+    public static final List<Scenario> ALL = List.of(new MarkTermScenario(), new MarkTermScenario("markdone", 6),
+            new MarkTermScenario("assist", 0, 64, 512, true, false),
+            new MarkTermScenario("markidle", 6, 64, 0, false, true), new ParallelScenario());
 
     /** The scenario of that name, or null. */
     public static Scenario byName(String name) {
