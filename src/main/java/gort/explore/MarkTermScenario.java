@@ -31,6 +31,12 @@ import java.util.Map;
  * the cycle ends within {@link #HANG_NS} of virtual time (a GC phase waiting forever while
  * its goroutines still run — a lost wakeup — shows here, not as a deadlock, because main's
  * sleeps keep the timers going).
+ *
+ * <p>Variants ({@link Scenarios}) change the lists' length, add a noscan garbage object per
+ * round (so that rounds refill their caches and assist), run a first cycle so that the explored
+ * one has an assist ratio, stop the goroutines after a fixed number of rounds, or have main wait
+ * in one sleep instead of polling; none of them lets a goroutine hold a pointer the barrier has
+ * not seen, so the check of mark termination's leftovers holds for each.
  */
 public final class MarkTermScenario implements Scenario {
     public static final int PROCS = 4;
@@ -61,20 +67,12 @@ public final class MarkTermScenario implements Scenario {
 
     /** markterm: the goroutines rewrite their lists until the cycle has ended. */
     public MarkTermScenario() {
-        this("markterm", 0);
+        this("markterm", 0, LIST, 0, false, false);
     }
 
     /**
      * @param fixedRounds rounds each goroutine runs and then exits, whether or not the cycle has
-     *     ended (0: until it has): with few, the goroutines' pointer stores grey new nodes into
-     *     their Ps' caches early in mark 1 and then stop, so that later phases run on Ps whose
-     *     caches nobody touches
-     */
-    MarkTermScenario(String name, int fixedRounds) {
-        this(name, fixedRounds, LIST, 0, false, false);
-    }
-
-    /**
+     *     ended (0: until it has)
      * @param list nodes per list
      * @param garbage bytes of a noscan object each round allocates besides its node (0: none), so
      *     that rounds refill their allocation caches and assist
