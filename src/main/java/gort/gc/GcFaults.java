@@ -104,7 +104,9 @@ public final class GcFaults {
      * working while it runs the job, so the completion check (nobody working, no job unclaimed,
      * no work queued) can pass while a stack is still being scanned. Go's gcMarkRootCheck, run
      * where a phase is declared complete ({@link Work#checkRootJobsDone}), then dies naming it;
-     * without that check mark termination's rescan would hide it.
+     * without that check mark termination's rescan would hide it. (In Go the check itself raced
+     * with workers still scanning stacks as mark 1 ended; Go 1.7 moved it after the forEachP that
+     * waits for them, mgc.go's comment on golang/go #16083.)
      */
     public volatile boolean rootJobDoneAtClaim;
 

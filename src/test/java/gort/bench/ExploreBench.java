@@ -3,6 +3,8 @@ package gort.bench;
 import gort.explore.Explorer;
 import gort.explore.MarkTermScenario;
 import gort.explore.Outcome;
+import gort.explore.Scenario;
+import gort.explore.Scenarios;
 import gort.gc.GcFaults;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -11,13 +13,47 @@ import java.util.function.Consumer;
  * The explorer's figures for docs/BENCHMARKS.md: schedules per second of host time on the
  * mark-termination scenario (unmodified runtime, after a warm-up), and for each planted lost
  * wakeup and strategy, how many schedules a campaign runs until its first failure, from several
- * starting points. Run on one core with {@code bench/explore.sh} (taskset -c 0).
+ * starting points. Run on one core with {@code bench/explore.sh} (taskset -c 0); {@code
+ * bench/explore.sh bugs} runs only the planted bugs' searches, {@code bench/explore.sh missed} the
+ * searches for the two planted bugs the explorer does not find (one start, {@link #MISSED_BOUND}
+ * schedules per strategy).
  */
 public final class ExploreBench {
     static final long[] STARTS = {1, 100_001, 200_001, 300_001, 400_001};
     static final int BOUND = 5000;
+    static final int MISSED_BOUND = 1000;
 
     public static void main(String[] args) {
+        String what = args.length > 0 ? args[0] : "all";
+        if (what.equals("missed")) {
+            missed();
+            return;
+        }
+        if (what.equals("all")) {
+            throughput();
+        }
+        bug("park without its wake flag", "markterm", Map.of("gcwakeup", "park"), f -> f.parkWithoutWakeFlag = true, BOUND, STARTS);
+        bug("note cleared at the wait", "markterm", Map.of("gcwakeup", "note"), f -> f.noteClearedAtWait = true, BOUND, STARTS);
+        bug("mark 1's transition without the caches' flush", "assist", Map.of("gcwakeup", "park"), f -> f.markDoneWithoutFlush = true,
+                BOUND, STARTS);
+        bug("a root job counted done when claimed", "markterm", Map.of("gcdesign", "go1.6"), f -> f.rootJobDoneAtClaim = true, BOUND,
+                STARTS);
+        bug("a paid assist's lost ready", "assist", Map.of("gcdesign", "go1.6"), f -> f.assistReadyLost = true, BOUND, STARTS);
+        bug("a spinning M stopping without the re-check", "parallel", Map.of(), f -> f.sched.stopWithoutRecheck = true, BOUND, STARTS);
+    }
+
+    /** The planted bugs the explorer does not find: how many schedules ran without a failure. */
+    static void missed() {
+        long[] one = {1};
+        bug("none without the re-check under the transition lock", "assist", Map.of("gcwakeup", "none"), f -> f.noMarkDoneRecheck = true,
+                MISSED_BOUND, one);
+        bug("none without the re-check under the transition lock", "assist", Map.of("gcdesign", "go1.6"), f -> f.noMarkDoneRecheck = true,
+                MISSED_BOUND, one);
+        bug("no idle P woken for GC work", "markidle", Map.of("gcwakeup", "park"), f -> f.noIdleWakeForWork = true, MISSED_BOUND, one);
+        bug("no idle P woken for GC work", "markidle", Map.of("gcwakeup", "note"), f -> f.noIdleWakeForWork = true, MISSED_BOUND, one);
+    }
+
+    static void throughput() {
         MarkTermScenario sc = new MarkTermScenario();
         for (String wakeup : new String[] {"park", "note", "none"}) {
             Explorer e = new Explorer(sc, Map.of("gcwakeup", wakeup), null);
@@ -35,24 +71,24 @@ public final class ExploreBench {
             System.out.printf("throughput gcwakeup=%s: %d schedules, %d failed, %.1f schedules/s, %.0f decisions/schedule, %.0f decisions/s%n",
                     wakeup, n, failed, n / secs, (double) decisions / n, decisions / secs);
         }
-        bug("park without its wake flag", "park", f -> f.parkWithoutWakeFlag = true);
-        bug("note cleared at the wait", "note", f -> f.noteClearedAtWait = true);
     }
 
-    static void bug(String name, String wakeup, Consumer<GcFaults> fault) {
-        Explorer e = new Explorer(new MarkTermScenario(), Map.of("gcwakeup", wakeup), () -> {
+    static void bug(String name, String scenario, Map<String, String> godebug, Consumer<GcFaults> fault, int bound, long[] starts) {
+        Scenario sc = Scenarios.byName(scenario);
+        Explorer e = new Explorer(sc, godebug, () -> {
             GcFaults g = new GcFaults();
             fault.accept(g);
             return g;
         });
         for (Explorer.Strategy st : Explorer.Strategy.values()) {
             StringBuilder sb = new StringBuilder();
-            for (long s : STARTS) {
-                Explorer.Campaign c = e.explore(st, s, BOUND, 1, null);
-                sb.append(' ').append(c.failures().isEmpty() ? ">" + BOUND : String.valueOf(c.schedules()));
+            long t0 = System.nanoTime();
+            for (long s : starts) {
+                Explorer.Campaign c = e.explore(st, s, bound, 1, null);
+                sb.append(' ').append(c.failures().isEmpty() ? ">" + bound : String.valueOf(c.schedules()));
             }
-            System.out.printf("schedules to failure, %s (gcwakeup=%s), %s, from seeds %s:%s%n", name, wakeup, st.flag(),
-                    java.util.Arrays.toString(STARTS), sb);
+            System.out.printf("schedules to failure, %s (%s %s), %s, from seeds %s:%s (%.1f s in all)%n", name, scenario, godebug, st.flag(),
+                    java.util.Arrays.toString(starts), sb, (System.nanoTime() - t0) / 1e9);
         }
     }
 }
