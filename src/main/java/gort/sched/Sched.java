@@ -1017,7 +1017,7 @@ public final class Sched {
                 nmspinning.decrementAndGet();
             }
             // check all run queues once again (unless the planted bug skips it)
-            for (int i = 0; i < procs && !faults.stopWithoutRecheck; i++) {
+            for (int i = 0, n = faults.stopWithoutRecheck ? 0 : procs; i < n; i++) {
                 P p2 = allp[i];
                 if (p2 != null && !p2.runqempty()) {
                     lock.lock();
