@@ -2,7 +2,8 @@
 # The explorer's figures (docs/BENCHMARKS.md): schedules/s on the mark-termination scenario and
 # schedules to the first failure per planted bug and strategy, on one core (taskset -c 0), on the
 # JDK 25 the launcher finds.
-# Usage: bench/explore.sh
+# Usage: bench/explore.sh [all|bugs|missed]   (all: throughput and every planted bug; bugs: the bugs only;
+#   missed: the planted bugs it does not find, 1,000 schedules per strategy)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"   # sets gort_root
 gort_find_jdk || exit 1
@@ -16,4 +17,4 @@ JAVA_HOME="$GORT_JAVA_HOME" mvn -B -q -Dstyle.color=never dependency:build-class
 taskset -c 0 "$GORT_JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
   -XX:+UseParallelGC -Xmn64m -XX:CompileCommand=quiet \
   -XX:CompileCommand=dontinline,gort.platform.OsThread::currentThreadOutOfLine \
-  -cp "target/classes:target/test-classes:$(cat "$cp")" gort.bench.ExploreBench
+  -cp "target/classes:target/test-classes:$(cat "$cp")" gort.bench.ExploreBench "$@"

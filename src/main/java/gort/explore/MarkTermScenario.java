@@ -23,9 +23,20 @@ import java.util.Map;
  *
  * <p>Checks of its own, thrown from main (so the runtime dies with them): every list still has
  * its length and its values in order after the cycle (a freed node reused would break either);
+ * mark termination finds no grey object queued and marks nothing itself
+ * ({@link Collector#terminationGreyObjects}, {@link Collector#terminationMarkedBytes}: the listers
+ * hold no heap pointer the barrier has not seen, since every node they reach hangs from a global
+ * the mark rescans or was allocated black, so at a true completion point nothing is left, and a
+ * byte marked there is a completion declared with grey objects left somewhere);
  * the cycle ends within {@link #HANG_NS} of virtual time (a GC phase waiting forever while
  * its goroutines still run — a lost wakeup — shows here, not as a deadlock, because main's
  * sleeps keep the timers going).
+ *
+ * <p>Variants ({@link Scenarios}) change the lists' length, add a noscan garbage object per
+ * round (so that rounds refill their caches and assist), run a first cycle so that the explored
+ * one has an assist ratio, stop the goroutines after a fixed number of rounds, or have main wait
+ * in one sleep instead of polling; none of them lets a goroutine hold a pointer the barrier has
+ * not seen, so the check of mark termination's leftovers holds for each.
  */
 public final class MarkTermScenario implements Scenario {
     public static final int PROCS = 4;
@@ -43,14 +54,57 @@ public final class MarkTermScenario implements Scenario {
      */
     static final long HEAP_CAP = 64L << 20;
 
+    private final String name;
+    /** Rounds each goroutine runs whatever the cycle does (then it exits), or 0: until the cycle has ended. */
+    private final int fixedRounds;
+    /** Nodes per list. */
+    private final int list;
+    /** Bytes of garbage (a noscan object) each round allocates besides its node, 0 for none. */
+    private final int garbage;
+    /** Whether a first cycle runs before the lists are built (so that the explored cycle has an assist ratio). */
+    private final boolean warmup;
+    /**
+     * Whether main waits for the cycle in one sleep of {@link #HANG_NS} instead of polling every
+     * 100 µs: then no timer wakes a P while the cycle runs, and a cycle whose work waits for a P
+     * that nobody wakes stalls until main wakes.
+     */
+    private final boolean oneSleep;
+
+    /** markterm: the goroutines rewrite their lists until the cycle has ended. */
+    public MarkTermScenario() {
+        this("markterm", 0, LIST, 0, false, false);
+    }
+
+    /**
+     * @param fixedRounds rounds each goroutine runs and then exits, whether or not the cycle has
+     *     ended (0: until it has)
+     * @param list nodes per list
+     * @param garbage bytes of a noscan object each round allocates besides its node (0: none), so
+     *     that rounds refill their allocation caches and assist
+     * @param warmup whether a first cycle runs before the lists are built, so that the explored
+     *     cycle has an assist ratio (a first cycle has none, and its assists do nothing)
+     * @param oneSleep whether main waits for the cycle in one long sleep rather than polling
+     */
+    MarkTermScenario(String name, int fixedRounds, int list, int garbage, boolean warmup, boolean oneSleep) {
+        this.oneSleep = oneSleep;
+        this.name = name;
+        this.fixedRounds = fixedRounds;
+        this.list = list;
+        this.garbage = garbage;
+        this.warmup = warmup;
+    }
+
     @Override
     public String name() {
-        return "markterm";
+        return name;
     }
 
     @Override
     public String description() {
-        return PROCS + " Ps, " + GOROUTINES + " goroutines rewriting lists, one concurrent GC cycle (gccheckmark on)";
+        return PROCS + " Ps, " + GOROUTINES + " goroutines rewriting lists of " + list + (garbage > 0 ? " with " + garbage
+                + " bytes of garbage a round" : "") + " " + (fixedRounds == 0 ? "until the cycle ends" : fixedRounds
+                + " times after it starts") + ", one concurrent GC cycle" + (warmup ? " after a first" : "") + (oneSleep
+                ? ", main waiting in one sleep" : "") + " (gccheckmark on)";
     }
 
     @Override
@@ -70,6 +124,13 @@ public final class MarkTermScenario implements Scenario {
     public void main() {
         Collector gc = ((gort.api.Runtime) Sched.current().env).collector();
         Heap h = Raw.heap();
+        if (warmup) {
+            int w0 = gc.numGC();
+            gc.triggerConcurrentCycle();
+            while (gc.numGC() == w0) {
+                Time.sleep(100 * Time.MICROSECOND);
+            }
+        }
         int n0 = gc.numGC();
         int[] globals = new int[GOROUTINES];
         WaitGroup built = new WaitGroup();
@@ -80,14 +141,17 @@ public final class MarkTermScenario implements Scenario {
             int k = i;
             globals[k] = Raw.newGlobal();
             Go.go("lister", () -> {
-                for (int v = 0; v < LIST; v++) {
+                for (int v = 0; v < list; v++) {
                     push(h, globals[k], v);
                 }
                 built.done();
-                int v = LIST;
-                for (int r = 0; r < MAX_ROUNDS && (r < MIN_ROUNDS || gc.numGC() == n0); r++) {
+                int v = list;
+                for (int r = 0; fixedRounds > 0 ? r < fixedRounds : r < MAX_ROUNDS && (r < MIN_ROUNDS || gc.numGC() == n0); r++) {
                     push(h, globals[k], v++);
-                    cut(h, Raw.global(globals[k]));
+                    cut(h, Raw.global(globals[k]), list);
+                    if (garbage > 0) {
+                        h.allocBytes(garbage);
+                    }
                 }
                 done.done();
             });
@@ -96,12 +160,21 @@ public final class MarkTermScenario implements Scenario {
         gc.triggerConcurrentCycle();
         done.await();
         long deadline = Time.now() + HANG_NS;
+        if (oneSleep) {
+            Time.sleep(HANG_NS);
+        }
         while (gc.numGC() == n0) {
             if (Time.now() > deadline) {
                 throw new CycleHang("the GC cycle did not end within " + HANG_NS / Time.MILLISECOND
                         + " ms of virtual time (a phase waits for ever?): " + ((gort.api.Runtime) Sched.current().env).debugDump().strip());
             }
             Time.sleep(100 * Time.MICROSECOND);
+        }
+        long late = gc.terminationMarkedBytes();
+        long grey = gc.terminationGreyObjects();
+        if (late != 0 || grey != 0) {
+            throw new IllegalStateException("marking was declared complete with work left: mark termination found " + grey
+                    + " grey objects queued and marked " + late + " bytes itself");
         }
         for (int k = 0; k < GOROUTINES; k++) {
             long prev = Long.MAX_VALUE;
@@ -114,8 +187,8 @@ public final class MarkTermScenario implements Scenario {
                 prev = v;
                 n++;
             }
-            if (n != LIST) {
-                throw new IllegalStateException("list " + k + " has " + n + " nodes, not " + LIST);
+            if (n != list) {
+                throw new IllegalStateException("list " + k + " has " + n + " nodes, not " + list);
             }
         }
     }
@@ -129,9 +202,9 @@ public final class MarkTermScenario implements Scenario {
     }
 
     /** Drops the nodes after the LIST-th. */
-    private static void cut(Heap h, long head) {
+    private static void cut(Heap h, long head, int list) {
         long p = head;
-        for (int i = 1; i < LIST && p != 0; i++) {
+        for (int i = 1; i < list && p != 0; i++) {
             p = h.loadPtr(p, 0);
         }
         if (p != 0) {

@@ -91,8 +91,10 @@ final class AssistQueue {
             }
         }
         nonEmpty = !queue.isEmpty();
-        for (G gp : paid) { // readied holding the lock, as Go's
-            c.sched.ready(gp);
+        if (!c.faults.assistReadyLost) { // (the planted bug loses the ready)
+            for (G gp : paid) { // readied holding the lock, as Go's
+                c.sched.ready(gp);
+            }
         }
         paidByCredit.addAndGet(paid.size());
         long left = scanBytes > 0 ? (long) (scanBytes * ratio) : 0;

@@ -161,6 +161,10 @@ public final class Collector {
     private volatile GcPhase phase = GcPhase.OFF;
     /** Go's writeBarrierEnabled. */
     private volatile boolean writeBarrier;
+    /** See {@link #terminationMarkedBytes()}; written by mark termination. */
+    volatile long terminationMarkedBytes;
+    /** See {@link #terminationGreyObjects()}; written by mark termination. */
+    volatile long terminationGreyObjects;
     /** Go's gcBlackenEnabled: background workers and assists may mark. */
     volatile boolean blackenEnabled;
     /**
@@ -607,6 +611,33 @@ public final class Collector {
 
     public long pauseTotalNs() {
         return stats.pauseTotalNs();
+    }
+
+    /**
+     * Bytes the last concurrent cycle's mark termination marked itself (its rescan of the roots
+     * and its drain, after every cache was flushed): with {@link #terminationGreyObjects}, what
+     * concurrent marking had left when its completion was declared. Go 1.5's design allows it
+     * (termination rescans because the Dijkstra barrier does not cover stacks); a program whose
+     * goroutines never hide a white pointer from the barrier leaves nothing, so that for such a
+     * program anything here is a completion declared early.
+     */
+    public long terminationMarkedBytes() {
+        return terminationMarkedBytes;
+    }
+
+    /** The runtime's test-only faults (Go's behaviour unless a test set some). */
+    public GcFaults faults() {
+        return faults;
+    }
+
+    /** Assists so far that slept on a debt they could not pay (gcassistblock=1), and that parked on the assist queue (go16 marking). */
+    public long[] assistBlocks() {
+        return new long[] {assists.sleeps.get(), assistQueue.parks.get()};
+    }
+
+    /** Grey objects the last concurrent cycle's mark termination found queued (every P's cache flushed) before it marked. */
+    public long terminationGreyObjects() {
+        return terminationGreyObjects;
     }
 
     /** Objects checkmarked by the last verification (GODEBUG=gccheckmark=1), for tests. */

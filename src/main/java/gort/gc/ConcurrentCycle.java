@@ -146,6 +146,7 @@ final class ConcurrentCycle {
     void toMark2(CycleRecord.Completion first) {
         this.c1 = first;
         if (c.marking == MarkingKind.GO16) {
+            c.work.checkRootJobsDone("mark 1");
             c.roots.prepareGlobals(); // Go 1.6: the globals' rescan is a root job for the workers
         } else {
             GcWork g2 = new GcWork(c.work);
@@ -153,7 +154,11 @@ final class ConcurrentCycle {
             g2.dispose();
         }
         c.setPhase(GcPhase.MARK2);
-        c.sched.forEachP(p -> ((GcWork) p.gcw).dispose());
+        if (c.faults.markDoneWithoutFlush) {
+            c.sched.forEachP(p -> {}); // planted bug: the ragged barrier without the caches' flush
+        } else {
+            c.sched.forEachP(p -> ((GcWork) p.gcw).dispose());
+        }
         c.mark2.clear();
         armed(c.mark2);
     }
@@ -165,6 +170,9 @@ final class ConcurrentCycle {
      */
     void finish(CycleRecord.Completion second) {
         Sched sched = c.sched;
+        if (c.marking == MarkingKind.GO16) {
+            c.work.checkRootJobsDone("mark 2");
+        }
         long tMarkTerm = c.platform.nanotime();
         sched.stopTheWorldWithSema("GC mark termination");
         if (c.marking == MarkingKind.GO16) {
@@ -174,6 +182,8 @@ final class ConcurrentCycle {
             c.assistQueue.wakeAll();
         }
         c.gcFlushGCWork();
+        long concurrentMarked = c.work.bytesMarked.get();
+        c.terminationGreyObjects = c.work.fullObjects();
         long heap1 = c.heap.heapLive();
         c.controller.endCycle(heap1, procs, c.platform.nanotime(), c.work.scanWork.get());
         long hg = c.controller.lastHg();
@@ -183,6 +193,7 @@ final class ConcurrentCycle {
         c.setPhase(GcPhase.MARKTERMINATION); // blackening off; the barrier stays on until marking is over
         c.roots.clear();
         long marked = c.termination.mark(stwprocs);
+        c.terminationMarkedBytes = c.work.bytesMarked.get() - concurrentMarked;
         long next = c.controller.markDone(marked, c.heap.heapLive(), c.work.scanWork.get());
         c.finishCycle(marked, next);
         long tEnd = c.platform.nanotime();

@@ -95,7 +95,7 @@ final class CoordinatorDriver implements CycleDriver {
         if (r != null) {
             r.accept(s);
         }
-        if (c.work.hasFull()) {
+        if (c.work.hasFull() && !c.faults.noIdleWakeForWork) {
             c.sched.wakeIdleP();
         }
         if (c.faults.completeAtArming && c.work.atCompletionPoint()) {

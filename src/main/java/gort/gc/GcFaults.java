@@ -66,6 +66,52 @@ public final class GcFaults {
      * notesleep or notewakeup, and a later noteclear only after the notesleep has returned).
      */
     public volatile boolean noteClearedAtWait;
+    /**
+     * A planted early completion (the mark-completion race of Go's concurrent GC design, which
+     * mgc.go's gcMarkDone closes by flushing every P's gcWork with forEachP before it believes
+     * there is no work): mark 1's transition keeps its ragged barrier but no longer flushes the P
+     * caches, so grey objects that mark 1 left in an idle P's cache stay there through mark 2,
+     * which is declared complete when every marker waits and the global list is empty although
+     * that cache still holds them. Mark termination's flush and drain then marks them with the
+     * world stopped ({@link Collector#terminationMarkedBytes}).
+     */
+    public volatile boolean markDoneWithoutFlush;
+    /**
+     * A planted lost transition guard (Go 1.6's gcMarkDone re-checks "nwait == nproc and no work
+     * available" after it takes work.markDoneSema, because the completion it saw may have been
+     * undone meanwhile): under a driver without a coordinator, the completer that won a phase takes
+     * its transition without the re-check under the transition lock.
+     */
+    public volatile boolean noMarkDoneRecheck;
+    /**
+     * A planted lost ready (Go 1.6's gcFlushBgCredit takes a paid assist off work.assistQueue and
+     * must ready it): background credit pays a parked assist in full and takes it off the queue,
+     * but the ready is lost, so the assist (and its goroutine) never runs again; gcWakeAllAssists
+     * at the end of marking no longer sees it.
+     */
+    public volatile boolean assistReadyLost;
+
+    /**
+     * A planted idle P left asleep (golang/go #14179, "GC should wake up idle Ps"): the coordinator
+     * no longer wakes an idle P when it waits for a phase while marking work sits on the global
+     * list, so the work waits until some P schedules for another reason.
+     */
+    public volatile boolean noIdleWakeForWork;
+
+    /**
+     * A planted root counted done when claimed rather than when scanned (golang/go #16083, "scan
+     * missed a g"): under the go16 marking, a worker that claimed a root job stops counting as
+     * working while it runs the job, so the completion check (nobody working, no job unclaimed,
+     * no work queued) can pass while a stack is still being scanned. Go's gcMarkRootCheck, run
+     * where a phase is declared complete ({@link Work#checkRootJobsDone}), then dies naming it;
+     * without that check mark termination's rescan would hide it. (In Go the check itself raced
+     * with workers still scanning stacks as mark 1 ended; Go 1.7 moved it after the forEachP that
+     * waits for them, mgc.go's comment on golang/go #16083.)
+     */
+    public volatile boolean rootJobDoneAtClaim;
+
+    /** The scheduler's planted bugs, which the runtime hands to its scheduler (in the same Config as these). */
+    public final gort.sched.SchedFaults sched = new gort.sched.SchedFaults();
 
     /** Go's behaviour: no fault. */
     public GcFaults() {

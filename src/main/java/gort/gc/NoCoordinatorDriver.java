@@ -116,7 +116,7 @@ final class NoCoordinatorDriver implements CycleDriver {
         if (hook != null) {
             hook.accept(s);
         }
-        if (!c.work.atCompletionPoint()) {
+        if (!c.faults.noMarkDoneRecheck && !c.work.atCompletionPoint()) {
             // transient: someone started working, or a barrier greyed something onto the global list
             s.clear();
             markDoneLock.release();

@@ -49,8 +49,23 @@ final class RootJobs {
         stacks = new G[0];
     }
 
-    /** Runs job i (Go 1.6's markroot), from a worker on its P. */
+    /** Runs job i (Go 1.6's markroot), from a worker on its P, and counts it done at its end. */
     void markroot(int i) {
+        boolean early = c.faults.rootJobDoneAtClaim;
+        if (early) {
+            c.work.nwait.incrementAndGet(); // the planted bug: the claimer counts as done while it scans
+        }
+        try {
+            run(i);
+        } finally {
+            if (early) {
+                c.work.nwait.decrementAndGet();
+            }
+            c.work.markrootDone.incrementAndGet();
+        }
+    }
+
+    private void run(int i) {
         java.util.function.ObjIntConsumer<G> hook = c.faults.onRootJob;
         if (hook != null) {
             hook.accept(Sched.getg(), i);

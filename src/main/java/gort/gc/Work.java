@@ -38,6 +38,8 @@ final class Work {
      */
     final AtomicInteger markrootNext = new AtomicInteger();
     volatile int markrootJobs;
+    /** Root jobs of the current handing out that have run to their end (Go's gcMarkRootCheck reads the like). */
+    final AtomicInteger markrootDone = new AtomicInteger();
     /** Bytes of objects marked this cycle. */
     final AtomicLong bytesMarked = new AtomicLong();
     /** Words scanned this cycle (Go's scan work). */
@@ -103,6 +105,15 @@ final class Work {
             nfull.decrementAndGet();
         }
         return b;
+    }
+
+    /** Grey objects in the buffers on the full list. World stopped (nobody pushes or pops). */
+    long fullObjects() {
+        long n = 0;
+        for (WorkBuf b = full.getReference(); b != null; b = b.next) {
+            n += b.nobj;
+        }
+        return n;
     }
 
     boolean hasFull() {
@@ -194,7 +205,22 @@ final class Work {
     void setRootJobs(int jobs) {
         markrootJobs = 0;
         markrootNext.set(0);
+        markrootDone.set(0);
         markrootJobs = jobs;
+    }
+
+    /**
+     * Go's gcMarkRootCheck, where a phase of marking is declared complete: every root job handed
+     * out has run to its end (a stack scan not finished is a root that completion missed: "scan
+     * missed a g", golang/go #16083).
+     */
+    void checkRootJobsDone(String phase) {
+        int jobs = markrootJobs;
+        int done = markrootDone.get();
+        if (done < jobs) {
+            throw new IllegalStateException("fatal error: scan missed a g: " + phase + " declared complete with " + done + " of " + jobs
+                    + " root jobs done");
+        }
     }
 
     /** Claims the next root job; -1 when none is left. */

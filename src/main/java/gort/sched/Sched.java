@@ -195,6 +195,8 @@ public final class Sched {
     P pidle; // under lock
     final AtomicInteger npidle = new AtomicInteger();
     final AtomicInteger nmspinning = new AtomicInteger();
+    /** Test-only planted bugs ({@link SchedFaults}); set before the runtime starts, never null. */
+    public SchedFaults faults = new SchedFaults();
 
     // ---- global run queue (under lock) ----
     G runqhead;
@@ -1042,8 +1044,8 @@ public final class Sched {
                 m.spinning = false;
                 nmspinning.decrementAndGet();
             }
-            // check all run queues once again
-            for (int i = 0; i < procs; i++) {
+            // check all run queues once again (unless the planted bug skips it)
+            for (int i = 0, n = faults.stopWithoutRecheck ? 0 : procs; i < n; i++) {
                 P p2 = allp[i];
                 if (p2 != null && !p2.runqempty()) {
                     lock.lock();

@@ -3,6 +3,8 @@ package gort.bench;
 import gort.explore.Explorer;
 import gort.explore.MarkTermScenario;
 import gort.explore.Outcome;
+import gort.explore.Scenario;
+import gort.explore.Scenarios;
 import gort.gc.GcFaults;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -14,13 +16,48 @@ import java.util.function.Consumer;
  * wakeup and strategy, how many schedules a campaign runs until its first failure, from several
  * starting points; the first failure replayed 100 times (how many repeat its oracle, decisions and
  * virtual end time); its shrink (non-default decisions before and after); and the rate a long
- * campaign settles at ({@link #steady}). Run on one core with {@code bench/explore.sh} (taskset -c 0).
+ * campaign settles at ({@link #steady}). Run on one core with {@code bench/explore.sh} (taskset -c 0);
+ * {@code bench/explore.sh bugs} runs only the planted bugs' searches, {@code bench/explore.sh
+ * missed} the searches for the planted bugs the explorer does not find (one start,
+ * {@link #MISSED_BOUND} schedules per strategy).
  */
 public final class ExploreBench {
     static final long[] STARTS = {1, 100_001, 200_001, 300_001, 400_001};
     static final int BOUND = 5000;
+    static final int MISSED_BOUND = 1000;
 
     public static void main(String[] args) {
+        String what = args.length > 0 ? args[0] : "all";
+        if (what.equals("missed")) {
+            missed();
+            return;
+        }
+        if (what.equals("all")) {
+            throughput();
+        }
+        bug("park without its wake flag", "markterm", Map.of("gcwakeup", "park"), f -> f.parkWithoutWakeFlag = true, BOUND, STARTS);
+        bug("note cleared at the wait", "markterm", Map.of("gcwakeup", "note"), f -> f.noteClearedAtWait = true, BOUND, STARTS);
+        bug("mark 1's transition without the caches' flush", "assist", Map.of("gcwakeup", "park"), f -> f.markDoneWithoutFlush = true,
+                BOUND, STARTS);
+        bug("a root job counted done when claimed", "markterm", Map.of("gcdesign", "go1.6"), f -> f.rootJobDoneAtClaim = true, BOUND,
+                STARTS);
+        bug("a paid assist's lost ready", "assist", Map.of("gcdesign", "go1.6"), f -> f.assistReadyLost = true, BOUND, STARTS);
+        bug("a spinning M stopping without the re-check", "parallel", Map.of(), f -> f.sched.stopWithoutRecheck = true, BOUND, STARTS);
+    }
+
+    /** The planted bugs the explorer does not find: how many schedules ran without a failure. */
+    static void missed() {
+        long[] one = {1};
+        bug("none without the re-check under the transition lock", "assist", Map.of("gcwakeup", "none"), f -> f.noMarkDoneRecheck = true,
+                MISSED_BOUND, one);
+        bug("none without the re-check under the transition lock", "assist", Map.of("gcdesign", "go1.6"), f -> f.noMarkDoneRecheck = true,
+                MISSED_BOUND, one);
+        bug("no idle P woken for GC work", "markidle", Map.of("gcwakeup", "park"), f -> f.noIdleWakeForWork = true, MISSED_BOUND, one);
+        bug("no idle P woken for GC work", "markidle", Map.of("gcwakeup", "note"), f -> f.noIdleWakeForWork = true, MISSED_BOUND, one);
+    }
+
+    /** Schedules/s on markterm, PCT's bound from its n and k, and the steady rate. */
+    static void throughput() {
         MarkTermScenario sc = new MarkTermScenario();
         for (String wakeup : new String[] {"park", "note", "none"}) {
             Explorer e = new Explorer(sc, Map.of("gcwakeup", wakeup), null);
@@ -50,8 +87,6 @@ public final class ExploreBench {
                     Explorer.PCT_STEPS, 1 / (nThreads * Math.pow(Explorer.PCT_STEPS, d - 1)));
         }
         steady(sc, "park");
-        bug("park without its wake flag", "park", f -> f.parkWithoutWakeFlag = true);
-        bug("note cleared at the wait", "note", f -> f.noteClearedAtWait = true);
     }
 
     /**
@@ -78,8 +113,9 @@ public final class ExploreBench {
         }
     }
 
-    static void bug(String name, String wakeup, Consumer<GcFaults> fault) {
-        Explorer e = new Explorer(new MarkTermScenario(), Map.of("gcwakeup", wakeup), () -> {
+    static void bug(String name, String scenario, Map<String, String> godebug, Consumer<GcFaults> fault, int bound, long[] starts) {
+        Scenario sc = Scenarios.byName(scenario);
+        Explorer e = new Explorer(sc, godebug, () -> {
             GcFaults g = new GcFaults();
             fault.accept(g);
             return g;
@@ -87,15 +123,16 @@ public final class ExploreBench {
         Outcome firstFailure = null;
         for (Explorer.Strategy st : Explorer.Strategy.values()) {
             StringBuilder sb = new StringBuilder();
-            for (long s : STARTS) {
-                Explorer.Campaign c = e.explore(st, s, BOUND, 1, null);
+            long t0 = System.nanoTime();
+            for (long s : starts) {
+                Explorer.Campaign c = e.explore(st, s, bound, 1, null);
                 if (firstFailure == null && !c.failures().isEmpty()) {
                     firstFailure = c.failures().get(0);
                 }
-                sb.append(' ').append(c.failures().isEmpty() ? ">" + BOUND : String.valueOf(c.schedules()));
+                sb.append(' ').append(c.failures().isEmpty() ? ">" + bound : String.valueOf(c.schedules()));
             }
-            System.out.printf("schedules to failure, %s (gcwakeup=%s), %s, from seeds %s:%s%n", name, wakeup, st.flag(),
-                    java.util.Arrays.toString(STARTS), sb);
+            System.out.printf("schedules to failure, %s (%s %s), %s, from seeds %s:%s (%.1f s in all)%n", name, scenario, godebug, st.flag(),
+                    java.util.Arrays.toString(starts), sb, (System.nanoTime() - t0) / 1e9);
         }
         if (firstFailure == null) {
             return;
