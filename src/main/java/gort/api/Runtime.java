@@ -31,7 +31,7 @@ public final class Runtime {
         this.gc = new Collector(sched, mheap, config.collectorSettings(), config.traceOut());
         this.heap = new Heap(gc);
         sched.setGStatusCheck(config.godebugInt("gstatuscheck") > 0);
-        sched.faults = gc.faults().sched;
+        sched.setFaults(config.collectorSettings().faults().sched);
         sched.setHooks(gc.hooks());
         sched.env = this;
         mheap.mem().setOwner(sched.name());

@@ -626,7 +626,7 @@ public final class Collector {
     }
 
     /** The runtime's test-only faults (Go's behaviour unless a test set some). */
-    public GcFaults faults() {
+    GcFaults faults() {
         return faults;
     }
 

@@ -99,8 +99,8 @@ public final class GcFaults {
     public volatile boolean noIdleWakeForWork;
 
     /**
-     * A planted root counted done when claimed rather than when scanned (golang/go #16083, "scan
-     * missed a g"): under the go16 marking, a worker that claimed a root job stops counting as
+     * A planted root counted done when claimed rather than when scanned (the failure golang/go
+     * #16083 reports, "scan missed a g", whose cause Go did not pin down): under the go16 marking, a worker that claimed a root job stops counting as
      * working while it runs the job, so the completion check (nobody working, no job unclaimed,
      * no work queued) can pass while a stack is still being scanned. Go's gcMarkRootCheck, run
      * where a phase is declared complete ({@link Work#checkRootJobsDone}), then dies naming it;

@@ -212,7 +212,10 @@ final class Work {
     /**
      * Go's gcMarkRootCheck, where a phase of marking is declared complete: every root job handed
      * out has run to its end (a stack scan not finished is a root that completion missed: "scan
-     * missed a g", golang/go #16083).
+     * missed a g", the failure golang/go #16083 reports). Sound only while whoever runs markroot
+     * counts as working (startWorking) until after its job is counted in markrootDone: every way
+     * to declare completion needs nobody working and no job unclaimed. Today only background
+     * workers run root jobs; an assist that ran them would have to keep this.
      */
     void checkRootJobsDone(String phase) {
         int jobs = markrootJobs;

@@ -108,8 +108,12 @@ public final class G {
      */
     Enqueued enqueued = Enqueued.NONE;
 
+    /** GODEBUG gstatuscheck, copied from the scheduler when the G is made ({@link Sched#gstatusCheck}). */
+    private final boolean gstatusCheck;
+
     G(Sched sched) {
         this.sched = sched;
+        this.gstatusCheck = sched.gstatusCheck;
     }
 
     public long goid() {
@@ -201,7 +205,7 @@ public final class G {
      * runtime bug and is fatal, as Go's casgstatus throws.
      */
     void casgstatus(int oldval, int newval) {
-        if (sched.gstatusCheck && !legalTransition(oldval, newval)) {
+        if (gstatusCheck && !legalTransition(oldval, newval)) {
             throw new IllegalStateException("fatal error: casgstatus: goroutine " + goid + ": illegal transition "
                     + statusName(oldval) + " -> " + statusName(newval) + " (GODEBUG gstatuscheck)");
         }

@@ -195,8 +195,8 @@ public final class Sched {
     P pidle; // under lock
     final AtomicInteger npidle = new AtomicInteger();
     final AtomicInteger nmspinning = new AtomicInteger();
-    /** Test-only planted bugs ({@link SchedFaults}); set before the runtime starts, never null. */
-    public SchedFaults faults = new SchedFaults();
+    /** Test-only planted bugs ({@link SchedFaults}); set before the runtime starts ({@link #setFaults}), never null. */
+    private SchedFaults faults = new SchedFaults();
 
     // ---- global run queue (under lock) ----
     G runqhead;
@@ -243,8 +243,8 @@ public final class Sched {
     /**
      * GODEBUG gstatuscheck=1 (a debug check, not Go): every {@link G#casgstatus} checks its pair
      * against {@link G#legalTransition}, Go's table of legal status changes, and dies on an
-     * illegal one. Set before the first goroutine; off, it costs casgstatus one field read and a
-     * branch not taken.
+     * illegal one. Set before the first goroutine (each G copies it when made); off, it costs
+     * casgstatus a read of a final field of the G it already touches and a branch not taken.
      */
     boolean gstatusCheck;
 
@@ -309,6 +309,11 @@ public final class Sched {
 
     public int gomaxprocs() {
         return gomaxprocs;
+    }
+
+    /** The runtime's test-only scheduler faults (from its Config's GcFaults); before the runtime starts. */
+    public void setFaults(SchedFaults f) {
+        this.faults = java.util.Objects.requireNonNull(f, "faults");
     }
 
     /** Turns on GODEBUG gstatuscheck's check of every goroutine status change (before the runtime starts). */

@@ -48,11 +48,13 @@ class GStatusCheckTest {
         g.setStatus(G.RUNNABLE);
         g.casgstatus(G.RUNNABLE, G.WAITING); // illegal, unchecked: goes through
         assertThat(g.status()).isEqualTo(G.WAITING);
-        s.setGStatusCheck(true);
-        g.casgstatus(G.WAITING, G.RUNNABLE); // legal
-        assertThatThrownBy(() -> g.casgstatus(G.RUNNABLE, G.WAITING)).hasMessageContaining("fatal error: casgstatus: goroutine")
+        s.setGStatusCheck(true); // a G copies the switch when it is made
+        G checked = new G(s);
+        checked.setStatus(G.WAITING);
+        checked.casgstatus(G.WAITING, G.RUNNABLE); // legal
+        assertThatThrownBy(() -> checked.casgstatus(G.RUNNABLE, G.WAITING)).hasMessageContaining("fatal error: casgstatus: goroutine")
                 .hasMessageContaining("illegal transition runnable -> waiting");
-        assertThat(g.status()).isEqualTo(G.RUNNABLE);
+        assertThat(checked.status()).isEqualTo(G.RUNNABLE);
     }
 
     /** markterm, whose main moves its own goroutine running -> idle -> running once the lists are checked. */

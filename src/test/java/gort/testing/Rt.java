@@ -53,7 +53,13 @@ public final class Rt {
         }, "gort-test-runner");
         t.setDaemon(true);
         t.start();
-        join(t, seconds * 1000);
+        try {
+            join(t, seconds * 1000);
+        } finally {
+            if (!t.isAlive()) {
+                simulated = null;
+            }
+        }
         if (t.isAlive()) {
             String dump = threadDump();
             // main never ran: the runtime started last is this one (tests run one at a time)

@@ -18,7 +18,7 @@ public final class Spinner {
             if ((x & 4095) == 0 && until.getAsBoolean()) { // the loop's line, for reports
                 return x;
             }
-            if ((x & 4095) == 0) {
+            if ((x & 4095) == 0 && Rt.onSim()) {
                 Rt.spinTurn(); // on the simulated platform, the time in which other threads run
             }
         }
