@@ -37,8 +37,9 @@ import tools.jackson.core.json.JsonFactory;
  * window they were counted in), and in the trace the same fields of its metadata ({@code host.*},
  * {@code jvm}, {@code gort.*}, {@code started}, {@code warning*}). Every other figure of a
  * simulated run — cycle records, wakeup delays, pauses, ops per second, the run's seconds — is
- * virtual time or a count, and kept. The program's own output is not hashed (the records and the
- * trace are).
+ * virtual time or a count, and kept. The seed is left out as well (the run's input, named on the
+ * line), so that two seeds' hashes differ only where their runs did. The program's own output is
+ * not hashed (the records and the trace are).
  *
  * <p>Invariant: a run that fails (exit status not 0) prints its line with {@code FAILED} instead of
  * a hash, and the command's status is then 1.
@@ -208,9 +209,11 @@ final class DeterminismCommand implements Callable<Integer> {
      * A property that describes the host, not the run, wherever it appears: the environment
      * record's {@code host}, {@code jvm}, {@code gort}, {@code started}, {@code warnings}; a run's
      * {@code jvm_gc}; a trace's flattened metadata ({@code host.*}, {@code gort.*}, {@code warning*}).
+     * The seed itself ({@code seed}, {@code settings.seed}) is left out too, though it is no host's:
+     * it is the run's input, so that another seed's hash differs only where the run did.
      */
     static boolean isHostField(String name) {
-        return HOST_FIELDS.contains(name) || name.equals("jvm_gc") || name.startsWith("host.") || name.startsWith("gort.")
+        return HOST_FIELDS.contains(name) || name.equals("jvm_gc") || name.equals("seed") || name.equals("settings.seed") || name.startsWith("host.") || name.startsWith("gort.")
                 || name.startsWith("warning");
     }
 }
