@@ -208,9 +208,9 @@ class SimRuntimeTest {
     }
 
     @Test
-    void sixtyFourPsAndThousandsOfGoroutines() {
+    void sixtyFourPsAndTenThousandGoroutines() {
         SimPlatform p = new SimPlatform(8, 64);
-        int n = 5_000;
+        int n = 10_000;
         long[] sum = new long[1];
         Rt.run(on(p, 64), () -> {
             Chan<Integer> c = Go.makeChan(Integer.class, 64);
