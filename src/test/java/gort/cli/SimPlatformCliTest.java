@@ -72,6 +72,19 @@ class SimPlatformCliTest {
         assertThat(c.withArray("strategies").size()).isEqualTo(2);
     }
 
+    /** A trace taken on sim: trace stats names the platform and seed, and its wakeups agree with the run's records (virtual times). */
+    @Test
+    void aSimulatedRunsTraceReadsBack(@TempDir Path dir) throws Exception {
+        for (String ext : new String[] {".json", ".pftrace"}) {
+            Path t = dir.resolve("t" + ext);
+            CliTest.Result r = CliTest.exec("run", "alloc", "--platform", "sim", "--seed", "9", "--ops", "200000", "--trace", t.toString());
+            assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+            CliTest.Result s = CliTest.exec("trace", "stats", t.toString());
+            assertThat(s.code()).as("stdout: %s%nstderr: %s", s.out(), s.err()).isZero();
+            assertThat(s.out()).contains("on the simulated platform, seed 9");
+        }
+    }
+
     /** The JSON of one launched {@code gort run alloc} on the simulated platform. */
     static JsonNode launch(Path dir, long seed, String name) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp-" + name));
