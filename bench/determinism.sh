@@ -4,7 +4,7 @@
 # This launches it twice over the whole matrix (json, bintree, alloc, pingpong, and the ticker and
 # timeouts examples, which use select and timers; seeds 1..20), then once under -Xint and once
 # under the host's Serial collector for the first 3 seeds, and prints per target how many seeds
-# gave the same hash in each comparison and how many distinct hashes the seeds gave.
+# gave the same hash in each comparison and how many distinct hashes its seeds gave.
 # Usage: bench/determinism.sh [SEEDS [SEEDS_OTHER_HOSTS [XINT_TARGETS]]]   (defaults 20, 3, all)
 # XINT_TARGETS (e.g. bintree,alloc,pingpong,ticker,timeouts) limits the -Xint launch: interpreted,
 # one json run took more than 10 minutes of host time on the loaded 2-core machine.

@@ -38,7 +38,7 @@ import tools.jackson.core.json.JsonFactory;
  * {@code jvm}, {@code gort.*}, {@code started}, {@code warning*}). Every other figure of a
  * simulated run — cycle records, wakeup delays, pauses, ops per second, the run's seconds — is
  * virtual time or a count, and kept. The seed is left out as well (the run's input, named on the
- * line), so that two seeds' hashes differ only where their runs did. The program's own output is
+ * line), so that the hashes of two seeds differ only where their runs did. The program's own output is
  * not hashed (the records and the trace are).
  *
  * <p>Invariant: a run that fails (exit status not 0) prints its line with {@code FAILED} instead of
@@ -63,7 +63,7 @@ final class DeterminismCommand implements Callable<Integer> {
     /** The environment record's fields that describe the host, not the run. */
     static final List<String> HOST_FIELDS = List.of("host", "jvm", "gort", "started", "warnings");
 
-    @Option(names = "--seeds", paramLabel = "A..B", description = "the seeds, A to B (default 1..20)")
+    @Option(names = "--seeds", paramLabel = "A..B", description = "run each seed from A to B (default 1..20)")
     String seeds = "1..20";
 
     @Option(names = "--only", paramLabel = "NAME,...", split = ",", description = "only these targets (default all: json, bintree, alloc, "
