@@ -37,6 +37,9 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     Options options = new Options();
 
+    @Mixin
+    PlatformOptions platformOptions = new PlatformOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -46,6 +49,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reps=" + reps + " is invalid: must be from 1 to 100");
         }
         Program.Kind kind = target.check();
+        options.platform = platformOptions.platform(spec.commandLine(), options.procs);
         if (kind != null) {
             return benchProgram();
         }
@@ -56,7 +60,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         Workload.Params params = options.params(w, reps); // (reads --input)
         gort.trace.RunEnvironment env = environment(w, config, params);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("bench " + w.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
+        out.println("bench " + w.name() + ": " + config + platformOptions.describe() + ", " + reps + " x " + Workload.Params.count(params.ops(), w.opName()) + " after a warm-up...");
         out.flush();
         Workload.Result r = w.run(config, params);
         out.println(r.summary());
@@ -68,7 +72,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     private gort.trace.RunEnvironment environment(Workload w, gort.api.Config config, Workload.Params params) {
         java.util.Map<String, String> settings = Options.settings("bench", w, config, params);
         settings.put("reps", Integer.toString(reps));
-        gort.trace.RunEnvironment env = gort.trace.RunEnvironment.capture(settings, config.gomaxprocs());
+        // on the simulated platform the host's CPUs do not time-slice the Ps: no oversubscription to warn of
+        gort.trace.RunEnvironment env = gort.trace.RunEnvironment.capture(settings, platformOptions.simulated() ? 1 : config.gomaxprocs());
         env.warn(spec.commandLine().getErr());
         return env;
     }
@@ -93,12 +98,12 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         ProgramWorkload pw = target.program(spec.commandLine().getErr());
         gort.trace.RunEnvironment env = environment(pw, config, params);
         Path outputDir = java.nio.file.Files.createTempDirectory("gort-" + pw.name() + "-output-");
-        out.println("bench " + pw.name() + ": " + config + ", " + reps + " x " + Workload.Params.count(1, "run")
+        out.println("bench " + pw.name() + ": " + config + platformOptions.describe() + ", " + reps + " x " + Workload.Params.count(1, "run")
                 + " of main after a warm-up run, each in a fresh runtime");
         out.println("the program's output of each run: " + outputDir + java.io.File.separator + "{warmup,run-1,...}.txt");
         FileLedger.keeping("the program's output of each run so far is in " + outputDir);
         out.flush();
-        Workload.Result r = pw.bench(config, reps, outputDir);
+        Workload.Result r = pw.bench(config, reps, outputDir, platformOptions::fresh);
         out.println(r.summary());
         out.flush();
         return writeJson(jsonOut, env, r);

@@ -76,6 +76,9 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     TraceOptions traceOptions = new TraceOptions();
 
+    @Mixin
+    PlatformOptions platformOptions = new PlatformOptions();
+
     /** Per run, for workloads that run for a time budget, when neither --seconds nor --ops is given. */
     static final double DEFAULT_SECONDS = 12;
 
@@ -86,6 +89,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException {
         Program.Kind kind = target.check();
         Workload w = kind == null ? target.workload() : null;
+        options.platform = platformOptions.platform(spec.commandLine(), options.procs);
         var config = options.baseConfig(spec.commandLine().getErr()); // each run's Config is checked once its axis is applied
         VaryAxis.Plan plan = vary == null ? VaryAxis.Plan.wakeupStrategies() : VaryAxis.parse(vary, config);
         VaryAxis axis = plan.axis();
@@ -151,7 +155,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         if (program != null) {
             w = program;
             outputDir = java.nio.file.Files.createTempDirectory("gort-" + program.name() + "-output-");
-            out.println("compare " + program.name() + ": " + config + ", each run " + (params.seconds() > 0
+            out.println("compare " + program.name() + ": " + config + platformOptions.describe() + ", each run " + (params.seconds() > 0
                     ? "until its measured window reaches " + RunCommand.seconds(params.seconds()) + " s or main returns"
                     : "to the end of main") + ", under each " + each);
             out.println("the program's output of each run: " + outputDir + java.io.File.separator + "<label>"
@@ -165,7 +169,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         boolean warmup = jvmWarmup && program == null;
         gort.trace.RunEnvironment env = environment(w, config, params, plan, configs, warmup);
         if (program == null) {
-            out.println("compare " + w.name() + ": " + config + ", " + params.describe(w) + " under each " + each);
+            out.println("compare " + w.name() + ": " + config + platformOptions.describe() + ", " + params.describe(w) + " under each "
+                    + each + (platformOptions.simulated() ? " (each run a fresh simulation from the seed; its times are virtual)" : ""));
         }
         out.flush();
         env.warn(err);
@@ -184,7 +189,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         boolean ok = true;
         try {
             if (warmup) {
-                warmupRun(w, configs.get(0), labels.get(0), params, tp != null || report != null, env, err);
+                warmupRun(w, platformOptions.fresh(configs.get(0)), labels.get(0), params, tp != null || report != null, env, err);
             }
             int k = 0;
             for (int r = 1; r <= rounds; r++) {
@@ -195,7 +200,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
                     try (Progress pr = Progress.start(err, stage, params.seconds())) {
                         Path tf = tp == null ? null : gort.trace.TraceExport.perStrategy(tp.out(), runName(label, r));
                         Workload wi = program == null ? w : program.withOutput(outputDir.resolve(runName(label, r) + ".txt"));
-                        TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, configs.get(i), params.alsoTelling(pr),
+                        TraceOptions.Traced t = TraceOptions.run(tp, tf, scratch, wi, platformOptions.fresh(configs.get(i)), params.alsoTelling(pr),
                                 java.util.Map.of(axis.name, plan.values().get(i)), out, err, env);
                         ok &= t.traceWritten(err); // (the runs go on: the comparison is the result)
                         StrategyRun run = t.outcome().run().withLabel(label);
@@ -303,6 +308,12 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         settings.put("order", rounds == 1 ? "as listed" : "rotated by one each round");
         settings.put("jvm_warmup", warmup ? "one untimed run under " + plan.labels().get(0) + " before round 1" : "none");
         int maxProcs = configs.stream().mapToInt(gort.api.Config::gomaxprocs).max().orElse(config.gomaxprocs());
+        if (platformOptions.simulated()) {
+            maxProcs = 1; // the host's CPUs do not time-slice simulated Ps: no oversubscription to warn of
+            if (plan.axis() == VaryAxis.PROCS) {
+                settings.put("sim_ncpu", "each run's GOMAXPROCS");
+            }
+        }
         return gort.trace.RunEnvironment.capture(settings, maxProcs);
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gort", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Go-style runtime for the JVM: goroutines on a G/M/P scheduler, a managed heap, Go 1.5's concurrent GC.",
         subcommands = {RunCommand.class, BenchCommand.class, CompareCommand.class, GenCommand.class, FidelityCommand.class, TraceCommand.class,
-                ExploreCommand.class,
+                ExploreCommand.class, DeterminismCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;

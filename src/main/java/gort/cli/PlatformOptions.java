@@ -29,6 +29,9 @@ final class PlatformOptions {
             + "default 1)")
     String seed;
 
+    /** The seed once {@link #platform} named the simulated platform, else null. */
+    private Long simSeed;
+
     /** The platform the flags name; {@code procs} is --procs or null. */
     Platform platform(CommandLine cl, Integer procs) {
         String name = platform == null ? "real" : platform;
@@ -50,9 +53,31 @@ final class PlatformOptions {
                                 + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
                     }
                 }
+                simSeed = s;
                 return new SimPlatform(s, procs != null ? procs : SIM_DEFAULT_NCPU);
             }
             default -> throw new CommandLine.ParameterException(cl, "--platform " + platform + " is invalid: must be real or sim");
         }
+    }
+
+    /**
+     * A config for one more runtime of a command that starts several (compare's runs and warm-up,
+     * a program's bench runs): on the simulated platform, c on a fresh {@link SimPlatform} with the
+     * flags' seed and c's GOMAXPROCS as its CPU count, so that every run starts its simulation
+     * from the seed (a platform is one simulation: its clock and decisions go on from run to run);
+     * on the real platform, c itself. Call {@link #platform} first.
+     */
+    gort.api.Config fresh(gort.api.Config c) {
+        return simSeed == null ? c : c.withPlatform(new SimPlatform(simSeed, c.gomaxprocs()));
+    }
+
+    /** "on the simulated platform, seed 1" when the flags name it, else "" (the real platform is the default and needs no word). */
+    String describe() {
+        return simSeed == null ? "" : " on the simulated platform, seed " + simSeed;
+    }
+
+    /** True once {@link #platform} named the simulated platform. */
+    boolean simulated() {
+        return simSeed != null;
     }
 }

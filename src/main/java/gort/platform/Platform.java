@@ -18,6 +18,29 @@ public interface Platform {
     /** Monotonic time in nanoseconds. */
     long nanotime();
 
+    /**
+     * The execution tracer's clock: {@link #nanotime}'s time and scale, but never a scheduling
+     * point. Go's traceEvent stamps events with {@code cputicks()}, not nanotime, for the same
+     * reason of cost; here it is also what keeps a trace from moving the schedule it records: on
+     * a simulated platform nanotime is a decision point, and a traced run that read it at every
+     * event would follow another schedule than the same run untraced. The real platform's is
+     * {@code System.nanoTime}; a simulated platform's is its virtual clock, read without a decision.
+     */
+    default long cputicks() {
+        return nanotime();
+    }
+
+    /**
+     * True when at most one thread of this platform runs at a time and another runs only at a
+     * platform call (a simulated platform): code that makes no platform call is then atomic with
+     * respect to the platform's threads. The tracer uses it to do its bookkeeping (its global
+     * buffer's lock, writing buffers out, ending the trace) without platform calls, so that
+     * tracing adds no decision point. False on the real platform, whose threads all run at once.
+     */
+    default boolean runsOneThreadAtATime() {
+        return false;
+    }
+
     /** Gives up the calling thread's time slice. */
     void osyield();
 

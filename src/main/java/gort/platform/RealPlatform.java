@@ -40,6 +40,11 @@ public final class RealPlatform implements Platform {
     }
 
     @Override
+    public long cputicks() {
+        return System.nanoTime();
+    }
+
+    @Override
     public void osyield() {
         Thread.yield();
     }

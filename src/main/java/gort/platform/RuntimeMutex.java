@@ -18,13 +18,27 @@ public final class RuntimeMutex extends Futex {
     private static final int PASSIVE_SPIN = 1;
 
     private final Platform platform;
+    private final boolean schedulingPoint;
 
     public RuntimeMutex(Platform platform) {
+        this(platform, true);
+    }
+
+    /**
+     * A mutex whose {@link #lock} is a scheduling point ({@link Platform#choicepoint}) only if
+     * {@code schedulingPoint}: false for a lock that must not add a decision on a simulated
+     * platform (the tracer's: tracing must not move the schedule). On such a platform an
+     * uncontended lock then makes no platform call at all.
+     */
+    public RuntimeMutex(Platform platform, boolean schedulingPoint) {
         this.platform = platform;
+        this.schedulingPoint = schedulingPoint;
     }
 
     public void lock() {
-        platform.choicepoint(); // a decision point on a simulated platform; nothing on the real one
+        if (schedulingPoint) {
+            platform.choicepoint(); // a decision point on a simulated platform; nothing on the real one
+        }
         int v = xchg(LOCKED);
         if (v == UNLOCKED) {
             return;

@@ -48,7 +48,8 @@ import jdk.internal.vm.ContinuationScope;
  * a hang; the runtime already keeps its goroutines' yields unpinned.
  *
  * <h2>Time</h2>
- * {@link #nanotime} returns virtual time. A futex sleep with a timeout and {@link #usleep} block
+ * {@link #nanotime} returns virtual time; {@link #cputicks}, the tracer's clock, reads the same
+ * time without a decision point, so that a traced run follows the untraced run's schedule. A futex sleep with a timeout and {@link #usleep} block
  * the thread until a virtual deadline; when no thread is runnable the clock jumps to the earliest
  * deadline and those threads wake. A sleeper also wakes when the clock passes its deadline while
  * others run. When no thread is runnable and none has a deadline, the run is a deadlock: a
@@ -213,6 +214,17 @@ public final class SimPlatform implements Platform {
             reschedule(self);
         }
         return clock.now();
+    }
+
+    /** The virtual clock, read without a decision point (the tracer's clock: tracing must not move the schedule). */
+    @Override
+    public long cputicks() {
+        return clock.now();
+    }
+
+    @Override
+    public boolean runsOneThreadAtATime() {
+        return true;
     }
 
     @Override

@@ -180,7 +180,9 @@ public final class Trace {
         this.sched = sched;
         this.origin = origin;
         this.writer = new TraceWriter(sched.platform, s.rawFile());
-        this.globalLock = new RuntimeMutex(sched.platform);
+        // not a scheduling point: on a platform that runs one thread at a time nobody holds it across a platform call, so
+        // it is never contended there, and a decision point here would make the traced run's schedule another
+        this.globalLock = new RuntimeMutex(sched.platform, false);
         this.global = writer.take(GLOBAL_PID);
     }
 
@@ -189,8 +191,9 @@ public final class Trace {
         return origin;
     }
 
+    /** Trace time now: the platform's tracer clock ({@link gort.platform.Platform#cputicks}, never a decision point) since the origin. */
     public long now() {
-        return sched.platform.nanotime() - origin;
+        return sched.platform.cputicks() - origin;
     }
 
     // =====================================================================================
@@ -567,9 +570,18 @@ public final class Trace {
     /**
      * Ends the trace from a goroutine (the main one, as it returns): stops the world so that no P
      * is being written, hands every P's buffer and the global one to the writer, and starts the
-     * world again. Events after this are dropped.
+     * world again. Events after this are dropped. On a platform that runs one thread at a time no
+     * other thread can be inside a buffer, and the buffers are handed over without stopping the
+     * world (a simplification: such a trace has no final stop-the-world span), so that tracing
+     * adds no scheduling point to the run.
      */
     public void stopFromGoroutine() {
+        if (sched.platform.runsOneThreadAtATime()) {
+            // no other thread runs until this one makes a platform call, so none is inside a buffer: hand them over
+            // without stopping the world, which would add decisions after main returns that the untraced run has not
+            handOverAll(sched.allp);
+            return;
+        }
         sched.stopTheWorld("stop tracing");
         stwDone(Sched.currentM()); // the pause itself ends the trace
         handOverAll(sched.allp);

@@ -15,7 +15,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * that hands buffers to whoever writes them out), so a trace is never held in memory whole.
  *
  * <p>Owns: the queue of full buffers, a pool of empty ones, the output channel and one thread
- * (started through the platform, polling every millisecond; it runs no goroutine). The file is
+ * (started through the platform, polling every millisecond; it runs no goroutine). On a platform
+ * that runs one thread at a time ({@link Platform#runsOneThreadAtATime}) there is no such thread:
+ * a buffer is written out when it is handed over, by the thread that hands it, with no platform
+ * call, so that a traced run's schedule is the untraced run's (a writer thread would be one more
+ * thread to choose among, and its sleeps decision points). The file is
  * gort's raw trace: the magic {@link #MAGIC}, then one record per batch, a little-endian int32
  * length and the batch's bytes (see {@link TraceBuf}). Invariants: batches are written in the
  * order they were handed over; a buffer handed over is written exactly once and then recycled;
@@ -34,6 +38,8 @@ public final class TraceWriter {
     private volatile boolean closing;
     private volatile IOException failure;
     private long bytesWritten;
+    /** Whether buffers are written where they are handed over (a platform that runs one thread at a time), not by a thread. */
+    private final boolean inline;
 
     public TraceWriter(Platform platform, Path raw) throws IOException {
         this.platform = platform;
@@ -42,7 +48,10 @@ public final class TraceWriter {
         this.finished = new Note(platform);
         out.write(ByteBuffer.wrap(MAGIC));
         bytesWritten = MAGIC.length;
-        platform.newosproc("gort-trace-writer", this, this::loop);
+        inline = platform.runsOneThreadAtATime();
+        if (!inline) {
+            platform.newosproc("gort-trace-writer", this, this::loop);
+        }
     }
 
     /** An empty buffer for a writer of pid (recycled when possible). */
@@ -62,6 +71,13 @@ public final class TraceWriter {
             return;
         }
         full.offer(b);
+        if (inline && failure == null) {
+            try {
+                drain(); // (one thread at a time: the drain is not concurrent with another)
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
     }
 
     private void loop() {
@@ -110,9 +126,36 @@ public final class TraceWriter {
     /** Waits until every buffer handed over is written, and closes the file. Idempotent. */
     public void close() {
         closing = true;
-        finished.sleep();
+        if (inline) {
+            closeInline();
+        } else {
+            finished.sleep();
+        }
         if (failure != null) {
             throw new UncheckedIOException("writing the trace failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    /** What the writer thread's last round does, for a writer without a thread: drains, forces and closes, once. */
+    private synchronized void closeInline() {
+        if (!out.isOpen()) {
+            return;
+        }
+        try {
+            if (failure == null) {
+                drain();
+                out.force(false);
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            try {
+                out.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
         }
     }
 

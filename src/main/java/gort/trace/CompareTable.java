@@ -59,6 +59,15 @@ public final class CompareTable {
      * each figure is the median across the rounds with its range, "4.00 ms (3.10 ms–5.20 ms)".
      */
     public static String tableOverRounds(List<List<Summary>> byLabel) {
+        return tableOverRounds(byLabel, true);
+    }
+
+    /**
+     * The table, with the host JVM's own collections (a row) only if {@code hostGc}: left out for
+     * runs on the simulated platform, whose figures are virtual time that the host's pauses do not
+     * move, so that the table is a function of the seed alone.
+     */
+    static String tableOverRounds(List<List<Summary>> byLabel, boolean hostGc) {
         int rounds = rounds(byLabel);
         List<Summary> all = byLabel.stream().flatMap(List::stream).toList();
         String[] head = new String[byLabel.size() + 1];
@@ -78,7 +87,7 @@ public final class CompareTable {
             }
             cells.add(c);
         }
-        for (Row r : rows(all)) {
+        for (Row r : rows(all, hostGc)) {
             if (rounds == 1 || r.figs().isEmpty()) {
                 String[] c = new String[byLabel.size() + 1];
                 c[0] = r.name();
@@ -126,7 +135,8 @@ public final class CompareTable {
         for (String l : env.lines()) {
             sb.append(l).append('\n');
         }
-        return sb.append('\n').append(tableOverRounds(byLabel)).toString();
+        boolean simulated = "sim".equals(env.settings().get("platform"));
+        return sb.append('\n').append(tableOverRounds(byLabel, !simulated)).toString();
     }
 
     /** The most rounds any configuration has. */
@@ -172,7 +182,7 @@ public final class CompareTable {
     }
 
     /** The rows, for the runs in {@code all} (a row only some designs have shows when one of the runs has it). */
-    private static List<Row> rows(List<Summary> all) {
+    private static List<Row> rows(List<Summary> all, boolean hostGc) {
         List<Row> rows = new ArrayList<>();
         rows.add(single("GC cycles (concurrent)", countFig("GC cycles (concurrent)", Summary::cycles)));
         rows.add(single("mark 1 wakeup delay p50", durFig("mark 1 wakeup delay p50", s -> s.mark1().p50())));
@@ -218,6 +228,9 @@ public final class CompareTable {
                 List.of(durFig("STW pause max: sweep term", Summary::sweepTermMaxNs), durFig("               mark term",
                         Summary::markTermMaxNs))));
         rows.add(single("throughput (ops/s)", new Fig("throughput (ops/s)", Summary::opsPerSec, v -> String.format(Locale.ROOT, "%.1f", v))));
+        if (!hostGc) {
+            return rows;
+        }
         rows.add(new Row("host JVM GC (measured): n, total, max", s -> s.jvmGc().count() + ", " + dur(s.jvmGc().totalNs()) + ", "
                 + dur(s.jvmGc().maxNs()), List.of(countFig("host JVM GC (measured): n", s -> s.jvmGc().count()),
                         durFig("                         total", s -> s.jvmGc().totalNs()),

@@ -86,6 +86,9 @@ public final class TraceStats {
             String varied = p1.about.get("varied"); // the setting a compare varied, and its value in this run
             String setting = varied == null || varied.equals("wakeup") ? "" : ", " + varied + "=" + p1.about.get(varied);
             source = "gort" + (p1.about.containsKey("strategy") ? " (" + p1.about.get("strategy") + setting + ")" : "");
+            if ("sim".equals(p1.about.get("settings.platform"))) { // the metadata of a run on the simulated platform
+                source += " on the simulated platform, seed " + p1.about.get("settings.seed") + " (its times are virtual)";
+            }
             coordinator = !p1.about.containsKey("strategy") || gort.gc.WakeupStrategy.hasCoordinator(p1.about.get("strategy"));
             waits = gortWaits(p1, check, notes);
         } else {

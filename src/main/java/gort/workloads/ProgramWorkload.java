@@ -116,12 +116,20 @@ public final class ProgramWorkload implements Workload {
      * outputDir, each run's output goes to {@code warmup.txt}, {@code run-1.txt}, ... in it.
      */
     public Result bench(Config config, int reps, Path outputDir) {
+        return bench(config, reps, outputDir, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #bench(Config, int, Path)} with each run's config {@code eachRun.apply(config)}: a
+     * fresh platform per runtime (a simulated platform is one simulation, begun from its seed).
+     */
+    public Result bench(Config config, int reps, Path outputDir, java.util.function.UnaryOperator<Config> eachRun) {
         double[] ns = new double[reps];
         Program.Run warm;
         try (java.net.URLClassLoader loader = program.sharedLoader()) {
-            warm = runOnce(config, Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("warmup.txt"), loader);
+            warm = runOnce(eachRun.apply(config), Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("warmup.txt"), loader);
             for (int i = 0; i < reps; i++) {
-                ns[i] = runOnce(config, Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("run-" + (i + 1) + ".txt"), loader)
+                ns[i] = runOnce(eachRun.apply(config), Listener.NONE, 0, outputDir == null ? null : outputDir.resolve("run-" + (i + 1) + ".txt"), loader)
                         .mainNs();
             }
         } catch (IOException e) {

@@ -122,6 +122,37 @@ class SimRuntimeTest {
         assertThat(b.now()).isEqualTo(a.now());
     }
 
+    /**
+     * The tracer reads the platform's non-deciding clock, takes its buffer lock without a decision
+     * point and writes its buffers without a thread of its own: a traced run makes exactly the
+     * decisions of the same seed's untraced run, and its events carry virtual time.
+     */
+    @Test
+    void aTraceDoesNotMoveTheSchedule(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SimPlatform plain = ring(17);
+        SimPlatform traced = new SimPlatform(17, 4);
+        java.nio.file.Path raw = dir.resolve("ring.raw");
+        Rt.run(on(traced, 4).withTrace(new gort.sched.Trace.Settings(raw)), ringBody());
+        assertThat(traced.failure()).isNull();
+        assertThat(java.nio.file.Files.size(raw)).as("the trace holds events").isGreaterThan(1000);
+        assertThat(traced.decisionCount()).isEqualTo(plain.decisionCount());
+        assertThat(traced.decisions()).isEqualTo(plain.decisions());
+        assertThat(traced.now()).isEqualTo(plain.now());
+        long last = lastEventTime(raw);
+        assertThat(last).as("the last event's trace time is virtual: within the run's virtual duration").isPositive()
+                .isLessThanOrEqualTo(traced.now());
+    }
+
+    /** The largest timestamp in a raw trace (nanoseconds since the runtime's start). */
+    static long lastEventTime(java.nio.file.Path raw) throws Exception {
+        long[] max = {Long.MIN_VALUE};
+        gort.trace.RawTrace.open(raw).forEach(e -> {
+            max[0] = Math.max(max[0], e.ts);
+            return true;
+        });
+        return max[0];
+    }
+
     @Test
     void aRecordedScheduleReplays() {
         SimPlatform a = ring(13);
@@ -177,9 +208,9 @@ class SimRuntimeTest {
     }
 
     @Test
-    void sixtyFourPsAndThousandsOfGoroutines() {
+    void sixtyFourPsAndTenThousandGoroutines() {
         SimPlatform p = new SimPlatform(8, 64);
-        int n = 5_000;
+        int n = 10_000;
         long[] sum = new long[1];
         Rt.run(on(p, 64), () -> {
             Chan<Integer> c = Go.makeChan(Integer.class, 64);

@@ -55,7 +55,7 @@ class CliTest {
     @Test
     void anUnknownCommandIsCalledOneAndTheNearestIsSuggested() {
         assertUsageError(exec("runn", "json"), "gort: unknown command 'runn': did you mean 'run'?",
-                "(commands: run, bench, compare, gen, fidelity, trace, explore, help;");
+                "(commands: run, bench, compare, gen, fidelity, trace, explore, determinism, help;");
         assertUsageError(exec("tarce", "stats", "x.json"), "unknown command 'tarce': did you mean 'trace'?");
         assertUsageError(exec("trace", "statz", "x.json"), "unknown command 'statz' for 'gort trace': did you mean 'stats'?",
                 "(commands: stats;");

@@ -32,6 +32,59 @@ class SimPlatformCliTest {
         CliTest.assertUsageError(CliTest.exec("run", "alloc", "--platform", "sim", "--seed", "x1"), "--seed x1 is invalid");
     }
 
+    @Test
+    void compareAndBenchTakeThePlatformFlagsAndRefuseBadOnes() {
+        CliTest.assertUsageError(CliTest.exec("compare", "alloc", "--platform", "vm"), "--platform vm is invalid: must be real or sim");
+        CliTest.assertUsageError(CliTest.exec("bench", "alloc", "--seed", "3"), "--seed 3 needs --platform sim");
+        CliTest.assertUsageError(CliTest.exec("compare", "alloc", "--platform", "sim", "--seed", "1.5"), "--seed 1.5 is invalid");
+    }
+
+    /** bench on the simulated platform: its header and JSON name the platform and seed, and the seed repeats its figures. */
+    @Test
+    void benchOnTheSimulatedPlatformSaysSoAndRepeats(@TempDir Path dir) throws Exception {
+        String[] figures = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path json = dir.resolve("b" + i + ".json");
+            CliTest.Result r = CliTest.exec("bench", "alloc", "--platform", "sim", "--seed", "7", "--procs", "8", "--ops", "100000", "--reps",
+                    "2", "--json", json.toString());
+            assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+            assertThat(r.out()).contains("on the simulated platform, seed 7");
+            JsonNode b = new ObjectMapper().readTree(json.toFile());
+            assertThat(b.path("environment").path("settings").path("platform").asString()).isEqualTo("sim");
+            assertThat(b.path("environment").path("settings").path("seed").asString()).isEqualTo("7");
+            assertThat(b.path("environment").path("settings").path("sim_ncpu").asString()).isEqualTo("8");
+            figures[i] = b.path("reps_ns_per_op").toString();
+        }
+        assertThat(figures[1]).isEqualTo(figures[0]);
+    }
+
+    /** compare on the simulated platform: GOMAXPROCS past the host's cores, each run a fresh simulation from the seed. */
+    @Test
+    void compareVariesProcsOnTheSimulatedPlatform(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("c.json");
+        CliTest.Result r = CliTest.exec("compare", "alloc", "--platform", "sim", "--seed", "3", "--ops", "100000", "--vary", "procs=2,64",
+                "--json", json.toString());
+        assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+        assertThat(r.out()).contains("on the simulated platform, seed 3").contains("procs=64").doesNotContain("host JVM GC");
+        JsonNode c = new ObjectMapper().readTree(json.toFile());
+        assertThat(c.path("environment").path("settings").path("sim_ncpu").asString()).isEqualTo("each run's GOMAXPROCS");
+        assertThat(c.path("environment").path("warnings").toString()).doesNotContain("more than this host");
+        assertThat(c.withArray("strategies").size()).isEqualTo(2);
+    }
+
+    /** A trace taken on sim: trace stats names the platform and seed, and its wakeups agree with the run's records (virtual times). */
+    @Test
+    void aSimulatedRunsTraceReadsBack(@TempDir Path dir) throws Exception {
+        for (String ext : new String[] {".json", ".pftrace"}) {
+            Path t = dir.resolve("t" + ext);
+            CliTest.Result r = CliTest.exec("run", "alloc", "--platform", "sim", "--seed", "9", "--ops", "200000", "--trace", t.toString());
+            assertThat(r.code()).as("stderr: %s", r.err()).isZero();
+            CliTest.Result s = CliTest.exec("trace", "stats", t.toString());
+            assertThat(s.code()).as("stdout: %s%nstderr: %s", s.out(), s.err()).isZero();
+            assertThat(s.out()).contains("on the simulated platform, seed 9");
+        }
+    }
+
     /** The JSON of one launched {@code gort run alloc} on the simulated platform. */
     static JsonNode launch(Path dir, long seed, String name) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp-" + name));
