@@ -300,6 +300,12 @@ public final class Explorer {
         return new Outcome.Failure(Outcome.Oracle.PROTOCOL, m);
     }
 
+    /**
+     * How many of a campaign's failures keep their decision lists (in the order they came); later
+     * ones keep their seed, virtual time and failure, and replay from the seed.
+     */
+    public static final int KEPT_DECISIONS = 100;
+
     /** What a campaign came to. */
     public record Campaign(int schedules, List<Outcome> failures, long hostNanos) {
         public double schedulesPerSecond() {
@@ -351,7 +357,9 @@ public final class Explorer {
                 synchronized (lock) {
                     int done = ran.incrementAndGet();
                     if (o.failed()) {
-                        failures.add(o);
+                        // past the first KEPT_DECISIONS failures only the seed and the failure are kept: a
+                        // hang's decision list can run to millions, and its seed replays it anyway
+                        failures.add(failures.size() < KEPT_DECISIONS ? o : new Outcome(o.seed(), new int[0], o.virtualNs(), o.failure()));
                     }
                     if (listener != null) {
                         listener.scheduleDone(done - 1, o);

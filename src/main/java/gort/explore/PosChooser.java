@@ -16,13 +16,26 @@ import java.util.SplittableRandom;
  * samples partial orders closer to uniformly; the platform's decision points tell a chooser only
  * which threads are runnable, not what object a thread's next event touches, so no race is known
  * and only the thread that ran re-draws. Unlike PCT there is no depth, no estimate of the
- * schedule's length and no change points, and no spin-wait demotion is needed: a thread that ran
- * re-draws, so one that spins loses to any waiting thread of higher priority within a few turns.
- * Owns the priorities and the generator; not thread-safe (the simulation calls it under its lock).
+ * schedule's length and no change points.
+ *
+ * <p>Adapted (not in the paper, which samples terminating programs): a starvation bound. Only the
+ * thread that ran re-draws, so a runnable thread whose priority is low waits until every thread
+ * that keeps running has drawn below it; among spin-waiters that is unbounded (a waiter at the
+ * 10^-6 quantile waits some millions of decisions), and a program that needs a waiter to run
+ * (goroutines that must all run at once, a coordinator a spinner waits for) hangs under POS where
+ * no fair scheduler would leave it. A runnable thread passed over {@link #STARVATION_BOUND}
+ * decisions in a row runs next (the longest waiting first) and then draws anew, as PCT's spin
+ * demotion bounds its own starvation. Owns the priorities, the waits and the generator; not
+ * thread-safe (the simulation calls it under its lock).
  */
 public final class PosChooser implements Chooser {
     private final SplittableRandom rnd;
     private final Map<Integer, Long> priority = new HashMap<>();
+    /** Decisions in a row each runnable thread has been passed over (reset when it runs or was not runnable). */
+    private final Map<Integer, Integer> passedOver = new HashMap<>();
+
+    /** How many decisions in a row a runnable thread may be passed over before it runs. */
+    public static final int STARVATION_BOUND = 256;
 
     public PosChooser(long seed) {
         this.rnd = new SplittableRandom(seed);
@@ -32,13 +45,31 @@ public final class PosChooser implements Chooser {
     public int choose(int[] runnable, int n) {
         int best = -1;
         long bestPri = Long.MIN_VALUE;
+        int starved = -1;
+        int longest = STARVATION_BOUND - 1;
         for (int i = 0; i < n; i++) {
             long p = priority.computeIfAbsent(runnable[i], id -> rnd.nextLong());
             if (best < 0 || p > bestPri) {
                 bestPri = p;
                 best = i;
             }
+            int w = passedOver.getOrDefault(runnable[i], 0);
+            if (w > longest) {
+                longest = w;
+                starved = i;
+            }
         }
+        if (starved >= 0) {
+            best = starved;
+        }
+        java.util.Map<Integer, Integer> next = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (i != best) {
+                next.put(runnable[i], passedOver.getOrDefault(runnable[i], 0) + 1);
+            }
+        }
+        passedOver.clear();
+        passedOver.putAll(next);
         priority.put(runnable[best], rnd.nextLong()); // its event ran: the thread's next one draws anew
         return best;
     }

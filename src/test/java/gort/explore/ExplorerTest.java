@@ -183,6 +183,30 @@ class ExplorerTest {
         }
     }
 
+    /**
+     * POS's starvation bound: among five always-runnable threads (spin-waiters), none is passed
+     * over more than {@link PosChooser#STARVATION_BOUND} decisions in a row, whatever its priority;
+     * without the bound a waiter whose priority fell low waits until every other thread has drawn
+     * below it, which over these seeds runs past the bound.
+     */
+    @Test
+    void posPassesARunnableThreadOverAtMostItsBound() {
+        int[] five = {0, 1, 2, 3, 4};
+        int worst = 0;
+        for (long seed = 1; seed <= 50; seed++) {
+            PosChooser c = new PosChooser(seed);
+            int[] waited = new int[5];
+            for (int d = 0; d < 20_000; d++) {
+                int chosen = c.choose(five, 5);
+                for (int i = 0; i < 5; i++) {
+                    waited[i] = i == chosen ? 0 : waited[i] + 1;
+                    worst = Math.max(worst, waited[i]);
+                }
+            }
+        }
+        assertThat(worst).as("the longest run of decisions a runnable thread was passed over").isEqualTo(PosChooser.STARVATION_BOUND);
+    }
+
     @Test
     void decisionListsRoundTripRunLengthEncoded() {
         int[] d = {0, 0, 0, 1, 2, 2, 0, 17, 17};
