@@ -173,9 +173,18 @@ public final class Explorer {
         }
     }
 
-    /** Runs one schedule from {@code seed} with choices from {@code chooser} (a shrink's guided runs). */
+    /** Runs one schedule from {@code seed} with choices from {@code chooser}. */
     Outcome run(long seed, Chooser chooser) {
-        SimPlatform p = new SimPlatform(seed, scenario.procs(), chooser).limitTime(VIRTUAL_LIMIT_NS);
+        return run(seed, chooser, VIRTUAL_LIMIT_NS);
+    }
+
+    /**
+     * As {@link #run(long, Chooser)}, ended as a {@link Outcome.Oracle#HANG} past {@code virtualLimitNs}
+     * of virtual time (at most {@link #VIRTUAL_LIMIT_NS}): a shrink's guided runs, whose default
+     * choices can spin far longer than the failure they shrink, and record every decision meanwhile.
+     */
+    Outcome run(long seed, Chooser chooser, long virtualLimitNs) {
+        SimPlatform p = new SimPlatform(seed, scenario.procs(), chooser).limitTime(Math.min(virtualLimitNs, VIRTUAL_LIMIT_NS));
         AtomicReference<List<CycleRecord>> records = new AtomicReference<>();
         AtomicReference<Integer> numGC = new AtomicReference<>();
         Config cfg = scenario.config(p, godebug).withGodebug(CHECKS).withOnExit(rt -> {

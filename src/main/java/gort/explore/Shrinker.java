@@ -45,6 +45,9 @@ public final class Shrinker {
      */
     public record Result(Outcome before, Outcome after, int nonDefaultBefore, int nonDefaultAfter, int runs) {}
 
+    /** Added to twice the failure's virtual time to bound each candidate run. */
+    static final long SHRINK_MARGIN_NS = 10_000_000L;
+
     /** Follows {@code decisions} except at the positions in {@code toDefault}; records the index chosen at each decision. */
     static final class Guided implements Chooser {
         private final int[] decisions;
@@ -100,9 +103,13 @@ public final class Shrinker {
         }
         Outcome.Oracle want = failing.failure().oracle();
         long seed = failing.seed();
+        // a candidate may spin past the failure's time with its default choices: bound it, so its
+        // recorded decisions stay near the failure's count (a hang of the scenario's own bound
+        // repeats within it; a run cut at the bound ends as HANG)
+        long limit = 2 * failing.virtualNs() + SHRINK_MARGIN_NS;
         int runs = 0;
         Guided g0 = new Guided(failing.decisions(), new boolean[failing.decisions().length]);
-        Outcome cur = explorer.run(seed, g0);
+        Outcome cur = explorer.run(seed, g0, limit);
         runs++;
         if (!cur.failed() || cur.failure().oracle() != want) {
             throw new IllegalArgumentException("seed " + seed + "'s decisions do not fail with " + want + " again: "
@@ -119,7 +126,7 @@ public final class Shrinker {
             boolean[] mask = new boolean[cur.decisions().length];
             Arrays.fill(mask, mid == nd.size() ? mask.length : nd.get(mid), mask.length, true);
             Guided g = new Guided(cur.decisions(), mask);
-            Outcome o = explorer.run(seed, g);
+            Outcome o = explorer.run(seed, g, limit);
             runs++;
             if (o.failed() && o.failure().oracle() == want) {
                 cur = o;
@@ -141,7 +148,7 @@ public final class Shrinker {
                     mask[nd.get(k)] = true;
                 }
                 Guided g = new Guided(cur.decisions(), mask);
-                Outcome o = explorer.run(seed, g);
+                Outcome o = explorer.run(seed, g, limit);
                 runs++;
                 if (o.failed() && o.failure().oracle() == want) {
                     List<Integer> left = g.nonDefault();
