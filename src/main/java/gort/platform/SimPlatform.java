@@ -147,8 +147,10 @@ public final class SimPlatform implements Platform {
      * Fails the run, as a deadlock does ({@link SimDeadlock}, naming every thread and what it waits
      * on), once the clock would jump past {@code ns} of virtual time: a runtime whose threads only
      * sleep and wake on timers without making progress (sysmon polling a P whose M is blocked
-     * outside the runtime) never deadlocks, and would otherwise run on in virtual time for good.
-     * Only jumps are checked, so the clock may pass the limit by one cost while threads run.
+     * outside the runtime) never deadlocks, and would otherwise run on in virtual time for good;
+     * nor do threads that spin through platform calls (a livelock), which only the clock's advance
+     * at each call ends. Checked where the clock jumps and at every platform call, so the clock
+     * passes the limit by at most one call's cost.
      */
     public SimPlatform limitTime(long ns) {
         timeLimitNs = ns;
@@ -265,6 +267,7 @@ public final class SimPlatform implements Platform {
         synchronized (lock) {
             enter();
             clock.advance(Math.max(0, bytes) * SimCost.ALLOCATED_BYTE_NS);
+            checkTimeLimit();
         }
         reschedule(self);
     }
@@ -442,6 +445,15 @@ public final class SimPlatform implements Platform {
     private void enter() {
         checkFailed();
         clock.advance(SimCost.PLATFORM_CALL_NS);
+        checkTimeLimit();
+    }
+
+    /** Fails the run once the clock has passed the time limit while threads ran (a livelock). Under lock. */
+    private void checkTimeLimit() {
+        if (clock.now() > timeLimitNs) {
+            fail(report("the run reached its virtual time limit of " + timeLimitNs + " ns while threads ran (a livelock?)"));
+            checkFailed();
+        }
     }
 
     private void checkFailed() {

@@ -329,6 +329,24 @@ class SimPlatformTest {
         assertThat(p.now()).isLessThanOrEqualTo(50_000_000);
     }
 
+    /** Two threads that spin through platform calls never let the clock jump: the limit ends them at a call. */
+    @Test
+    void aRunThatSpinsEndsAtItsTimeLimit() {
+        SimPlatform p = new SimPlatform(1, 2).limitTime(5_000_000);
+        assertThatThrownBy(() -> simulate(p, sim -> {
+            sim.newosproc("spinner", null, () -> {
+                for (;;) {
+                    sim.osyield();
+                }
+            });
+            for (;;) {
+                sim.procyield(1);
+            }
+        })).isInstanceOf(SimDeadlock.class).hasMessageContaining("virtual time limit of 5000000 ns while threads ran");
+        assertThat(p.now()).isLessThanOrEqualTo(5_000_000 + gort.platform.SimCost.PLATFORM_CALL_NS);
+        assertThat(p.decisionCount()).isLessThanOrEqualTo((int) (5_000_000 / gort.platform.SimCost.PLATFORM_CALL_NS) + 1);
+    }
+
     @Test
     void ncpuIsAParameterNotTheHosts() {
         assertThat(new SimPlatform(1, 256).ncpu()).isEqualTo(256);
