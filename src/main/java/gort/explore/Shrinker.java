@@ -45,6 +45,20 @@ public final class Shrinker {
      */
     public record Result(Outcome before, Outcome after, int nonDefaultBefore, int nonDefaultAfter, int runs) {}
 
+    /**
+     * Whether a candidate run fails as the original did: the same oracle, and not merely because it
+     * ran into the candidates' bound (a run cut there is no failure of its own: the strict replay,
+     * without that bound, would go on) unless the original ended at a time limit too.
+     */
+    static boolean sameFailure(Outcome o, Outcome original) {
+        return o.failed() && o.failure().oracle() == original.failure().oracle()
+                && atTimeLimit(o) == atTimeLimit(original);
+    }
+
+    private static boolean atTimeLimit(Outcome o) {
+        return o.failure().message().contains("virtual time limit");
+    }
+
     /** Added to twice the failure's virtual time to bound each candidate run. */
     static final long SHRINK_MARGIN_NS = 10_000_000L;
 
@@ -128,7 +142,7 @@ public final class Shrinker {
             Guided g = new Guided(cur.decisions(), mask);
             Outcome o = explorer.run(seed, g, limit);
             runs++;
-            if (o.failed() && o.failure().oracle() == want) {
+            if (sameFailure(o, failing)) {
                 cur = o;
                 nd = g.nonDefault(); // the first mid of the old ones: the run followed them exactly
                 hi = mid;
@@ -150,7 +164,7 @@ public final class Shrinker {
                 Guided g = new Guided(cur.decisions(), mask);
                 Outcome o = explorer.run(seed, g, limit);
                 runs++;
-                if (o.failed() && o.failure().oracle() == want) {
+                if (sameFailure(o, failing)) {
                     List<Integer> left = g.nonDefault();
                     if (left.size() < size) {
                         cur = o;
