@@ -92,6 +92,12 @@ final class Progress implements AutoCloseable, Workload.Listener {
         }
     }
 
+    /** A bar of {@code width} characters, filled in proportion to {@code el} of {@code budget} seconds (clamped to 0..width). */
+    static String bar(double el, double budget, int width) {
+        int fill = (int) Math.max(0, Math.min(width, Math.round(width * el / budget)));
+        return "#".repeat(fill) + ".".repeat(width - fill);
+    }
+
     private synchronized void draw(boolean last) {
         if (FileLedger.stopping()) {
             return; // a signal is ending gort: its line is the last
@@ -118,13 +124,12 @@ final class Progress implements AutoCloseable, Workload.Listener {
             if (reps > 1) {
                 sb.append(" ").append(Math.min(r + 1, reps)).append('/').append(reps);
             }
-            double el = ph == 2 ? (now - phaseStart) / 1e9 : 0;
+            // phaseStart is written by the run's thread: read after now, it can be later than now
+            double el = ph == 2 ? Math.max(0, now - phaseStart) / 1e9 : 0;
             if (ph == 3) {
                 sb.append(" (between repetitions)");
             } else if (budgetSeconds > 0) {
-                int width = 30;
-                int fill = (int) Math.min(width, Math.round(width * el / budgetSeconds));
-                sb.append(" [").append("#".repeat(fill)).append(".".repeat(width - fill)).append("] ");
+                sb.append(" [").append(bar(el, budgetSeconds, 30)).append("] ");
                 sb.append(String.format(Locale.ROOT, "%.1f/%s s", el, trim(budgetSeconds)));
             } else {
                 sb.append(String.format(Locale.ROOT, " %.1f s", el));
