@@ -10,6 +10,13 @@ import java.util.function.BooleanSupplier;
 public final class Spinner {
     private Spinner() {}
 
+    /**
+     * Whether this JVM's test runtimes run on the simulated platform (a system property fixed for
+     * the JVM), read once: on the real platform the loop calls nothing, so a stack sample of it
+     * (what a safepoint wait's report names) is always this file's line, never a helper's.
+     */
+    private static final boolean ON_SIM = Rt.onSim();
+
     /** Spins until {@code until} holds (asked every 4096 turns); returns the turns. */
     public static long spinUntil(BooleanSupplier until) {
         long x = 0;
@@ -18,7 +25,7 @@ public final class Spinner {
             if ((x & 4095) == 0 && until.getAsBoolean()) { // the loop's line, for reports
                 return x;
             }
-            if ((x & 4095) == 0 && Rt.onSim()) {
+            if ((x & 4095) == 0 && ON_SIM) {
                 Rt.spinTurn(); // on the simulated platform, the time in which other threads run
             }
         }
