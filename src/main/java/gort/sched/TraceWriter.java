@@ -82,25 +82,14 @@ public final class TraceWriter {
 
     private void loop() {
         try {
-            for (;;) {
-                boolean last = closing; // read before draining: whatever was handed before close is drained
+            while (!closing) {
                 drain();
-                if (last) {
-                    break;
-                }
                 platform.usleep(1000);
             }
-            out.force(false);
         } catch (IOException e) {
             failure = e;
         } finally {
-            try {
-                out.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
+            finish(); // drains whatever was handed over before close
             finished.wakeup();
         }
     }
@@ -127,7 +116,7 @@ public final class TraceWriter {
     public void close() {
         closing = true;
         if (inline) {
-            closeInline();
+            finish();
         } else {
             finished.sleep();
         }
@@ -136,8 +125,8 @@ public final class TraceWriter {
         }
     }
 
-    /** What the writer thread's last round does, for a writer without a thread: drains, forces and closes, once. */
-    private synchronized void closeInline() {
+    /** The last round, by the writer thread or, without one, by close: drains, forces and closes the file, once. */
+    private synchronized void finish() {
         if (!out.isOpen()) {
             return;
         }

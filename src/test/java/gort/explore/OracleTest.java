@@ -2,7 +2,6 @@ package gort.explore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gort.api.Config;
 import gort.platform.SimPlatform;
 import gort.sched.Note;
 import gort.sched.Sched;
@@ -17,38 +16,9 @@ import org.junit.jupiter.api.Test;
  * run's end names each oracle.
  */
 class OracleTest {
-    /** markterm, then main wakes a fresh note twice without a clear between. */
-    static final class DoubleWakeup implements Scenario {
-        final MarkTermScenario base = new MarkTermScenario();
-        final boolean clearBetween;
-
-        DoubleWakeup(boolean clearBetween) {
-            this.clearBetween = clearBetween;
-        }
-
-        @Override
-        public String name() {
-            return "double-wakeup";
-        }
-
-        @Override
-        public String description() {
-            return "markterm, then a note woken twice";
-        }
-
-        @Override
-        public Config config(SimPlatform p, Map<String, String> godebug) {
-            return base.config(p, godebug);
-        }
-
-        @Override
-        public int procs() {
-            return base.procs();
-        }
-
-        @Override
-        public void main() {
-            base.main();
+    /** markterm, then main wakes a fresh note twice, with or without a clear between. */
+    static Scenario doubleWakeup(boolean clearBetween) {
+        return new ThenScenario(new MarkTermScenario(), "double-wakeup", "markterm, then a note woken twice", () -> {
             Note n = new Note(Sched.current().platform());
             n.clear();
             n.wakeup();
@@ -56,12 +26,12 @@ class OracleTest {
                 n.clear();
             }
             n.wakeup();
-        }
+        });
     }
 
     @Test
     void aNoteWokenTwiceBetweenClearsIsReportedInEverySchedule() {
-        Explorer e = new Explorer(new DoubleWakeup(false), Map.of("gcwakeup", "note"), null);
+        Explorer e = new Explorer(doubleWakeup(false), Map.of("gcwakeup", "note"), null);
         for (Explorer.Strategy st : Explorer.Strategy.values()) {
             for (long seed = 1; seed <= 2; seed++) {
                 Outcome o = e.run(st, seed);
@@ -74,7 +44,7 @@ class OracleTest {
 
     @Test
     void aNoteClearedBetweenItsWakeupsPasses() {
-        Explorer e = new Explorer(new DoubleWakeup(true), Map.of("gcwakeup", "note"), null);
+        Explorer e = new Explorer(doubleWakeup(true), Map.of("gcwakeup", "note"), null);
         assertThat(e.explore(Explorer.Strategy.RANDOM, 1, 5, 0, null).failures()).isEmpty();
     }
 

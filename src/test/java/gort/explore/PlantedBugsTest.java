@@ -87,35 +87,11 @@ class PlantedBugsTest {
         Scenario base = Scenarios.byName("assistblock");
         AtomicLong sleeps = new AtomicLong();
         AtomicLong sleptIn = new AtomicLong();
-        Scenario counting = new Scenario() {
-            @Override
-            public String name() {
-                return base.name();
-            }
-
-            @Override
-            public String description() {
-                return base.description();
-            }
-
-            @Override
-            public gort.api.Config config(gort.platform.SimPlatform p, Map<String, String> godebug) {
-                return base.config(p, godebug);
-            }
-
-            @Override
-            public int procs() {
-                return base.procs();
-            }
-
-            @Override
-            public void main() {
-                base.main();
-                long n = ((gort.api.Runtime) gort.sched.Sched.current().env).collector().assistBlocks()[0];
-                sleeps.addAndGet(n);
-                sleptIn.addAndGet(n > 0 ? 1 : 0);
-            }
-        };
+        Scenario counting = new ThenScenario(base, base.name(), base.description(), () -> {
+            long n = ((gort.api.Runtime) gort.sched.Sched.current().env).collector().assistBlocks()[0];
+            sleeps.addAndGet(n);
+            sleptIn.addAndGet(n > 0 ? 1 : 0);
+        });
         Explorer e = new Explorer(counting, Map.of("gcwakeup", "note", "gcassistblock", "1"), null);
         Explorer.Campaign c = e.explore(Explorer.Strategy.RANDOM, 1, 12, 0, null);
         System.out.printf("explore: assistblock under note, gcassistblock=1: %d schedules, %d failed, %d assist sleeps in %d of them%n",

@@ -8,6 +8,7 @@ import gort.explore.Explorer;
 import gort.explore.MarkTermScenario;
 import gort.explore.Outcome;
 import gort.explore.Scenario;
+import gort.explore.ThenScenario;
 import gort.platform.SimPlatform;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,41 +59,17 @@ class GStatusCheckTest {
     }
 
     /** markterm, whose main moves its own goroutine running -> idle -> running once the lists are checked. */
-    static final class IllegalMove implements Scenario {
-        final MarkTermScenario base = new MarkTermScenario();
-
-        @Override
-        public String name() {
-            return "illegal-gstatus";
-        }
-
-        @Override
-        public String description() {
-            return "markterm, then main's goroutine moved running -> idle -> running";
-        }
-
-        @Override
-        public Config config(SimPlatform p, Map<String, String> godebug) {
-            return base.config(p, godebug);
-        }
-
-        @Override
-        public int procs() {
-            return base.procs();
-        }
-
-        @Override
-        public void main() {
-            base.main();
+    static Scenario illegalMove() {
+        return new ThenScenario(new MarkTermScenario(), "illegal-gstatus", "markterm, then main's goroutine moved running -> idle -> running", () -> {
             G gp = Sched.getg();
             gp.casgstatus(G.RUNNING, G.IDLE);
             gp.casgstatus(G.IDLE, G.RUNNING);
-        }
+        });
     }
 
     @Test
     void theExplorerReportsAnIllegalTransitionInEverySchedule() {
-        Explorer e = new Explorer(new IllegalMove(), Map.of("gcwakeup", "park"), null);
+        Explorer e = new Explorer(illegalMove(), Map.of("gcwakeup", "park"), null);
         for (long seed = 1; seed <= 3; seed++) {
             Outcome o = e.run(Explorer.Strategy.RANDOM, seed);
             assertThat(o.failure()).as("seed %d", seed).isNotNull();
@@ -106,7 +83,7 @@ class GStatusCheckTest {
 
     @Test
     void withoutTheCheckTheSameMoveGoesUnnoticed() {
-        IllegalMove sc = new IllegalMove();
+        Scenario sc = illegalMove();
         SimPlatform p = new SimPlatform(1, sc.procs(), new gort.platform.SeededChooser(1));
         gort.api.Runtime.run(sc.config(p, Map.of("gcwakeup", "park")), sc::main); // no gstatuscheck: returns normally
         assertThat(p.failure()).isNull();
